@@ -1,0 +1,58 @@
+import { Type, type Static } from 'typebox'
+import { Value } from 'typebox/value'
+
+/**
+ * Every setting the process reads from its environment. Validated once at start so a
+ * typo fails loudly with the variable's name instead of surfacing as a runtime surprise.
+ */
+const ConfigSchema = Type.Object({
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], { default: 'development' }),
+  HOST: Type.String({ default: '0.0.0.0' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  DATA_DIR: Type.String({ default: '.showrunner' }),
+  EMBEDDED_PG_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 54329 }),
+  QUEUE_PREFIX: Type.String({ default: 'showrunner', pattern: '^[a-z][a-z0-9_]*$' }),
+  DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 500, default: 10 }),
+  TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 86400, default: 900 }),
+  RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 600 }),
+  RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 60 }),
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10000 }),
+})
+
+export type Config = Static<typeof ConfigSchema> & { publicUrl: string }
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+const integerKeys = new Set(
+  Object.entries(ConfigSchema.properties)
+    .filter(([, s]) => JSON.stringify(s).includes('"integer"'))
+    .map(([k]) => k),
+)
+
+/** Reads and validates configuration; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
+  const raw: Record<string, unknown> = {}
+  for (const key of Object.keys(ConfigSchema.properties)) {
+    const value = env[key]
+    if (value === undefined || value === '') continue
+    raw[key] = integerKeys.has(key) && /^-?\d+$/.test(value) ? Number(value) : value
+  }
+  const withDefaults = Value.Default(ConfigSchema, raw) as Record<string, unknown>
+  const candidate: Record<string, unknown> = { ...withDefaults, ...overrides }
+  const errors = Value.Errors(ConfigSchema, candidate)
+  if (errors.length > 0) {
+    const lines = errors.map((e) => {
+      const name = e.instancePath.replace(/^\//, '') || String((e.params as { additionalProperties?: string[]; requiredProperties?: string[] }).requiredProperties?.[0] ?? '?')
+      return `  ${name}=${JSON.stringify(env[name] ?? candidate[name])}: ${e.message}`
+    })
+    throw new ConfigError(`invalid configuration:\n${[...new Set(lines)].join('\n')}`)
+  }
+  const cfg = candidate as unknown as Static<typeof ConfigSchema>
+  return { ...cfg, publicUrl: (cfg.PUBLIC_URL ?? `http://localhost:${cfg.PORT}`).replace(/\/$/, ''), ...overrides }
+}

@@ -1,0 +1,103 @@
+import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm'
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
+import type { TxCtx } from './context.js'
+import { AppError } from './errors.js'
+
+/** A tenant-owned table as built by db/tenant-table.ts. */
+export type TenantTable = PgTable & { tenantId: PgColumn; id: PgColumn }
+type Versioned = TenantTable & { version: PgColumn; updatedAt: PgColumn }
+
+export interface PageRequest {
+  limit?: number
+  cursor?: string
+}
+export interface PageResult<T> {
+  data: T[]
+  next_cursor: string | null
+}
+
+export function encodeCursor(id: string): string {
+  return Buffer.from(JSON.stringify({ id })).toString('base64url')
+}
+
+export function decodeCursor(cursor: string): string {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { id?: unknown }
+    if (typeof parsed.id === 'string' && parsed.id.length < 200) return parsed.id
+  } catch {
+    // fall through
+  }
+  throw new AppError('validation_failed', 'The cursor is not one this API issued.', { errors: [{ pointer: '/query/cursor', detail: 'is not a valid cursor' }] })
+}
+
+/**
+ * The one place tenant scoping is written. Every repository builds its queries from
+ * these, so a query without the tenant filter cannot be expressed by accident; RLS on
+ * the app role is the second wall behind it.
+ */
+export function scoped<T extends TenantTable>(ctx: TxCtx, table: T, ...conditions: (SQL | undefined)[]): SQL {
+  return and(eq(table.tenantId, ctx.tenantId), ...conditions)!
+}
+
+export function tenantRepository<T extends TenantTable>(table: T, resourceName: string) {
+  type Row = T['$inferSelect']
+  type Insert = Omit<T['$inferInsert'], 'tenantId'>
+  const t = table as TenantTable
+
+  return {
+    table,
+    where: (ctx: TxCtx, ...conditions: (SQL | undefined)[]) => scoped(ctx, table, ...conditions),
+
+    async insert(ctx: TxCtx, values: Insert): Promise<Row> {
+      const [row] = await ctx.tx.insert(table).values({ ...values, tenantId: ctx.tenantId } as T['$inferInsert']).returning()
+      return row as Row
+    },
+
+    async insertMany(ctx: TxCtx, values: Insert[]): Promise<Row[]> {
+      if (values.length === 0) return []
+      return (await ctx.tx.insert(table).values(values.map((v) => ({ ...v, tenantId: ctx.tenantId })) as T['$inferInsert'][]).returning()) as Row[]
+    },
+
+    async find(ctx: TxCtx, id: string): Promise<Row | undefined> {
+      const [row] = await ctx.tx.select().from(table as PgTable).where(scoped(ctx, table, eq(t.id, id))).limit(1)
+      return row as Row | undefined
+    },
+
+    async get(ctx: TxCtx, id: string): Promise<Row> {
+      const row = await this.find(ctx, id)
+      if (!row) throw new AppError('not_found', `No ${resourceName} with id ${id} exists.`)
+      return row
+    },
+
+    /** Newest first, keyset-paginated on the sortable id: stable while rows are inserted. */
+    async list(ctx: TxCtx, page: PageRequest, ...conditions: (SQL | undefined)[]): Promise<PageResult<Row>> {
+      const limit = page.limit ?? 50
+      const after = page.cursor ? lt(t.id, decodeCursor(page.cursor)) : undefined
+      const rows = (await ctx.tx
+        .select()
+        .from(table as PgTable)
+        .where(scoped(ctx, table, after, ...conditions))
+        .orderBy(desc(t.id))
+        .limit(limit + 1)) as Row[]
+      const more = rows.length > limit
+      const data = more ? rows.slice(0, limit) : rows
+      return { data, next_cursor: more ? encodeCursor((data[data.length - 1] as { id: string }).id) : null }
+    },
+
+    /**
+     * Optimistic update: bumps `version`; with `expectedVersion` (from If-Match) a stale
+     * write matches no row and answers 412 instead of overwriting.
+     */
+    async update(ctx: TxCtx, id: string, expectedVersion: number | undefined, set: Partial<T['$inferInsert']>): Promise<Row> {
+      const v = table as unknown as Versioned
+      const [row] = await ctx.tx
+        .update(table)
+        .set({ ...set, version: sql`${v.version} + 1`, updatedAt: sql`now()` } as never)
+        .where(scoped(ctx, table, eq(t.id, id), expectedVersion === undefined ? undefined : eq(v.version, expectedVersion)))
+        .returning()
+      if (row) return row as Row
+      await this.get(ctx, id)
+      throw new AppError('precondition_failed', `The ${resourceName} has changed since version ${expectedVersion}; fetch it again and retry with its new ETag.`)
+    },
+  }
+}

@@ -1,0 +1,125 @@
+import { and, asc, desc, gt, isNull, lte, or, sql } from 'drizzle-orm'
+import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload, type CryptoKey } from 'jose'
+import { randomUUID } from 'node:crypto'
+import type { Database } from '../../db/client.js'
+import { signingKeys } from '../../db/schema.js'
+import { newId } from '../../lib/ids.js'
+
+const ALG = 'ES256'
+const CACHE_MS = 30_000
+
+export interface AccessTokenClaims {
+  sub: string
+  client_id: string
+  scope: string
+  org: string
+  org_kind: string
+  tenant: string
+  ins?: string
+}
+
+/**
+ * Signing keys live in the database so every API process signs and verifies with the same
+ * set. A rotated-in key is published in the JWKS `leadSeconds` before it signs anything,
+ * and a retired key stays published until every token it signed has expired.
+ */
+export class KeyStore {
+  private cache?: { at: number; signing?: { kid: string; key: CryptoKey }; verify: Map<string, CryptoKey>; jwks: JWK[] }
+
+  constructor(
+    private readonly db: Database,
+    private readonly opts: { issuer: string; audience: string; tokenTtlSeconds: number },
+  ) {}
+
+  /** Makes sure some key can sign now; called at start. */
+  async ensureSigningKey(): Promise<void> {
+    const [active] = await this.db.select({ kid: signingKeys.kid }).from(signingKeys).where(and(isNull(signingKeys.retiredAt), lte(signingKeys.activatesAt, sql`now()`))).limit(1)
+    if (!active) await this.addKey(0)
+    this.cache = undefined
+  }
+
+  /** Adds a key that starts signing after `leadSeconds`; the older keys retire then. */
+  async rotate(leadSeconds: number): Promise<{ kid: string; activatesAt: Date }> {
+    const kid = await this.addKey(leadSeconds)
+    this.cache = undefined
+    const [row] = await this.db.select({ activatesAt: signingKeys.activatesAt }).from(signingKeys).where(sql`${signingKeys.kid} = ${kid}`)
+    return { kid, activatesAt: row!.activatesAt }
+  }
+
+  private async addKey(leadSeconds: number): Promise<string> {
+    const { publicKey, privateKey } = await generateKeyPair(ALG, { extractable: true })
+    const kid = newId('signingKey')
+    const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: ALG, use: 'sig' }
+    const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: ALG }
+    await this.db.transaction(async (tx) => {
+      await tx.insert(signingKeys).values({ kid, alg: ALG, publicJwk, privateJwk, activatesAt: sql`now() + make_interval(secs => ${leadSeconds})` as unknown as Date })
+      // Older keys stop signing once the new one activates, but stay published (see load()).
+      await tx.update(signingKeys).set({ retiredAt: sql`now() + make_interval(secs => ${leadSeconds})` as unknown as Date }).where(and(isNull(signingKeys.retiredAt), sql`${signingKeys.kid} <> ${kid}`))
+    })
+    return kid
+  }
+
+  private async load() {
+    if (this.cache && Date.now() - this.cache.at < CACHE_MS) return this.cache
+    const rows = await this.db
+      .select()
+      .from(signingKeys)
+      .where(or(isNull(signingKeys.retiredAt), gt(signingKeys.retiredAt, sql`now() - make_interval(secs => ${this.opts.tokenTtlSeconds + 60})`)))
+      .orderBy(desc(signingKeys.activatesAt))
+    const now = Date.now()
+    const verify = new Map<string, CryptoKey>()
+    let signing: { kid: string; key: CryptoKey } | undefined
+    for (const row of rows) {
+      verify.set(row.kid, (await importJWK(row.publicJwk as JWK, ALG)) as CryptoKey)
+      const active = row.activatesAt.getTime() <= now && (!row.retiredAt || row.retiredAt.getTime() > now)
+      if (active && !signing) signing = { kid: row.kid, key: (await importJWK(row.privateJwk as JWK, ALG)) as CryptoKey }
+    }
+    this.cache = { at: now, signing, verify, jwks: rows.map((r) => r.publicJwk as JWK) }
+    return this.cache
+  }
+
+  async jwks(): Promise<{ keys: JWK[] }> {
+    return { keys: (await this.load()).jwks }
+  }
+
+  async sign(claims: AccessTokenClaims): Promise<{ token: string; expiresIn: number }> {
+    let { signing } = await this.load()
+    if (!signing) {
+      // First token of a new deployment (or a cache older than an activation): make sure.
+      await this.ensureSigningKey()
+      signing = (await this.load()).signing
+    }
+    if (!signing) throw new Error('no active signing key')
+    const ttl = this.opts.tokenTtlSeconds
+    const token = await new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: ALG, kid: signing.kid, typ: 'at+jwt' })
+      .setIssuer(this.opts.issuer)
+      .setAudience(this.opts.audience)
+      .setIssuedAt()
+      .setExpirationTime(`${ttl}s`)
+      .setJti(randomUUID())
+      .sign(signing.key)
+    return { token, expiresIn: ttl }
+  }
+
+  /** Verifies signature, `typ`, `iss`, `aud` and expiry; `alg: none` never matches ES256. */
+  async verify(token: string): Promise<JWTPayload & AccessTokenClaims> {
+    const getKey = async (header: { kid?: string }) => {
+      let key = header.kid ? (await this.load()).verify.get(header.kid) : undefined
+      if (!key && header.kid) {
+        // A key rotated in by another process since our cache was filled.
+        this.cache = undefined
+        key = (await this.load()).verify.get(header.kid)
+      }
+      if (!key) throw new Error('unknown signing key')
+      return key
+    }
+    const { payload } = await jwtVerify(token, getKey, { algorithms: [ALG], typ: 'at+jwt', issuer: this.opts.issuer, audience: this.opts.audience })
+    return payload as JWTPayload & AccessTokenClaims
+  }
+
+  /** Keys in creation order, for operators. */
+  async list() {
+    return this.db.select({ kid: signingKeys.kid, activatesAt: signingKeys.activatesAt, retiredAt: signingKeys.retiredAt }).from(signingKeys).orderBy(asc(signingKeys.createdAt))
+  }
+}

@@ -1,0 +1,292 @@
+import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm'
+import type { Database } from '../../db/client.js'
+import { apiClients, apps, installations, organizations } from '../../db/schema.js'
+import { inTenant } from '../../db/tenancy.js'
+import { audit } from '../../lib/audit.js'
+import type { Ctx, OrgKind } from '../../lib/context.js'
+import { AppError } from '../../lib/errors.js'
+import { newId } from '../../lib/ids.js'
+import { decodeCursor, encodeCursor, scoped, type PageRequest, type PageResult } from '../../lib/repository.js'
+import { allScopes, isScope, type Scope } from '../../lib/scopes.js'
+import type { KeyStore } from './keys.js'
+import { hashSecret, newClientSecret, verifySecret } from './secrets.js'
+import type { CreateApiClientInput, CreateInstallationInput, CreateOrganizationInput, RegisterAppInput } from './schemas.js'
+
+type ClientRow = typeof apiClients.$inferSelect
+type AppRow = typeof apps.$inferSelect
+type InstallationRow = typeof installations.$inferSelect
+
+/** Only the platform operator creates organizations. */
+const PLATFORM_ONLY: Scope[] = ['organizations:write']
+/** Installation tokens act inside another org's tenant; credentials and apps stay with their owner. */
+const NEVER_GRANTED: Scope[] = ['clients:write', 'apps:write', 'organizations:write']
+
+export const present = {
+  organization: (o: typeof organizations.$inferSelect) => ({ id: o.id, kind: o.kind, name: o.name, created_at: o.createdAt.toISOString() }),
+  client: (c: ClientRow) => ({
+    id: c.id,
+    organization_id: c.organizationId,
+    name: c.name,
+    scopes: c.scopes as Scope[],
+    app_id: c.appId,
+    revoked_at: c.revokedAt?.toISOString() ?? null,
+    created_at: c.createdAt.toISOString(),
+  }),
+  app: (a: AppRow) => ({ id: a.id, provider_id: a.providerId, name: a.name, description: a.description, requested_scopes: a.requestedScopes as Scope[], created_at: a.createdAt.toISOString() }),
+  installation: (i: InstallationRow) => ({
+    id: i.id,
+    mcn_id: i.tenantId,
+    app_id: i.appId,
+    provider_id: i.providerId,
+    granted_scopes: i.grantedScopes as Scope[],
+    revoked_at: i.revokedAt?.toISOString() ?? null,
+    created_at: i.createdAt.toISOString(),
+    version: i.version,
+  }),
+}
+
+function requireOwnCredentials(ctx: Ctx): void {
+  if (ctx.actor.installationId) throw new AppError('forbidden', 'An installation token cannot manage credentials or apps; use the organization’s own client.')
+}
+
+function requireKind(ctx: Ctx, ...kinds: OrgKind[]): void {
+  if (!kinds.includes(ctx.actor.organizationKind)) throw new AppError('forbidden', `Only ${kinds.join(' or ')} organizations can do this.`)
+}
+
+function pageOf<T extends { id: string }>(rows: T[], limit: number): PageResult<T> {
+  const more = rows.length > limit
+  const data = more ? rows.slice(0, limit) : rows
+  return { data, next_cursor: more ? encodeCursor(data[data.length - 1]!.id) : null }
+}
+
+// ── Organizations and clients (control plane; also used by `showrunner admin`) ──
+
+export async function createOrganization(db: Database, input: CreateOrganizationInput) {
+  const [org] = await db.insert(organizations).values({ id: newId('organization'), kind: input.kind, name: input.name }).returning()
+  return present.organization(org!)
+}
+
+export async function createOrganizationAs(ctx: Ctx, input: CreateOrganizationInput) {
+  requireOwnCredentials(ctx)
+  requireKind(ctx, 'platform')
+  const org = await createOrganization(ctx.db, input)
+  await inTenant(ctx, (tx) => audit(tx, 'organization.created', { type: 'organization', id: org.id }, input))
+  return org
+}
+
+export async function createClient(db: Database, input: { organizationId: string; name: string; scopes?: Scope[]; appId?: string }) {
+  const [org] = await db.select().from(organizations).where(eq(organizations.id, input.organizationId))
+  if (!org) throw new AppError('not_found', `No organization with id ${input.organizationId} exists.`)
+  const scopes = input.scopes ?? allScopes.filter((s) => org.kind === 'platform' || !PLATFORM_ONLY.includes(s))
+  const secret = newClientSecret()
+  const [client] = await db
+    .insert(apiClients)
+    .values({ id: newId('client'), organizationId: org.id, name: input.name, scopes, appId: input.appId ?? null, secretHashes: [{ hash: await hashSecret(secret), createdAt: new Date().toISOString(), expiresAt: null }] })
+    .returning()
+  return { client: present.client(client!), client_secret: secret }
+}
+
+export async function createClientAs(ctx: Ctx, input: CreateApiClientInput) {
+  requireOwnCredentials(ctx)
+  const scopes = input.scopes as Scope[] | undefined
+  const notHeld = scopes?.filter((s) => !ctx.actor.scopes.includes(s)) ?? []
+  if (notHeld.length) throw new AppError('forbidden', `A client cannot be given scopes its creator does not hold: ${notHeld.join(', ')}.`)
+  const created = await createClient(ctx.db, { organizationId: ctx.actor.organizationId, name: input.name, scopes: scopes ?? (ctx.actor.scopes as Scope[]) })
+  await inTenant(ctx, (tx) => audit(tx, 'client.created', { type: 'client', id: created.client.id }, { scopes: created.client.scopes }))
+  return created
+}
+
+async function ownClient(ctx: Ctx, id: string): Promise<ClientRow> {
+  requireOwnCredentials(ctx)
+  const [client] = await ctx.db.select().from(apiClients).where(and(eq(apiClients.id, id), eq(apiClients.organizationId, ctx.actor.organizationId)))
+  if (!client) throw new AppError('not_found', `No client with id ${id} exists.`)
+  return client
+}
+
+export async function listClients(ctx: Ctx, page: PageRequest) {
+  requireOwnCredentials(ctx)
+  const limit = page.limit ?? 50
+  const rows = await ctx.db
+    .select()
+    .from(apiClients)
+    .where(and(eq(apiClients.organizationId, ctx.actor.organizationId), page.cursor ? lt(apiClients.id, decodeCursor(page.cursor)) : undefined))
+    .orderBy(desc(apiClients.id))
+    .limit(limit + 1)
+  const result = pageOf(rows, limit)
+  return { data: result.data.map(present.client), next_cursor: result.next_cursor }
+}
+
+/** A new secret; the old one keeps working for `overlapSeconds` so deployments can roll. */
+export async function rotateClientSecret(ctx: Ctx, id: string, overlapSeconds = 3600) {
+  const client = await ownClient(ctx, id)
+  if (client.revokedAt) throw new AppError('conflict', 'A revoked client cannot be rotated.')
+  const secret = newClientSecret()
+  const now = Date.now()
+  const kept = client.secretHashes
+    .filter((h) => !h.expiresAt || Date.parse(h.expiresAt) > now)
+    .map((h) => ({ ...h, expiresAt: h.expiresAt && Date.parse(h.expiresAt) < now + overlapSeconds * 1000 ? h.expiresAt : new Date(now + overlapSeconds * 1000).toISOString() }))
+    .filter((h) => Date.parse(h.expiresAt!) > now)
+  const [updated] = await ctx.db
+    .update(apiClients)
+    .set({ secretHashes: [{ hash: await hashSecret(secret), createdAt: new Date(now).toISOString(), expiresAt: null }, ...kept] })
+    .where(eq(apiClients.id, client.id))
+    .returning()
+  await inTenant(ctx, (tx) => audit(tx, 'client.secret_rotated', { type: 'client', id }, { overlap_seconds: overlapSeconds }))
+  return { client: present.client(updated!), client_secret: secret }
+}
+
+/** Revoking a client refuses its secrets and every token it already holds, at once. */
+export async function revokeClient(ctx: Ctx, id: string) {
+  await ownClient(ctx, id)
+  const [updated] = await ctx.db.update(apiClients).set({ revokedAt: sql`coalesce(${apiClients.revokedAt}, now())` as unknown as Date }).where(eq(apiClients.id, id)).returning()
+  await inTenant(ctx, (tx) => audit(tx, 'client.revoked', { type: 'client', id }))
+  return present.client(updated!)
+}
+
+// ── Tokens ──
+
+export class OAuthError extends Error {
+  constructor(
+    readonly error: 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type' | 'invalid_scope',
+    readonly description: string,
+    readonly status = 400,
+  ) {
+    super(description)
+  }
+}
+
+export interface TokenRequestInput {
+  grantType?: string
+  clientId?: string
+  clientSecret?: string
+  scope?: string
+  installationId?: string
+}
+
+/** RFC 6749 §4.4 client credentials; an app client names the installation it acts in. */
+export async function issueToken(db: Database, keys: KeyStore, input: TokenRequestInput) {
+  if (input.grantType !== 'client_credentials') throw new OAuthError('unsupported_grant_type', 'Only grant_type=client_credentials is supported.')
+  if (!input.clientId || !input.clientSecret) throw new OAuthError('invalid_client', 'Client authentication failed.', 401)
+  const [row] = await db.select({ client: apiClients, kind: organizations.kind }).from(apiClients).innerJoin(organizations, eq(organizations.id, apiClients.organizationId)).where(eq(apiClients.id, input.clientId))
+  const now = Date.now()
+  let authenticated = false
+  for (const h of row?.client.secretHashes ?? []) {
+    if ((!h.expiresAt || Date.parse(h.expiresAt) > now) && (await verifySecret(input.clientSecret, h.hash))) authenticated = true
+  }
+  if (!row || !authenticated || row.client.revokedAt) throw new OAuthError('invalid_client', 'Client authentication failed.', 401)
+  const { client } = row
+
+  let tenant = client.organizationId
+  let allowed = client.scopes
+  let ins: string | undefined
+  if (client.appId) {
+    if (!input.installationId) throw new OAuthError('invalid_request', 'An app client must name the installation_id it acts in.')
+    const [installation] = await db.select().from(installations).where(and(eq(installations.id, input.installationId), eq(installations.appId, client.appId), isNull(installations.revokedAt)))
+    if (!installation) throw new OAuthError('invalid_grant', 'No active installation of this app has that id.')
+    tenant = installation.tenantId
+    allowed = installation.grantedScopes.filter((s) => client.scopes.includes(s))
+    ins = installation.id
+  } else if (input.installationId) {
+    throw new OAuthError('unauthorized_client', 'Only an app’s client can request an installation token.')
+  }
+
+  let granted = allowed
+  if (input.scope !== undefined && input.scope.trim() !== '') {
+    const asked = [...new Set(input.scope.trim().split(/\s+/))]
+    const refused = asked.filter((s) => !allowed.includes(s))
+    if (refused.length) throw new OAuthError('invalid_scope', `Not granted to this client: ${refused.join(' ')}.`)
+    granted = asked
+  }
+  const { token, expiresIn } = await keys.sign({ sub: client.id, client_id: client.id, scope: granted.join(' '), org: client.organizationId, org_kind: row.kind, tenant, ...(ins ? { ins } : {}) })
+  return { access_token: token, token_type: 'Bearer' as const, expires_in: expiresIn, scope: granted.join(' ') }
+}
+
+// ── Apps and installations ──
+
+export async function registerApp(ctx: Ctx, input: RegisterAppInput) {
+  requireOwnCredentials(ctx)
+  requireKind(ctx, 'provider')
+  const requested = input.requested_scopes as Scope[]
+  const ungrantable = requested.filter((s) => NEVER_GRANTED.includes(s) || !isScope(s))
+  if (ungrantable.length) throw new AppError('unprocessable', `These scopes cannot be requested by an app: ${ungrantable.join(', ')}.`)
+  const [app] = await ctx.db.insert(apps).values({ id: newId('app'), providerId: ctx.actor.organizationId, name: input.name, description: input.description ?? null, requestedScopes: requested }).returning()
+  const credentials = await createClient(ctx.db, { organizationId: ctx.actor.organizationId, name: `${input.name} (app)`, scopes: requested, appId: app!.id })
+  await inTenant(ctx, (tx) => audit(tx, 'app.registered', { type: 'app', id: app!.id }, input))
+  return { app: present.app(app!), ...credentials }
+}
+
+/** Published apps are visible to every organization, so an MCN can review one before installing. */
+export async function getApp(ctx: Ctx, id: string) {
+  const [app] = await ctx.db.select().from(apps).where(eq(apps.id, id))
+  if (!app) throw new AppError('not_found', `No app with id ${id} exists.`)
+  return present.app(app)
+}
+
+export async function listApps(ctx: Ctx, page: PageRequest) {
+  const limit = page.limit ?? 50
+  const rows = await ctx.db
+    .select()
+    .from(apps)
+    .where(and(ctx.actor.organizationKind === 'provider' ? eq(apps.providerId, ctx.actor.organizationId) : undefined, page.cursor ? lt(apps.id, decodeCursor(page.cursor)) : undefined))
+    .orderBy(desc(apps.id))
+    .limit(limit + 1)
+  const result = pageOf(rows, limit)
+  return { data: result.data.map(present.app), next_cursor: result.next_cursor }
+}
+
+export async function install(ctx: Ctx, input: CreateInstallationInput) {
+  requireOwnCredentials(ctx)
+  requireKind(ctx, 'mcn')
+  const [app] = await ctx.db.select().from(apps).where(eq(apps.id, input.app_id))
+  if (!app) throw new AppError('not_found', `No app with id ${input.app_id} exists.`)
+  const granted = (input.scopes ?? app.requestedScopes) as string[]
+  const notRequested = granted.filter((s) => !app.requestedScopes.includes(s))
+  if (notRequested.length) {
+    throw new AppError('validation_failed', `The app did not request: ${notRequested.join(', ')}.`, { errors: [{ pointer: '/body/scopes', detail: `not requested by the app: ${notRequested.join(', ')}` }] })
+  }
+  return inTenant(ctx, async (tx) => {
+    const [row] = await tx.tx.insert(installations).values({ tenantId: ctx.tenantId, id: newId('installation'), appId: app.id, providerId: app.providerId, grantedScopes: granted }).returning()
+    await audit(tx, 'installation.created', { type: 'installation', id: row!.id }, { app_id: app.id, granted_scopes: granted })
+    return present.installation(row!)
+  })
+}
+
+/** An MCN sees the installations in its account; a provider, those of its apps. */
+const visibleInstallations = (ctx: Ctx) => (ctx.actor.organizationKind === 'provider' && !ctx.actor.installationId ? eq(installations.providerId, ctx.tenantId) : eq(installations.tenantId, ctx.tenantId))
+
+export async function getInstallation(ctx: Ctx, id: string) {
+  return inTenant(ctx, async (tx) => {
+    const [row] = await tx.tx.select().from(installations).where(and(visibleInstallations(ctx), eq(installations.id, id)))
+    if (!row) throw new AppError('not_found', `No installation with id ${id} exists.`)
+    return present.installation(row)
+  })
+}
+
+export async function listInstallations(ctx: Ctx, page: PageRequest) {
+  const limit = page.limit ?? 50
+  return inTenant(ctx, async (tx) => {
+    const rows = await tx.tx
+      .select()
+      .from(installations)
+      .where(and(visibleInstallations(ctx), page.cursor ? lt(installations.id, decodeCursor(page.cursor)) : undefined))
+      .orderBy(desc(installations.id))
+      .limit(limit + 1)
+    const result = pageOf(rows, limit)
+    return { data: result.data.map(present.installation), next_cursor: result.next_cursor }
+  })
+}
+
+/** Uninstalling revokes at once: the auth check reads the installation on every request. */
+export async function uninstall(ctx: Ctx, id: string) {
+  requireOwnCredentials(ctx)
+  return inTenant(ctx, async (tx) => {
+    const [row] = await tx.tx
+      .update(installations)
+      .set({ revokedAt: sql`coalesce(${installations.revokedAt}, now())` as unknown as Date, version: sql`${installations.version} + 1` as unknown as number })
+      .where(scoped(tx, installations, eq(installations.id, id)))
+      .returning()
+    if (!row) throw new AppError('not_found', `No installation with id ${id} exists.`)
+    await audit(tx, 'installation.revoked', { type: 'installation', id })
+    return present.installation(row)
+  })
+}

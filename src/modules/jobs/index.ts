@@ -1,0 +1,17 @@
+import type { ShowrunnerModule } from '../types.js'
+import { resolver } from '../../lib/graphql.js'
+import * as jobs from './service.js'
+import jobRoutes from './routes.js'
+
+export const jobsModule: ShowrunnerModule = {
+  name: 'jobs',
+  routes: jobRoutes,
+  graphql: {
+    typeDefs: `
+      type JobProgress { total: Int, processed: Int!, succeeded: Int!, failed: Int! }
+      type Job { id: ID!, kind: String!, state: String!, progress: JobProgress!, result: JSON, errors: JSON, failure_reason: String, created_at: String!, updated_at: String!, finished_at: String }
+      extend type Query { job(id: ID!): Job }
+    `,
+    resolvers: { Query: { job: resolver('jobs:read', (ctx, args: { id: string }) => jobs.getJob(ctx, args.id)) } },
+  },
+}

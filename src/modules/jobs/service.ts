@@ -1,0 +1,99 @@
+import { eq, sql } from 'drizzle-orm'
+import { jobs } from '../../db/schema.js'
+import { inTenant } from '../../db/tenancy.js'
+import { serializeCtx, type Ctx } from '../../lib/context.js'
+import { newId } from '../../lib/ids.js'
+import { scoped, tenantRepository, type PageRequest } from '../../lib/repository.js'
+import type { QueueName } from '../../queues/index.js'
+
+const repo = tenantRepository(jobs, 'job')
+export const MAX_LISTED_ROW_ERRORS = 1000
+
+export type JobRow = typeof jobs.$inferSelect
+export type RowErrorReport = { line: number; errors: { field: string; code: string; message: string }[] }
+
+export const presentJob = (j: JobRow) => ({
+  id: j.id,
+  kind: j.kind,
+  state: j.state,
+  progress: { total: j.total, processed: j.processed, succeeded: j.succeeded, failed: j.failed },
+  result: j.result ?? null,
+  errors: j.rowErrors,
+  failure_reason: j.failureReason,
+  created_at: j.createdAt.toISOString(),
+  updated_at: j.updatedAt.toISOString(),
+  finished_at: j.finishedAt?.toISOString() ?? null,
+})
+
+/**
+ * Records the job, then queues it under the same id. The row is the source of truth: a
+ * `queued` row whose queue entry was lost is queued again by `requeueStranded`.
+ */
+export async function startJob(ctx: Ctx, spec: { kind: string; queue: QueueName; jobName: string; input?: string; inputFormat?: 'csv' | 'jsonl'; total?: number; payload?: Record<string, unknown> }) {
+  const id = newId('job')
+  const row = await inTenant(ctx, (tx) =>
+    repo.insert(tx, { id, kind: spec.kind, input: spec.input ?? null, inputFormat: spec.inputFormat ?? null, total: spec.total ?? null, state: 'queued' }),
+  )
+  await ctx.queues.add(spec.queue, spec.jobName, { ctx: serializeCtx(ctx), payload: { jobId: id, ...spec.payload } }, { jobId: id })
+  return presentJob(row)
+}
+
+export function getJob(ctx: Ctx, id: string) {
+  return inTenant(ctx, async (tx) => presentJob(await repo.get(tx, id)))
+}
+
+export function listJobs(ctx: Ctx, page: PageRequest) {
+  return inTenant(ctx, async (tx) => {
+    const result = await repo.list(tx, page)
+    return { data: result.data.map(presentJob), next_cursor: result.next_cursor }
+  })
+}
+
+/** For processors: the job's row, including its input. */
+export function loadJob(ctx: Ctx, id: string) {
+  return inTenant(ctx, (tx) => repo.get(tx, id))
+}
+
+export function markRunning(ctx: Ctx, id: string) {
+  return inTenant(ctx, (tx) => tx.tx.update(jobs).set({ state: 'running', updatedAt: sql`now()` as unknown as Date }).where(scoped(tx, jobs, eq(jobs.id, id))))
+}
+
+/** Adds a batch's counts and row errors; the report keeps the first 1000 failing rows. */
+export function recordProgress(ctx: Ctx, id: string, delta: { processed: number; succeeded: number; failed: number; rowErrors: RowErrorReport[] }) {
+  return inTenant(ctx, (tx) =>
+    tx.tx
+      .update(jobs)
+      .set({
+        processed: sql`${jobs.processed} + ${delta.processed}`,
+        succeeded: sql`${jobs.succeeded} + ${delta.succeeded}`,
+        failed: sql`${jobs.failed} + ${delta.failed}`,
+        rowErrors: sql`(select coalesce(jsonb_agg(e), '[]'::jsonb) from (select e from jsonb_array_elements(${jobs.rowErrors} || ${JSON.stringify(delta.rowErrors)}::jsonb) e limit ${MAX_LISTED_ROW_ERRORS}) s)`,
+        updatedAt: sql`now()` as unknown as Date,
+      })
+      .where(scoped(tx, jobs, eq(jobs.id, id))),
+  )
+}
+
+export function finishJob(ctx: Ctx, id: string, outcome: { state: 'succeeded' | 'failed'; result?: unknown; failureReason?: string; total?: number }) {
+  return inTenant(ctx, (tx) =>
+    tx.tx
+      .update(jobs)
+      .set({
+        state: outcome.state,
+        result: outcome.result ?? null,
+        failureReason: outcome.failureReason ?? null,
+        input: null,
+        ...(outcome.total !== undefined ? { total: outcome.total } : {}),
+        finishedAt: sql`now()` as unknown as Date,
+        updatedAt: sql`now()` as unknown as Date,
+      })
+      .where(scoped(tx, jobs, eq(jobs.id, id))),
+  )
+}
+
+/** Resets counters so a retried job (after a crash mid-run) reports from the start. */
+export function resetProgress(ctx: Ctx, id: string) {
+  return inTenant(ctx, (tx) =>
+    tx.tx.update(jobs).set({ processed: 0, succeeded: 0, failed: 0, rowErrors: [], updatedAt: sql`now()` as unknown as Date }).where(scoped(tx, jobs, eq(jobs.id, id))),
+  )
+}

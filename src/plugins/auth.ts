@@ -1,0 +1,89 @@
+import fp from 'fastify-plugin'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { and, eq, isNull } from 'drizzle-orm'
+import { apiClients, installations, organizations } from '../db/schema.js'
+import { AppError } from '../lib/errors.js'
+import type { Actor, Ctx, OrgKind } from '../lib/context.js'
+import { KeyStore } from '../modules/identity/keys.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    keys: KeyStore
+    /** Verifies the bearer token, checks `scopes`, and sets `request.ctx`. */
+    authenticate(request: FastifyRequest, scopes: string[]): Promise<void>
+  }
+  interface FastifyRequest {
+    /** Set for every authenticated request; the context every service call takes. */
+    ctx: Ctx
+  }
+}
+
+/** The scopes a route requires, read from its OpenAPI `security` so both can never disagree. */
+export function requiredScopes(request: FastifyRequest): string[] | undefined {
+  const security = (request.routeOptions.schema as { security?: Record<string, string[]>[] } | undefined)?.security
+  if (!security || security.length === 0) return undefined
+  return security[0]!.oauth2 ?? []
+}
+
+export function hasScope(actor: Actor, scope: string): boolean {
+  return actor.scopes.includes(scope)
+}
+
+export function assertScope(ctx: Ctx, scope: string): void {
+  if (!hasScope(ctx.actor, scope)) throw new AppError('insufficient_scope', `This operation needs the scope ${scope}.`, { extensions: { required_scope: scope } })
+}
+
+const challenge = (error?: string) => ({ 'www-authenticate': error ? `Bearer error="${error}"` : 'Bearer' })
+
+export default fp(
+  async function authPlugin(app: FastifyInstance) {
+    const keys = new KeyStore(app.db, { issuer: app.config.publicUrl, audience: app.config.publicUrl, tokenTtlSeconds: app.config.TOKEN_TTL_SECONDS })
+    app.decorate('keys', keys)
+    app.decorateRequest('ctx', null as unknown as Ctx)
+
+    /** Tokens are checked against the live client and installation, so revocation is immediate. */
+    async function actorFor(token: string): Promise<{ actor: Actor; tenantId: string }> {
+      let claims
+      try {
+        claims = await keys.verify(token)
+      } catch {
+        throw new AppError('unauthenticated', 'The access token is invalid or expired.', { headers: challenge('invalid_token') })
+      }
+      const [row] = await app.db
+        .select({ revokedAt: apiClients.revokedAt, kind: organizations.kind, installationRevokedAt: installations.revokedAt, installationId: installations.id })
+        .from(apiClients)
+        .innerJoin(organizations, eq(organizations.id, apiClients.organizationId))
+        .leftJoin(installations, and(eq(installations.id, claims.ins ?? ''), eq(installations.tenantId, claims.tenant)))
+        .where(eq(apiClients.id, claims.client_id))
+      const revoked = !row || row.revokedAt !== null || (claims.ins !== undefined && (row.installationId === null || row.installationRevokedAt !== null))
+      if (revoked) throw new AppError('unauthenticated', 'The access token has been revoked.', { headers: challenge('invalid_token') })
+      return {
+        tenantId: claims.tenant,
+        actor: {
+          clientId: claims.client_id,
+          organizationId: claims.org,
+          organizationKind: row.kind as OrgKind,
+          installationId: claims.ins,
+          scopes: claims.scope ? claims.scope.split(' ') : [],
+        },
+      }
+    }
+
+    app.decorate('authenticate', async (request: FastifyRequest, required: string[]) => {
+      const header = request.headers.authorization
+      const match = header?.match(/^Bearer\s+([A-Za-z0-9\-_.]+)$/i)
+      if (!match) throw new AppError('unauthenticated', 'Send an access token from POST /oauth/token as `Authorization: Bearer <token>`.', { headers: challenge() })
+      const { actor, tenantId } = await actorFor(match[1]!)
+      for (const scope of required) {
+        if (!hasScope(actor, scope)) throw new AppError('insufficient_scope', `This operation needs the scope ${scope}.`, { extensions: { required_scope: scope }, headers: challenge('insufficient_scope') })
+      }
+      request.ctx = { tenantId, actor, requestId: String(request.id), log: request.log, db: app.db, queues: app.queues }
+    })
+
+    app.addHook('onRequest', async (request) => {
+      const required = requiredScopes(request)
+      if (required !== undefined) await app.authenticate(request, required)
+    })
+  },
+  { name: 'auth', dependencies: ['infrastructure', 'errors'] },
+)

@@ -1,0 +1,51 @@
+import fp from 'fastify-plugin'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import rateLimit from '@fastify/rate-limit'
+import { Redis } from 'ioredis'
+import { AppError } from '../lib/errors.js'
+
+/**
+ * Per client and installation, keyed from the verified token (never a client-set header).
+ * @fastify/rate-limit counts (on Redis when REDIS_URL is set, in memory otherwise); its
+ * draft-6 headers are rewritten to the current IETF draft's RateLimit-Policy / RateLimit.
+ */
+export default fp(
+  async function rateLimitPlugin(app: FastifyInstance) {
+    const max = app.config.RATE_LIMIT_MAX
+    const windowSeconds = app.config.RATE_LIMIT_WINDOW_SECONDS
+    const redis = app.config.REDIS_URL ? new Redis(app.config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined
+    if (redis) app.addHook('onClose', async () => void (await redis.quit().catch(() => {})))
+
+    const keyFor = (req: FastifyRequest) => (req.ctx ? `c:${req.ctx.actor.clientId}:${req.ctx.actor.installationId ?? ''}` : `ip:${req.ip}`)
+
+    await app.register(rateLimit, {
+      global: true,
+      // After authentication, so the key is the token's client and installation.
+      hook: 'preHandler',
+      max,
+      timeWindow: windowSeconds * 1000,
+      keyGenerator: keyFor,
+      enableDraftSpec: true,
+      redis,
+      nameSpace: `${app.config.QUEUE_PREFIX}:ratelimit:`,
+      skipOnError: true,
+      allowList: (req) => req.url === '/healthz' || req.url === '/readyz',
+      errorResponseBuilder: (_req, context) => {
+        const err = new AppError('rate_limited', `Rate limit of ${context.max} requests per ${windowSeconds} s exceeded; retry after ${context.after}.`)
+        return Object.assign(err, { statusCode: 429 })
+      },
+    })
+
+    app.addHook('onSend', async (_req, reply, payload) => {
+      const limit = reply.getHeader('ratelimit-limit')
+      if (limit === undefined) return payload
+      const remaining = reply.getHeader('ratelimit-remaining')
+      const reset = reply.getHeader('ratelimit-reset')
+      reply.removeHeader('ratelimit-limit').removeHeader('ratelimit-remaining').removeHeader('ratelimit-reset')
+      reply.header('ratelimit-policy', `"default";q=${limit};w=${windowSeconds}`)
+      reply.header('ratelimit', `"default";r=${remaining ?? 0};t=${reset ?? windowSeconds}`)
+      return payload
+    })
+  },
+  { name: 'rate-limit', dependencies: ['auth'] },
+)

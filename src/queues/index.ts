@@ -1,0 +1,124 @@
+import { Queue as RedisQueue, Worker as RedisWorker, withBackend, createPostgresBackend, type Job, type JobsOptions } from 'bullmq'
+import { Redis } from 'ioredis'
+import type { SerializedCtx } from '../lib/context.js'
+
+export const queueNames = ['ingest', 'transcode', 'analytics', 'webhooks', 'governance'] as const
+export type QueueName = (typeof queueNames)[number]
+
+/** Every job carries the serialized caller context next to its typed payload. */
+export interface JobEnvelope<P = unknown> {
+  ctx: SerializedCtx
+  payload: P
+}
+
+export type JobHandler = (job: { id: string; name: string; data: JobEnvelope; updateProgress(p: number | object): Promise<void> }) => Promise<unknown>
+
+interface AnyQueue {
+  add(name: string, data: unknown, opts?: JobsOptions): Promise<Job>
+  close(): Promise<void>
+  waitUntilReady?(): Promise<unknown>
+  getJobCounts(...types: string[]): Promise<Record<string, number>>
+}
+interface AnyWorker {
+  close(force?: boolean): Promise<void>
+  on(event: string, fn: (...args: any[]) => void): unknown
+}
+
+export interface QueueSettings {
+  /** With a Redis URL BullMQ runs on Redis; without one, on its PostgreSQL backend. */
+  redisUrl?: string
+  databaseUrl: string
+  /** Redis key prefix, or PostgreSQL schema name, so several deployments can share a server. */
+  prefix: string
+}
+
+/**
+ * The one place that knows which BullMQ backend is in use. The rest of the code adds jobs
+ * by queue name and registers handlers by job name.
+ */
+export class Queues {
+  readonly backend: 'redis' | 'postgres'
+  private readonly queues = new Map<QueueName, AnyQueue>()
+  private readonly workers: AnyWorker[] = []
+  private readonly handlers = new Map<string, JobHandler>()
+  private redis?: Redis
+  private readonly pg?: ReturnType<typeof withBackend<any, any>>
+
+  constructor(private readonly settings: QueueSettings) {
+    this.backend = settings.redisUrl ? 'redis' : 'postgres'
+    if (this.backend === 'postgres') this.pg = withBackend(createPostgresBackend)
+  }
+
+  private connection(): any {
+    if (this.backend === 'redis') {
+      this.redis ??= new Redis(this.settings.redisUrl!, { maxRetriesPerRequest: null, lazyConnect: false })
+      return this.redis
+    }
+    return { connectionString: this.settings.databaseUrl, schema: `${this.settings.prefix}_bullmq`, migrate: true, max: 4 }
+  }
+
+  queue(name: QueueName): AnyQueue {
+    let q = this.queues.get(name)
+    if (!q) {
+      q =
+        this.backend === 'redis'
+          ? new RedisQueue(name, { connection: this.connection(), prefix: this.settings.prefix })
+          : new this.pg!.Queue(name, { connection: this.connection() })
+      this.queues.set(name, q)
+    }
+    return q
+  }
+
+  /** Enqueue a job; `jobId` makes the add idempotent (the same id is never queued twice). */
+  async add<P>(queue: QueueName, name: string, data: JobEnvelope<P>, opts: JobsOptions = {}): Promise<string> {
+    const job = await this.queue(queue).add(name, data, { removeOnComplete: 1000, removeOnFail: 5000, attempts: 3, backoff: { type: 'exponential', delay: 1000 }, ...opts })
+    return String(job.id)
+  }
+
+  /** Modules declare which job names they process; see src/jobs/registry.ts. */
+  handle(queue: QueueName, name: string, handler: JobHandler): void {
+    const key = `${queue}:${name}`
+    if (this.handlers.has(key)) throw new Error(`job handler ${key} registered twice`)
+    this.handlers.set(key, handler)
+  }
+
+  /** Starts one worker per queue that has handlers. */
+  startWorkers(opts: { concurrency?: number; onFailed?: (queue: string, job: unknown, err: Error) => void } = {}): void {
+    const byQueue = new Set([...this.handlers.keys()].map((k) => k.split(':')[0] as QueueName))
+    for (const name of byQueue) {
+      const processor = async (job: Job) => {
+        const handler = this.handlers.get(`${name}:${job.name}`)
+        if (!handler) throw new Error(`no handler for job ${job.name} on queue ${name}`)
+        return handler({ id: String(job.id), name: job.name, data: job.data as JobEnvelope, updateProgress: (p) => job.updateProgress(p as never) })
+      }
+      const worker: AnyWorker =
+        this.backend === 'redis'
+          ? new RedisWorker(name, processor, { connection: this.connection(), prefix: this.settings.prefix, concurrency: opts.concurrency ?? 4 })
+          : new this.pg!.Worker(name, processor, { connection: this.connection(), concurrency: opts.concurrency ?? 4 })
+      worker.on('failed', (job: unknown, err: Error) => opts.onFailed?.(name, job, err))
+      worker.on('error', () => {})
+      this.workers.push(worker)
+    }
+  }
+
+  get hasWorkers(): boolean {
+    return this.workers.length > 0
+  }
+
+  /** Answers when the backend can take jobs; used by /readyz. */
+  async ping(): Promise<void> {
+    if (this.backend === 'redis') {
+      this.connection()
+      await this.redis!.ping()
+    } else {
+      await this.queue('webhooks').getJobCounts('waiting')
+    }
+  }
+
+  /** Workers finish their running jobs before the connections close. */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()))
+    await Promise.all([...this.queues.values()].map((q) => q.close()))
+    await this.redis?.quit().catch(() => {})
+  }
+}

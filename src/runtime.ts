@@ -1,0 +1,52 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type { Config } from './config.js'
+import { connectDatabase, type DatabaseHandle } from './db/client.js'
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js'
+import { runMigrations } from './db/migrate.js'
+import { Queues } from './queues/index.js'
+import { modules } from './modules/index.js'
+
+export interface Runtime {
+  config: Config
+  databaseUrl: string
+  database: DatabaseHandle
+  queues: Queues
+  close(): Promise<void>
+}
+
+/**
+ * Starts what the API and workers stand on: the database (embedded when DATABASE_URL is
+ * unset), its migrations when asked, and the queue backend (PostgreSQL when REDIS_URL is
+ * unset). Closing stops them in reverse order.
+ */
+export async function startRuntime(config: Config, log: FastifyBaseLogger, opts: { migrate: boolean }): Promise<Runtime> {
+  let embedded: EmbeddedDatabase | undefined
+  let databaseUrl = config.DATABASE_URL
+  if (!databaseUrl) {
+    log.info({ dataDir: config.DATA_DIR, port: config.EMBEDDED_PG_PORT }, 'no DATABASE_URL: starting embedded PostgreSQL')
+    embedded = await startEmbeddedPostgres({ dataDir: config.DATA_DIR, port: config.EMBEDDED_PG_PORT, log: (m) => log.debug({ postgres: m }) })
+    databaseUrl = embedded.url
+  }
+  if (opts.migrate) await runMigrations(databaseUrl)
+  const database = connectDatabase(databaseUrl, { max: config.DB_POOL_MAX })
+  const queues = new Queues({ redisUrl: config.REDIS_URL, databaseUrl, prefix: config.QUEUE_PREFIX })
+  log.info({ queueBackend: queues.backend }, 'queues ready')
+  return {
+    config,
+    databaseUrl,
+    database,
+    queues,
+    async close() {
+      await queues.close()
+      await database.close()
+      await embedded?.stop()
+    },
+  }
+}
+
+/** Registers every module's job handlers and starts one worker per queue. */
+export async function startWorkers(runtime: Runtime, log: FastifyBaseLogger): Promise<void> {
+  const deps = { db: runtime.database.db, queues: runtime.queues, log }
+  for (const m of modules) await m.jobs?.(deps)
+  runtime.queues.startWorkers({ onFailed: (queue, job, err) => log.error({ queue, jobId: (job as { id?: string })?.id, err }, 'job failed') })
+}
