@@ -70,7 +70,10 @@ export interface TestContext {
 }
 
 /** The real app on a fresh database and real Redis; workers too when `workers` is set. */
-export async function buildTestApp(t: Test, opts: { workers?: boolean; config?: Partial<Config>; redis?: boolean } = {}): Promise<TestContext> {
+export async function buildTestApp(
+  t: Test,
+  opts: { workers?: boolean; config?: Partial<Config>; redis?: boolean; beforeReady?: (app: FastifyInstance) => void | Promise<void> } = {},
+): Promise<TestContext> {
   const databaseUrl = await createTestDatabase(t)
   const config = loadConfig(
     {
@@ -86,6 +89,7 @@ export async function buildTestApp(t: Test, opts: { workers?: boolean; config?: 
   const log = pino({ level: config.LOG_LEVEL })
   const runtime = await startRuntime(config, log, { migrate: false })
   const app = await buildApp({ config, database: runtime.database, queues: runtime.queues, logger: log })
+  await opts.beforeReady?.(app)
   await app.ready()
   if (opts.workers) await startWorkers(runtime, log)
   t.teardown(async () => {

@@ -17,6 +17,7 @@ function pointerFor(context: string, e: AjvError): string {
 function detailFor(e: AjvError): string {
   if (e.keyword === 'additionalProperties') return `unknown property "${String(e.params.additionalProperty)}"`
   if (e.keyword === 'required') return `"${String(e.params.missingProperty)}" is required`
+  if (e.keyword === 'enum' && Array.isArray(e.params.allowedValues)) return `must be one of: ${e.params.allowedValues.join(', ')}`
   return e.message ?? 'is invalid'
 }
 
@@ -42,7 +43,10 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err
   const e = err as FastifyError & { validation?: AjvError[]; validationContext?: string }
   if (e?.validation) {
-    const errors: FieldError[] = e.validation.map((v) => ({ pointer: pointerFor(e.validationContext ?? 'body', v), detail: detailFor(v) }))
+    const seen = new Set<string>()
+    const errors: FieldError[] = e.validation
+      .map((v) => ({ pointer: pointerFor(e.validationContext ?? 'body', v), detail: detailFor(v) }))
+      .filter((fe) => !seen.has(fe.pointer + fe.detail) && seen.add(fe.pointer + fe.detail))
     return new AppError('validation_failed', `The request has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}.`, { errors })
   }
   const status = typeof e?.statusCode === 'number' ? e.statusCode : 500
