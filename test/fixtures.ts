@@ -1,15 +1,65 @@
-import type { Caller } from './helper.js'
+import type { FastifyInstance } from 'fastify'
+import { createTenant, type Caller } from './helper.js'
+import type { Ctx } from '../src/lib/context.js'
+import { inTenant } from '../src/db/tenancy.js'
+import { emit } from '../src/lib/outbox.js'
+import { startJob } from '../src/modules/jobs/service.js'
 
 /**
- * One creator per id prefix: makes a resource of that kind in the caller's tenant through
- * the public API and returns its id. The shared security suite (test/security.test.ts)
- * uses these to call every `{id}` route with another tenant's ids; a route whose prefix
- * has no creator here fails that suite, so every new resource must add one.
+ * One creator per id prefix: makes a resource of that kind in the owner's tenant (through
+ * the public API where one exists, else the service) and returns its id. The shared
+ * security suite (test/security.test.ts) calls every `{id}` route with another tenant's
+ * token and these ids; a route whose prefix has no creator here fails that suite, so
+ * every new resource adds one.
  */
-export type FixtureCreator = (owner: Caller) => Promise<string>
+export interface FixtureEnv {
+  app: FastifyInstance
+}
+export type FixtureCreator = (owner: Caller, env: FixtureEnv) => Promise<string>
 
-export const fixtures: Record<string, FixtureCreator> = {}
+/** A context for the caller's tenant, for fixtures that have no public create route. */
+export function serviceCtx(app: FastifyInstance, caller: Caller): Ctx {
+  return {
+    tenantId: caller.organizationId,
+    actor: { clientId: caller.clientId, organizationId: caller.organizationId, organizationKind: 'mcn', scopes: [] },
+    requestId: 'fixture',
+    log: app.log,
+    db: app.db,
+    queues: app.queues,
+  }
+}
 
-export function registerFixture(prefix: string, create: FixtureCreator): void {
-  fixtures[prefix] = create
+const created = async (res: { statusCode: number; body: string; json(): any }, pick: (b: any) => string = (b) => b.id) => {
+  if (res.statusCode >= 300) throw new Error(`fixture create failed: ${res.statusCode} ${res.body}`)
+  return pick(res.json())
+}
+
+async function providerApp(app: FastifyInstance): Promise<string> {
+  const provider = await createTenant(app, { kind: 'provider' })
+  return created(await provider.post('/v1/apps', { name: 'fixture app', requested_scopes: ['events:read'] }), (b) => b.app.id)
+}
+
+export const fixtures: Record<string, FixtureCreator> = {
+  cli: async (owner) => created(await owner.post('/v1/clients', { name: 'fixture client', scopes: ['events:read'] }), (b) => b.client.id),
+  app: async (_owner, { app }) => providerApp(app),
+  ins: async (owner, { app }) => created(await owner.post('/v1/installations', { app_id: await providerApp(app) })),
+  // Events are written by state changes; the outbox service writes one directly here.
+  evt: async (owner, { app }) => inTenant(serviceCtx(app, owner), (tx) => emit(tx, 'fixture.happened', { type: 'fixture', id: 'fx_1', version: 1 }, { secret: 'owner-data' })),
+  job: async (owner, { app }) => (await startJob(serviceCtx(app, owner), { kind: 'fixture', queue: 'analytics', jobName: 'fixture.noop' })).id,
+}
+
+/**
+ * A valid body for mutating `{id}` routes, so the suite reaches the handler (and its 404)
+ * instead of stopping at validation. Keyed by operationId.
+ */
+export const sampleBodies: Record<string, unknown> = {
+  rotateClientSecret: { overlap_seconds: 0 },
+}
+
+/**
+ * Routes that answer another organization on purpose, with the reason. Everything else
+ * must answer 404 to a foreign id.
+ */
+export const sharedByDesign: Record<string, string> = {
+  getApp: 'published apps are a marketplace every organization can read before installing',
 }

@@ -38,7 +38,9 @@ export default async function graphqlPlugin(app: FastifyInstance, opts: { module
         if (appErr.status >= 500) app.log.error({ err: e.originalError }, 'graphql resolver failed')
         return { message: appErr.message, locations: e.locations, path: e.path, extensions: { code: appErr.code, status: appErr.status } }
       })
-      return { statusCode: formatted.statusCode, response: { data: execution.data ?? null, errors } }
+      // An error raised before execution (authentication) keeps its HTTP status.
+      const requestLevel = !execution.data && errors.length === 1 && !errors[0]!.path && typeof errors[0]!.extensions.status === 'number' && errors[0]!.extensions.status !== 400
+      return { statusCode: requestLevel ? (errors[0]!.extensions.status as number) : formatted.statusCode, response: { data: execution.data ?? null, errors } }
     },
   })
 }
