@@ -1,6 +1,7 @@
 import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm'
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
 import type { TxCtx } from './context.js'
+import type { Executor } from '../db/client.js'
 import { AppError } from './errors.js'
 
 /** A tenant-owned table as built by db/tenant-table.ts. */
@@ -28,6 +29,30 @@ export function decodeCursor(cursor: string): string {
     // fall through
   }
   throw new AppError('validation_failed', 'The cursor is not one this API issued.', { errors: [{ pointer: '/query/cursor', detail: 'is not a valid cursor' }] })
+}
+
+/**
+ * Newest first, keyset-paginated on a sortable id column: stable while rows are inserted.
+ * The one pagination rule for every list, tenant-owned or control-plane.
+ */
+export async function keysetPage<T extends { id: string }>(
+  db: Executor,
+  table: PgTable,
+  idColumn: PgColumn,
+  page: PageRequest,
+  where: SQL | undefined,
+): Promise<PageResult<T>> {
+  const limit = page.limit ?? 50
+  const after = page.cursor ? lt(idColumn, decodeCursor(page.cursor)) : undefined
+  const rows = (await db.select().from(table).where(and(where, after)).orderBy(desc(idColumn)).limit(limit + 1)) as T[]
+  const more = rows.length > limit
+  const data = more ? rows.slice(0, limit) : rows
+  return { data, next_cursor: more ? encodeCursor(data[data.length - 1]!.id) : null }
+}
+
+export async function mapPage<T, U>(page: Promise<PageResult<T>>, fn: (row: T) => U): Promise<PageResult<U>> {
+  const { data, next_cursor } = await page
+  return { data: data.map(fn), next_cursor }
 }
 
 /**
@@ -69,19 +94,8 @@ export function tenantRepository<T extends TenantTable>(table: T, resourceName: 
       return row
     },
 
-    /** Newest first, keyset-paginated on the sortable id: stable while rows are inserted. */
-    async list(ctx: TxCtx, page: PageRequest, ...conditions: (SQL | undefined)[]): Promise<PageResult<Row>> {
-      const limit = page.limit ?? 50
-      const after = page.cursor ? lt(t.id, decodeCursor(page.cursor)) : undefined
-      const rows = (await ctx.tx
-        .select()
-        .from(table as PgTable)
-        .where(scoped(ctx, table, after, ...conditions))
-        .orderBy(desc(t.id))
-        .limit(limit + 1)) as Row[]
-      const more = rows.length > limit
-      const data = more ? rows.slice(0, limit) : rows
-      return { data, next_cursor: more ? encodeCursor((data[data.length - 1] as { id: string }).id) : null }
+    list(ctx: TxCtx, page: PageRequest, ...conditions: (SQL | undefined)[]): Promise<PageResult<Row>> {
+      return keysetPage<Row & { id: string }>(ctx.tx, table, t.id, page, scoped(ctx, table, ...conditions))
     },
 
     /**

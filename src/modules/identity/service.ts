@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm'
+import { and, eq, isNull, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { apiClients, apps, installations, organizations } from '../../db/schema.js'
 import { inTenant } from '../../db/tenancy.js'
@@ -6,7 +6,7 @@ import { audit } from '../../lib/audit.js'
 import type { Ctx, OrgKind } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
 import { newId } from '../../lib/ids.js'
-import { decodeCursor, encodeCursor, scoped, type PageRequest, type PageResult } from '../../lib/repository.js'
+import { keysetPage, mapPage, scoped, type PageRequest } from '../../lib/repository.js'
 import { allScopes, isScope, type Scope } from '../../lib/scopes.js'
 import type { KeyStore } from './keys.js'
 import { hashSecret, newClientSecret, verifySecret } from './secrets.js'
@@ -51,12 +51,6 @@ function requireOwnCredentials(ctx: Ctx): void {
 
 function requireKind(ctx: Ctx, ...kinds: OrgKind[]): void {
   if (!kinds.includes(ctx.actor.organizationKind)) throw new AppError('forbidden', `Only ${kinds.join(' or ')} organizations can do this.`)
-}
-
-function pageOf<T extends { id: string }>(rows: T[], limit: number): PageResult<T> {
-  const more = rows.length > limit
-  const data = more ? rows.slice(0, limit) : rows
-  return { data, next_cursor: more ? encodeCursor(data[data.length - 1]!.id) : null }
 }
 
 // ── Organizations and clients (control plane; also used by `showrunner admin`) ──
@@ -105,15 +99,7 @@ async function ownClient(ctx: Ctx, id: string): Promise<ClientRow> {
 
 export async function listClients(ctx: Ctx, page: PageRequest) {
   requireOwnCredentials(ctx)
-  const limit = page.limit ?? 50
-  const rows = await ctx.db
-    .select()
-    .from(apiClients)
-    .where(and(eq(apiClients.organizationId, ctx.actor.organizationId), page.cursor ? lt(apiClients.id, decodeCursor(page.cursor)) : undefined))
-    .orderBy(desc(apiClients.id))
-    .limit(limit + 1)
-  const result = pageOf(rows, limit)
-  return { data: result.data.map(present.client), next_cursor: result.next_cursor }
+  return mapPage(keysetPage<ClientRow>(ctx.db, apiClients, apiClients.id, page, eq(apiClients.organizationId, ctx.actor.organizationId)), present.client)
 }
 
 /** A new secret; the old one keeps working for `overlapSeconds` so deployments can roll. */
@@ -223,15 +209,8 @@ export async function getApp(ctx: Ctx, id: string) {
 }
 
 export async function listApps(ctx: Ctx, page: PageRequest) {
-  const limit = page.limit ?? 50
-  const rows = await ctx.db
-    .select()
-    .from(apps)
-    .where(and(ctx.actor.organizationKind === 'provider' ? eq(apps.providerId, ctx.actor.organizationId) : undefined, page.cursor ? lt(apps.id, decodeCursor(page.cursor)) : undefined))
-    .orderBy(desc(apps.id))
-    .limit(limit + 1)
-  const result = pageOf(rows, limit)
-  return { data: result.data.map(present.app), next_cursor: result.next_cursor }
+  const own = ctx.actor.organizationKind === 'provider' ? eq(apps.providerId, ctx.actor.organizationId) : undefined
+  return mapPage(keysetPage<AppRow>(ctx.db, apps, apps.id, page, own), present.app)
 }
 
 export async function install(ctx: Ctx, input: CreateInstallationInput) {
@@ -263,17 +242,7 @@ export async function getInstallation(ctx: Ctx, id: string) {
 }
 
 export async function listInstallations(ctx: Ctx, page: PageRequest) {
-  const limit = page.limit ?? 50
-  return inTenant(ctx, async (tx) => {
-    const rows = await tx.tx
-      .select()
-      .from(installations)
-      .where(and(visibleInstallations(ctx), page.cursor ? lt(installations.id, decodeCursor(page.cursor)) : undefined))
-      .orderBy(desc(installations.id))
-      .limit(limit + 1)
-    const result = pageOf(rows, limit)
-    return { data: result.data.map(present.installation), next_cursor: result.next_cursor }
-  })
+  return inTenant(ctx, (tx) => mapPage(keysetPage<InstallationRow>(tx.tx, installations, installations.id, page, visibleInstallations(ctx)), present.installation))
 }
 
 /** Uninstalling revokes at once: the auth check reads the installation on every request. */
