@@ -20,7 +20,8 @@ FROM node:24-bookworm-slim AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY sdk/package.json sdk/package.json
-RUN npm ci --omit=dev --no-audit --no-fund --workspaces=false --include-workspace-root
+# No dev dependencies and no optional embedded PostgreSQL: production sets DATABASE_URL.
+RUN npm ci --omit=dev --omit=optional --no-audit --no-fund --workspaces=false --include-workspace-root
 
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \

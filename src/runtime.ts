@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from './config.js'
 import { connectDatabase, type DatabaseHandle } from './db/client.js'
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js'
+import type { EmbeddedDatabase } from './db/embedded.js'
 import { runMigrations } from './db/migrate.js'
 import { Queues } from './queues/index.js'
 import { modules } from './modules/index.js'
@@ -24,6 +24,8 @@ export async function startRuntime(config: Config, log: FastifyBaseLogger, opts:
   let databaseUrl = config.DATABASE_URL
   if (!databaseUrl) {
     log.info({ dataDir: config.DATA_DIR, port: config.EMBEDDED_PG_PORT }, 'no DATABASE_URL: starting embedded PostgreSQL')
+    // Loaded only here: production images set DATABASE_URL and omit the optional package.
+    const { startEmbeddedPostgres } = await import('./db/embedded.js')
     embedded = await startEmbeddedPostgres({ dataDir: config.DATA_DIR, port: config.EMBEDDED_PG_PORT, log: (m) => log.debug({ postgres: m }) })
     databaseUrl = embedded.url
   }
