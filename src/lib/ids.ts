@@ -21,6 +21,8 @@ export const idPrefixes = {
   product: 'prd',
   sku: 'sku',
   pool: 'pool',
+  poolItem: 'pitm',
+  poolGrant: 'pgr',
   anchor: 'anc',
   sale: 'sal',
   session: 'ses',

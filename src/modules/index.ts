@@ -4,6 +4,11 @@ import { identityModule } from './identity/index.js'
 import { eventsModule } from './events/index.js'
 import { jobsModule } from './jobs/index.js'
 import { auditModule } from './audit/index.js'
+import { suppliersModule } from './suppliers/index.js'
+import { catalogModule } from './catalog/index.js'
+import { poolsModule } from './pools/index.js'
+import { anchorsModule } from './anchors/index.js'
+import { selectionModule } from './selection/index.js'
 
 /** Every domain module, in the order their routes and GraphQL types are mounted. */
-export const modules: ShowrunnerModule[] = [systemModule, identityModule, eventsModule, jobsModule, auditModule]
+export const modules: ShowrunnerModule[] = [systemModule, identityModule, eventsModule, jobsModule, auditModule, suppliersModule, catalogModule, poolsModule, anchorsModule, selectionModule]

@@ -18,6 +18,7 @@ interface AnyQueue {
   close(): Promise<void>
   waitUntilReady?(): Promise<unknown>
   getJobCounts(...types: string[]): Promise<Record<string, number>>
+  upsertJobScheduler(id: string, repeat: { pattern: string; tz?: string }, template: { name: string; data: unknown; opts?: JobsOptions }): Promise<unknown>
 }
 interface AnyWorker {
   close(force?: boolean): Promise<void>
@@ -73,6 +74,11 @@ export class Queues {
   async add<P>(queue: QueueName, name: string, data: JobEnvelope<P>, opts: JobsOptions = {}): Promise<string> {
     const job = await this.queue(queue).add(name, data, { removeOnComplete: 1000, removeOnFail: 5000, attempts: 3, backoff: { type: 'exponential', delay: 1000 }, ...opts })
     return String(job.id)
+  }
+
+  /** A repeatable job on a cron pattern (UTC); upserting the same id replaces the schedule. */
+  async schedule<P>(queue: QueueName, schedulerId: string, pattern: string, name: string, data: JobEnvelope<P>): Promise<void> {
+    await this.queue(queue).upsertJobScheduler(schedulerId, { pattern, tz: 'UTC' }, { name, data, opts: { removeOnComplete: 100, removeOnFail: 500 } })
   }
 
   /** Modules declare which job names they process; see src/jobs/registry.ts. */

@@ -1,0 +1,54 @@
+import { eq } from 'drizzle-orm'
+import type { TxCtx } from '../../lib/context.js'
+import { AppError } from '../../lib/errors.js'
+import { scoped, tenantRepository } from '../../lib/repository.js'
+import { catalogSettings } from './tables.js'
+
+const repo = tenantRepository(catalogSettings, 'settings document')
+
+type Plain = Record<string, unknown>
+const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** Objects merge key by key (one level deep per nesting); anything else replaces. */
+export function mergeSettings<T>(base: T, patch: unknown): T {
+  if (!isPlain(base) || !isPlain(patch)) return (patch === undefined ? base : patch) as T
+  const out: Plain = { ...base }
+  for (const [k, v] of Object.entries(patch)) if (v !== undefined) out[k] = mergeSettings(out[k], v)
+  return out as T
+}
+
+/**
+ * A per-tenant settings document with documented defaults. Reading never writes: a tenant
+ * that never changed it sees the defaults at version 0. Updates merge a partial document
+ * and honour If-Match like every other resource.
+ */
+export function settingsDocument<T extends object>(key: string, defaults: () => T) {
+  return {
+    defaults,
+    async read(ctx: TxCtx): Promise<{ value: T; version: number; updatedAt: Date | null }> {
+      const row = await repo.find(ctx, key)
+      if (!row) return { value: defaults(), version: 0, updatedAt: null }
+      return { value: mergeSettings(defaults(), row.value), version: row.version, updatedAt: row.updatedAt }
+    },
+    async update(ctx: TxCtx, expectedVersion: number | undefined, patch: Partial<T>, check?: (value: T) => void): Promise<{ value: T; version: number; updatedAt: Date | null }> {
+      const current = await this.read(ctx)
+      if (expectedVersion !== undefined && expectedVersion !== current.version) {
+        throw new AppError('precondition_failed', `The settings have changed since version ${expectedVersion}; fetch them again and retry with the new ETag.`)
+      }
+      const value = mergeSettings(current.value, patch)
+      check?.(value)
+      if (current.version === 0) {
+        const [inserted] = await ctx.tx.insert(catalogSettings).values({ tenantId: ctx.tenantId, id: key, value }).onConflictDoNothing().returning()
+        if (!inserted) throw new AppError('precondition_failed', 'The settings were changed concurrently; fetch them again and retry.')
+        return { value, version: inserted.version, updatedAt: inserted.updatedAt }
+      }
+      const row = await repo.update(ctx, key, current.version, { value })
+      return { value, version: row.version, updatedAt: row.updatedAt }
+    },
+    /** Locks nothing; for code that only needs the values. */
+    async values(ctx: TxCtx): Promise<T> {
+      const [row] = await ctx.tx.select({ value: catalogSettings.value }).from(catalogSettings).where(scoped(ctx, catalogSettings, eq(catalogSettings.id, key)))
+      return row ? mergeSettings(defaults(), row.value) : defaults()
+    },
+  }
+}

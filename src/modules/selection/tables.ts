@@ -1,0 +1,39 @@
+import { sql } from 'drizzle-orm'
+import { boolean, doublePrecision, index, integer, text, timestamp } from 'drizzle-orm/pg-core'
+import { tenantTable } from '../../db/tenant-table.js'
+
+/**
+ * The anchor-independent part of every product's selection score, kept up to date by
+ * `refreshSelectionIndex` so candidate generation is an index scan, not a catalog scan.
+ * `id` is the product id.
+ */
+export const selectionIndex = tenantTable(
+  'selection_index',
+  {
+    supplierId: text('supplier_id').notNull(),
+    category: text('category').notNull(),
+    /** Active, in stock, and its supplier admitted or on probation. */
+    eligible: boolean('eligible').notNull(),
+    quality: doublePrecision('quality').notNull(),
+    margin: doublePrecision('margin').notNull(),
+    longTermValue: doublePrecision('long_term_value').notNull(),
+    micro: boolean('micro').notNull(),
+    overExposure: doublePrecision('over_exposure').notNull(),
+    /** Weighted sum of the parts above with the tenant's weights. */
+    prescore: doublePrecision('prescore').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('selection_index_rank_idx').on(t.tenantId, t.prescore.desc()).where(sql`eligible`),
+    index('selection_index_category_rank_idx').on(t.tenantId, t.category, t.prescore.desc()).where(sql`eligible`),
+    index('selection_index_supplier_idx').on(t.tenantId, t.supplierId),
+  ],
+)
+
+/** Per product, units sold in the window overall and through head anchors; `id` is the product id. */
+export const productSalesStats = tenantTable('product_sales_stats', {
+  units: integer('units').notNull(),
+  headUnits: integer('head_units').notNull(),
+  anchors: integer('anchors').notNull(),
+  refreshedAt: timestamp('refreshed_at', { withTimezone: true }).notNull().defaultNow(),
+})

@@ -1,0 +1,196 @@
+import { eq, inArray, sql } from 'drizzle-orm'
+import { inTenant } from '../../db/tenancy.js'
+import { audit } from '../../lib/audit.js'
+import type { Ctx, TxCtx } from '../../lib/context.js'
+import { emit } from '../../lib/outbox.js'
+import { scoped } from '../../lib/repository.js'
+import { anchorSales } from '../anchors/tables.js'
+import { settingsDocument } from '../catalog/settings.js'
+import { products, suppliers, type ReputationComponents } from '../catalog/tables.js'
+import { selectionIndex } from '../selection/tables.js'
+import { refreshSalesStats } from '../selection/refresh.js'
+import { SUPPLIER_ELIMINATED, SUPPLIER_PROBATION, SUPPLIER_REINSTATED } from './events.js'
+import { setSupplierStatus, supplierRepo, type SupplierRow } from './service.js'
+import { inspections, surveys } from './tables.js'
+import type { UpdateSupplierPolicyInput } from './schemas.js'
+
+export interface SupplierPolicyValue {
+  elimination_threshold: number
+  window_days: number
+  weights: { inspections: number; surveys: number; returns: number; disputes: number }
+  return_rate_ceiling: number
+  dispute_rate_ceiling: number
+  min_units_for_rates: number
+}
+
+/**
+ * Documented defaults: reputation is a 0–100 weighted mean of inspection scores (40%),
+ * survey scores (30%), the return rate (15%; 30% returns or more scores 0) and the
+ * dispute rate (15%; 5% or more scores 0), over the last 180 days. Parts without data
+ * are left out and the others re-weighted; no data at all means no score.
+ */
+export const supplierPolicy = settingsDocument<SupplierPolicyValue>('supplier_policy', () => ({
+  elimination_threshold: 60,
+  window_days: 180,
+  weights: { inspections: 0.4, surveys: 0.3, returns: 0.15, disputes: 0.15 },
+  return_rate_ceiling: 0.3,
+  dispute_rate_ceiling: 0.05,
+  min_units_for_rates: 20,
+}))
+
+const presentPolicy = (p: { value: SupplierPolicyValue; version: number; updatedAt: Date | null }) => ({ ...p.value, version: p.version, updated_at: p.updatedAt?.toISOString() ?? null })
+
+export function getSupplierPolicy(ctx: Ctx) {
+  return inTenant(ctx, async (tx) => presentPolicy(await supplierPolicy.read(tx)))
+}
+
+export function updateSupplierPolicy(ctx: Ctx, expectedVersion: number | undefined, input: UpdateSupplierPolicyInput) {
+  return inTenant(ctx, async (tx) => {
+    const updated = await supplierPolicy.update(tx, expectedVersion, input as Partial<SupplierPolicyValue>)
+    await audit(tx, 'supplier_policy.updated', { type: 'supplier_policy', id: 'supplier_policy' }, input)
+    return presentPolicy(updated)
+  })
+}
+
+export interface SupplierSignals {
+  inspectionAvg: number | null
+  inspectionCount: number
+  surveyAvg: number | null
+  respondents: number
+  units: number
+  returned: number
+  disputes: number
+}
+
+const emptySignals = (): SupplierSignals => ({ inspectionAvg: null, inspectionCount: 0, surveyAvg: null, respondents: 0, units: 0, returned: 0, disputes: 0 })
+
+/** Inspections, surveys and sales in the policy window, per supplier (one or all). */
+export async function supplierSignals(tx: TxCtx, policy: SupplierPolicyValue, supplierIds?: string[]): Promise<Map<string, SupplierSignals>> {
+  const since = sql`current_date - ${policy.window_days}::int`
+  const only = (col: typeof inspections.supplierId | typeof surveys.supplierId | typeof products.supplierId) => (supplierIds ? inArray(col, supplierIds) : undefined)
+  const [insp, surv, sales] = await Promise.all([
+    tx.tx
+      .select({ supplierId: inspections.supplierId, avg: sql<number>`avg(${inspections.score})::float8`, n: sql<number>`count(*)::int` })
+      .from(inspections)
+      .where(scoped(tx, inspections, sql`${inspections.inspectedOn} >= ${since}`, only(inspections.supplierId)))
+      .groupBy(inspections.supplierId),
+    tx.tx
+      .select({ supplierId: surveys.supplierId, avg: sql<number>`(sum(${surveys.score} * ${surveys.respondents}) / sum(${surveys.respondents}))::float8`, n: sql<number>`sum(${surveys.respondents})::int` })
+      .from(surveys)
+      .where(scoped(tx, surveys, sql`${surveys.surveyedOn} >= ${since}`, only(surveys.supplierId)))
+      .groupBy(surveys.supplierId),
+    tx.tx
+      .select({ supplierId: products.supplierId, units: sql<number>`sum(${anchorSales.quantity})::int`, returned: sql<number>`sum(${anchorSales.returnedQuantity})::int`, disputes: sql<number>`sum(${anchorSales.disputes})::int` })
+      .from(anchorSales)
+      .innerJoin(products, sql`${products.tenantId} = ${anchorSales.tenantId} and ${products.id} = ${anchorSales.productId}`)
+      .where(scoped(tx, anchorSales, sql`${anchorSales.soldOn} >= ${since}`, only(products.supplierId)))
+      .groupBy(products.supplierId),
+  ])
+  const out = new Map<string, SupplierSignals>()
+  const at = (id: string) => out.get(id) ?? out.set(id, emptySignals()).get(id)!
+  for (const r of insp) Object.assign(at(r.supplierId), { inspectionAvg: r.avg, inspectionCount: r.n })
+  for (const r of surv) Object.assign(at(r.supplierId), { surveyAvg: r.avg, respondents: r.n })
+  for (const r of sales) Object.assign(at(r.supplierId), { units: r.units, returned: r.returned, disputes: r.disputes })
+  return out
+}
+
+const round = (n: number) => Math.round(n * 100) / 100
+
+/** The reputation score (0–100, or null without data) and its parts; pure. */
+export function computeReputation(s: SupplierSignals, policy: SupplierPolicyValue): { score: number | null; components: ReputationComponents } {
+  const ratesKnown = s.units >= policy.min_units_for_rates
+  const returnRate = ratesKnown ? s.returned / s.units : null
+  const disputeRate = ratesKnown ? s.disputes / s.units : null
+  const components: ReputationComponents = {
+    inspections: s.inspectionAvg === null ? null : round(s.inspectionAvg),
+    surveys: s.surveyAvg === null ? null : round(s.surveyAvg),
+    returns: returnRate === null ? null : round(100 * (1 - Math.min(1, returnRate / policy.return_rate_ceiling))),
+    disputes: disputeRate === null ? null : round(100 * (1 - Math.min(1, disputeRate / policy.dispute_rate_ceiling))),
+    inspection_count: s.inspectionCount,
+    survey_respondents: s.respondents,
+    units_sold: s.units,
+    return_rate: returnRate === null ? null : round(returnRate * 10000) / 10000,
+    dispute_rate: disputeRate === null ? null : round(disputeRate * 10000) / 10000,
+  }
+  let sum = 0
+  let weight = 0
+  for (const part of ['inspections', 'surveys', 'returns', 'disputes'] as const) {
+    const value = components[part]
+    if (value === null || policy.weights[part] <= 0) continue
+    sum += value * policy.weights[part]
+    weight += policy.weights[part]
+  }
+  return { score: weight > 0 ? round(sum / weight) : null, components }
+}
+
+export interface ReviewResult {
+  reviewed: number
+  scored: number
+  probation: string[]
+  eliminated: string[]
+  reinstated: string[]
+  head_anchors: string[]
+}
+
+/**
+ * One governance review of the tenant's suppliers: recompute every reputation; an admitted
+ * supplier below the threshold goes on probation; one still below at the next review is
+ * eliminated (its products leave selection at once); one that recovered is reinstated.
+ */
+export function reviewSuppliers(ctx: Ctx, reviewId: string): Promise<ReviewResult> {
+  return inTenant(ctx, async (tx) => {
+    const policy = await supplierPolicy.values(tx)
+    const all = await tx.tx.select().from(suppliers).where(scoped(tx, suppliers))
+    const signals = await supplierSignals(tx, policy)
+    const result: ReviewResult = { reviewed: all.length, scored: 0, probation: [], eliminated: [], reinstated: [], head_anchors: [] }
+    const computed = all.map((s) => ({ supplier: s, ...computeReputation(signals.get(s.id) ?? emptySignals(), policy) }))
+
+    if (computed.length) {
+      const payload = JSON.stringify(computed.map((c) => ({ id: c.supplier.id, score: c.score, components: c.components })))
+      await tx.tx.execute(sql`
+        update suppliers set reputation_score = x.score, reputation_components = x.components, reputation_computed_at = now()
+        from jsonb_to_recordset(${payload}::jsonb) as x(id text, score float8, components jsonb)
+        where ${scoped(tx, suppliers, sql`suppliers.id = x.id`)}
+      `)
+    }
+
+    for (const c of computed) {
+      if (c.score === null) continue
+      result.scored++
+      const below = c.score < policy.elimination_threshold
+      const s = c.supplier
+      if (below && s.status === 'admitted') {
+        const row = await setSupplierStatus(tx, s.id, 'probation', { probationSince: sql`now()` as unknown as Date })
+        await announce(tx, SUPPLIER_PROBATION, row, c.score, policy, `reputation ${c.score} is below the elimination threshold ${policy.elimination_threshold}`)
+        result.probation.push(s.id)
+      } else if (below && s.status === 'probation') {
+        const [{ n }] = (await tx.tx.select({ n: sql<number>`count(*)::int` }).from(selectionIndex).where(scoped(tx, selectionIndex, eq(selectionIndex.supplierId, s.id), eq(selectionIndex.eligible, true)))) as [{ n: number }]
+        const row = await setSupplierStatus(tx, s.id, 'eliminated', { eliminatedAt: sql`now()` as unknown as Date })
+        await announce(tx, SUPPLIER_ELIMINATED, row, c.score, policy, `reputation ${c.score} stayed below the elimination threshold ${policy.elimination_threshold} after probation`, { products_removed: n })
+        result.eliminated.push(s.id)
+      } else if (!below && s.status === 'probation') {
+        const row = await setSupplierStatus(tx, s.id, 'admitted', { probationSince: null })
+        await announce(tx, SUPPLIER_REINSTATED, row, c.score, policy, `reputation ${c.score} is back above the elimination threshold ${policy.elimination_threshold}`)
+        result.reinstated.push(s.id)
+      }
+    }
+    // Sales stats and the whole selection index follow the new reputations.
+    result.head_anchors = (await refreshSalesStats(tx)).headAnchors
+    await audit(tx, 'suppliers.reviewed', { type: 'supplier_review', id: reviewId }, { ...result, head_anchors: undefined })
+    return result
+  })
+}
+
+async function announce(tx: TxCtx, type: string, row: SupplierRow, score: number, policy: SupplierPolicyValue, reason: string, extra: Record<string, unknown> = {}) {
+  const data = { supplier_id: row.id, name: row.name, status: row.status, reputation_score: score, elimination_threshold: policy.elimination_threshold, reason, ...extra }
+  await emit(tx, type, { type: 'supplier', id: row.id, version: row.version }, data)
+  await audit(tx, type, { type: 'supplier', id: row.id }, data)
+}
+
+/** The reputation of one supplier as of now, for admission checks. */
+export async function currentReputation(tx: TxCtx, supplierId: string) {
+  const policy = await supplierPolicy.values(tx)
+  const signals = (await supplierSignals(tx, policy, [supplierId])).get(supplierId) ?? emptySignals()
+  return { policy, signals, ...computeReputation(signals, policy) }
+}
+
