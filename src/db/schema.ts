@@ -142,6 +142,10 @@ export const jobs = tenantTable(
     /** The uploaded file, kept until the job finishes so a restarted worker can resume. */
     input: text('input'),
     inputFormat: text('input_format', { enum: ['csv', 'jsonl'] }),
+    /** Where and how it was queued, so the sweeper can queue it again. */
+    queue: text('queue'),
+    jobName: text('job_name'),
+    envelope: jsonb('envelope'),
     state: text('state', { enum: ['queued', 'running', 'succeeded', 'failed'] }).notNull().default('queued'),
     total: integer('total'),
     processed: integer('processed').notNull().default(0),
@@ -154,4 +158,5 @@ export const jobs = tenantTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
+  (t) => [index('jobs_queued_idx').on(t.createdAt).where(sql`state = 'queued'`)],
 )

@@ -1,10 +1,11 @@
-import { eq, sql } from 'drizzle-orm'
+import { and, eq, lt, sql } from 'drizzle-orm'
+import type { Database } from '../../db/client.js'
 import { jobs } from '../../db/schema.js'
 import { inTenant } from '../../db/tenancy.js'
 import { serializeCtx, type Ctx } from '../../lib/context.js'
 import { newId } from '../../lib/ids.js'
 import { scoped, tenantRepository, type PageRequest } from '../../lib/repository.js'
-import type { QueueName } from '../../queues/index.js'
+import type { JobEnvelope, QueueName, Queues } from '../../queues/index.js'
 
 const repo = tenantRepository(jobs, 'job')
 export const MAX_LISTED_ROW_ERRORS = 1000
@@ -31,11 +32,38 @@ export const presentJob = (j: JobRow) => ({
  */
 export async function startJob(ctx: Ctx, spec: { kind: string; queue: QueueName; jobName: string; input?: string; inputFormat?: 'csv' | 'jsonl'; total?: number; payload?: Record<string, unknown> }) {
   const id = newId('job')
+  const envelope = { ctx: serializeCtx(ctx), payload: { jobId: id, ...spec.payload } }
   const row = await inTenant(ctx, (tx) =>
-    repo.insert(tx, { id, kind: spec.kind, input: spec.input ?? null, inputFormat: spec.inputFormat ?? null, total: spec.total ?? null, state: 'queued' }),
+    repo.insert(tx, { id, kind: spec.kind, input: spec.input ?? null, inputFormat: spec.inputFormat ?? null, total: spec.total ?? null, state: 'queued', queue: spec.queue, jobName: spec.jobName, envelope }),
   )
-  await ctx.queues.add(spec.queue, spec.jobName, { ctx: serializeCtx(ctx), payload: { jobId: id, ...spec.payload } }, { jobId: id })
+  try {
+    await ctx.queues.add(spec.queue, spec.jobName, envelope, { jobId: id })
+  } catch (err) {
+    // The job is accepted: its row is committed, and requeueStranded() queues it later.
+    ctx.log.warn({ err, jobId: id }, 'queue unavailable; the job will be queued by the sweeper')
+  }
   return presentJob(row)
+}
+
+/** A queued job not picked up for this long is assumed to have lost its queue entry. */
+export const STRANDED_AFTER_SECONDS = 60
+
+/**
+ * Queues again every job whose row says `queued` but that no worker has started for a
+ * minute: the queue add after the commit may have failed, or the queue lost the entry.
+ * The job id is the queue job id, so a job that is in fact still waiting is not doubled.
+ * System work across tenants: runs as the owning role, not inside a tenant.
+ */
+export async function requeueStranded(db: Database, queues: Queues): Promise<number> {
+  const stranded = await db
+    .select({ id: jobs.id, queue: jobs.queue, jobName: jobs.jobName, envelope: jobs.envelope })
+    .from(jobs)
+    .where(and(eq(jobs.state, 'queued'), lt(jobs.createdAt, sql`now() - make_interval(secs => ${STRANDED_AFTER_SECONDS})`)))
+    .limit(1000)
+  for (const job of stranded) {
+    if (job.queue && job.jobName && job.envelope) await queues.add(job.queue as QueueName, job.jobName, job.envelope as JobEnvelope, { jobId: job.id })
+  }
+  return stranded.length
 }
 
 export function getJob(ctx: Ctx, id: string) {
