@@ -133,7 +133,11 @@ export function updateProduct(ctx: Ctx, id: string, expectedVersion: number | un
 async function syncStock(tx: TxCtx, productId: string) {
   await tx.tx
     .update(products)
-    .set({ stock: sql`(select coalesce(sum(${skus.stock}), 0) from ${skus} where ${scoped(tx, skus, eq(skus.productId, productId))})` as unknown as number, updatedAt: sql`now()` as unknown as Date })
+    .set({
+      stock: sql`(select coalesce(sum(${skus.stock}), 0) from ${skus} where ${scoped(tx, skus, eq(skus.productId, productId))})` as unknown as number,
+      version: sql`${products.version} + 1` as unknown as number,
+      updatedAt: sql`now()` as unknown as Date,
+    })
     .where(scoped(tx, products, eq(products.id, productId)))
   await refreshSelectionIndex(tx, { productIds: [productId] })
 }

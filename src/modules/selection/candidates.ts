@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { TxCtx } from '../../lib/context.js'
 import { scoped } from '../../lib/repository.js'
 import { textArray } from '../catalog/sql.js'
@@ -7,11 +7,13 @@ import { selectionIndex } from './tables.js'
 import type { Candidate } from './scoring.js'
 
 /** Best products overall by pre-score, whatever their category. */
-export const OVERALL_CANDIDATES = 150
+export const OVERALL_CANDIDATES = 100
 /** Best products by pre-score in each category the anchor is close to. */
-export const PER_CATEGORY_CANDIDATES = 40
+export const PER_CATEGORY_CANDIDATES = 25
 /** At or below this many pool items in reach, candidates come from the pools directly. */
-const SMALL_REACH = 5000
+const SMALL_REACH = 3000
+/** When fewer than this share of index candidates are in reach, the pools are read directly. */
+const MIN_IN_REACH = 0.5
 
 /** The tenant's active pools the anchor may draw from (all-anchor pools and those listing it). */
 export async function accessiblePools(tx: TxCtx, anchorId: string, onlyPool?: string): Promise<{ id: string; itemCount: number }[]> {
@@ -29,75 +31,91 @@ export async function accessiblePools(tx: TxCtx, anchorId: string, onlyPool?: st
     )
 }
 
+const columns = {
+  id: selectionIndex.id,
+  tenantId: selectionIndex.tenantId,
+  title: selectionIndex.title,
+  category: selectionIndex.category,
+  brandTier: selectionIndex.brandTier,
+  supplierId: selectionIndex.supplierId,
+  reputation: selectionIndex.reputation,
+  micro: selectionIndex.micro,
+  listPrice: selectionIndex.listPrice,
+  currency: selectionIndex.currency,
+  commissionRate: selectionIndex.commissionRate,
+  repurchaseRate: selectionIndex.repurchaseRate,
+  overExposure: selectionIndex.overExposure,
+  stock: selectionIndex.stock,
+}
+type Row = Pick<typeof selectionIndex.$inferSelect, keyof typeof columns>
+const byPrescore = sql`${selectionIndex.prescore} desc nulls last`
+
 /**
- * Candidate generation in one statement: eligible products (active, in stock, supplier
- * admitted or on probation) in the given pools, the best few hundred by pre-score overall
- * and per affine category, through the partial indexes on selection_index; then their
- * details and pool entries. Runs in whichever tenant owns the pools.
+ * Candidate generation: eligible products (active, in stock, supplier admitted or on
+ * probation) in reach of the given pools, the best by pre-score overall and per affine
+ * category. Reads walk the partial indexes on selection_index in pre-score order and stop
+ * early; pool membership and prices are then read for those few hundred ids. When the
+ * pools hold a small part of the catalog, candidates come from the pools directly.
+ * Runs in whichever tenant owns the pools.
  */
 export async function candidates(tx: TxCtx, pools: { id: string; itemCount: number }[], categories: string[], onlyCategory?: string): Promise<Candidate[]> {
   if (!pools.length) return []
-  const poolIds = textArray(pools.map((p) => p.id))
-  const inPools = sql`exists (select 1 from pool_items where pool_items.tenant_id = selection_index.tenant_id and pool_items.product_id = selection_index.id and pool_items.pool_id = any(${poolIds}))`
+  const poolIds = pools.map((p) => p.id)
   const reach = pools.reduce((n, p) => n + p.itemCount, 0)
   const categoryFilter = onlyCategory ? eq(selectionIndex.category, onlyCategory) : undefined
-  const cats = textArray(onlyCategory ? [onlyCategory] : categories)
+  const cats = onlyCategory ? [onlyCategory] : categories
 
-  const ids =
-    reach <= SMALL_REACH
-      ? sql`select selection_index.tenant_id, selection_index.id from pool_items join selection_index on selection_index.tenant_id = pool_items.tenant_id and selection_index.id = pool_items.product_id
-            where ${scoped(tx, poolItems, sql`pool_items.pool_id = any(${poolIds})`)} and selection_index.eligible ${categoryFilter ? sql`and ${categoryFilter}` : sql``}
-            group by selection_index.tenant_id, selection_index.id, selection_index.prescore order by selection_index.prescore desc limit ${OVERALL_CANDIDATES + PER_CATEGORY_CANDIDATES * 8}`
-      : sql`(select selection_index.tenant_id, selection_index.id from selection_index where ${scoped(tx, selectionIndex, eq(selectionIndex.eligible, true), categoryFilter, inPools)}
-              order by selection_index.prescore desc limit ${OVERALL_CANDIDATES})
-            union
-            (select c.tenant_id, c.id from unnest(${cats}) as cat(name) cross join lateral (
-              select selection_index.tenant_id, selection_index.id from selection_index
-              where ${scoped(tx, selectionIndex, eq(selectionIndex.eligible, true), sql`selection_index.category = cat.name`, inPools)}
-              order by selection_index.prescore desc limit ${PER_CATEGORY_CANDIDATES}) c)`
-
-  const rows = await tx.tx.execute<{
-    id: string
-    tenant_id: string
-    title: string
-    category: string
-    brand_tier: string
-    supplier_id: string
-    reputation_score: number | null
-    micro: boolean
-    list_price: string | number
-    currency: string
-    commission_rate: number
-    repurchase_rate: number | null
-    over_exposure: number
-    stock: number
-    pools: { pool_id: string; price: number | null; supply_limit: number | null }[]
-  }>(sql`
-    with cand as (${ids})
-    select p.id, p.tenant_id, p.title, p.category, p.brand_tier, p.supplier_id, s.reputation_score, s.micro, p.list_price, p.currency,
-      p.commission_rate, p.repurchase_rate, si.over_exposure, p.stock,
-      (select json_agg(json_build_object('pool_id', pi.pool_id, 'price', pi.price, 'supply_limit', pi.supply_limit))
-         from pool_items pi where pi.tenant_id = p.tenant_id and pi.product_id = p.id and pi.pool_id = any(${poolIds})) as pools
-    from cand
-    join products p on p.tenant_id = cand.tenant_id and p.id = cand.id
-    join selection_index si on si.tenant_id = p.tenant_id and si.id = p.id
-    join suppliers s on s.tenant_id = p.tenant_id and s.id = p.supplier_id
-  `)
-  return rows.map((r) => ({
-    id: r.id,
-    ownerTenantId: r.tenant_id,
-    title: r.title,
-    category: r.category,
-    brandTier: r.brand_tier,
-    supplierId: r.supplier_id,
-    reputation: r.reputation_score,
-    micro: r.micro,
-    listPrice: Number(r.list_price),
-    currency: r.currency,
-    commissionRate: r.commission_rate,
-    repurchaseRate: r.repurchase_rate,
-    overExposure: r.over_exposure,
-    stock: r.stock,
-    pools: r.pools ?? [],
+  type Entry = { pool_id: string; price: number | null; supply_limit: number | null }
+  let rows: (Row & { entries: Entry[] | null })[] = []
+  if (reach > SMALL_REACH) {
+    // One statement: the best overall and per category by walking the partial indexes in
+    // pre-score order, then each candidate's entries in the pools in reach.
+    const result = await tx.tx.execute<Record<string, unknown>>(sql`
+      with cand as (
+        (select * from selection_index where ${scoped(tx, selectionIndex, eq(selectionIndex.eligible, true), categoryFilter)} order by ${byPrescore} limit ${OVERALL_CANDIDATES})
+        union
+        (select c.* from unnest(${textArray(cats)}) as cat(name) cross join lateral (
+          select * from selection_index where ${scoped(tx, selectionIndex, eq(selectionIndex.eligible, true), sql`selection_index.category = cat.name`)}
+          order by ${byPrescore} limit ${PER_CATEGORY_CANDIDATES}) c)
+      )
+      select cand.id, cand.tenant_id as "tenantId", cand.title, cand.category, cand.brand_tier as "brandTier", cand.supplier_id as "supplierId", cand.reputation, cand.micro,
+        cand.list_price as "listPrice", cand.currency, cand.commission_rate as "commissionRate", cand.repurchase_rate as "repurchaseRate",
+        cand.over_exposure as "overExposure", cand.stock, e.entries
+      from cand cross join lateral (
+        select json_agg(json_build_object('pool_id', pool_id, 'price', price, 'supply_limit', supply_limit)) as entries
+        from pool_items where pool_items.tenant_id = cand.tenant_id and pool_items.product_id = cand.id and pool_items.pool_id = any(${textArray(poolIds)})
+      ) e
+    `)
+    rows = result as unknown as typeof rows
+  }
+  const inReach = rows.filter((r) => r.entries !== null)
+  if (reach <= SMALL_REACH || inReach.length < rows.length * MIN_IN_REACH) {
+    // The pools hold few of the index's best: rank what is in them instead.
+    const found = (await tx.tx
+      .selectDistinct({ ...columns, prescore: selectionIndex.prescore })
+      .from(poolItems)
+      .innerJoin(selectionIndex, and(eq(selectionIndex.tenantId, poolItems.tenantId), eq(selectionIndex.id, poolItems.productId)))
+      .where(scoped(tx, poolItems, inArray(poolItems.poolId, poolIds), eq(selectionIndex.eligible, true), categoryFilter))
+      .orderBy(byPrescore)
+      .limit(OVERALL_CANDIDATES + PER_CATEGORY_CANDIDATES * 8)) as Row[]
+    const entries = await poolEntries(tx, found.map((r) => r.id), poolIds)
+    rows = found.map((r) => ({ ...r, entries: entries.get(r.id) ?? [] }))
+  } else rows = inReach
+  return rows.map(({ entries, ...r }) => ({
+    ...r,
+    ownerTenantId: r.tenantId,
+    listPrice: Number(r.listPrice),
+    pools: (entries ?? []).map((e) => ({ ...e, price: e.price === null ? null : Number(e.price) })),
   }))
+}
+
+async function poolEntries(tx: TxCtx, productIds: string[], poolIds: string[]) {
+  const out = new Map<string, { pool_id: string; price: number | null; supply_limit: number | null }[]>()
+  if (!productIds.length) return out
+  const rows = await tx.tx
+    .select({ productId: poolItems.productId, poolId: poolItems.poolId, price: poolItems.price, supplyLimit: poolItems.supplyLimit })
+    .from(poolItems)
+    .where(scoped(tx, poolItems, sql`${poolItems.productId} = any(${textArray(productIds)})`, sql`${poolItems.poolId} = any(${textArray(poolIds)})`))
+  for (const r of rows) out.set(r.productId, [...(out.get(r.productId) ?? []), { pool_id: r.poolId, price: r.price === null ? null : Number(r.price), supply_limit: r.supplyLimit }])
+  return out
 }

@@ -36,19 +36,20 @@ export interface AnchorSignals {
   recentIds: Set<string>
 }
 
-export function anchorSignals(anchor: { categories: string[]; audience: { interests: { category: string; weight: number }[] } }, sales: { productId: string; title: string; category: string; units: number; recent: boolean }[]): AnchorSignals {
+export function anchorSignals(
+  anchor: { categories: string[]; audience: { interests: { category: string; weight: number }[] } },
+  sales: { categoryUnits: Record<string, number>; recent: { id: string; title: string; category: string }[] },
+): AnchorSignals {
   const maxInterest = Math.max(0, ...anchor.audience.interests.map((i) => i.weight))
   const interests = new Map(anchor.audience.interests.map((i) => [i.category, maxInterest > 0 ? i.weight / maxInterest : 0]))
-  const byCategory = new Map<string, number>()
-  for (const s of sales) byCategory.set(s.category, (byCategory.get(s.category) ?? 0) + s.units)
-  const maxUnits = Math.max(0, ...byCategory.values())
-  const salesShare = new Map([...byCategory].map(([c, u]) => [c, maxUnits > 0 ? u / maxUnits : 0]))
+  const maxUnits = Math.max(0, ...Object.values(sales.categoryUnits))
+  const salesShare = new Map(Object.entries(sales.categoryUnits).map(([c, u]) => [c, maxUnits > 0 ? u / maxUnits : 0]))
   const recent = new Map<string, { id: string; grams: Set<string> }[]>()
   const recentIds = new Set<string>()
-  for (const s of sales) {
-    if (!s.recent || recentIds.has(s.productId)) continue
-    recentIds.add(s.productId)
-    recent.set(s.category, [...(recent.get(s.category) ?? []), { id: s.productId, grams: bigrams(s.title) }])
+  for (const s of sales.recent) {
+    if (recentIds.has(s.id)) continue
+    recentIds.add(s.id)
+    recent.set(s.category, [...(recent.get(s.category) ?? []), { id: s.id, grams: bigrams(s.title) }])
   }
   return { interests, covers: new Set(anchor.categories), salesShare, recent, recentIds }
 }

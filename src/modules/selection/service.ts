@@ -1,24 +1,23 @@
-import { and, eq, gte, inArray, sql } from 'drizzle-orm'
+import { and, eq, inArray } from 'drizzle-orm'
 import { inTenant } from '../../db/tenancy.js'
 import { audit } from '../../lib/audit.js'
 import type { Ctx, TxCtx } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
 import { scoped, tenantRepository } from '../../lib/repository.js'
-import { anchors, anchorSales } from '../anchors/tables.js'
+import { anchors } from '../anchors/tables.js'
+import { anchorSalesProfiles } from './tables.js'
 import { products } from '../catalog/tables.js'
 import { poolItems, supplyPools } from '../pools/tables.js'
 import { asGrantee, byOwner, grantsToMe } from '../pools/shared.js'
 import { brandTierPolicy, checkOffer } from './brand-tier.js'
 import { accessiblePools, candidates } from './candidates.js'
-import { HISTORY_DAYS, refreshSelectionIndex } from './refresh.js'
+import { refreshSelectionIndex } from './refresh.js'
 import { affineCategories, anchorSignals, rank, type Candidate } from './scoring.js'
 import { selectionSettings, type SelectionSettings } from './weights.js'
 import type { CreateBrandTierCheckInput, UpdateSelectionWeightsInput } from './schemas.js'
 
-/** Sales in this many days count as "sold recently" for near-duplicate penalties. */
-export const RECENT_DAYS = 30
-
 const anchorRepo = tenantRepository(anchors, 'anchor')
+const profileRepo = tenantRepository(anchorSalesProfiles, 'anchor sales profile')
 const productRepo = tenantRepository(products, 'product')
 
 const presentWeights = (s: { value: SelectionSettings; version: number; updatedAt: Date | null }) => ({ ...s.value, version: s.version, updated_at: s.updatedAt?.toISOString() ?? null })
@@ -46,24 +45,14 @@ export async function recommendForAnchor(ctx: Ctx, anchorId: string, query: { li
   const limit = query.limit ?? 20
   const own = await inTenant(ctx, async (tx) => {
     const anchor = await anchorRepo.get(tx, anchorId)
-    const [settings, pools, sales, grants] = await Promise.all([
+    const [settings, pools, profile, grants] = await Promise.all([
       selectionSettings.values(tx),
       accessiblePools(tx, anchorId, query.pool_id),
-      tx.tx
-        .select({
-          productId: anchorSales.productId,
-          title: anchorSales.productTitle,
-          category: anchorSales.category,
-          units: sql<number>`sum(${anchorSales.quantity})::int`,
-          recent: sql<boolean>`max(${anchorSales.soldOn}) >= current_date - ${RECENT_DAYS}::int`,
-        })
-        .from(anchorSales)
-        .where(scoped(tx, anchorSales, eq(anchorSales.anchorId, anchorId), gte(anchorSales.soldOn, sql`current_date - ${HISTORY_DAYS}::int`)))
-        .groupBy(anchorSales.productId, anchorSales.productTitle, anchorSales.category),
+      profileRepo.find(tx, anchorId),
       query.pool_id ? Promise.resolve([]) : grantsToMe(tx),
     ])
     if (query.pool_id && !pools.length) throw new AppError('not_found', `No supply pool with id ${query.pool_id} is open to this anchor.`)
-    const signals = anchorSignals(anchor, sales)
+    const signals = anchorSignals(anchor, profile ?? { categoryUnits: {}, recent: [] })
     const categories = affineCategories(signals)
     return { settings, signals, categories, grants, found: await candidates(tx, pools, categories, query.category) }
   })

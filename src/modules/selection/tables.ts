@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { boolean, doublePrecision, index, integer, text, timestamp } from 'drizzle-orm/pg-core'
+import { bigint, boolean, doublePrecision, index, integer, jsonb, text, timestamp } from 'drizzle-orm/pg-core'
 import { tenantTable } from '../../db/tenant-table.js'
 
 /**
@@ -12,6 +12,15 @@ export const selectionIndex = tenantTable(
   {
     supplierId: text('supplier_id').notNull(),
     category: text('category').notNull(),
+    // Copies of what ranking reads, so candidates come from this table alone.
+    title: text('title').notNull(),
+    listPrice: bigint('list_price', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull(),
+    commissionRate: doublePrecision('commission_rate').notNull(),
+    repurchaseRate: doublePrecision('repurchase_rate'),
+    brandTier: text('brand_tier').notNull(),
+    stock: integer('stock').notNull(),
+    reputation: doublePrecision('reputation'),
     /** Active, in stock, and its supplier admitted or on probation. */
     eligible: boolean('eligible').notNull(),
     quality: doublePrecision('quality').notNull(),
@@ -35,5 +44,16 @@ export const productSalesStats = tenantTable('product_sales_stats', {
   units: integer('units').notNull(),
   headUnits: integer('head_units').notNull(),
   anchors: integer('anchors').notNull(),
+  refreshedAt: timestamp('refreshed_at', { withTimezone: true }).notNull().defaultNow(),
+})
+
+/**
+ * Per anchor (`id` is the anchor id), what recommendations need from its sales history,
+ * rebuilt with the sales stats: units per category over the history window and the
+ * products it sold most recently.
+ */
+export const anchorSalesProfiles = tenantTable('anchor_sales_profiles', {
+  categoryUnits: jsonb('category_units').$type<Record<string, number>>().notNull(),
+  recent: jsonb('recent').$type<{ id: string; title: string; category: string }[]>().notNull(),
   refreshedAt: timestamp('refreshed_at', { withTimezone: true }).notNull().defaultNow(),
 })

@@ -140,7 +140,7 @@ export interface ReviewResult {
 export function reviewSuppliers(ctx: Ctx, reviewId: string): Promise<ReviewResult> {
   return inTenant(ctx, async (tx) => {
     const policy = await supplierPolicy.values(tx)
-    const all = await tx.tx.select().from(suppliers).where(scoped(tx, suppliers))
+    const all = await tx.tx.select().from(suppliers).where(scoped(tx, suppliers)).orderBy(suppliers.id)
     const signals = await supplierSignals(tx, policy)
     const result: ReviewResult = { reviewed: all.length, scored: 0, probation: [], eliminated: [], reinstated: [], head_anchors: [] }
     const computed = all.map((s) => ({ supplier: s, ...computeReputation(signals.get(s.id) ?? emptySignals(), policy) }))
