@@ -5,7 +5,9 @@
  * and records every response time, so p95 is exact rather than read off a histogram.
  *
  *   npm run bench:recommendations   (or: tsx bench/recommendations.ts [--duration 20]
- *     [--warmup 5] [--connections 20] [--products 100000] [--limit 20] [--reuse])
+ *     [--warmup 5] [--connections 20] [--products 100000] [--limit 20] [--reuse] [--baseline])
+ *
+ * --baseline also loads GET /v1/anchors/{id} the same way, for the cost of the shared stack.
  *
  * Uses BENCH_DATABASE_URL (default: the local PostgreSQL, database showrunner_bench_selection,
  * recreated and seeded unless --reuse finds an earlier seed) and BENCH_REDIS_URL.
@@ -101,6 +103,7 @@ async function main() {
       products: { type: 'string', default: '100000' },
       limit: { type: 'string', default: '20' },
       reuse: { type: 'boolean', default: false },
+      baseline: { type: 'boolean', default: false },
     },
   })
   if (values.serve) return serve(values.serve)
@@ -123,6 +126,13 @@ async function main() {
 
     await run({ url, token, duration: Number(values.warmup), connections: Number(values.connections), record: false })
     const { result, latencies, statuses } = await run({ url, token, duration: Number(values.duration), connections: Number(values.connections), record: true })
+    // The same load on the cheapest authenticated read (GET /v1/anchors/{id}) shows what the
+    // shared stack (token check, rate limit, tenant transaction) costs on this machine.
+    let stack: { requests_per_s: number; p50: number; p95: number } | undefined
+    if (values.baseline) {
+      const b = await run({ url: `${base}/v1/anchors/${seed.anchorId}`, token, duration: Number(values.duration), connections: Number(values.connections), record: true })
+      stack = { requests_per_s: Math.round(b.result.requests.average), p50: percentile(b.latencies, 50), p95: percentile(b.latencies, 95) }
+    }
     const figures = {
       bench: 'recommendations',
       date: new Date().toISOString(),
@@ -134,6 +144,8 @@ async function main() {
       requests_per_s: Math.round(result.requests.average),
       statuses: Object.fromEntries(statuses),
       latency_ms: { p50: percentile(latencies, 50), p90: percentile(latencies, 90), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] },
+      load_average: os.loadavg(),
+      ...(stack ? { stack_baseline_get_anchor: stack } : {}),
     }
     console.log(JSON.stringify(figures, null, 2))
     const ok = figures.latency_ms.p95 < 50 && (statuses.get(200) ?? 0) === latencies.length

@@ -7,9 +7,9 @@ import { selectionIndex } from './tables.js'
 import type { Candidate } from './scoring.js'
 
 /** Best products overall by pre-score, whatever their category. */
-export const OVERALL_CANDIDATES = 100
+export const OVERALL_CANDIDATES = 60
 /** Best products by pre-score in each category the anchor is close to. */
-export const PER_CATEGORY_CANDIDATES = 25
+export const PER_CATEGORY_CANDIDATES = 15
 /** At or below this many pool items in reach, candidates come from the pools directly. */
 const SMALL_REACH = 3000
 /** When fewer than this share of index candidates are in reach, the pools are read directly. */

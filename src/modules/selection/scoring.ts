@@ -55,7 +55,7 @@ export function anchorSignals(
 }
 
 /** The categories worth a candidate query of their own, strongest first. */
-export function affineCategories(a: AnchorSignals, max = 8): string[] {
+export function affineCategories(a: AnchorSignals, max = 6): string[] {
   const all = new Set([...a.interests.keys(), ...a.covers, ...a.salesShare.keys()])
   return [...all].map((c) => [c, audienceFit(a, c)] as const).sort((x, y) => y[1] - x[1]).slice(0, max).map(([c]) => c)
 }
