@@ -3,7 +3,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { CreateClientData, CreateClientErrors, CreateClientResponses, CreateInstallationData, CreateInstallationErrors, CreateInstallationResponses, CreateOrganizationData, CreateOrganizationErrors, CreateOrganizationResponses, CreateTokenData, CreateTokenErrors, CreateTokenResponses, DeleteInstallationData, DeleteInstallationErrors, DeleteInstallationResponses, GetAppData, GetAppErrors, GetAppResponses, GetEventData, GetEventErrors, GetEventResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetInstallationData, GetInstallationErrors, GetInstallationResponses, GetJobData, GetJobErrors, GetJobResponses, GetJwksData, GetJwksResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, ListAppsData, ListAppsErrors, ListAppsResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListClientsData, ListClientsErrors, ListClientsResponses, ListEventsData, ListEventsErrors, ListEventsResponses, ListInstallationsData, ListInstallationsErrors, ListInstallationsResponses, ListJobsData, ListJobsErrors, ListJobsResponses, RegisterAppData, RegisterAppErrors, RegisterAppResponses, RevokeClientData, RevokeClientErrors, RevokeClientResponses, RotateClientSecretData, RotateClientSecretErrors, RotateClientSecretResponses } from './types.gen.js';
+import type { AddPoolItemData, AddPoolItemErrors, AddPoolItemResponses, ApplyForAdmissionData, ApplyForAdmissionErrors, ApplyForAdmissionResponses, CheckBrandTierData, CheckBrandTierErrors, CheckBrandTierResponses, CreateAdmissionCriteriaData, CreateAdmissionCriteriaErrors, CreateAdmissionCriteriaResponses, CreateAnchorData, CreateAnchorErrors, CreateAnchorResponses, CreateClientData, CreateClientErrors, CreateClientResponses, CreateInspectionData, CreateInspectionErrors, CreateInspectionResponses, CreateInstallationData, CreateInstallationErrors, CreateInstallationResponses, CreateOrganizationData, CreateOrganizationErrors, CreateOrganizationResponses, CreatePoolGrantData, CreatePoolGrantErrors, CreatePoolGrantResponses, CreateProductData, CreateProductErrors, CreateProductResponses, CreateSkuData, CreateSkuErrors, CreateSkuResponses, CreateSupplierData, CreateSupplierErrors, CreateSupplierResponses, CreateSupplyPoolData, CreateSupplyPoolErrors, CreateSupplyPoolResponses, CreateSurveyData, CreateSurveyErrors, CreateSurveyResponses, CreateTokenData, CreateTokenErrors, CreateTokenResponses, DeleteInstallationData, DeleteInstallationErrors, DeleteInstallationResponses, DeletePoolItemData, DeletePoolItemErrors, DeletePoolItemResponses, GetAdmissionCriteriaData, GetAdmissionCriteriaErrors, GetAdmissionCriteriaResponses, GetAnchorData, GetAnchorErrors, GetAnchorResponses, GetAppData, GetAppErrors, GetAppResponses, GetEventData, GetEventErrors, GetEventResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetInspectionData, GetInspectionErrors, GetInspectionResponses, GetInstallationData, GetInstallationErrors, GetInstallationResponses, GetJobData, GetJobErrors, GetJobResponses, GetJwksData, GetJwksResponses, GetPoolItemData, GetPoolItemErrors, GetPoolItemResponses, GetProductData, GetProductErrors, GetProductResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetSelectionWeightsData, GetSelectionWeightsErrors, GetSelectionWeightsResponses, GetSkuData, GetSkuErrors, GetSkuResponses, GetSupplierApplicationData, GetSupplierApplicationErrors, GetSupplierApplicationResponses, GetSupplierData, GetSupplierErrors, GetSupplierPolicyData, GetSupplierPolicyErrors, GetSupplierPolicyResponses, GetSupplierResponses, GetSupplyPoolData, GetSupplyPoolErrors, GetSupplyPoolResponses, GetSurveyData, GetSurveyErrors, GetSurveyResponses, ImportAnchorSalesData, ImportAnchorSalesErrors, ImportAnchorSalesResponses, ImportProductsData, ImportProductsErrors, ImportProductsResponses, ListAdmissionCriteriaData, ListAdmissionCriteriaErrors, ListAdmissionCriteriaResponses, ListAnchorSalesData, ListAnchorSalesErrors, ListAnchorSalesResponses, ListAnchorsData, ListAnchorsErrors, ListAnchorsResponses, ListAppsData, ListAppsErrors, ListAppsResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListClientsData, ListClientsErrors, ListClientsResponses, ListEventsData, ListEventsErrors, ListEventsResponses, ListInspectionsData, ListInspectionsErrors, ListInspectionsResponses, ListInstallationsData, ListInstallationsErrors, ListInstallationsResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListPoolGrantsData, ListPoolGrantsErrors, ListPoolGrantsResponses, ListPoolItemsData, ListPoolItemsErrors, ListPoolItemsResponses, ListProductsData, ListProductsErrors, ListProductsResponses, ListSharedSupplyPoolsData, ListSharedSupplyPoolsErrors, ListSharedSupplyPoolsResponses, ListSkusData, ListSkusErrors, ListSkusResponses, ListSupplierApplicationsData, ListSupplierApplicationsErrors, ListSupplierApplicationsResponses, ListSuppliersData, ListSuppliersErrors, ListSuppliersResponses, ListSupplyPoolsData, ListSupplyPoolsErrors, ListSupplyPoolsResponses, ListSurveysData, ListSurveysErrors, ListSurveysResponses, RecommendForAnchorData, RecommendForAnchorErrors, RecommendForAnchorResponses, RegisterAppData, RegisterAppErrors, RegisterAppResponses, RevokeClientData, RevokeClientErrors, RevokeClientResponses, RevokePoolGrantData, RevokePoolGrantErrors, RevokePoolGrantResponses, RotateClientSecretData, RotateClientSecretErrors, RotateClientSecretResponses, StartSupplierReviewData, StartSupplierReviewErrors, StartSupplierReviewResponses, UpdateAdmissionCriteriaData, UpdateAdmissionCriteriaErrors, UpdateAdmissionCriteriaResponses, UpdateAnchorData, UpdateAnchorErrors, UpdateAnchorResponses, UpdatePoolItemData, UpdatePoolItemErrors, UpdatePoolItemResponses, UpdateProductData, UpdateProductErrors, UpdateProductResponses, UpdateSelectionWeightsData, UpdateSelectionWeightsErrors, UpdateSelectionWeightsResponses, UpdateSkuData, UpdateSkuErrors, UpdateSkuResponses, UpdateSupplierData, UpdateSupplierErrors, UpdateSupplierPolicyData, UpdateSupplierPolicyErrors, UpdateSupplierPolicyResponses, UpdateSupplierResponses, UpdateSupplyPoolData, UpdateSupplyPoolErrors, UpdateSupplyPoolResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -219,4 +219,572 @@ export const listAuditLog = <ThrowOnError extends boolean = true>(options?: Opti
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/audit-log',
     ...options
+});
+
+/**
+ * List suppliers, newest first
+ */
+export const listSuppliers = <ThrowOnError extends boolean = true>(options?: Options<ListSuppliersData, ThrowOnError>) => (options?.client ?? client).get<ListSuppliersResponses, ListSuppliersErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/suppliers',
+    ...options
+});
+
+/**
+ * Create a supplier (brand, merchant, factory or farmer)
+ */
+export const createSupplier = <ThrowOnError extends boolean = true>(options: Options<CreateSupplierData, ThrowOnError>) => (options.client ?? client).post<CreateSupplierResponses, CreateSupplierErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/suppliers',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get a supplier with its reputation
+ */
+export const getSupplier = <ThrowOnError extends boolean = true>(options: Options<GetSupplierData, ThrowOnError>) => (options.client ?? client).get<GetSupplierResponses, GetSupplierErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/suppliers/{id}',
+    ...options
+});
+
+/**
+ * Change a supplier; status moves only through admission and reviews
+ */
+export const updateSupplier = <ThrowOnError extends boolean = true>(options: Options<UpdateSupplierData, ThrowOnError>) => (options.client ?? client).patch<UpdateSupplierResponses, UpdateSupplierErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/suppliers/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * A supplier’s admission applications, newest first
+ */
+export const listSupplierApplications = <ThrowOnError extends boolean = true>(options: Options<ListSupplierApplicationsData, ThrowOnError>) => (options.client ?? client).get<ListSupplierApplicationsResponses, ListSupplierApplicationsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/suppliers/{id}/applications',
+    ...options
+});
+
+/**
+ * Check a supplier against admission criteria (入围): admitted, or refused with every failed criterion
+ */
+export const applyForAdmission = <ThrowOnError extends boolean = true>(options: Options<ApplyForAdmissionData, ThrowOnError>) => (options.client ?? client).post<ApplyForAdmissionResponses, ApplyForAdmissionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/suppliers/{id}/applications',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get an admission application and its decision
+ */
+export const getSupplierApplication = <ThrowOnError extends boolean = true>(options: Options<GetSupplierApplicationData, ThrowOnError>) => (options.client ?? client).get<GetSupplierApplicationResponses, GetSupplierApplicationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/supplier-applications/{id}',
+    ...options
+});
+
+/**
+ * List admission criteria
+ */
+export const listAdmissionCriteria = <ThrowOnError extends boolean = true>(options?: Options<ListAdmissionCriteriaData, ThrowOnError>) => (options?.client ?? client).get<ListAdmissionCriteriaResponses, ListAdmissionCriteriaErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/admission-criteria',
+    ...options
+});
+
+/**
+ * Define admission criteria (入围标准) as data
+ */
+export const createAdmissionCriteria = <ThrowOnError extends boolean = true>(options: Options<CreateAdmissionCriteriaData, ThrowOnError>) => (options.client ?? client).post<CreateAdmissionCriteriaResponses, CreateAdmissionCriteriaErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/admission-criteria',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get admission criteria
+ */
+export const getAdmissionCriteria = <ThrowOnError extends boolean = true>(options: Options<GetAdmissionCriteriaData, ThrowOnError>) => (options.client ?? client).get<GetAdmissionCriteriaResponses, GetAdmissionCriteriaErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/admission-criteria/{id}',
+    ...options
+});
+
+/**
+ * Change admission criteria; past decisions keep what they were checked against
+ */
+export const updateAdmissionCriteria = <ThrowOnError extends boolean = true>(options: Options<UpdateAdmissionCriteriaData, ThrowOnError>) => (options.client ?? client).patch<UpdateAdmissionCriteriaResponses, UpdateAdmissionCriteriaErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/admission-criteria/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List inspections, newest first
+ */
+export const listInspections = <ThrowOnError extends boolean = true>(options?: Options<ListInspectionsData, ThrowOnError>) => (options?.client ?? client).get<ListInspectionsResponses, ListInspectionsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/inspections',
+    ...options
+});
+
+/**
+ * Record a spot inspection before sale (抽检)
+ */
+export const createInspection = <ThrowOnError extends boolean = true>(options: Options<CreateInspectionData, ThrowOnError>) => (options.client ?? client).post<CreateInspectionResponses, CreateInspectionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/inspections',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get an inspection
+ */
+export const getInspection = <ThrowOnError extends boolean = true>(options: Options<GetInspectionData, ThrowOnError>) => (options.client ?? client).get<GetInspectionResponses, GetInspectionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/inspections/{id}',
+    ...options
+});
+
+/**
+ * List surveys, newest first
+ */
+export const listSurveys = <ThrowOnError extends boolean = true>(options?: Options<ListSurveysData, ThrowOnError>) => (options?.client ?? client).get<ListSurveysResponses, ListSurveysErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/surveys',
+    ...options
+});
+
+/**
+ * Record buyers’ ratings after sale (调查)
+ */
+export const createSurvey = <ThrowOnError extends boolean = true>(options: Options<CreateSurveyData, ThrowOnError>) => (options.client ?? client).post<CreateSurveyResponses, CreateSurveyErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/surveys',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get a survey
+ */
+export const getSurvey = <ThrowOnError extends boolean = true>(options: Options<GetSurveyData, ThrowOnError>) => (options.client ?? client).get<GetSurveyResponses, GetSurveyErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/surveys/{id}',
+    ...options
+});
+
+/**
+ * How reputation is computed and the elimination threshold (defaults until changed)
+ */
+export const getSupplierPolicy = <ThrowOnError extends boolean = true>(options?: Options<GetSupplierPolicyData, ThrowOnError>) => (options?.client ?? client).get<GetSupplierPolicyResponses, GetSupplierPolicyErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/supplier-policy',
+    ...options
+});
+
+/**
+ * Change the reputation weights, window or elimination threshold
+ */
+export const updateSupplierPolicy = <ThrowOnError extends boolean = true>(options: Options<UpdateSupplierPolicyData, ThrowOnError>) => (options.client ?? client).patch<UpdateSupplierPolicyResponses, UpdateSupplierPolicyErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/supplier-policy',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Recompute every supplier’s reputation now and apply probation and elimination (also runs daily)
+ */
+export const startSupplierReview = <ThrowOnError extends boolean = true>(options?: Options<StartSupplierReviewData, ThrowOnError>) => (options?.client ?? client).post<StartSupplierReviewResponses, StartSupplierReviewErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/supplier-reviews',
+    ...options
+});
+
+/**
+ * List products, newest first
+ */
+export const listProducts = <ThrowOnError extends boolean = true>(options?: Options<ListProductsData, ThrowOnError>) => (options?.client ?? client).get<ListProductsResponses, ListProductsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/products',
+    ...options
+});
+
+/**
+ * Create a product
+ */
+export const createProduct = <ThrowOnError extends boolean = true>(options: Options<CreateProductData, ThrowOnError>) => (options.client ?? client).post<CreateProductResponses, CreateProductErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/products',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get a product
+ */
+export const getProduct = <ThrowOnError extends boolean = true>(options: Options<GetProductData, ThrowOnError>) => (options.client ?? client).get<GetProductResponses, GetProductErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/products/{id}',
+    ...options
+});
+
+/**
+ * Change a product; archive it to take it out of selection
+ */
+export const updateProduct = <ThrowOnError extends boolean = true>(options: Options<UpdateProductData, ThrowOnError>) => (options.client ?? client).patch<UpdateProductResponses, UpdateProductErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/products/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Bulk import products from CSV or JSON lines; upserts on external_id; progress and per-row errors at the job
+ */
+export const importProducts = <ThrowOnError extends boolean = true>(options: Options<ImportProductsData, ThrowOnError>) => (options.client ?? client).post<ImportProductsResponses, ImportProductsErrors, ThrowOnError>({
+    bodySerializer: null,
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/products/imports',
+    ...options,
+    headers: {
+        'Content-Type': 'text/csv',
+        ...options.headers
+    }
+});
+
+/**
+ * A product’s SKUs
+ */
+export const listSkus = <ThrowOnError extends boolean = true>(options: Options<ListSkusData, ThrowOnError>) => (options.client ?? client).get<ListSkusResponses, ListSkusErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/products/{id}/skus',
+    ...options
+});
+
+/**
+ * Add a SKU; the product’s stock becomes the sum of its SKUs
+ */
+export const createSku = <ThrowOnError extends boolean = true>(options: Options<CreateSkuData, ThrowOnError>) => (options.client ?? client).post<CreateSkuResponses, CreateSkuErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/products/{id}/skus',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get a SKU
+ */
+export const getSku = <ThrowOnError extends boolean = true>(options: Options<GetSkuData, ThrowOnError>) => (options.client ?? client).get<GetSkuResponses, GetSkuErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/skus/{id}',
+    ...options
+});
+
+/**
+ * Change a SKU’s price, stock or attributes
+ */
+export const updateSku = <ThrowOnError extends boolean = true>(options: Options<UpdateSkuData, ThrowOnError>) => (options.client ?? client).patch<UpdateSkuResponses, UpdateSkuErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/skus/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List the tenant’s own supply pools
+ */
+export const listSupplyPools = <ThrowOnError extends boolean = true>(options?: Options<ListSupplyPoolsData, ThrowOnError>) => (options?.client ?? client).get<ListSupplyPoolsResponses, ListSupplyPoolsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/supply-pools',
+    ...options
+});
+
+/**
+ * Create a supply pool (主播专供商品池)
+ */
+export const createSupplyPool = <ThrowOnError extends boolean = true>(options: Options<CreateSupplyPoolData, ThrowOnError>) => (options.client ?? client).post<CreateSupplyPoolResponses, CreateSupplyPoolErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/supply-pools',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get a supply pool
+ */
+export const getSupplyPool = <ThrowOnError extends boolean = true>(options: Options<GetSupplyPoolData, ThrowOnError>) => (options.client ?? client).get<GetSupplyPoolResponses, GetSupplyPoolErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/supply-pools/{id}',
+    ...options
+});
+
+/**
+ * Change a pool’s name, access or status
+ */
+export const updateSupplyPool = <ThrowOnError extends boolean = true>(options: Options<UpdateSupplyPoolData, ThrowOnError>) => (options.client ?? client).patch<UpdateSupplyPoolResponses, UpdateSupplyPoolErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/supply-pools/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * The products in a pool
+ */
+export const listPoolItems = <ThrowOnError extends boolean = true>(options: Options<ListPoolItemsData, ThrowOnError>) => (options.client ?? client).get<ListPoolItemsResponses, ListPoolItemsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/supply-pools/{id}/items',
+    ...options
+});
+
+/**
+ * Put a product in the pool with an optional pool price and supply limit
+ */
+export const addPoolItem = <ThrowOnError extends boolean = true>(options: Options<AddPoolItemData, ThrowOnError>) => (options.client ?? client).post<AddPoolItemResponses, AddPoolItemErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/supply-pools/{id}/items',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Take a product out of a pool
+ */
+export const deletePoolItem = <ThrowOnError extends boolean = true>(options: Options<DeletePoolItemData, ThrowOnError>) => (options.client ?? client).delete<DeletePoolItemResponses, DeletePoolItemErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/pool-items/{id}',
+    ...options
+});
+
+/**
+ * Get a pool item
+ */
+export const getPoolItem = <ThrowOnError extends boolean = true>(options: Options<GetPoolItemData, ThrowOnError>) => (options.client ?? client).get<GetPoolItemResponses, GetPoolItemErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/pool-items/{id}',
+    ...options
+});
+
+/**
+ * Change a pool item’s price or supply limit
+ */
+export const updatePoolItem = <ThrowOnError extends boolean = true>(options: Options<UpdatePoolItemData, ThrowOnError>) => (options.client ?? client).patch<UpdatePoolItemResponses, UpdatePoolItemErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/pool-items/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Whom the pool is shared with
+ */
+export const listPoolGrants = <ThrowOnError extends boolean = true>(options: Options<ListPoolGrantsData, ThrowOnError>) => (options.client ?? client).get<ListPoolGrantsResponses, ListPoolGrantsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/supply-pools/{id}/grants',
+    ...options
+});
+
+/**
+ * Share the pool with an MCN: its anchors may then draw from it (read-only for the MCN)
+ */
+export const createPoolGrant = <ThrowOnError extends boolean = true>(options: Options<CreatePoolGrantData, ThrowOnError>) => (options.client ?? client).post<CreatePoolGrantResponses, CreatePoolGrantErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/supply-pools/{id}/grants',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Stop sharing the pool with an MCN; its recommendations drop the pool at once
+ */
+export const revokePoolGrant = <ThrowOnError extends boolean = true>(options: Options<RevokePoolGrantData, ThrowOnError>) => (options.client ?? client).post<RevokePoolGrantResponses, RevokePoolGrantErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/supply-pools/{id}/grants/revoke',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Pools other organizations (platform, providers) shared with the caller
+ */
+export const listSharedSupplyPools = <ThrowOnError extends boolean = true>(options?: Options<ListSharedSupplyPoolsData, ThrowOnError>) => (options?.client ?? client).get<ListSharedSupplyPoolsResponses, ListSharedSupplyPoolsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/shared-supply-pools',
+    ...options
+});
+
+/**
+ * List anchors, newest first
+ */
+export const listAnchors = <ThrowOnError extends boolean = true>(options?: Options<ListAnchorsData, ThrowOnError>) => (options?.client ?? client).get<ListAnchorsResponses, ListAnchorsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/anchors',
+    ...options
+});
+
+/**
+ * Create an anchor (主播)
+ */
+export const createAnchor = <ThrowOnError extends boolean = true>(options: Options<CreateAnchorData, ThrowOnError>) => (options.client ?? client).post<CreateAnchorResponses, CreateAnchorErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/anchors',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get an anchor
+ */
+export const getAnchor = <ThrowOnError extends boolean = true>(options: Options<GetAnchorData, ThrowOnError>) => (options.client ?? client).get<GetAnchorResponses, GetAnchorErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/anchors/{id}',
+    ...options
+});
+
+/**
+ * Change an anchor’s handles, categories or audience profile
+ */
+export const updateAnchor = <ThrowOnError extends boolean = true>(options: Options<UpdateAnchorData, ThrowOnError>) => (options.client ?? client).patch<UpdateAnchorResponses, UpdateAnchorErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/anchors/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * An anchor’s sales history, newest first
+ */
+export const listAnchorSales = <ThrowOnError extends boolean = true>(options: Options<ListAnchorSalesData, ThrowOnError>) => (options.client ?? client).get<ListAnchorSalesResponses, ListAnchorSalesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/anchors/{id}/sales',
+    ...options
+});
+
+/**
+ * Import sales history (anchor, product, quantity, date) until orders feed it; progress and per-row errors at the job
+ */
+export const importAnchorSales = <ThrowOnError extends boolean = true>(options: Options<ImportAnchorSalesData, ThrowOnError>) => (options.client ?? client).post<ImportAnchorSalesResponses, ImportAnchorSalesErrors, ThrowOnError>({
+    bodySerializer: null,
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/anchor-sales/imports',
+    ...options,
+    headers: {
+        'Content-Type': 'text/csv',
+        ...options.headers
+    }
+});
+
+/**
+ * Ranked products for an anchor (选品), each score broken down into named parts
+ *
+ * Candidates are the eligible products (active, in stock, supplier admitted or on probation — never eliminated) in the pools the anchor may draw from, including pools shared with the tenant. score = Σ weight × part: audience_fit (audience interests, categories covered, past sales by category), supplier_quality (reputation / 100; 0.5 before a first review), expected_margin (commission per unit, log-scaled, 1 at ¥200), long_term_value (repurchase rate), micro_supplier_boost (1 for a micro supplier), exposure_fairness (−head-anchor units / (units + 20) over 90 days; head anchors are the top 20% by GMV), diversity (−similarity to what the anchor sold in 30 days or to what is higher on the list, −0.25 per product of the same category already listed). No category exceeds max_category_share of the list while others have candidates.
+ */
+export const recommendForAnchor = <ThrowOnError extends boolean = true>(options: Options<RecommendForAnchorData, ThrowOnError>) => (options.client ?? client).get<RecommendForAnchorResponses, RecommendForAnchorErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/anchors/{id}/recommendations',
+    ...options
+});
+
+/**
+ * The tenant’s recommendation weights (documented defaults until changed)
+ */
+export const getSelectionWeights = <ThrowOnError extends boolean = true>(options?: Options<GetSelectionWeightsData, ThrowOnError>) => (options?.client ?? client).get<GetSelectionWeightsResponses, GetSelectionWeightsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/selection/weights',
+    ...options
+});
+
+/**
+ * Change some weights; the rest keep their values
+ */
+export const updateSelectionWeights = <ThrowOnError extends boolean = true>(options: Options<UpdateSelectionWeightsData, ThrowOnError>) => (options.client ?? client).patch<UpdateSelectionWeightsResponses, UpdateSelectionWeightsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/selection/weights',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Check a planned price or offer against the product’s brand-tier strategy (premium / mature / emerging)
+ */
+export const checkBrandTier = <ThrowOnError extends boolean = true>(options: Options<CheckBrandTierData, ThrowOnError>) => (options.client ?? client).post<CheckBrandTierResponses, CheckBrandTierErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/selection/brand-tier-checks',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });

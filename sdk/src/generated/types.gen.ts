@@ -5,6 +5,8 @@ export type ClientOptions = {
     baseUrl: 'https://api.showrunner.dev' | (string & {});
 };
 
+export type Webhooks = WebhookSupplierAdmittedWebhookRequest | WebhookSupplierEliminatedWebhookRequest | WebhookSupplierProbationWebhookRequest | WebhookSupplierReinstatedWebhookRequest;
+
 /**
  * An amount of money in integer minor units
  */
@@ -83,9 +85,6 @@ export type ApiClient = {
      */
     organization_id: string;
     name: string;
-    /**
-     * A resource scope such as catalog:read
-     */
     scopes: Array<'catalog:read' | 'catalog:write' | 'selection:read' | 'selection:write' | 'anchors:read' | 'anchors:write' | 'governance:read' | 'governance:write' | 'orders:read' | 'orders:write' | 'events:read' | 'jobs:read' | 'apps:read' | 'apps:write' | 'clients:write' | 'organizations:write' | 'audit:read'>;
     app_id: string | null;
     revoked_at: string | null;
@@ -113,9 +112,6 @@ export type ApiClientCredentials = {
 
 export type CreateApiClient = {
     name: string;
-    /**
-     * A resource scope such as catalog:read
-     */
     scopes?: Array<'catalog:read' | 'catalog:write' | 'selection:read' | 'selection:write' | 'anchors:read' | 'anchors:write' | 'governance:read' | 'governance:write' | 'orders:read' | 'orders:write' | 'events:read' | 'jobs:read' | 'apps:read' | 'apps:write' | 'clients:write' | 'organizations:write' | 'audit:read'>;
 };
 
@@ -137,9 +133,6 @@ export type App = {
     provider_id: string;
     name: string;
     description: string | null;
-    /**
-     * A resource scope such as catalog:read
-     */
     requested_scopes: Array<'catalog:read' | 'catalog:write' | 'selection:read' | 'selection:write' | 'anchors:read' | 'anchors:write' | 'governance:read' | 'governance:write' | 'orders:read' | 'orders:write' | 'events:read' | 'jobs:read' | 'apps:read' | 'apps:write' | 'clients:write' | 'organizations:write' | 'audit:read'>;
     /**
      * RFC 3339 time in UTC
@@ -158,9 +151,6 @@ export type AppList = {
 export type RegisterApp = {
     name: string;
     description?: string;
-    /**
-     * A resource scope such as catalog:read
-     */
     requested_scopes: Array<'catalog:read' | 'catalog:write' | 'selection:read' | 'selection:write' | 'anchors:read' | 'anchors:write' | 'governance:read' | 'governance:write' | 'orders:read' | 'orders:write' | 'events:read' | 'jobs:read' | 'apps:read' | 'apps:write' | 'clients:write' | 'organizations:write' | 'audit:read'>;
 };
 
@@ -190,9 +180,6 @@ export type Installation = {
      * Identifier prefixed with `org_`
      */
     provider_id: string;
-    /**
-     * A resource scope such as catalog:read
-     */
     granted_scopes: Array<'catalog:read' | 'catalog:write' | 'selection:read' | 'selection:write' | 'anchors:read' | 'anchors:write' | 'governance:read' | 'governance:write' | 'orders:read' | 'orders:write' | 'events:read' | 'jobs:read' | 'apps:read' | 'apps:write' | 'clients:write' | 'organizations:write' | 'audit:read'>;
     revoked_at: string | null;
     /**
@@ -216,7 +203,7 @@ export type CreateInstallation = {
      */
     app_id: string;
     /**
-     * A resource scope such as catalog:read
+     * Scopes to grant; a subset of the app’s requested scopes. Default: all of them.
      */
     scopes?: Array<'catalog:read' | 'catalog:write' | 'selection:read' | 'selection:write' | 'anchors:read' | 'anchors:write' | 'governance:read' | 'governance:write' | 'orders:read' | 'orders:write' | 'events:read' | 'jobs:read' | 'apps:read' | 'apps:write' | 'clients:write' | 'organizations:write' | 'audit:read'>;
 };
@@ -372,6 +359,1099 @@ export type AuditEntryList = {
      * Pass as `cursor` to get the next page; null on the last page
      */
     next_cursor: string | null;
+};
+
+export type SupplierContact = {
+    name: string;
+    role?: string;
+    phone?: string;
+    email?: string;
+};
+
+/**
+ * Recomputed by the governance review from inspections, surveys, return and dispute rates
+ */
+export type Reputation = {
+    score: number | null;
+    components: {
+        inspections: number | null;
+        surveys: number | null;
+        returns: number | null;
+        disputes: number | null;
+        inspection_count: number;
+        survey_respondents: number;
+        units_sold: number;
+        return_rate: number | null;
+        dispute_rate: number | null;
+    } | null;
+    computed_at: string | null;
+};
+
+export type Supplier = {
+    /**
+     * Identifier prefixed with `sup_`
+     */
+    id: string;
+    name: string;
+    /**
+     * brand, merchant, factory or farmer
+     */
+    kind: 'brand' | 'merchant' | 'factory' | 'farmer';
+    /**
+     * 小微供应源 (micro supplier): boosted in selection
+     */
+    micro: boolean;
+    /**
+     * 高端 premium, 成熟 mature or 新兴 emerging
+     */
+    brand_tier: 'premium' | 'mature' | 'emerging';
+    contacts: Array<SupplierContact>;
+    documents: Array<string>;
+    /**
+     * applied → admitted; below the elimination threshold → probation → eliminated (淘汰)
+     */
+    status: 'applied' | 'admitted' | 'probation' | 'eliminated';
+    reputation: Reputation;
+    probation_since: string | null;
+    eliminated_at: string | null;
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+export type SupplierList = {
+    data: Array<Supplier>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+export type CreateSupplier = {
+    name: string;
+    /**
+     * brand, merchant, factory or farmer
+     */
+    kind: 'brand' | 'merchant' | 'factory' | 'farmer';
+    micro?: boolean;
+    /**
+     * 高端 premium, 成熟 mature or 新兴 emerging
+     */
+    brand_tier: 'premium' | 'mature' | 'emerging';
+    contacts?: Array<SupplierContact>;
+    documents?: Array<string>;
+    /**
+     * applied (default) goes through admission criteria; admitted skips them, for suppliers onboarded elsewhere
+     */
+    status?: 'applied' | 'admitted';
+};
+
+export type UpdateSupplier = {
+    name?: string;
+    /**
+     * brand, merchant, factory or farmer
+     */
+    kind?: 'brand' | 'merchant' | 'factory' | 'farmer';
+    micro?: boolean;
+    /**
+     * 高端 premium, 成熟 mature or 新兴 emerging
+     */
+    brand_tier?: 'premium' | 'mature' | 'emerging';
+    contacts?: Array<SupplierContact>;
+    documents?: Array<string>;
+};
+
+/**
+ * 入围标准: each non-null rule is checked; null means not required
+ */
+export type AdmissionCriteria = {
+    /**
+     * Identifier prefixed with `crt_`
+     */
+    id: string;
+    name: string;
+    /**
+     * Document kinds the supplier must have on file
+     */
+    required_documents: Array<string>;
+    min_inspection_score: number | null;
+    min_survey_score: number | null;
+    min_reputation: number | null;
+    max_return_rate: number | null;
+    max_dispute_rate: number | null;
+    allowed_kinds: Array<'brand' | 'merchant' | 'factory' | 'farmer'> | null;
+    allowed_brand_tiers: Array<'premium' | 'mature' | 'emerging'> | null;
+    active: boolean;
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+export type AdmissionCriteriaList = {
+    data: Array<AdmissionCriteria>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+export type CreateAdmissionCriteria = {
+    name: string;
+    /**
+     * Document kinds the supplier must have on file
+     */
+    required_documents?: Array<string>;
+    min_inspection_score?: number | null;
+    min_survey_score?: number | null;
+    min_reputation?: number | null;
+    max_return_rate?: number | null;
+    max_dispute_rate?: number | null;
+    allowed_kinds?: Array<'brand' | 'merchant' | 'factory' | 'farmer'> | null;
+    allowed_brand_tiers?: Array<'premium' | 'mature' | 'emerging'> | null;
+};
+
+export type UpdateAdmissionCriteria = {
+    name?: string;
+    /**
+     * Document kinds the supplier must have on file
+     */
+    required_documents?: Array<string>;
+    min_inspection_score?: number | null;
+    min_survey_score?: number | null;
+    min_reputation?: number | null;
+    max_return_rate?: number | null;
+    max_dispute_rate?: number | null;
+    allowed_kinds?: Array<'brand' | 'merchant' | 'factory' | 'farmer'> | null;
+    allowed_brand_tiers?: Array<'premium' | 'mature' | 'emerging'> | null;
+    active?: boolean;
+};
+
+export type CriterionFailure = {
+    criterion: 'required_documents' | 'min_inspection_score' | 'min_survey_score' | 'min_reputation' | 'max_return_rate' | 'max_dispute_rate' | 'allowed_kinds' | 'allowed_brand_tiers';
+    detail: string;
+    expected: unknown;
+    actual: unknown;
+};
+
+export type SupplierApplication = {
+    /**
+     * Identifier prefixed with `apl_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `sup_`
+     */
+    supplier_id: string;
+    /**
+     * Identifier prefixed with `crt_`
+     */
+    criteria_id: string;
+    status: 'admitted' | 'refused';
+    /**
+     * Every criterion the supplier failed; empty when admitted
+     */
+    failures: Array<CriterionFailure>;
+    /**
+     * What the check measured
+     */
+    evidence: {
+        [key: string]: unknown;
+    };
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+};
+
+export type SupplierApplicationList = {
+    data: Array<SupplierApplication>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+export type CreateSupplierApplication = {
+    /**
+     * Identifier prefixed with `crt_`
+     */
+    criteria_id: string;
+    /**
+     * Documents submitted with the application; kept on file
+     */
+    documents?: Array<string>;
+};
+
+/**
+ * 抽检: a spot inspection before sale
+ */
+export type Inspection = {
+    /**
+     * Identifier prefixed with `insp_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `sup_`
+     */
+    supplier_id: string;
+    product_id: string | null;
+    /**
+     * Calendar date, YYYY-MM-DD
+     */
+    inspected_on: string;
+    result: 'pass' | 'fail';
+    score: number;
+    defects: Array<{
+        code: string;
+        severity: 'minor' | 'major' | 'critical';
+        description?: string;
+    }>;
+    notes: string | null;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+};
+
+export type InspectionList = {
+    data: Array<Inspection>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * Give the product (its supplier is implied) or the supplier, or both when they agree
+ */
+export type CreateInspection = {
+    /**
+     * Identifier prefixed with `sup_`
+     */
+    supplier_id?: string;
+    /**
+     * Identifier prefixed with `prd_`
+     */
+    product_id?: string;
+    /**
+     * Calendar date, YYYY-MM-DD
+     */
+    inspected_on: string;
+    result: 'pass' | 'fail';
+    score: number;
+    defects?: Array<{
+        code: string;
+        severity: 'minor' | 'major' | 'critical';
+        description?: string;
+    }>;
+    notes?: string;
+};
+
+/**
+ * 调查: buyers’ ratings after sale
+ */
+export type Survey = {
+    /**
+     * Identifier prefixed with `srv_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `sup_`
+     */
+    supplier_id: string;
+    product_id: string | null;
+    /**
+     * Calendar date, YYYY-MM-DD
+     */
+    surveyed_on: string;
+    respondents: number;
+    /**
+     * Mean buyer ratings, 1–5
+     */
+    ratings: {
+        quality: number;
+        description_match: number;
+        logistics: number;
+        service: number;
+    };
+    /**
+     * Mean rating mapped to 0–100
+     */
+    score: number;
+    comments: string | null;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+};
+
+export type SurveyList = {
+    data: Array<Survey>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+export type CreateSurvey = {
+    /**
+     * Identifier prefixed with `sup_`
+     */
+    supplier_id?: string;
+    /**
+     * Identifier prefixed with `prd_`
+     */
+    product_id?: string;
+    /**
+     * Calendar date, YYYY-MM-DD
+     */
+    surveyed_on: string;
+    respondents: number;
+    /**
+     * Mean buyer ratings, 1–5
+     */
+    ratings: {
+        quality: number;
+        description_match: number;
+        logistics: number;
+        service: number;
+    };
+    comments?: string;
+};
+
+/**
+ * How reputation is computed and when a supplier goes on probation, then is eliminated
+ */
+export type SupplierPolicy = {
+    elimination_threshold: number;
+    window_days: number;
+    weights: {
+        inspections: number;
+        surveys: number;
+        returns: number;
+        disputes: number;
+    };
+    /**
+     * A return rate at or above this scores 0
+     */
+    return_rate_ceiling: number;
+    /**
+     * A dispute rate at or above this scores 0
+     */
+    dispute_rate_ceiling: number;
+    /**
+     * Return and dispute rates count only once this many units were sold in the window
+     */
+    min_units_for_rates: number;
+    version: number;
+    updated_at: string | null;
+};
+
+export type UpdateSupplierPolicy = {
+    elimination_threshold?: number;
+    window_days?: number;
+    weights?: {
+        inspections?: number;
+        surveys?: number;
+        returns?: number;
+        disputes?: number;
+    };
+    return_rate_ceiling?: number;
+    dispute_rate_ceiling?: number;
+    min_units_for_rates?: number;
+};
+
+export type Product = {
+    /**
+     * Identifier prefixed with `prd_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `sup_`
+     */
+    supplier_id: string;
+    /**
+     * The merchant’s own code; imports upsert on it
+     */
+    external_id: string | null;
+    title: string;
+    category: string;
+    /**
+     * Free attributes such as material or origin
+     */
+    attributes: {
+        [key: string]: string | number | boolean;
+    };
+    images: Array<string>;
+    list_price: Money;
+    /**
+     * Units available; the sum of the SKUs’ stock once the product has SKUs
+     */
+    stock: number;
+    /**
+     * Share of the price paid to the anchor, 0–1
+     */
+    commission_rate: number;
+    /**
+     * 复购率, 0–1
+     */
+    repurchase_rate: number | null;
+    /**
+     * 高端 premium, 成熟 mature or 新兴 emerging
+     */
+    brand_tier: 'premium' | 'mature' | 'emerging';
+    status: 'active' | 'archived';
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+export type ProductList = {
+    data: Array<Product>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * brand_tier defaults to the supplier’s
+ */
+export type CreateProduct = {
+    /**
+     * Identifier prefixed with `sup_`
+     */
+    supplier_id: string;
+    external_id?: string;
+    title: string;
+    /**
+     * A category such as beauty, food or apparel
+     */
+    category: string;
+    /**
+     * Free attributes such as material or origin
+     */
+    attributes?: {
+        [key: string]: string | number | boolean;
+    };
+    images?: Array<string>;
+    list_price: Money;
+    stock?: number;
+    commission_rate: number;
+    repurchase_rate?: number;
+    /**
+     * 高端 premium, 成熟 mature or 新兴 emerging
+     */
+    brand_tier?: 'premium' | 'mature' | 'emerging';
+};
+
+export type UpdateProduct = {
+    title?: string;
+    /**
+     * A category such as beauty, food or apparel
+     */
+    category?: string;
+    /**
+     * Free attributes such as material or origin
+     */
+    attributes?: {
+        [key: string]: string | number | boolean;
+    };
+    images?: Array<string>;
+    list_price?: Money;
+    stock?: number;
+    commission_rate?: number;
+    repurchase_rate?: number | null;
+    /**
+     * 高端 premium, 成熟 mature or 新兴 emerging
+     */
+    brand_tier?: 'premium' | 'mature' | 'emerging';
+    status?: 'active' | 'archived';
+};
+
+export type Sku = {
+    /**
+     * Identifier prefixed with `sku_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `prd_`
+     */
+    product_id: string;
+    code: string;
+    /**
+     * Free attributes such as material or origin
+     */
+    attributes: {
+        [key: string]: string | number | boolean;
+    };
+    price: Money;
+    stock: number;
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+export type SkuList = {
+    data: Array<Sku>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * The price’s currency must be the product’s
+ */
+export type CreateSku = {
+    code: string;
+    /**
+     * Free attributes such as material or origin
+     */
+    attributes?: {
+        [key: string]: string | number | boolean;
+    };
+    price: Money;
+    stock: number;
+};
+
+export type UpdateSku = {
+    /**
+     * Free attributes such as material or origin
+     */
+    attributes?: {
+        [key: string]: string | number | boolean;
+    };
+    price?: Money;
+    stock?: number;
+};
+
+/**
+ * 主播专供商品池: a named pool of products with per-pool prices and supply limits
+ */
+export type SupplyPool = {
+    /**
+     * Identifier prefixed with `pool_`
+     */
+    id: string;
+    name: string;
+    description: string | null;
+    /**
+     * Who built the pool: the tenant, or a provider app installed in it
+     */
+    built_by: {
+        /**
+         * Identifier prefixed with `org_`
+         */
+        organization_id: string;
+        kind: 'mcn' | 'provider' | 'platform';
+    };
+    /**
+     * all_anchors: every anchor of the tenant may draw from the pool; listed_anchors: only anchor_ids
+     */
+    access: 'all_anchors' | 'listed_anchors';
+    /**
+     * Anchors that may draw from the pool when access is listed_anchors
+     */
+    anchor_ids: Array<string>;
+    status: 'active' | 'archived';
+    item_count: number;
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+export type SupplyPoolList = {
+    data: Array<SupplyPool>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+export type CreateSupplyPool = {
+    name: string;
+    description?: string;
+    /**
+     * all_anchors: every anchor of the tenant may draw from the pool; listed_anchors: only anchor_ids
+     */
+    access?: 'all_anchors' | 'listed_anchors';
+    anchor_ids?: Array<string>;
+};
+
+/**
+ * anchor_ids replaces the list
+ */
+export type UpdateSupplyPool = {
+    name?: string;
+    description?: string | null;
+    /**
+     * all_anchors: every anchor of the tenant may draw from the pool; listed_anchors: only anchor_ids
+     */
+    access?: 'all_anchors' | 'listed_anchors';
+    anchor_ids?: Array<string>;
+    status?: 'active' | 'archived';
+};
+
+export type PoolItem = {
+    /**
+     * Identifier prefixed with `pitm_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `pool_`
+     */
+    pool_id: string;
+    /**
+     * Identifier prefixed with `prd_`
+     */
+    product_id: string;
+    /**
+     * The pool’s price; the list price when null
+     */
+    price: Money | null;
+    /**
+     * Units this pool may supply in total; unlimited when null
+     */
+    supply_limit: number | null;
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+export type PoolItemList = {
+    data: Array<PoolItem>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+export type AddPoolItem = {
+    /**
+     * Identifier prefixed with `prd_`
+     */
+    product_id: string;
+    price?: Money;
+    supply_limit?: number;
+};
+
+export type UpdatePoolItem = {
+    price?: Money | null;
+    supply_limit?: number | null;
+};
+
+/**
+ * A pool shared by its owner with an MCN, whose anchors may then draw from it
+ */
+export type PoolGrant = {
+    /**
+     * Identifier prefixed with `pgr_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `pool_`
+     */
+    pool_id: string;
+    /**
+     * Identifier prefixed with `org_`
+     */
+    organization_id: string;
+    revoked_at: string | null;
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+};
+
+export type PoolGrantList = {
+    data: Array<PoolGrant>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+export type CreatePoolGrant = {
+    /**
+     * Identifier prefixed with `org_`
+     */
+    organization_id: string;
+};
+
+/**
+ * A pool another organization shared with the caller
+ */
+export type SharedSupplyPool = {
+    /**
+     * Identifier prefixed with `pgr_`
+     */
+    grant_id: string;
+    /**
+     * Identifier prefixed with `pool_`
+     */
+    pool_id: string;
+    name: string;
+    description: string | null;
+    item_count: number;
+    /**
+     * Identifier prefixed with `org_`
+     */
+    owner_organization_id: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    granted_at: string;
+};
+
+export type SharedSupplyPoolList = {
+    data: Array<SharedSupplyPool>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+export type AudienceProfile = {
+    /**
+     * Categories the audience buys, weighted 0–1; drives audience fit
+     */
+    interests: Array<{
+        category: string;
+        weight: number;
+    }>;
+    female_share?: number;
+    age_bands?: Array<{
+        band: string;
+        share: number;
+    }>;
+    regions?: Array<string>;
+};
+
+/**
+ * 主播: the subject of recommendations
+ */
+export type Anchor = {
+    /**
+     * Identifier prefixed with `anc_`
+     */
+    id: string;
+    name: string;
+    platform_handles: Array<{
+        /**
+         * douyin, kuaishou, taobao, wechat_channels, …
+         */
+        platform: string;
+        handle: string;
+    }>;
+    categories: Array<string>;
+    audience: AudienceProfile;
+    status: 'active' | 'inactive';
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+export type AnchorList = {
+    data: Array<Anchor>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+export type CreateAnchor = {
+    name: string;
+    platform_handles?: Array<{
+        /**
+         * douyin, kuaishou, taobao, wechat_channels, …
+         */
+        platform: string;
+        handle: string;
+    }>;
+    /**
+     * Categories the anchor covers
+     */
+    categories?: Array<string>;
+    audience?: AudienceProfile;
+};
+
+export type UpdateAnchor = {
+    name?: string;
+    platform_handles?: Array<{
+        /**
+         * douyin, kuaishou, taobao, wechat_channels, …
+         */
+        platform: string;
+        handle: string;
+    }>;
+    /**
+     * Categories the anchor covers
+     */
+    categories?: Array<string>;
+    audience?: AudienceProfile;
+    status?: 'active' | 'inactive';
+};
+
+/**
+ * A past sale from the sales-history import; feeds audience fit, diversity, exposure and supplier return and dispute rates
+ */
+export type AnchorSale = {
+    /**
+     * Identifier prefixed with `sal_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `anc_`
+     */
+    anchor_id: string;
+    /**
+     * Identifier prefixed with `prd_`
+     */
+    product_id: string;
+    product_title: string;
+    category: string;
+    quantity: number;
+    amount: Money;
+    returned_quantity: number;
+    disputes: number;
+    sold_on: string;
+    external_id: string | null;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+};
+
+export type AnchorSaleList = {
+    data: Array<AnchorSale>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * Per-MCN recommendation weights. Defaults: audience_fit 0.3, supplier_quality 0.2, expected_margin 0.2, long_term_value 0.15, diversity 0.15, micro_supplier_boost 0.1 (a micro supplier’s product gains 0.1), exposure_fairness 0.1; max_category_share 0.5.
+ */
+export type SelectionWeights = {
+    /**
+     * Weight of each score part
+     */
+    weights: {
+        audience_fit: number;
+        supplier_quality: number;
+        expected_margin: number;
+        long_term_value: number;
+        diversity: number;
+        micro_supplier_boost: number;
+        exposure_fairness: number;
+    };
+    /**
+     * No category takes more of a result list than this while others have candidates
+     */
+    max_category_share: number;
+    version: number;
+    updated_at: string | null;
+};
+
+export type UpdateSelectionWeights = {
+    weights?: {
+        audience_fit?: number;
+        supplier_quality?: number;
+        expected_margin?: number;
+        long_term_value?: number;
+        diversity?: number;
+        micro_supplier_boost?: number;
+        exposure_fairness?: number;
+    };
+    max_category_share?: number;
+};
+
+export type Recommendation = {
+    rank: number;
+    /**
+     * Identifier prefixed with `prd_`
+     */
+    product_id: string;
+    title: string;
+    category: string;
+    /**
+     * 高端 premium, 成熟 mature or 新兴 emerging
+     */
+    brand_tier: 'premium' | 'mature' | 'emerging';
+    /**
+     * Identifier prefixed with `sup_`
+     */
+    supplier_id: string;
+    micro_supplier: boolean;
+    price: Money;
+    list_price: Money;
+    commission_rate: number;
+    expected_commission: Money;
+    /**
+     * The pools the anchor can draw it from
+     */
+    pool_ids: Array<string>;
+    supply_limit: number | null;
+    stock: number;
+    /**
+     * Set when the product comes from a pool another organization shared
+     */
+    owner_organization_id: string | null;
+    /**
+     * The sum of score_breakdown
+     */
+    score: number;
+    /**
+     * Each part’s contribution: its weight × its value
+     */
+    score_breakdown: {
+        audience_fit: number;
+        supplier_quality: number;
+        expected_margin: number;
+        long_term_value: number;
+        diversity: number;
+        micro_supplier_boost: number;
+        exposure_fairness: number;
+    };
+    /**
+     * Each part’s value before weighting: 0–1, or −1–0 for the diversity and exposure_fairness penalties
+     */
+    parts: {
+        audience_fit: number;
+        supplier_quality: number;
+        expected_margin: number;
+        long_term_value: number;
+        diversity: number;
+        micro_supplier_boost: number;
+        exposure_fairness: number;
+    };
+    /**
+     * A product the anchor sold recently, or one higher on this list, that this one closely resembles
+     */
+    near_duplicate_of: string | null;
+};
+
+export type RecommendationList = {
+    /**
+     * Identifier prefixed with `anc_`
+     */
+    anchor_id: string;
+    /**
+     * The weights used
+     */
+    weights: {
+        audience_fit: number;
+        supplier_quality: number;
+        expected_margin: number;
+        long_term_value: number;
+        diversity: number;
+        micro_supplier_boost: number;
+        exposure_fairness: number;
+    };
+    max_category_share: number;
+    candidates_considered: number;
+    data: Array<Recommendation>;
+    /**
+     * RFC 3339 time in UTC
+     */
+    generated_at: string;
+};
+
+export type BrandTierCheck = {
+    /**
+     * Identifier prefixed with `prd_`
+     */
+    product_id: string;
+    /**
+     * 高端 premium, 成熟 mature or 新兴 emerging
+     */
+    brand_tier: 'premium' | 'mature' | 'emerging';
+    list_price: Money;
+    planned_price: Money;
+    /**
+     * 1 − planned / list
+     */
+    discount_rate: number;
+    /**
+     * rejected when any finding is a violation
+     */
+    verdict: 'ok' | 'warning' | 'rejected';
+    findings: Array<{
+        code: string;
+        severity: 'warning' | 'violation';
+        message: string;
+    }>;
+    /**
+     * The rules of the product’s tier that were applied
+     */
+    policy: {
+        [key: string]: unknown;
+    };
+};
+
+/**
+ * Premium: a discount above 10% is a violation, a discount without a gift a warning, supply above the pool’s limit (else 300 units) a violation. Mature: a discount outside 10–30% is a warning. Emerging: a discount below 15% is a warning (too weak to draw attention).
+ */
+export type CreateBrandTierCheck = {
+    /**
+     * Identifier prefixed with `prd_`
+     */
+    product_id: string;
+    planned_price: Money;
+    planned_quantity?: number;
+    gift?: {
+        description: string;
+        value?: Money;
+    };
+    /**
+     * Identifier prefixed with `pool_`
+     */
+    pool_id?: string;
 };
 
 export type GetHealthData = {
@@ -1314,3 +2394,2830 @@ export type ListAuditLogResponses = {
 };
 
 export type ListAuditLogResponse = ListAuditLogResponses[keyof ListAuditLogResponses];
+
+export type ListSuppliersData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+        /**
+         * applied → admitted; below the elimination threshold → probation → eliminated (淘汰)
+         */
+        status?: 'applied' | 'admitted' | 'probation' | 'eliminated';
+        /**
+         * brand, merchant, factory or farmer
+         */
+        kind?: 'brand' | 'merchant' | 'factory' | 'farmer';
+        /**
+         * 高端 premium, 成熟 mature or 新兴 emerging
+         */
+        brand_tier?: 'premium' | 'mature' | 'emerging';
+    };
+    url: '/v1/suppliers';
+};
+
+export type ListSuppliersErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListSuppliersError = ListSuppliersErrors[keyof ListSuppliersErrors];
+
+export type ListSuppliersResponses = {
+    /**
+     * Default Response
+     */
+    200: SupplierList;
+};
+
+export type ListSuppliersResponse = ListSuppliersResponses[keyof ListSuppliersResponses];
+
+export type CreateSupplierData = {
+    body: CreateSupplier;
+    path?: never;
+    query?: never;
+    url: '/v1/suppliers';
+};
+
+export type CreateSupplierErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CreateSupplierError = CreateSupplierErrors[keyof CreateSupplierErrors];
+
+export type CreateSupplierResponses = {
+    /**
+     * Default Response
+     */
+    201: Supplier;
+};
+
+export type CreateSupplierResponse = CreateSupplierResponses[keyof CreateSupplierResponses];
+
+export type GetSupplierData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `sup_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/suppliers/{id}';
+};
+
+export type GetSupplierErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetSupplierError = GetSupplierErrors[keyof GetSupplierErrors];
+
+export type GetSupplierResponses = {
+    /**
+     * Default Response
+     */
+    200: Supplier;
+};
+
+export type GetSupplierResponse = GetSupplierResponses[keyof GetSupplierResponses];
+
+export type UpdateSupplierData = {
+    body: UpdateSupplier;
+    path: {
+        /**
+         * Identifier prefixed with `sup_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/suppliers/{id}';
+};
+
+export type UpdateSupplierErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type UpdateSupplierError = UpdateSupplierErrors[keyof UpdateSupplierErrors];
+
+export type UpdateSupplierResponses = {
+    /**
+     * Default Response
+     */
+    200: Supplier;
+};
+
+export type UpdateSupplierResponse = UpdateSupplierResponses[keyof UpdateSupplierResponses];
+
+export type ListSupplierApplicationsData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `sup_`
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+    };
+    url: '/v1/suppliers/{id}/applications';
+};
+
+export type ListSupplierApplicationsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListSupplierApplicationsError = ListSupplierApplicationsErrors[keyof ListSupplierApplicationsErrors];
+
+export type ListSupplierApplicationsResponses = {
+    /**
+     * Default Response
+     */
+    200: SupplierApplicationList;
+};
+
+export type ListSupplierApplicationsResponse = ListSupplierApplicationsResponses[keyof ListSupplierApplicationsResponses];
+
+export type ApplyForAdmissionData = {
+    body: CreateSupplierApplication;
+    path: {
+        /**
+         * Identifier prefixed with `sup_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/suppliers/{id}/applications';
+};
+
+export type ApplyForAdmissionErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ApplyForAdmissionError = ApplyForAdmissionErrors[keyof ApplyForAdmissionErrors];
+
+export type ApplyForAdmissionResponses = {
+    /**
+     * Default Response
+     */
+    201: SupplierApplication;
+};
+
+export type ApplyForAdmissionResponse = ApplyForAdmissionResponses[keyof ApplyForAdmissionResponses];
+
+export type GetSupplierApplicationData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `apl_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/supplier-applications/{id}';
+};
+
+export type GetSupplierApplicationErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetSupplierApplicationError = GetSupplierApplicationErrors[keyof GetSupplierApplicationErrors];
+
+export type GetSupplierApplicationResponses = {
+    /**
+     * Default Response
+     */
+    200: SupplierApplication;
+};
+
+export type GetSupplierApplicationResponse = GetSupplierApplicationResponses[keyof GetSupplierApplicationResponses];
+
+export type ListAdmissionCriteriaData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+    };
+    url: '/v1/admission-criteria';
+};
+
+export type ListAdmissionCriteriaErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListAdmissionCriteriaError = ListAdmissionCriteriaErrors[keyof ListAdmissionCriteriaErrors];
+
+export type ListAdmissionCriteriaResponses = {
+    /**
+     * Default Response
+     */
+    200: AdmissionCriteriaList;
+};
+
+export type ListAdmissionCriteriaResponse = ListAdmissionCriteriaResponses[keyof ListAdmissionCriteriaResponses];
+
+export type CreateAdmissionCriteriaData = {
+    body: CreateAdmissionCriteria;
+    path?: never;
+    query?: never;
+    url: '/v1/admission-criteria';
+};
+
+export type CreateAdmissionCriteriaErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CreateAdmissionCriteriaError = CreateAdmissionCriteriaErrors[keyof CreateAdmissionCriteriaErrors];
+
+export type CreateAdmissionCriteriaResponses = {
+    /**
+     * 入围标准: each non-null rule is checked; null means not required
+     */
+    201: AdmissionCriteria;
+};
+
+export type CreateAdmissionCriteriaResponse = CreateAdmissionCriteriaResponses[keyof CreateAdmissionCriteriaResponses];
+
+export type GetAdmissionCriteriaData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `crt_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/admission-criteria/{id}';
+};
+
+export type GetAdmissionCriteriaErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetAdmissionCriteriaError = GetAdmissionCriteriaErrors[keyof GetAdmissionCriteriaErrors];
+
+export type GetAdmissionCriteriaResponses = {
+    /**
+     * 入围标准: each non-null rule is checked; null means not required
+     */
+    200: AdmissionCriteria;
+};
+
+export type GetAdmissionCriteriaResponse = GetAdmissionCriteriaResponses[keyof GetAdmissionCriteriaResponses];
+
+export type UpdateAdmissionCriteriaData = {
+    body: UpdateAdmissionCriteria;
+    path: {
+        /**
+         * Identifier prefixed with `crt_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/admission-criteria/{id}';
+};
+
+export type UpdateAdmissionCriteriaErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type UpdateAdmissionCriteriaError = UpdateAdmissionCriteriaErrors[keyof UpdateAdmissionCriteriaErrors];
+
+export type UpdateAdmissionCriteriaResponses = {
+    /**
+     * 入围标准: each non-null rule is checked; null means not required
+     */
+    200: AdmissionCriteria;
+};
+
+export type UpdateAdmissionCriteriaResponse = UpdateAdmissionCriteriaResponses[keyof UpdateAdmissionCriteriaResponses];
+
+export type ListInspectionsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+        /**
+         * Identifier prefixed with `sup_`
+         */
+        supplier_id?: string;
+        /**
+         * Identifier prefixed with `prd_`
+         */
+        product_id?: string;
+    };
+    url: '/v1/inspections';
+};
+
+export type ListInspectionsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListInspectionsError = ListInspectionsErrors[keyof ListInspectionsErrors];
+
+export type ListInspectionsResponses = {
+    /**
+     * Default Response
+     */
+    200: InspectionList;
+};
+
+export type ListInspectionsResponse = ListInspectionsResponses[keyof ListInspectionsResponses];
+
+export type CreateInspectionData = {
+    body: CreateInspection;
+    path?: never;
+    query?: never;
+    url: '/v1/inspections';
+};
+
+export type CreateInspectionErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CreateInspectionError = CreateInspectionErrors[keyof CreateInspectionErrors];
+
+export type CreateInspectionResponses = {
+    /**
+     * 抽检: a spot inspection before sale
+     */
+    201: Inspection;
+};
+
+export type CreateInspectionResponse = CreateInspectionResponses[keyof CreateInspectionResponses];
+
+export type GetInspectionData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `insp_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/inspections/{id}';
+};
+
+export type GetInspectionErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetInspectionError = GetInspectionErrors[keyof GetInspectionErrors];
+
+export type GetInspectionResponses = {
+    /**
+     * 抽检: a spot inspection before sale
+     */
+    200: Inspection;
+};
+
+export type GetInspectionResponse = GetInspectionResponses[keyof GetInspectionResponses];
+
+export type ListSurveysData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+        /**
+         * Identifier prefixed with `sup_`
+         */
+        supplier_id?: string;
+        /**
+         * Identifier prefixed with `prd_`
+         */
+        product_id?: string;
+    };
+    url: '/v1/surveys';
+};
+
+export type ListSurveysErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListSurveysError = ListSurveysErrors[keyof ListSurveysErrors];
+
+export type ListSurveysResponses = {
+    /**
+     * Default Response
+     */
+    200: SurveyList;
+};
+
+export type ListSurveysResponse = ListSurveysResponses[keyof ListSurveysResponses];
+
+export type CreateSurveyData = {
+    body: CreateSurvey;
+    path?: never;
+    query?: never;
+    url: '/v1/surveys';
+};
+
+export type CreateSurveyErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CreateSurveyError = CreateSurveyErrors[keyof CreateSurveyErrors];
+
+export type CreateSurveyResponses = {
+    /**
+     * 调查: buyers’ ratings after sale
+     */
+    201: Survey;
+};
+
+export type CreateSurveyResponse = CreateSurveyResponses[keyof CreateSurveyResponses];
+
+export type GetSurveyData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `srv_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/surveys/{id}';
+};
+
+export type GetSurveyErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetSurveyError = GetSurveyErrors[keyof GetSurveyErrors];
+
+export type GetSurveyResponses = {
+    /**
+     * 调查: buyers’ ratings after sale
+     */
+    200: Survey;
+};
+
+export type GetSurveyResponse = GetSurveyResponses[keyof GetSurveyResponses];
+
+export type GetSupplierPolicyData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/supplier-policy';
+};
+
+export type GetSupplierPolicyErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetSupplierPolicyError = GetSupplierPolicyErrors[keyof GetSupplierPolicyErrors];
+
+export type GetSupplierPolicyResponses = {
+    /**
+     * How reputation is computed and when a supplier goes on probation, then is eliminated
+     */
+    200: SupplierPolicy;
+};
+
+export type GetSupplierPolicyResponse = GetSupplierPolicyResponses[keyof GetSupplierPolicyResponses];
+
+export type UpdateSupplierPolicyData = {
+    body: UpdateSupplierPolicy;
+    path?: never;
+    query?: never;
+    url: '/v1/supplier-policy';
+};
+
+export type UpdateSupplierPolicyErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type UpdateSupplierPolicyError = UpdateSupplierPolicyErrors[keyof UpdateSupplierPolicyErrors];
+
+export type UpdateSupplierPolicyResponses = {
+    /**
+     * How reputation is computed and when a supplier goes on probation, then is eliminated
+     */
+    200: SupplierPolicy;
+};
+
+export type UpdateSupplierPolicyResponse = UpdateSupplierPolicyResponses[keyof UpdateSupplierPolicyResponses];
+
+export type StartSupplierReviewData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/supplier-reviews';
+};
+
+export type StartSupplierReviewErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type StartSupplierReviewError = StartSupplierReviewErrors[keyof StartSupplierReviewErrors];
+
+export type StartSupplierReviewResponses = {
+    /**
+     * Default Response
+     */
+    202: Job;
+};
+
+export type StartSupplierReviewResponse = StartSupplierReviewResponses[keyof StartSupplierReviewResponses];
+
+export type ListProductsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+        category?: string;
+        /**
+         * Identifier prefixed with `sup_`
+         */
+        supplier_id?: string;
+        status?: 'active' | 'archived';
+    };
+    url: '/v1/products';
+};
+
+export type ListProductsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListProductsError = ListProductsErrors[keyof ListProductsErrors];
+
+export type ListProductsResponses = {
+    /**
+     * Default Response
+     */
+    200: ProductList;
+};
+
+export type ListProductsResponse = ListProductsResponses[keyof ListProductsResponses];
+
+export type CreateProductData = {
+    body: CreateProduct;
+    path?: never;
+    query?: never;
+    url: '/v1/products';
+};
+
+export type CreateProductErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CreateProductError = CreateProductErrors[keyof CreateProductErrors];
+
+export type CreateProductResponses = {
+    /**
+     * Default Response
+     */
+    201: Product;
+};
+
+export type CreateProductResponse = CreateProductResponses[keyof CreateProductResponses];
+
+export type GetProductData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `prd_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/products/{id}';
+};
+
+export type GetProductErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetProductError = GetProductErrors[keyof GetProductErrors];
+
+export type GetProductResponses = {
+    /**
+     * Default Response
+     */
+    200: Product;
+};
+
+export type GetProductResponse = GetProductResponses[keyof GetProductResponses];
+
+export type UpdateProductData = {
+    body: UpdateProduct;
+    path: {
+        /**
+         * Identifier prefixed with `prd_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/products/{id}';
+};
+
+export type UpdateProductErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type UpdateProductError = UpdateProductErrors[keyof UpdateProductErrors];
+
+export type UpdateProductResponses = {
+    /**
+     * Default Response
+     */
+    200: Product;
+};
+
+export type UpdateProductResponse = UpdateProductResponses[keyof UpdateProductResponses];
+
+export type ImportProductsData = {
+    /**
+     * CSV with a header line (columns external_id, supplier_id, title, category, list_price, currency, commission_rate; optional stock, repurchase_rate, brand_tier, images, attributes, status), or JSON lines with the same fields
+     */
+    body: string;
+    path?: never;
+    query?: never;
+    url: '/v1/products/imports';
+};
+
+export type ImportProductsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ImportProductsError = ImportProductsErrors[keyof ImportProductsErrors];
+
+export type ImportProductsResponses = {
+    /**
+     * Default Response
+     */
+    202: Job;
+};
+
+export type ImportProductsResponse = ImportProductsResponses[keyof ImportProductsResponses];
+
+export type ListSkusData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `prd_`
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+    };
+    url: '/v1/products/{id}/skus';
+};
+
+export type ListSkusErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListSkusError = ListSkusErrors[keyof ListSkusErrors];
+
+export type ListSkusResponses = {
+    /**
+     * Default Response
+     */
+    200: SkuList;
+};
+
+export type ListSkusResponse = ListSkusResponses[keyof ListSkusResponses];
+
+export type CreateSkuData = {
+    body: CreateSku;
+    path: {
+        /**
+         * Identifier prefixed with `prd_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/products/{id}/skus';
+};
+
+export type CreateSkuErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CreateSkuError = CreateSkuErrors[keyof CreateSkuErrors];
+
+export type CreateSkuResponses = {
+    /**
+     * Default Response
+     */
+    201: Sku;
+};
+
+export type CreateSkuResponse = CreateSkuResponses[keyof CreateSkuResponses];
+
+export type GetSkuData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `sku_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/skus/{id}';
+};
+
+export type GetSkuErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetSkuError = GetSkuErrors[keyof GetSkuErrors];
+
+export type GetSkuResponses = {
+    /**
+     * Default Response
+     */
+    200: Sku;
+};
+
+export type GetSkuResponse = GetSkuResponses[keyof GetSkuResponses];
+
+export type UpdateSkuData = {
+    body: UpdateSku;
+    path: {
+        /**
+         * Identifier prefixed with `sku_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/skus/{id}';
+};
+
+export type UpdateSkuErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type UpdateSkuError = UpdateSkuErrors[keyof UpdateSkuErrors];
+
+export type UpdateSkuResponses = {
+    /**
+     * Default Response
+     */
+    200: Sku;
+};
+
+export type UpdateSkuResponse = UpdateSkuResponses[keyof UpdateSkuResponses];
+
+export type ListSupplyPoolsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+        status?: 'active' | 'archived';
+    };
+    url: '/v1/supply-pools';
+};
+
+export type ListSupplyPoolsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListSupplyPoolsError = ListSupplyPoolsErrors[keyof ListSupplyPoolsErrors];
+
+export type ListSupplyPoolsResponses = {
+    /**
+     * Default Response
+     */
+    200: SupplyPoolList;
+};
+
+export type ListSupplyPoolsResponse = ListSupplyPoolsResponses[keyof ListSupplyPoolsResponses];
+
+export type CreateSupplyPoolData = {
+    body: CreateSupplyPool;
+    path?: never;
+    query?: never;
+    url: '/v1/supply-pools';
+};
+
+export type CreateSupplyPoolErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CreateSupplyPoolError = CreateSupplyPoolErrors[keyof CreateSupplyPoolErrors];
+
+export type CreateSupplyPoolResponses = {
+    /**
+     * 主播专供商品池: a named pool of products with per-pool prices and supply limits
+     */
+    201: SupplyPool;
+};
+
+export type CreateSupplyPoolResponse = CreateSupplyPoolResponses[keyof CreateSupplyPoolResponses];
+
+export type GetSupplyPoolData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `pool_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/supply-pools/{id}';
+};
+
+export type GetSupplyPoolErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetSupplyPoolError = GetSupplyPoolErrors[keyof GetSupplyPoolErrors];
+
+export type GetSupplyPoolResponses = {
+    /**
+     * 主播专供商品池: a named pool of products with per-pool prices and supply limits
+     */
+    200: SupplyPool;
+};
+
+export type GetSupplyPoolResponse = GetSupplyPoolResponses[keyof GetSupplyPoolResponses];
+
+export type UpdateSupplyPoolData = {
+    body: UpdateSupplyPool;
+    path: {
+        /**
+         * Identifier prefixed with `pool_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/supply-pools/{id}';
+};
+
+export type UpdateSupplyPoolErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type UpdateSupplyPoolError = UpdateSupplyPoolErrors[keyof UpdateSupplyPoolErrors];
+
+export type UpdateSupplyPoolResponses = {
+    /**
+     * 主播专供商品池: a named pool of products with per-pool prices and supply limits
+     */
+    200: SupplyPool;
+};
+
+export type UpdateSupplyPoolResponse = UpdateSupplyPoolResponses[keyof UpdateSupplyPoolResponses];
+
+export type ListPoolItemsData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `pool_`
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+    };
+    url: '/v1/supply-pools/{id}/items';
+};
+
+export type ListPoolItemsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListPoolItemsError = ListPoolItemsErrors[keyof ListPoolItemsErrors];
+
+export type ListPoolItemsResponses = {
+    /**
+     * Default Response
+     */
+    200: PoolItemList;
+};
+
+export type ListPoolItemsResponse = ListPoolItemsResponses[keyof ListPoolItemsResponses];
+
+export type AddPoolItemData = {
+    body: AddPoolItem;
+    path: {
+        /**
+         * Identifier prefixed with `pool_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/supply-pools/{id}/items';
+};
+
+export type AddPoolItemErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type AddPoolItemError = AddPoolItemErrors[keyof AddPoolItemErrors];
+
+export type AddPoolItemResponses = {
+    /**
+     * Default Response
+     */
+    201: PoolItem;
+};
+
+export type AddPoolItemResponse = AddPoolItemResponses[keyof AddPoolItemResponses];
+
+export type DeletePoolItemData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `pitm_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/pool-items/{id}';
+};
+
+export type DeletePoolItemErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type DeletePoolItemError = DeletePoolItemErrors[keyof DeletePoolItemErrors];
+
+export type DeletePoolItemResponses = {
+    /**
+     * Removed
+     */
+    204: void;
+};
+
+export type DeletePoolItemResponse = DeletePoolItemResponses[keyof DeletePoolItemResponses];
+
+export type GetPoolItemData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `pitm_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/pool-items/{id}';
+};
+
+export type GetPoolItemErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetPoolItemError = GetPoolItemErrors[keyof GetPoolItemErrors];
+
+export type GetPoolItemResponses = {
+    /**
+     * Default Response
+     */
+    200: PoolItem;
+};
+
+export type GetPoolItemResponse = GetPoolItemResponses[keyof GetPoolItemResponses];
+
+export type UpdatePoolItemData = {
+    body: UpdatePoolItem;
+    path: {
+        /**
+         * Identifier prefixed with `pitm_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/pool-items/{id}';
+};
+
+export type UpdatePoolItemErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type UpdatePoolItemError = UpdatePoolItemErrors[keyof UpdatePoolItemErrors];
+
+export type UpdatePoolItemResponses = {
+    /**
+     * Default Response
+     */
+    200: PoolItem;
+};
+
+export type UpdatePoolItemResponse = UpdatePoolItemResponses[keyof UpdatePoolItemResponses];
+
+export type ListPoolGrantsData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `pool_`
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+    };
+    url: '/v1/supply-pools/{id}/grants';
+};
+
+export type ListPoolGrantsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListPoolGrantsError = ListPoolGrantsErrors[keyof ListPoolGrantsErrors];
+
+export type ListPoolGrantsResponses = {
+    /**
+     * Default Response
+     */
+    200: PoolGrantList;
+};
+
+export type ListPoolGrantsResponse = ListPoolGrantsResponses[keyof ListPoolGrantsResponses];
+
+export type CreatePoolGrantData = {
+    body: CreatePoolGrant;
+    path: {
+        /**
+         * Identifier prefixed with `pool_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/supply-pools/{id}/grants';
+};
+
+export type CreatePoolGrantErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CreatePoolGrantError = CreatePoolGrantErrors[keyof CreatePoolGrantErrors];
+
+export type CreatePoolGrantResponses = {
+    /**
+     * A pool shared by its owner with an MCN, whose anchors may then draw from it
+     */
+    201: PoolGrant;
+};
+
+export type CreatePoolGrantResponse = CreatePoolGrantResponses[keyof CreatePoolGrantResponses];
+
+export type RevokePoolGrantData = {
+    body: CreatePoolGrant;
+    path: {
+        /**
+         * Identifier prefixed with `pool_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/supply-pools/{id}/grants/revoke';
+};
+
+export type RevokePoolGrantErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type RevokePoolGrantError = RevokePoolGrantErrors[keyof RevokePoolGrantErrors];
+
+export type RevokePoolGrantResponses = {
+    /**
+     * A pool shared by its owner with an MCN, whose anchors may then draw from it
+     */
+    200: PoolGrant;
+};
+
+export type RevokePoolGrantResponse = RevokePoolGrantResponses[keyof RevokePoolGrantResponses];
+
+export type ListSharedSupplyPoolsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+    };
+    url: '/v1/shared-supply-pools';
+};
+
+export type ListSharedSupplyPoolsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListSharedSupplyPoolsError = ListSharedSupplyPoolsErrors[keyof ListSharedSupplyPoolsErrors];
+
+export type ListSharedSupplyPoolsResponses = {
+    /**
+     * Default Response
+     */
+    200: SharedSupplyPoolList;
+};
+
+export type ListSharedSupplyPoolsResponse = ListSharedSupplyPoolsResponses[keyof ListSharedSupplyPoolsResponses];
+
+export type ListAnchorsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+    };
+    url: '/v1/anchors';
+};
+
+export type ListAnchorsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListAnchorsError = ListAnchorsErrors[keyof ListAnchorsErrors];
+
+export type ListAnchorsResponses = {
+    /**
+     * Default Response
+     */
+    200: AnchorList;
+};
+
+export type ListAnchorsResponse = ListAnchorsResponses[keyof ListAnchorsResponses];
+
+export type CreateAnchorData = {
+    body: CreateAnchor;
+    path?: never;
+    query?: never;
+    url: '/v1/anchors';
+};
+
+export type CreateAnchorErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CreateAnchorError = CreateAnchorErrors[keyof CreateAnchorErrors];
+
+export type CreateAnchorResponses = {
+    /**
+     * 主播: the subject of recommendations
+     */
+    201: Anchor;
+};
+
+export type CreateAnchorResponse = CreateAnchorResponses[keyof CreateAnchorResponses];
+
+export type GetAnchorData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `anc_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/anchors/{id}';
+};
+
+export type GetAnchorErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetAnchorError = GetAnchorErrors[keyof GetAnchorErrors];
+
+export type GetAnchorResponses = {
+    /**
+     * 主播: the subject of recommendations
+     */
+    200: Anchor;
+};
+
+export type GetAnchorResponse = GetAnchorResponses[keyof GetAnchorResponses];
+
+export type UpdateAnchorData = {
+    body: UpdateAnchor;
+    path: {
+        /**
+         * Identifier prefixed with `anc_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/anchors/{id}';
+};
+
+export type UpdateAnchorErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type UpdateAnchorError = UpdateAnchorErrors[keyof UpdateAnchorErrors];
+
+export type UpdateAnchorResponses = {
+    /**
+     * 主播: the subject of recommendations
+     */
+    200: Anchor;
+};
+
+export type UpdateAnchorResponse = UpdateAnchorResponses[keyof UpdateAnchorResponses];
+
+export type ListAnchorSalesData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `anc_`
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+        since?: string;
+    };
+    url: '/v1/anchors/{id}/sales';
+};
+
+export type ListAnchorSalesErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListAnchorSalesError = ListAnchorSalesErrors[keyof ListAnchorSalesErrors];
+
+export type ListAnchorSalesResponses = {
+    /**
+     * Default Response
+     */
+    200: AnchorSaleList;
+};
+
+export type ListAnchorSalesResponse = ListAnchorSalesResponses[keyof ListAnchorSalesResponses];
+
+export type ImportAnchorSalesData = {
+    /**
+     * CSV with a header line (anchor_id, product_id, quantity, sold_on; optional amount, currency, returned_quantity, disputes, external_id) or JSON lines with the same fields
+     */
+    body: string;
+    path?: never;
+    query?: never;
+    url: '/v1/anchor-sales/imports';
+};
+
+export type ImportAnchorSalesErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ImportAnchorSalesError = ImportAnchorSalesErrors[keyof ImportAnchorSalesErrors];
+
+export type ImportAnchorSalesResponses = {
+    /**
+     * Default Response
+     */
+    202: Job;
+};
+
+export type ImportAnchorSalesResponse = ImportAnchorSalesResponses[keyof ImportAnchorSalesResponses];
+
+export type RecommendForAnchorData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `anc_`
+         */
+        id: string;
+    };
+    query?: {
+        limit?: number;
+        /**
+         * Only products of this category
+         */
+        category?: string;
+        /**
+         * Identifier prefixed with `pool_`
+         */
+        pool_id?: string;
+    };
+    url: '/v1/anchors/{id}/recommendations';
+};
+
+export type RecommendForAnchorErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type RecommendForAnchorError = RecommendForAnchorErrors[keyof RecommendForAnchorErrors];
+
+export type RecommendForAnchorResponses = {
+    /**
+     * Default Response
+     */
+    200: RecommendationList;
+};
+
+export type RecommendForAnchorResponse = RecommendForAnchorResponses[keyof RecommendForAnchorResponses];
+
+export type GetSelectionWeightsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/selection/weights';
+};
+
+export type GetSelectionWeightsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetSelectionWeightsError = GetSelectionWeightsErrors[keyof GetSelectionWeightsErrors];
+
+export type GetSelectionWeightsResponses = {
+    /**
+     * Per-MCN recommendation weights. Defaults: audience_fit 0.3, supplier_quality 0.2, expected_margin 0.2, long_term_value 0.15, diversity 0.15, micro_supplier_boost 0.1 (a micro supplier’s product gains 0.1), exposure_fairness 0.1; max_category_share 0.5.
+     */
+    200: SelectionWeights;
+};
+
+export type GetSelectionWeightsResponse = GetSelectionWeightsResponses[keyof GetSelectionWeightsResponses];
+
+export type UpdateSelectionWeightsData = {
+    body: UpdateSelectionWeights;
+    path?: never;
+    query?: never;
+    url: '/v1/selection/weights';
+};
+
+export type UpdateSelectionWeightsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type UpdateSelectionWeightsError = UpdateSelectionWeightsErrors[keyof UpdateSelectionWeightsErrors];
+
+export type UpdateSelectionWeightsResponses = {
+    /**
+     * Per-MCN recommendation weights. Defaults: audience_fit 0.3, supplier_quality 0.2, expected_margin 0.2, long_term_value 0.15, diversity 0.15, micro_supplier_boost 0.1 (a micro supplier’s product gains 0.1), exposure_fairness 0.1; max_category_share 0.5.
+     */
+    200: SelectionWeights;
+};
+
+export type UpdateSelectionWeightsResponse = UpdateSelectionWeightsResponses[keyof UpdateSelectionWeightsResponses];
+
+export type CheckBrandTierData = {
+    body: CreateBrandTierCheck;
+    path?: never;
+    query?: never;
+    url: '/v1/selection/brand-tier-checks';
+};
+
+export type CheckBrandTierErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CheckBrandTierError = CheckBrandTierErrors[keyof CheckBrandTierErrors];
+
+export type CheckBrandTierResponses = {
+    /**
+     * Default Response
+     */
+    200: BrandTierCheck;
+};
+
+export type CheckBrandTierResponse = CheckBrandTierResponses[keyof CheckBrandTierResponses];
+
+export type WebhookSupplierAdmittedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'supplier.admitted';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: {
+        supplier_id: string;
+        name: string;
+        status: string;
+        reputation_score: number | null;
+        elimination_threshold?: number;
+        reason: string;
+    };
+};
+
+export type WebhookSupplierAdmittedWebhookRequest = {
+    body: WebhookSupplierAdmittedWebhookPayload;
+    key: 'supplier.admitted';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookSupplierEliminatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'supplier.eliminated';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: {
+        supplier_id: string;
+        name: string;
+        status: string;
+        reputation_score: number | null;
+        elimination_threshold?: number;
+        reason: string;
+        products_removed: number;
+    };
+};
+
+export type WebhookSupplierEliminatedWebhookRequest = {
+    body: WebhookSupplierEliminatedWebhookPayload;
+    key: 'supplier.eliminated';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookSupplierProbationWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'supplier.probation';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: {
+        supplier_id: string;
+        name: string;
+        status: string;
+        reputation_score: number | null;
+        elimination_threshold?: number;
+        reason: string;
+    };
+};
+
+export type WebhookSupplierProbationWebhookRequest = {
+    body: WebhookSupplierProbationWebhookPayload;
+    key: 'supplier.probation';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookSupplierReinstatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'supplier.reinstated';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: {
+        supplier_id: string;
+        name: string;
+        status: string;
+        reputation_score: number | null;
+        elimination_threshold?: number;
+        reason: string;
+    };
+};
+
+export type WebhookSupplierReinstatedWebhookRequest = {
+    body: WebhookSupplierReinstatedWebhookPayload;
+    key: 'supplier.reinstated';
+    path?: never;
+    query?: never;
+};
