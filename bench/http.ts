@@ -1,0 +1,216 @@
+/**
+ * HTTP benchmark: what the full stack costs over a bare server, and what auth costs.
+ *
+ *   a. baseline        bare Fastify + postgres.js, one indexed SELECT by primary key
+ *   b. showrunner      GET /v1/events/{id} with a bearer token (auth, rate limit, tenant
+ *                      transaction with set_config, RLS, schema serialization)
+ *   c. showrunner-noauth  the same service call behind a bench-only route with a fixed ctx
+ *
+ * Each server runs as a child process, one at a time; autocannon runs here. Run with
+ * `npm run bench` (flags: --duration --warmup --connections --pipelining --events
+ * --retries --save-baseline; or BENCH_* environment variables).
+ */
+import path from 'node:path'
+import type { BaselineInput } from './baseline-server.js'
+import type { EventsDirectOptions } from './plugins/events-direct.js'
+import {
+  BASELINES_DIR,
+  benchOptions,
+  contended,
+  connectOwner,
+  createBenchDatabase,
+  figuresTable,
+  fetchToken,
+  formatTable,
+  machineInfo,
+  measure,
+  onInterrupt,
+  readJson,
+  RESULTS_DIR,
+  seedEvents,
+  seedTenant,
+  serverVersion,
+  startAppChild,
+  startChildWith,
+  stopAllChildren,
+  writeJson,
+  type BenchDatabase,
+  type ChildServer,
+  type Figures,
+  type LoadOptions,
+} from './lib.js'
+
+interface HttpResults {
+  bench: 'http'
+  date: string
+  machine: ReturnType<typeof machineInfo> & { postgres: string }
+  options: LoadOptions & { events: number; dbPoolMax: number; retries: number }
+  results: { baseline: Figures; showrunner: Figures; showrunnerNoAuth: Figures }
+  ratios: { showrunnerOverBaseline: number; showrunnerOverNoAuth: number; noAuthOverBaseline: number }
+  /** Server time per request (1/rps) attributable to each layer, in microseconds. */
+  costPerRequestUs: { baseline: number; showrunner: number; showrunnerNoAuth: number; auth: number; stackWithoutAuth: number }
+  /** The same from CPU time (server process + its database backends and Redis), when measured. */
+  cpuPerRequestUs?: { baseline: number; showrunner: number; showrunnerNoAuth: number; auth: number; stackWithoutAuth: number }
+}
+
+const opts = benchOptions({ duration: 10, warmup: 2, connections: 20 }, { events: { default: '5000' }, retries: { default: '1' }, 'save-baseline': { boolean: true } })
+const eventCount = Number(opts.flags.events)
+if (!Number.isInteger(eventCount) || eventCount < 1) throw new Error('--events must be a positive integer')
+const retries = Number(opts.flags.retries)
+if (!Number.isInteger(retries) || retries < 0) throw new Error('--retries must be a non-negative integer')
+const load: LoadOptions = { duration: opts.duration, warmup: opts.warmup, connections: opts.connections, pipelining: opts.pipelining }
+
+let database: BenchDatabase | undefined
+let owner: ReturnType<typeof connectOwner> | undefined
+let server: ChildServer | undefined
+
+async function cleanup() {
+  await server?.stop().catch(() => {})
+  await stopAllChildren().catch(() => {})
+  await owner?.close().catch(() => {})
+  if (process.env.BENCH_KEEP_DB !== '1') await database?.drop().catch((err) => console.error('could not drop the bench database:', err))
+}
+onInterrupt(cleanup)
+
+const log = (m: string) => process.stderr.write(`${m}\n`)
+const onRetry = (attempt: number, f: Figures) => log(`   other processes used ${f.cpu?.other}% of a CPU; measuring again (${attempt}/${retries})`)
+
+/** Fetches one id from every target first, so a broken route fails loudly instead of as a fast 4xx flood. */
+async function check(url: string, headers: Record<string, string> = {}): Promise<Record<string, unknown>> {
+  const res = await fetch(url, { headers })
+  const body = await res.text()
+  if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}: ${body}`)
+  return JSON.parse(body) as Record<string, unknown>
+}
+
+async function main() {
+  const started = Date.now()
+  const total = (opts.warmup + opts.duration) * 3
+  log(`http bench: ${opts.connections} connections, ${opts.warmup} s warm-up + ${opts.duration} s per target (~${Math.round(total + 15)} s${retries ? `, up to ${retries} more per target on a busy machine` : ''})`)
+
+  database = await createBenchDatabase('showrunner_bench')
+  owner = connectOwner(database.url)
+  const tenant = await seedTenant(owner.db, { kind: 'mcn', name: 'Bench MCN' })
+  const ids = await seedEvents(owner.db, tenant.organizationId, eventCount)
+  await owner.sql`analyze events`
+  await owner.close()
+  owner = undefined
+  log(`seeded ${ids.length} events for ${tenant.organizationId}`)
+
+  const paths = (prefix: string) => ids.map((id) => `${prefix}/${id}`)
+  const dbPoolMax = 10
+
+  // a. baseline
+  server = await startChildWith('baseline-server.ts', { databaseUrl: database.url, tenantId: tenant.organizationId, poolMax: dbPoolMax } satisfies BaselineInput)
+  const sample = await check(`${server.url}/events/${ids[0]}`)
+  log(`a. baseline (pid ${server.pid}) …`)
+  const baseline = await measure({ name: 'a. baseline (fastify+postgres.js)', url: server.url, paths: paths('/events') }, load, { serverPid: server.pid, database: database.name, retries, onRetry })
+  await server.stop()
+  server = undefined
+
+  // b. and c. on one app process
+  const direct: EventsDirectOptions = {
+    tenantId: tenant.organizationId,
+    actor: { clientId: tenant.clientId, organizationId: tenant.organizationId, organizationKind: 'mcn', scopes: ['events:read'] },
+  }
+  server = await startAppChild({ databaseUrl: database.url, env: { DB_POOL_MAX: String(dbPoolMax) }, plugins: [{ module: 'plugins/events-direct.ts', options: direct }] })
+  const token = await fetchToken(server.url, tenant)
+  const auth = { authorization: `Bearer ${token}` }
+  const viaApi = await check(`${server.url}/v1/events/${ids[0]}`, auth)
+  const viaDirect = await check(`${server.url}/bench/events/${ids[0]}`)
+  for (const [name, body] of [['/v1/events', viaApi], ['/bench/events', viaDirect]] as const) {
+    if (JSON.stringify(body) !== JSON.stringify(sample)) throw new Error(`${name} and the baseline disagree:\n${JSON.stringify(body)}\n${JSON.stringify(sample)}`)
+  }
+  log(`b. showrunner GET /v1/events/{id} (pid ${server.pid}) …`)
+  const showrunner = await measure({ name: 'b. showrunner /v1/events/{id}', url: server.url, paths: paths('/v1/events'), headers: auth }, load, { serverPid: server.pid, database: database.name, retries, onRetry })
+  log(`c. showrunner without auth …`)
+  const showrunnerNoAuth = await measure({ name: 'c. showrunner, no auth', url: server.url, paths: paths('/bench/events') }, load, { serverPid: server.pid, database: database.name, retries, onRetry })
+  await server.stop()
+  server = undefined
+
+  const figures = [baseline, showrunner, showrunnerNoAuth]
+  const ratio = (x: number, y: number) => Math.round((x / y) * 1000) / 1000
+  const us = (rps: number) => Math.round(1e6 / rps)
+  const results: HttpResults = {
+    bench: 'http',
+    date: new Date().toISOString(),
+    machine: { ...machineInfo(), postgres: await serverVersion(database.url) },
+    options: { ...load, events: ids.length, dbPoolMax, retries },
+    results: { baseline, showrunner, showrunnerNoAuth },
+    ratios: {
+      showrunnerOverBaseline: ratio(showrunner.rps, baseline.rps),
+      showrunnerOverNoAuth: ratio(showrunner.rps, showrunnerNoAuth.rps),
+      noAuthOverBaseline: ratio(showrunnerNoAuth.rps, baseline.rps),
+    },
+    costPerRequestUs: {
+      baseline: us(baseline.rps),
+      showrunner: us(showrunner.rps),
+      showrunnerNoAuth: us(showrunnerNoAuth.rps),
+      auth: us(showrunner.rps) - us(showrunnerNoAuth.rps),
+      stackWithoutAuth: us(showrunnerNoAuth.rps) - us(baseline.rps),
+    },
+  }
+  if (baseline.cpu && showrunner.cpu && showrunnerNoAuth.cpu) {
+    const t = (f: Figures) => f.cpu!.perRequestUs.server + f.cpu!.perRequestUs.database
+    results.cpuPerRequestUs = {
+      baseline: t(baseline),
+      showrunner: t(showrunner),
+      showrunnerNoAuth: t(showrunnerNoAuth),
+      auth: t(showrunner) - t(showrunnerNoAuth),
+      stackWithoutAuth: t(showrunnerNoAuth) - t(baseline),
+    }
+  }
+
+  const m = results.machine
+  console.log(`\nHTTP bench — ${results.date}, node ${m.node}, ${m.cpus} × ${m.cpuModel}, PostgreSQL ${m.postgres}`)
+  console.log(`${load.connections} connections, pipelining ${load.pipelining}, ${load.warmup} s warm-up + ${load.duration} s each, ${ids.length} events, DB pool ${dbPoolMax}\n`)
+  console.log(figuresTable(figures))
+  console.log()
+  console.log(
+    formatTable(
+      ['ratio (req/s)', 'value'],
+      [
+        ['b / a  showrunner vs bare server', results.ratios.showrunnerOverBaseline.toFixed(3)],
+        ['b / c  with vs without auth', results.ratios.showrunnerOverNoAuth.toFixed(3)],
+        ['c / a  stack without auth vs bare', results.ratios.noAuthOverBaseline.toFixed(3)],
+      ],
+    ),
+  )
+  const c = results.costPerRequestUs
+  console.log(`\nper request, from req/s (1/rps): a ${c.baseline} µs, c ${c.showrunnerNoAuth} µs, b ${c.showrunner} µs → auth ≈ ${c.auth} µs, rest of the stack ≈ ${c.stackWithoutAuth} µs`)
+  const k = results.cpuPerRequestUs
+  if (k) console.log(`per request, CPU time (server + PostgreSQL/Redis): a ${k.baseline} µs, c ${k.showrunnerNoAuth} µs, b ${k.showrunner} µs → auth ≈ ${k.auth} µs, rest of the stack ≈ ${k.stackWithoutAuth} µs`)
+
+  const committed = await readJson<HttpResults>(path.join(BASELINES_DIR, 'http.json'))
+  if (committed) {
+    const rel = (now: number, then: number) => `${now >= then ? '+' : ''}${Math.round(((now - then) / then) * 100)}%`
+    const r = committed.results
+    console.log(
+      `vs bench/baselines/http.json (${committed.date.slice(0, 10)}, ${committed.machine.cpus} CPUs): a ${rel(baseline.rps, r.baseline.rps)}, b ${rel(showrunner.rps, r.showrunner.rps)}, c ${rel(showrunnerNoAuth.rps, r.showrunnerNoAuth.rps)} req/s`,
+    )
+  }
+
+  await writeJson(path.join(RESULTS_DIR, 'latest.json'), results)
+  const busy = contended(figures)
+  const bad = figures.filter((f) => f.non2xx > 0 || f.errors > 0 || f.timeouts > 0)
+  const save = opts.flags['save-baseline'] && busy.length === 0 && bad.length === 0
+  if (save) await writeJson(path.join(BASELINES_DIR, 'http.json'), results)
+  log(`\nwrote bench/results/latest.json${save ? ' and bench/baselines/http.json' : ''} (${Math.round((Date.now() - started) / 1000)} s)`)
+
+  if (busy.length) {
+    console.error(`\nwarning: other processes used CPU during ${busy.map((f) => `${f.name} (${f.cpu!.other}% of a CPU${f.cpu!.otherTop.length ? `: ${f.cpu!.otherTop.map((p) => `${p.command} ${p.pid} ${p.pct}%`).join(', ')}` : ''})`).join(', ')}; these figures are not reliable, rerun on a quiet machine`)
+    if (opts.flags['save-baseline']) console.error('bench/baselines/http.json was not updated')
+  }
+  if (bad.length) {
+    if (opts.flags['save-baseline']) console.error('bench/baselines/http.json was not updated')
+    console.error(`\nnon-2xx responses or errors in: ${bad.map((f) => f.name).join(', ')}`)
+    process.exitCode = 1
+  }
+}
+
+main()
+  .catch((err) => {
+    console.error(err)
+    process.exitCode = 1
+  })
+  .finally(cleanup)
