@@ -21,6 +21,7 @@ const ConfigSchema = Type.Object({
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 600 }),
   RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 60 }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10000 }),
+  RECOMMENDATION_CACHE: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
 })
 
 export type Config = Static<typeof ConfigSchema> & { publicUrl: string }

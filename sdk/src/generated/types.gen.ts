@@ -1397,7 +1397,7 @@ export type RecommendationList = {
     candidates_considered: number;
     data: Array<Recommendation>;
     /**
-     * RFC 3339 time in UTC
+     * When this ranking was computed (RFC 3339, UTC). A ranking may be answered again for up to 5 minutes, and only while none of the data it was computed from has changed.
      */
     generated_at: string;
 };

@@ -5,6 +5,7 @@ import { audit } from '../../lib/audit.js'
 import type { Ctx } from '../../lib/context.js'
 import { newId } from '../../lib/ids.js'
 import { tenantRepository, type PageRequest, mapPage } from '../../lib/repository.js'
+import { markSelectionChanged } from '../selection/state.js'
 import { anchors, anchorSales } from './tables.js'
 import type { CreateAnchorInput, UpdateAnchorInput } from './schemas.js'
 
@@ -72,6 +73,8 @@ export function updateAnchor(ctx: Ctx, id: string, expectedVersion: number | und
       ...(input.audience !== undefined ? { audience: input.audience } : {}),
       ...(input.status !== undefined ? { status: input.status } : {}),
     })
+    // Categories and the audience profile feed audience_fit: cached recommendations go.
+    await markSelectionChanged(tx)
     await audit(tx, 'anchor.updated', { type: 'anchor', id }, input)
     return presentAnchor(row)
   })

@@ -8,6 +8,7 @@ import { newId } from '../../lib/ids.js'
 import { decodeCursor, encodeCursor, scoped, tenantRepository, type PageRequest, mapPage } from '../../lib/repository.js'
 import { anchors } from '../anchors/tables.js'
 import { products } from '../catalog/tables.js'
+import { markSelectionChanged } from '../selection/state.js'
 import { asGrantee, byOwner, grantsToMe } from './shared.js'
 import { poolAnchors, poolGrants, poolItems, supplyPools } from './tables.js'
 import type { AddPoolItemInput, CreateSupplyPoolInput, UpdatePoolItemInput, UpdateSupplyPoolInput } from './schemas.js'
@@ -81,6 +82,7 @@ export function createPool(ctx: Ctx, input: CreateSupplyPoolInput) {
       access: input.access ?? 'all_anchors',
     })
     await setAnchors(tx, row.id, input.anchor_ids ?? [])
+    await markSelectionChanged(tx)
     await audit(tx, 'supply_pool.created', { type: 'supply_pool', id: row.id }, input)
     return presentPool(row, input.anchor_ids ?? [])
   })
@@ -110,6 +112,7 @@ export function updatePool(ctx: Ctx, id: string, expectedVersion: number | undef
       ...(input.status !== undefined ? { status: input.status } : {}),
     })
     if (input.anchor_ids !== undefined) await setAnchors(tx, id, input.anchor_ids)
+    await markSelectionChanged(tx)
     await audit(tx, 'supply_pool.updated', { type: 'supply_pool', id }, input)
     return presentPool(row, (await anchorIdsOf(tx, [id])).get(id)!)
   })
@@ -132,6 +135,7 @@ export function addItem(ctx: Ctx, poolId: string, input: AddPoolItemInput) {
       .returning()
     if (!row) throw new AppError('conflict', `Product ${product.id} is in the pool already; change its pool item instead.`, { errors: [{ pointer: '/body/product_id', detail: 'already in the pool' }] })
     await tx.tx.update(supplyPools).set({ itemCount: sql`${supplyPools.itemCount} + 1` as unknown as number }).where(scoped(tx, supplyPools, eq(supplyPools.id, poolId)))
+    await markSelectionChanged(tx)
     await audit(tx, 'pool_item.created', { type: 'pool_item', id: row.id }, { pool_id: poolId, ...input })
     return presentItem(row, product.currency)
   })
@@ -178,6 +182,7 @@ export function updateItem(ctx: Ctx, id: string, expectedVersion: number | undef
       ...(input.price !== undefined ? { price: input.price?.amount ?? null } : {}),
       ...(input.supply_limit !== undefined ? { supplyLimit: input.supply_limit } : {}),
     })
+    await markSelectionChanged(tx)
     await audit(tx, 'pool_item.updated', { type: 'pool_item', id }, input)
     return presentItem(row, currency)
   })
@@ -188,6 +193,7 @@ export function removeItem(ctx: Ctx, id: string) {
     const [row] = await tx.tx.delete(poolItems).where(scoped(tx, poolItems, eq(poolItems.id, id))).returning()
     if (!row) throw new AppError('not_found', `No pool item with id ${id} exists.`)
     await tx.tx.update(supplyPools).set({ itemCount: sql`${supplyPools.itemCount} - 1` as unknown as number }).where(scoped(tx, supplyPools, eq(supplyPools.id, row.poolId)))
+    await markSelectionChanged(tx)
     await audit(tx, 'pool_item.deleted', { type: 'pool_item', id }, { pool_id: row.poolId, product_id: row.productId })
   })
 }
@@ -208,6 +214,8 @@ export function grantPool(ctx: Ctx, poolId: string, input: { organization_id: st
       .values({ tenantId: tx.tenantId, id: newId('poolGrant'), poolId, granteeTenantId: input.organization_id })
       .onConflictDoUpdate({ target: [poolGrants.tenantId, poolGrants.poolId, poolGrants.granteeTenantId], set: { revokedAt: null, version: sql`${poolGrants.version} + 1`, updatedAt: sql`now()` } })
       .returning()
+    // The grantee's recommendations read the owner's version (and see the grant row itself).
+    await markSelectionChanged(tx)
     await audit(tx, 'pool_grant.created', { type: 'pool_grant', id: row!.id }, { pool_id: poolId, ...input })
     return presentGrant(row!)
   })
@@ -229,6 +237,7 @@ export function revokeGrant(ctx: Ctx, poolId: string, input: { organization_id: 
       .where(scoped(tx, poolGrants, eq(poolGrants.poolId, poolId), eq(poolGrants.granteeTenantId, input.organization_id)))
       .returning()
     if (!row) throw new AppError('not_found', `Pool ${poolId} is not shared with ${input.organization_id}.`)
+    await markSelectionChanged(tx)
     await audit(tx, 'pool_grant.revoked', { type: 'pool_grant', id: row.id }, { pool_id: poolId, ...input })
     return presentGrant(row)
   })

@@ -5,6 +5,7 @@ import { scoped } from '../../lib/repository.js'
 import { products } from '../catalog/tables.js'
 import { anchorSales } from '../anchors/tables.js'
 import { anchorSalesProfiles, productSalesStats } from './tables.js'
+import { markSelectionChanged } from './state.js'
 import { EXPOSURE_SMOOTHING_UNITS, MARGIN_REFERENCE_MAJOR, selectionSettings, UNSCORED_SUPPLIER_QUALITY } from './weights.js'
 
 /** Sales history window for audience fit, exposure and supplier rates. */
@@ -23,9 +24,11 @@ export type RefreshScope = { productIds: string[] } | { supplierId: string } | '
  * margin, long-term value, micro flag, head-anchor exposure) and their pre-score with the
  * tenant's weights, in one set-based statement. Called in the same transaction as every
  * change that moves them, so recommendations never see an eliminated supplier's products.
+ * Raises the tenant's selection version first, so no cached recommendation outlives it.
  */
 export async function refreshSelectionIndex(ctx: TxCtx, scope: RefreshScope): Promise<void> {
   if (scope !== 'all' && 'productIds' in scope && scope.productIds.length === 0) return
+  await markSelectionChanged(ctx)
   const filter: SQL | undefined = scope === 'all' ? undefined : 'productIds' in scope ? inArray(products.id, scope.productIds) : eq(products.supplierId, scope.supplierId)
   const w = (await selectionSettings.values(ctx)).weights
   await ctx.tx.execute(sql`
@@ -79,6 +82,8 @@ export async function headAnchorIds(ctx: TxCtx): Promise<string[]> {
  * governance review.
  */
 export async function refreshSalesStats(ctx: TxCtx): Promise<{ headAnchors: string[] }> {
+  // Anchor profiles and exposure change: cached recommendations are stale from here on.
+  await markSelectionChanged(ctx)
   const head = await headAnchorIds(ctx)
   await ctx.tx.delete(productSalesStats).where(scoped(ctx, productSalesStats))
   await ctx.tx.execute(sql`

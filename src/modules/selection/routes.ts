@@ -2,12 +2,16 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { expectedVersion, withEtag } from '../../lib/etag.js'
 import { errors, IdParams, ref } from '../../lib/schemas.js'
 import { requireScopes } from '../../lib/scopes.js'
+import { configureRecommendationCache } from './cache.js'
 import * as selection from './service.js'
 import * as S from './schemas.js'
 
 const tags = ['Selection']
 
 const selectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // REST and GraphQL reach the service with this app's database handle, and share its cache.
+  configureRecommendationCache(app.db, { enabled: app.config.RECOMMENDATION_CACHE !== 'off' })
+
   app.get('/anchors/:id/recommendations', {
     schema: {
       operationId: 'recommendForAnchor',

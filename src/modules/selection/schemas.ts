@@ -59,7 +59,10 @@ export const RecommendationList = named(
     max_category_share: Type.Number(),
     candidates_considered: Type.Integer(),
     data: Type.Array(ref(Recommendation)),
-    generated_at: Timestamp,
+    generated_at: Type.String({
+      format: 'date-time',
+      description: 'When this ranking was computed (RFC 3339, UTC). A ranking may be answered again for up to 5 minutes, and only while none of the data it was computed from has changed.',
+    }),
   }),
 )
 export const RecommendationQuery = Type.Object(

@@ -8,11 +8,13 @@ import { anchors } from '../anchors/tables.js'
 import { anchorSalesProfiles } from './tables.js'
 import { products } from '../catalog/tables.js'
 import { poolItems, supplyPools } from '../pools/tables.js'
-import { asGrantee, byOwner, grantsToMe } from '../pools/shared.js'
+import { asGrantee } from '../pools/shared.js'
 import { brandTierPolicy, checkOffer } from './brand-tier.js'
 import { accessiblePools, candidates } from './candidates.js'
+import { deepFreeze, recommendationCache } from './cache.js'
 import { refreshSelectionIndex } from './refresh.js'
 import { affineCategories, anchorSignals, rank, type Candidate } from './scoring.js'
+import { readSelectionStamp, readSelectionVersion } from './state.js'
 import { selectionSettings, type SelectionSettings } from './weights.js'
 import type { CreateBrandTierCheckInput, UpdateSelectionWeightsInput } from './schemas.js'
 
@@ -36,30 +38,78 @@ export function updateWeights(ctx: Ctx, expectedVersion: number | undefined, inp
   })
 }
 
+type RecommendationQuery = { limit: number; category?: string; pool_id?: string }
+export type RecommendationList = Awaited<ReturnType<typeof finish>>
+
 /**
  * Ranked products for an anchor: candidates from the pools it may draw from (its tenant's
  * and pools shared with the tenant), scored with the tenant's weights and re-ranked for
  * diversity. Eliminated suppliers' products are never candidates.
+ *
+ * Results are cached (cache.ts) under a stamp read first on every request: the anchor must
+ * exist in the tenant (else 404), and the tenant's selection version, the pools shared with
+ * it and each sharing owner's version (read in the owner's tenant) must equal those the
+ * cached result was computed at. A hit skips candidate generation and scoring.
  */
-export async function recommendForAnchor(ctx: Ctx, anchorId: string, query: { limit?: number; category?: string; pool_id?: string }) {
-  const limit = query.limit ?? 20
-  const own = await inTenant(ctx, async (tx) => {
-    const anchor = await anchorRepo.get(tx, anchorId)
-    const [settings, pools, profile, grants] = await Promise.all([
-      selectionSettings.values(tx),
-      accessiblePools(tx, anchorId, query.pool_id),
-      profileRepo.find(tx, anchorId),
-      query.pool_id ? Promise.resolve([]) : grantsToMe(tx),
-    ])
-    if (query.pool_id && !pools.length) throw new AppError('not_found', `No supply pool with id ${query.pool_id} is open to this anchor.`)
-    const signals = anchorSignals(anchor, profile ?? { categoryUnits: {}, recent: [] })
-    const categories = affineCategories(signals)
-    return { settings, signals, categories, grants, found: await candidates(tx, pools, categories, query.category) }
-  })
+export async function recommendForAnchor(ctx: Ctx, anchorId: string, query: { limit?: number; category?: string; pool_id?: string }): Promise<RecommendationList> {
+  const q: RecommendationQuery = { limit: query.limit ?? 20, category: query.category, pool_id: query.pool_id }
+  const cache = recommendationCache<RecommendationList>(ctx.db)
+  const key = JSON.stringify([ctx.tenantId, anchorId, q.limit, q.category ?? null, q.pool_id ?? null])
+  const weigh = (r: RecommendationList) => r.data.length + 1
 
-  // Shared pools are read in their owner's tenant, one transaction per owner.
+  // A pool_id asks for one of the tenant's own pools: shared pools play no part.
+  const first = await inTenant(ctx, async (tx) => {
+    const stamp = await readSelectionStamp(tx, anchorId, !q.pool_id)
+    if (!stamp.anchorExists) throw new AppError('not_found', `No anchor with id ${anchorId} exists.`)
+    if (stamp.grants.length) return { version: stamp.version, grants: byOwner(stamp.grants) }
+    // Nothing shared with the tenant: the version is the whole stamp, and on a miss the
+    // tenant's data is read in this same transaction, after the version.
+    const found = cache.lookup(key, String(stamp.version))
+    if (found) return { found }
+    return { stamp: String(stamp.version), own: await readOwn(tx, anchorId, q) }
+  })
+  if (first.found) return first.found
+  if (first.own) {
+    const own = first.own
+    return cache.fill(key, first.stamp, async () => deepFreeze(await finish(ctx, anchorId, q, own, new Map())), weigh)
+  }
+
+  // Pools shared with the tenant: each owner's version, read in the owner's tenant, and the
+  // pools it still grants are part of the stamp.
+  const grants = first.grants!
+  const owners: [string, number, string[]][] = []
+  for (const [owner, poolIds] of grants) {
+    owners.push(await asGrantee(ctx, owner, poolIds, async (tx, granted) => [owner, await readSelectionVersion(tx), [...granted].sort()] as [string, number, string[]]))
+  }
+  const stamp = JSON.stringify([first.version, [...grants], owners])
+  const found = cache.lookup(key, stamp)
+  if (found) return found
+  return cache.fill(key, stamp, async () => {
+    const own = await inTenant(ctx, (tx) => readOwn(tx, anchorId, q))
+    return deepFreeze(await finish(ctx, anchorId, q, own, grants))
+  }, weigh)
+}
+
+const byOwner = (grants: [string, string][]) => {
+  const out = new Map<string, string[]>()
+  for (const [owner, pool] of grants) out.set(owner, [...(out.get(owner) ?? []), pool])
+  return out
+}
+
+/** In the tenant's transaction: the anchor's signals, the weights and candidates from the tenant's own pools. */
+async function readOwn(tx: TxCtx, anchorId: string, query: RecommendationQuery) {
+  const anchor = await anchorRepo.get(tx, anchorId)
+  const [settings, pools, profile] = await Promise.all([selectionSettings.values(tx), accessiblePools(tx, anchorId, query.pool_id), profileRepo.find(tx, anchorId)])
+  if (query.pool_id && !pools.length) throw new AppError('not_found', `No supply pool with id ${query.pool_id} is open to this anchor.`)
+  const signals = anchorSignals(anchor, profile ?? { categoryUnits: {}, recent: [] })
+  const categories = affineCategories(signals)
+  return { settings, signals, categories, found: await candidates(tx, pools, categories, query.category) }
+}
+
+/** Adds candidates from shared pools (read in each owner's tenant, one transaction per owner) and ranks. */
+async function finish(ctx: Ctx, anchorId: string, query: RecommendationQuery, own: Awaited<ReturnType<typeof readOwn>>, grants: Map<string, string[]>) {
   const shared: Candidate[] = []
-  for (const [owner, poolIds] of byOwner(own.grants)) {
+  for (const [owner, poolIds] of grants) {
     shared.push(
       ...(await asGrantee(ctx, owner, poolIds, async (tx, granted) => {
         return candidates(tx, await accessiblePoolsById(tx, granted), own.categories, query.category)
@@ -68,7 +118,7 @@ export async function recommendForAnchor(ctx: Ctx, anchorId: string, query: { li
   }
 
   const all = [...own.found, ...shared]
-  const ranked = rank(all, own.signals, own.settings.weights, limit, own.settings.max_category_share)
+  const ranked = rank(all, own.signals, own.settings.weights, query.limit, own.settings.max_category_share)
   return {
     anchor_id: anchorId,
     weights: own.settings.weights,

@@ -57,3 +57,13 @@ export const anchorSalesProfiles = tenantTable('anchor_sales_profiles', {
   recent: jsonb('recent').$type<{ id: string; title: string; category: string }[]>().notNull(),
   refreshedAt: timestamp('refreshed_at', { withTimezone: true }).notNull().defaultNow(),
 })
+
+/**
+ * Per tenant, one row (`id` = 'selection') whose `version` goes up in the same transaction
+ * as every write that can change any of the tenant's recommendations (see state.ts), so a
+ * cached recommendation is served only while the version it was computed at is current.
+ */
+export const selectionState = tenantTable('selection_state', {
+  version: integer('version').notNull().default(0),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+})

@@ -1,0 +1,146 @@
+import type { Database } from '../../db/client.js'
+
+/**
+ * Recommendation results, cached in the process and validated on every request.
+ *
+ * An entry is found by what was asked (tenant, anchor, limit, category, pool) and served only
+ * when its stamp — the tenant's selection version and, for pools shared with the tenant, each
+ * owner's version and the pools granted — equals the stamp the request has just read in its
+ * own transaction. Every write that can change a recommendation raises the version in the
+ * same transaction (state.ts), so an entry is never served once the data it was computed
+ * from has changed, whichever process made the change. Entries also expire after
+ * `maxAgeMs`, and the cache is bounded by entries and by recommended items held.
+ */
+export interface CacheOptions {
+  enabled: boolean
+  maxEntries: number
+  /** Bound on the recommendations held over all entries (a list of 20 counts 20). */
+  maxItems: number
+  maxAgeMs: number
+}
+
+export const defaultCacheOptions: CacheOptions = { enabled: true, maxEntries: 1000, maxItems: 20_000, maxAgeMs: 5 * 60_000 }
+
+interface Entry<V> {
+  stamp: string
+  value: V
+  at: number
+  weight: number
+}
+
+/** Least recently used first: a Map keeps insertion order, and a hit moves its key to the end. */
+export class RecommendationCache<V> {
+  private entries = new Map<string, Entry<V>>()
+  private weight = 0
+  /** Computations under way, by key and stamp: concurrent misses for the same answer share one. */
+  private inflight = new Map<string, Promise<V>>()
+  hits = 0
+  misses = 0
+
+  constructor(readonly options: CacheOptions) {}
+
+  get size() {
+    return this.entries.size
+  }
+
+  get(key: string, stamp: string, now = Date.now()): V | undefined {
+    const e = this.entries.get(key)
+    if (!e || e.stamp !== stamp || now - e.at > this.options.maxAgeMs) return undefined
+    this.entries.delete(key)
+    this.entries.set(key, e)
+    return e.value
+  }
+
+  set(key: string, stamp: string, value: V, weight: number, at = Date.now()): void {
+    this.delete(key)
+    if (weight > this.options.maxItems) return
+    this.entries.set(key, { stamp, value, at, weight })
+    this.weight += weight
+    while (this.entries.size > this.options.maxEntries || this.weight > this.options.maxItems) {
+      const oldest = this.entries.keys().next().value as string
+      this.delete(oldest)
+    }
+  }
+
+  delete(key: string): void {
+    const e = this.entries.get(key)
+    if (!e) return
+    this.entries.delete(key)
+    this.weight -= e.weight
+  }
+
+  clear(): void {
+    this.entries.clear()
+    this.weight = 0
+  }
+
+  /**
+   * The value cached for key and stamp, or the computation of it already under way in this
+   * process; undefined when neither (then compute it and `fill`).
+   */
+  lookup(key: string, stamp: string): V | Promise<V> | undefined {
+    if (!this.options.enabled) return undefined
+    const hit = this.get(key, stamp)
+    if (hit !== undefined) {
+      this.hits++
+      return hit
+    }
+    const running = this.inflight.get(flightKey(key, stamp))
+    if (running) return running
+    this.misses++
+    return undefined
+  }
+
+  /**
+   * Runs `compute` and caches its result under key and stamp; callers that ask for the same
+   * key and stamp meanwhile share this computation instead of starting their own.
+   */
+  fill(key: string, stamp: string, compute: () => Promise<V>, weigh: (v: V) => number): Promise<V> {
+    if (!this.options.enabled) return compute()
+    const fk = flightKey(key, stamp)
+    const running = this.inflight.get(fk)
+    if (running) return running
+    // Stamped when computing starts: the data it reads is at least that new.
+    const started = Date.now()
+    const promise = compute().then(
+      (value) => {
+        this.inflight.delete(fk)
+        this.set(key, stamp, value, weigh(value), started)
+        return value
+      },
+      (err: unknown) => {
+        this.inflight.delete(fk)
+        throw err
+      },
+    )
+    this.inflight.set(fk, promise)
+    return promise
+  }
+}
+
+const flightKey = (key: string, stamp: string) => `${key}\u0001${stamp}`
+
+/** One cache per database handle: apps (and test apps) on different databases never share entries. */
+const caches = new WeakMap<Database, RecommendationCache<unknown>>()
+
+/** Sets the cache options for an app's database handle (the selection routes do, from config). */
+export function configureRecommendationCache(db: Database, options: Partial<CacheOptions>): RecommendationCache<unknown> {
+  const cache = new RecommendationCache<unknown>({ ...defaultCacheOptions, ...options })
+  caches.set(db, cache)
+  return cache
+}
+
+export function recommendationCache<V>(db: Database): RecommendationCache<V> {
+  let cache = caches.get(db)
+  if (!cache) caches.set(db, (cache = new RecommendationCache<unknown>({ ...defaultCacheOptions })))
+  return cache as RecommendationCache<V>
+}
+
+/** Freezes a cached value so no caller can change what later callers get. */
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const v of Object.values(value)) deepFreeze(v)
+  }
+  return value
+}
