@@ -14,7 +14,7 @@
  *          raises the tenant's selection version, so every anchor's next request computes;
  *   cold   cache off (RECOMMENDATION_CACHE=off, a second server): every request computes.
  *
- *   tsx bench/recommendations.ts [--duration 20] [--warmup 5] [--connections 20]
+ *   tsx bench/recommendations.ts [--duration 20] [--warmup 10] [--connections 20]
  *     [--products 100000] [--limit 20] [--writes-per-s 1] [--reuse] [--baseline]
  *
  * --baseline also loads GET /v1/anchors/{id} the same way, for the cost of the shared stack.
@@ -166,7 +166,7 @@ async function main() {
       serve: { type: 'string' },
       cache: { type: 'string', default: 'on' },
       duration: { type: 'string', default: '20' },
-      warmup: { type: 'string', default: '5' },
+      warmup: { type: 'string', default: '10' },
       connections: { type: 'string', default: '20' },
       products: { type: 'string', default: '100000' },
       limit: { type: 'string', default: '20' },
