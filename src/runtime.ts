@@ -31,7 +31,7 @@ export async function startRuntime(config: Config, log: FastifyBaseLogger, opts:
   }
   if (opts.migrate) await runMigrations(databaseUrl)
   const database = connectDatabase(databaseUrl, { max: config.DB_POOL_MAX })
-  const queues = new Queues({ redisUrl: config.REDIS_URL, databaseUrl, prefix: config.QUEUE_PREFIX })
+  const queues = new Queues({ redisUrl: config.REDIS_URL, databaseUrl, prefix: config.QUEUE_PREFIX, onError: (queue, err) => log.warn({ queue, err: err.message }, 'queue connection error') })
   log.info({ queueBackend: queues.backend }, 'queues ready')
   return {
     config,

@@ -1,5 +1,17 @@
 import postgres from 'postgres'
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js'
+import { PostgresJsSession } from 'drizzle-orm/postgres-js/session'
+
+/*
+ * drizzle sends statements unnamed unless `.prepare(name)` is called, so PostgreSQL parses
+ * and plans every one again. postgres.js can prepare and cache them per connection; the
+ * query text is the cache key, and our statements have a bounded set of shapes.
+ */
+const sessionProto = PostgresJsSession.prototype as unknown as { prepareQuery: (...args: unknown[]) => unknown }
+const originalPrepareQuery = sessionProto.prepareQuery
+sessionProto.prepareQuery = function (query, fields, _name, ...rest) {
+  return originalPrepareQuery.call(this, query, fields, 'auto', ...rest)
+}
 
 export type Database = PostgresJsDatabase<Record<string, never>>
 export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0]

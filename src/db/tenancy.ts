@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm'
+import type { Sql } from 'postgres'
 import { APP_ROLE } from './tenant-table.js'
 import type { Ctx, TxCtx } from '../lib/context.js'
 
@@ -10,7 +10,10 @@ import type { Ctx, TxCtx } from '../lib/context.js'
 export function inTenant<T>(ctx: Ctx, fn: (ctx: TxCtx) => Promise<T>): Promise<T> {
   if (ctx.tx) return fn(ctx as TxCtx)
   return ctx.db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${ctx.tenantId}, true)`)
+    // Sent as a prepared statement on the transaction's own connection (postgres.js
+    // tagged template): it runs on every tenant request, so it skips re-parsing.
+    const client = (tx as unknown as { session: { client: Sql } }).session.client
+    await client`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${ctx.tenantId}, true)`
     return fn({ ...ctx, tx })
   })
 }

@@ -1,7 +1,5 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { and, eq, isNull } from 'drizzle-orm'
-import { apiClients, installations, organizations } from '../db/schema.js'
 import { AppError } from '../lib/errors.js'
 import type { Actor, Ctx, OrgKind } from '../lib/context.js'
 import { KeyStore } from '../modules/identity/keys.js'
@@ -49,14 +47,15 @@ export default fp(
       } catch {
         throw new AppError('unauthenticated', 'The access token is invalid or expired.', { headers: challenge('invalid_token') })
       }
-      const [row] = await app.db
-        .select({ revokedAt: apiClients.revokedAt, kind: organizations.kind, installationRevokedAt: installations.revokedAt, installationId: installations.id })
-        .from(apiClients)
-        .innerJoin(organizations, eq(organizations.id, apiClients.organizationId))
-        .leftJoin(installations, and(eq(installations.id, claims.ins ?? ''), eq(installations.tenantId, claims.tenant)))
-        .where(eq(apiClients.id, claims.client_id))
-      const revoked = !row || row.revokedAt !== null || (claims.ins !== undefined && (row.installationId === null || row.installationRevokedAt !== null))
-      if (revoked) throw new AppError('unauthenticated', 'The access token has been revoked.', { headers: challenge('invalid_token') })
+      // A prepared statement (postgres.js caches it per connection): this runs on every request.
+      const [row] = await app.database.sql<{ revoked: boolean; kind: OrgKind }[]>`
+        select c.revoked_at is not null
+            or (${claims.ins ?? null}::text is not null and not exists (
+                 select 1 from installations i where i.id = ${claims.ins ?? null} and i.tenant_id = ${claims.tenant} and i.revoked_at is null)) as revoked,
+               o.kind
+        from api_clients c join organizations o on o.id = c.organization_id
+        where c.id = ${claims.client_id}`
+      if (!row || row.revoked) throw new AppError('unauthenticated', 'The access token has been revoked.', { headers: challenge('invalid_token') })
       return {
         tenantId: claims.tenant,
         actor: {

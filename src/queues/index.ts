@@ -16,6 +16,7 @@ export type JobHandler = (job: { id: string; name: string; data: JobEnvelope; up
 interface AnyQueue {
   add(name: string, data: unknown, opts?: JobsOptions): Promise<Job>
   close(): Promise<void>
+  on(event: 'error', fn: (err: Error) => void): unknown
   waitUntilReady?(): Promise<unknown>
   getJobCounts(...types: string[]): Promise<Record<string, number>>
   upsertJobScheduler(id: string, repeat: { pattern: string; tz?: string }, template: { name: string; data: unknown; opts?: JobsOptions }): Promise<unknown>
@@ -31,6 +32,8 @@ export interface QueueSettings {
   databaseUrl: string
   /** Redis key prefix, or PostgreSQL schema name, so several deployments can share a server. */
   prefix: string
+  /** Connection errors of queues and workers; BullMQ reconnects by itself. */
+  onError?: (queue: QueueName, err: Error) => void
 }
 
 /**
@@ -65,6 +68,8 @@ export class Queues {
         this.backend === 'redis'
           ? new RedisQueue(name, { connection: this.connection(), prefix: this.settings.prefix })
           : new this.pg!.Queue(name, { connection: this.connection() })
+      // A lost connection surfaces as an 'error' event; unheard, it would end the process.
+      q.on('error', (err) => this.settings.onError?.(name, err))
       this.queues.set(name, q)
     }
     return q
@@ -102,7 +107,7 @@ export class Queues {
           ? new RedisWorker(name, processor, { connection: this.connection(), prefix: this.settings.prefix, concurrency: opts.concurrency ?? 4 })
           : new this.pg!.Worker(name, processor, { connection: this.connection(), concurrency: opts.concurrency ?? 4 })
       worker.on('failed', (job: unknown, err: Error) => opts.onFailed?.(name, job, err))
-      worker.on('error', () => {})
+      worker.on('error', (err: Error) => this.settings.onError?.(name, err))
       this.workers.push(worker)
     }
   }

@@ -7,6 +7,8 @@ import { newId } from '../../lib/ids.js'
 
 const ALG = 'ES256'
 const CACHE_MS = 30_000
+/** Verified tokens remembered until they expire; clients reuse one token for many calls. */
+const VERIFIED_MAX = 10_000
 
 export interface AccessTokenClaims {
   sub: string
@@ -25,6 +27,7 @@ export interface AccessTokenClaims {
  */
 export class KeyStore {
   private cache?: { at: number; signing?: { kid: string; key: CryptoKey }; verify: Map<string, CryptoKey>; jwks: JWK[] }
+  private readonly verified = new Map<string, JWTPayload & AccessTokenClaims>()
 
   constructor(
     private readonly db: Database,
@@ -102,8 +105,22 @@ export class KeyStore {
     return { token, expiresIn: ttl }
   }
 
-  /** Verifies signature, `typ`, `iss`, `aud` and expiry; `alg: none` never matches ES256. */
+  /**
+   * Verifies signature, `typ`, `iss`, `aud` and expiry; `alg: none` never matches ES256.
+   * A token already verified is only checked for expiry again: the signature cannot
+   * change, and revocation is checked on every request by the caller, not here.
+   */
   async verify(token: string): Promise<JWTPayload & AccessTokenClaims> {
+    const known = this.verified.get(token)
+    if (known && known.exp! * 1000 > Date.now()) return known
+    if (known) this.verified.delete(token)
+    const claims = await this.verifySignature(token)
+    if (this.verified.size >= VERIFIED_MAX) this.verified.delete(this.verified.keys().next().value!)
+    this.verified.set(token, claims)
+    return claims
+  }
+
+  private async verifySignature(token: string): Promise<JWTPayload & AccessTokenClaims> {
     const getKey = async (header: { kid?: string }) => {
       let key = header.kid ? (await this.load()).verify.get(header.kid) : undefined
       if (!key && header.kid) {
