@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
-import { pgTable, text, timestamp, jsonb, integer, index, uniqueIndex, pgPolicy, primaryKey } from 'drizzle-orm/pg-core'
-import { appRole, createdAt, tenantTable } from './tenant-table.js'
+import { pgTable, text, timestamp, jsonb, integer, index, uniqueIndex, primaryKey } from 'drizzle-orm/pg-core'
+import { createdAt, tenantPolicy, tenantTable } from './tenant-table.js'
 
 /*
  * Control-plane tables: organizations, their API clients, published apps and signing
@@ -55,8 +55,6 @@ export const signingKeys = pgTable('signing_keys', {
   createdAt: createdAt(),
 })
 
-const currentTenant = sql`(select current_setting('app.tenant_id', true))`
-
 /** Owned by the MCN that installed the app; its provider may read it too. */
 export const installations = pgTable(
   'installations',
@@ -74,13 +72,7 @@ export const installations = pgTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     uniqueIndex('installations_id_idx').on(t.id, t.tenantId),
     index('installations_provider_idx').on(t.providerId),
-    pgPolicy('installations_tenant_isolation', {
-      as: 'permissive',
-      for: 'all',
-      to: appRole,
-      using: sql`tenant_id = ${currentTenant} or provider_id = ${currentTenant}`,
-      withCheck: sql`tenant_id = ${currentTenant}`,
-    }),
+    tenantPolicy('installations', { alsoReadableBy: 'provider_id' }),
   ],
 ).enableRLS()
 

@@ -11,6 +11,22 @@ export const appRole = pgRole(APP_ROLE).existing()
 /** Read once per query (InitPlan), not once per row. */
 const currentTenant = sql`(select current_setting('app.tenant_id', true))`
 
+/**
+ * The tenant-isolation policy for the app role. A row is written only into the current
+ * tenant; `alsoReadableBy` names a column that lets another tenant read the row too (the
+ * provider of an installation, the grantee of a shared pool).
+ */
+export function tenantPolicy(table: string, opts: { alsoReadableBy?: string } = {}) {
+  const own = sql`tenant_id = ${currentTenant}`
+  return pgPolicy(`${table}_tenant_isolation`, {
+    as: 'permissive',
+    for: 'all',
+    to: appRole,
+    using: opts.alsoReadableBy ? sql`${own} or ${sql.raw(opts.alsoReadableBy)} = ${currentTenant}` : own,
+    withCheck: own,
+  })
+}
+
 const tenantKey = () => ({ tenantId: text('tenant_id').notNull(), id: text('id').notNull() })
 type TenantKey = ReturnType<typeof tenantKey>
 
@@ -30,7 +46,7 @@ export function tenantTable<TName extends string, TColumns extends Record<string
     all,
     (t) => [
       primaryKey({ columns: [t.tenantId, t.id] }),
-      pgPolicy(`${name}_tenant_isolation`, { as: 'permissive', for: 'all', to: appRole, using: sql`tenant_id = ${currentTenant}`, withCheck: sql`tenant_id = ${currentTenant}` }),
+      tenantPolicy(name),
       ...extra(t),
     ],
   ).enableRLS()

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
-import { bigint, check, foreignKey, index, integer, pgPolicy, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
-import { appRole, createdAt, tenantTable, versioned } from '../../db/tenant-table.js'
+import { bigint, check, foreignKey, index, integer, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { createdAt, tenantPolicy, tenantTable, versioned } from '../../db/tenant-table.js'
 import { pgTable } from 'drizzle-orm/pg-core'
 import { products } from '../catalog/tables.js'
 import { anchors } from '../anchors/tables.js'
@@ -52,17 +52,9 @@ export const poolAnchors = pgTable(
     primaryKey({ columns: [t.tenantId, t.poolId, t.anchorId] }),
     foreignKey({ columns: [t.tenantId, t.poolId], foreignColumns: [supplyPools.tenantId, supplyPools.id] }).onDelete('cascade'),
     foreignKey({ columns: [t.tenantId, t.anchorId], foreignColumns: [anchors.tenantId, anchors.id] }),
-    pgPolicy('pool_anchors_tenant_isolation', {
-      as: 'permissive',
-      for: 'all',
-      to: appRole,
-      using: sql`tenant_id = (select current_setting('app.tenant_id', true))`,
-      withCheck: sql`tenant_id = (select current_setting('app.tenant_id', true))`,
-    }),
+    tenantPolicy('pool_anchors'),
   ],
 ).enableRLS()
-
-const currentTenant = sql`(select current_setting('app.tenant_id', true))`
 
 /**
  * A pool shared by its owner (typically a platform or provider) with an MCN. The row is
@@ -84,12 +76,6 @@ export const poolGrants = pgTable(
     foreignKey({ columns: [t.tenantId, t.poolId], foreignColumns: [supplyPools.tenantId, supplyPools.id] }),
     uniqueIndex('pool_grants_pool_grantee_idx').on(t.tenantId, t.poolId, t.granteeTenantId),
     index('pool_grants_grantee_idx').on(t.granteeTenantId),
-    pgPolicy('pool_grants_tenant_isolation', {
-      as: 'permissive',
-      for: 'all',
-      to: appRole,
-      using: sql`tenant_id = ${currentTenant} or grantee_tenant_id = ${currentTenant}`,
-      withCheck: sql`tenant_id = ${currentTenant}`,
-    }),
+    tenantPolicy('pool_grants', { alsoReadableBy: 'grantee_tenant_id' }),
   ],
 ).enableRLS()
