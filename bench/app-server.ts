@@ -12,7 +12,9 @@ async function main() {
   const input = childInput<AppChildInput>()
   const plugins: { plugin: FastifyPluginAsync<any>; options?: unknown }[] = []
   for (const p of input.plugins ?? []) {
-    const mod = (await import(pathToFileURL(path.resolve(BENCH_DIR, p.module)).href)) as { default: FastifyPluginAsync<any> }
+    const mod = (await import(pathToFileURL(path.resolve(BENCH_DIR, p.module)).href)) as {
+      default: FastifyPluginAsync<any>
+    }
     plugins.push({ plugin: mod.default, options: p.options })
   }
   const running = await startShowrunner({ databaseUrl: input.databaseUrl, env: input.env, plugins })

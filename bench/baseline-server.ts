@@ -28,7 +28,11 @@ interface EventRow {
 
 async function main() {
   const input = childInput<BaselineInput>()
-  const sql = postgres(input.databaseUrl, { max: input.poolMax, onnotice: () => {}, connection: { application_name: 'showrunner_bench_baseline' } })
+  const sql = postgres(input.databaseUrl, {
+    max: input.poolMax,
+    onnotice: () => {},
+    connection: { application_name: 'showrunner_bench_baseline' },
+  })
   const app = Fastify({ logger: false })
 
   app.get<{ Params: { id: string } }>('/events/:id', async (req, reply) => {

@@ -48,17 +48,37 @@ interface HttpResults {
   results: { baseline: Figures; showrunner: Figures; showrunnerNoAuth: Figures }
   ratios: { showrunnerOverBaseline: number; showrunnerOverNoAuth: number; noAuthOverBaseline: number }
   /** Server time per request (1/rps) attributable to each layer, in microseconds. */
-  costPerRequestUs: { baseline: number; showrunner: number; showrunnerNoAuth: number; auth: number; stackWithoutAuth: number }
+  costPerRequestUs: {
+    baseline: number
+    showrunner: number
+    showrunnerNoAuth: number
+    auth: number
+    stackWithoutAuth: number
+  }
   /** The same from CPU time (server process + its database backends and Redis), when measured. */
-  cpuPerRequestUs?: { baseline: number; showrunner: number; showrunnerNoAuth: number; auth: number; stackWithoutAuth: number }
+  cpuPerRequestUs?: {
+    baseline: number
+    showrunner: number
+    showrunnerNoAuth: number
+    auth: number
+    stackWithoutAuth: number
+  }
 }
 
-const opts = benchOptions({ duration: 10, warmup: 2, connections: 20 }, { events: { default: '5000' }, retries: { default: '1' }, 'save-baseline': { boolean: true } })
+const opts = benchOptions(
+  { duration: 10, warmup: 2, connections: 20 },
+  { events: { default: '5000' }, retries: { default: '1' }, 'save-baseline': { boolean: true } },
+)
 const eventCount = Number(opts.flags.events)
 if (!Number.isInteger(eventCount) || eventCount < 1) throw new Error('--events must be a positive integer')
 const retries = Number(opts.flags.retries)
 if (!Number.isInteger(retries) || retries < 0) throw new Error('--retries must be a non-negative integer')
-const load: LoadOptions = { duration: opts.duration, warmup: opts.warmup, connections: opts.connections, pipelining: opts.pipelining }
+const load: LoadOptions = {
+  duration: opts.duration,
+  warmup: opts.warmup,
+  connections: opts.connections,
+  pipelining: opts.pipelining,
+}
 
 let database: BenchDatabase | undefined
 let owner: ReturnType<typeof connectOwner> | undefined
@@ -68,12 +88,14 @@ async function cleanup() {
   await server?.stop().catch(() => {})
   await stopAllChildren().catch(() => {})
   await owner?.close().catch(() => {})
-  if (process.env.BENCH_KEEP_DB !== '1') await database?.drop().catch((err) => console.error('could not drop the bench database:', err))
+  if (process.env.BENCH_KEEP_DB !== '1')
+    await database?.drop().catch((err) => console.error('could not drop the bench database:', err))
 }
 onInterrupt(cleanup)
 
 const log = (m: string) => process.stderr.write(`${m}\n`)
-const onRetry = (attempt: number, f: Figures) => log(`   other processes used ${f.cpu?.other}% of a CPU; measuring again (${attempt}/${retries})`)
+const onRetry = (attempt: number, f: Figures) =>
+  log(`   other processes used ${f.cpu?.other}% of a CPU; measuring again (${attempt}/${retries})`)
 
 /** Fetches one id from every target first, so a broken route fails loudly instead of as a fast 4xx flood. */
 async function check(url: string, headers: Record<string, string> = {}): Promise<Record<string, unknown>> {
@@ -86,7 +108,9 @@ async function check(url: string, headers: Record<string, string> = {}): Promise
 async function main() {
   const started = Date.now()
   const total = (opts.warmup + opts.duration) * 3
-  log(`http bench: ${opts.connections} connections, ${opts.warmup} s warm-up + ${opts.duration} s per target (~${Math.round(total + 15)} s${retries ? `, up to ${retries} more per target on a busy machine` : ''})`)
+  log(
+    `http bench: ${opts.connections} connections, ${opts.warmup} s warm-up + ${opts.duration} s per target (~${Math.round(total + 15)} s${retries ? `, up to ${retries} more per target on a busy machine` : ''})`,
+  )
 
   database = await createBenchDatabase('showrunner_bench')
   owner = connectOwner(database.url)
@@ -101,30 +125,59 @@ async function main() {
   const dbPoolMax = 10
 
   // a. baseline
-  server = await startChildWith('baseline-server.ts', { databaseUrl: database.url, tenantId: tenant.organizationId, poolMax: dbPoolMax } satisfies BaselineInput)
+  server = await startChildWith('baseline-server.ts', {
+    databaseUrl: database.url,
+    tenantId: tenant.organizationId,
+    poolMax: dbPoolMax,
+  } satisfies BaselineInput)
   const sample = await check(`${server.url}/events/${ids[0]}`)
   log(`a. baseline (pid ${server.pid}) …`)
-  const baseline = await measure({ name: 'a. baseline (fastify+postgres.js)', url: server.url, paths: paths('/events') }, load, { serverPid: server.pid, database: database.name, retries, onRetry })
+  const baseline = await measure(
+    { name: 'a. baseline (fastify+postgres.js)', url: server.url, paths: paths('/events') },
+    load,
+    { serverPid: server.pid, database: database.name, retries, onRetry },
+  )
   await server.stop()
   server = undefined
 
   // b. and c. on one app process
   const direct: EventsDirectOptions = {
     tenantId: tenant.organizationId,
-    actor: { clientId: tenant.clientId, organizationId: tenant.organizationId, organizationKind: 'mcn', scopes: ['events:read'] },
+    actor: {
+      clientId: tenant.clientId,
+      organizationId: tenant.organizationId,
+      organizationKind: 'mcn',
+      scopes: ['events:read'],
+    },
   }
-  server = await startAppChild({ databaseUrl: database.url, env: { DB_POOL_MAX: String(dbPoolMax) }, plugins: [{ module: 'plugins/events-direct.ts', options: direct }] })
+  server = await startAppChild({
+    databaseUrl: database.url,
+    env: { DB_POOL_MAX: String(dbPoolMax) },
+    plugins: [{ module: 'plugins/events-direct.ts', options: direct }],
+  })
   const token = await fetchToken(server.url, tenant)
   const auth = { authorization: `Bearer ${token}` }
   const viaApi = await check(`${server.url}/v1/events/${ids[0]}`, auth)
   const viaDirect = await check(`${server.url}/bench/events/${ids[0]}`)
-  for (const [name, body] of [['/v1/events', viaApi], ['/bench/events', viaDirect]] as const) {
-    if (JSON.stringify(body) !== JSON.stringify(sample)) throw new Error(`${name} and the baseline disagree:\n${JSON.stringify(body)}\n${JSON.stringify(sample)}`)
+  for (const [name, body] of [
+    ['/v1/events', viaApi],
+    ['/bench/events', viaDirect],
+  ] as const) {
+    if (JSON.stringify(body) !== JSON.stringify(sample))
+      throw new Error(`${name} and the baseline disagree:\n${JSON.stringify(body)}\n${JSON.stringify(sample)}`)
   }
   log(`b. showrunner GET /v1/events/{id} (pid ${server.pid}) …`)
-  const showrunner = await measure({ name: 'b. showrunner /v1/events/{id}', url: server.url, paths: paths('/v1/events'), headers: auth }, load, { serverPid: server.pid, database: database.name, retries, onRetry })
+  const showrunner = await measure(
+    { name: 'b. showrunner /v1/events/{id}', url: server.url, paths: paths('/v1/events'), headers: auth },
+    load,
+    { serverPid: server.pid, database: database.name, retries, onRetry },
+  )
   log(`c. showrunner without auth …`)
-  const showrunnerNoAuth = await measure({ name: 'c. showrunner, no auth', url: server.url, paths: paths('/bench/events') }, load, { serverPid: server.pid, database: database.name, retries, onRetry })
+  const showrunnerNoAuth = await measure(
+    { name: 'c. showrunner, no auth', url: server.url, paths: paths('/bench/events') },
+    load,
+    { serverPid: server.pid, database: database.name, retries, onRetry },
+  )
   await server.stop()
   server = undefined
 
@@ -163,7 +216,9 @@ async function main() {
 
   const m = results.machine
   console.log(`\nHTTP bench — ${results.date}, node ${m.node}, ${m.cpus} × ${m.cpuModel}, PostgreSQL ${m.postgres}`)
-  console.log(`${load.connections} connections, pipelining ${load.pipelining}, ${load.warmup} s warm-up + ${load.duration} s each, ${ids.length} events, DB pool ${dbPoolMax}\n`)
+  console.log(
+    `${load.connections} connections, pipelining ${load.pipelining}, ${load.warmup} s warm-up + ${load.duration} s each, ${ids.length} events, DB pool ${dbPoolMax}\n`,
+  )
   console.log(figuresTable(figures))
   console.log()
   console.log(
@@ -177,9 +232,14 @@ async function main() {
     ),
   )
   const c = results.costPerRequestUs
-  console.log(`\nper request, from req/s (1/rps): a ${c.baseline} µs, c ${c.showrunnerNoAuth} µs, b ${c.showrunner} µs → auth ≈ ${c.auth} µs, rest of the stack ≈ ${c.stackWithoutAuth} µs`)
+  console.log(
+    `\nper request, from req/s (1/rps): a ${c.baseline} µs, c ${c.showrunnerNoAuth} µs, b ${c.showrunner} µs → auth ≈ ${c.auth} µs, rest of the stack ≈ ${c.stackWithoutAuth} µs`,
+  )
   const k = results.cpuPerRequestUs
-  if (k) console.log(`per request, CPU time (server + PostgreSQL/Redis): a ${k.baseline} µs, c ${k.showrunnerNoAuth} µs, b ${k.showrunner} µs → auth ≈ ${k.auth} µs, rest of the stack ≈ ${k.stackWithoutAuth} µs`)
+  if (k)
+    console.log(
+      `per request, CPU time (server + PostgreSQL/Redis): a ${k.baseline} µs, c ${k.showrunnerNoAuth} µs, b ${k.showrunner} µs → auth ≈ ${k.auth} µs, rest of the stack ≈ ${k.stackWithoutAuth} µs`,
+    )
 
   const committed = await readJson<HttpResults>(path.join(BASELINES_DIR, 'http.json'))
   if (committed) {
@@ -195,10 +255,14 @@ async function main() {
   const bad = figures.filter((f) => f.non2xx > 0 || f.errors > 0 || f.timeouts > 0)
   const save = opts.flags['save-baseline'] && busy.length === 0 && bad.length === 0
   if (save) await writeJson(path.join(BASELINES_DIR, 'http.json'), results)
-  log(`\nwrote bench/results/latest.json${save ? ' and bench/baselines/http.json' : ''} (${Math.round((Date.now() - started) / 1000)} s)`)
+  log(
+    `\nwrote bench/results/latest.json${save ? ' and bench/baselines/http.json' : ''} (${Math.round((Date.now() - started) / 1000)} s)`,
+  )
 
   if (busy.length) {
-    console.error(`\nwarning: other processes used CPU during ${busy.map((f) => `${f.name} (${f.cpu!.other}% of a CPU${f.cpu!.otherTop.length ? `: ${f.cpu!.otherTop.map((p) => `${p.command} ${p.pid} ${p.pct}%`).join(', ')}` : ''})`).join(', ')}; these figures are not reliable, rerun on a quiet machine`)
+    console.error(
+      `\nwarning: other processes used CPU during ${busy.map((f) => `${f.name} (${f.cpu!.other}% of a CPU${f.cpu!.otherTop.length ? `: ${f.cpu!.otherTop.map((p) => `${p.command} ${p.pid} ${p.pct}%`).join(', ')}` : ''})`).join(', ')}; these figures are not reliable, rerun on a quiet machine`,
+    )
     if (opts.flags['save-baseline']) console.error('bench/baselines/http.json was not updated')
   }
   if (bad.length) {

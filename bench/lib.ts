@@ -58,10 +58,18 @@ export function benchOptions<E extends string = never>(
   defaults: Partial<LoadOptions> = {},
   extra: Record<E, { default?: string; boolean?: boolean }> = {} as Record<E, { default?: string }>,
 ): LoadOptions & { flags: Record<E, string | boolean | undefined> } {
-  const extraOptions = Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, { type: (v as { boolean?: boolean }).boolean ? 'boolean' : 'string' }])) as Record<string, { type: 'string' | 'boolean' }>
+  const extraOptions = Object.fromEntries(
+    Object.entries(extra).map(([k, v]) => [k, { type: (v as { boolean?: boolean }).boolean ? 'boolean' : 'string' }]),
+  ) as Record<string, { type: 'string' | 'boolean' }>
   const { values: parsed } = parseArgs({
     args: process.argv.slice(2),
-    options: { duration: { type: 'string' }, warmup: { type: 'string' }, connections: { type: 'string' }, pipelining: { type: 'string' }, ...extraOptions },
+    options: {
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string' },
+      pipelining: { type: 'string' },
+      ...extraOptions,
+    },
     strict: true,
   })
   const values = parsed as Record<string, string | boolean | undefined>
@@ -70,13 +78,15 @@ export function benchOptions<E extends string = never>(
     const raw = (values[k] as string | undefined) ?? process.env[envName(k)]
     if (raw === undefined || raw === '') return fallback
     const n = Number(raw)
-    if (!Number.isFinite(n) || n < 0) throw new Error(`--${k} / ${envName(k)} must be a non-negative number, got ${JSON.stringify(raw)}`)
+    if (!Number.isFinite(n) || n < 0)
+      throw new Error(`--${k} / ${envName(k)} must be a non-negative number, got ${JSON.stringify(raw)}`)
     return n
   }
   const flags = {} as Record<E, string | boolean | undefined>
   for (const [k, v] of Object.entries(extra) as [E, { default?: string; boolean?: boolean }][]) {
     const fromEnv = process.env[envName(k)]
-    flags[k] = values[k] ?? (v.boolean ? (fromEnv ? fromEnv !== '0' && fromEnv !== 'false' : undefined) : fromEnv) ?? v.default
+    flags[k] =
+      values[k] ?? (v.boolean ? (fromEnv ? fromEnv !== '0' && fromEnv !== 'false' : undefined) : fromEnv) ?? v.default
   }
   return {
     duration: num('duration', defaults.duration ?? 10),
@@ -152,16 +162,33 @@ export interface BenchTenant {
 }
 
 /** An organization and one API client, made the way `showrunner admin` makes them. */
-export async function seedTenant(db: Database, opts: { kind?: 'mcn' | 'provider' | 'platform'; name?: string; scopes?: Scope[] } = {}): Promise<BenchTenant> {
-  const org = await createOrganization(db, { kind: opts.kind ?? 'mcn', name: opts.name ?? `Bench MCN ${randomBytes(3).toString('hex')}` })
-  const { client, client_secret } = await createClient(db, { organizationId: org.id, name: 'bench client', scopes: opts.scopes })
+export async function seedTenant(
+  db: Database,
+  opts: { kind?: 'mcn' | 'provider' | 'platform'; name?: string; scopes?: Scope[] } = {},
+): Promise<BenchTenant> {
+  const org = await createOrganization(db, {
+    kind: opts.kind ?? 'mcn',
+    name: opts.name ?? `Bench MCN ${randomBytes(3).toString('hex')}`,
+  })
+  const { client, client_secret } = await createClient(db, {
+    organizationId: org.id,
+    name: 'bench client',
+    scopes: opts.scopes,
+  })
   return { organizationId: org.id, clientId: client.id, clientSecret: client_secret }
 }
 
 /** `count` rows in `events` for the tenant, inserted directly as the owner; returns their ids. */
 export async function seedEvents(db: Database, tenantId: string, count: number): Promise<string[]> {
   const ids: string[] = []
-  const types = ['order.created', 'order.paid', 'refund.requested', 'refund.completed', 'session.started', 'session.ended']
+  const types = [
+    'order.created',
+    'order.paid',
+    'refund.requested',
+    'refund.completed',
+    'session.started',
+    'session.ended',
+  ]
   for (let offset = 0; offset < count; offset += 1000) {
     const batch = Array.from({ length: Math.min(1000, count - offset) }, (_, i) => {
       const n = offset + i
@@ -176,7 +203,12 @@ export async function seedEvents(db: Database, tenantId: string, count: number):
         resourceType,
         resourceId: `${resourceType.slice(0, 3)}_bench${String(n).padStart(6, '0')}`,
         resourceVersion: 1 + (n % 3),
-        data: { amount: { amount: 1000 + n, currency: 'CNY' }, anchor_id: `anc_bench${n % 50}`, session_id: `ses_bench${n % 200}`, items: [{ sku: `sku_${n % 97}`, quantity: 1 + (n % 4) }] },
+        data: {
+          amount: { amount: 1000 + n, currency: 'CNY' },
+          anchor_id: `anc_bench${n % 50}`,
+          session_id: `ses_bench${n % 200}`,
+          items: [{ sku: `sku_${n % 97}`, quantity: 1 + (n % 4) }],
+        },
         requestId: `req_bench_${n}`,
       }
     })
@@ -186,11 +218,20 @@ export async function seedEvents(db: Database, tenantId: string, count: number):
 }
 
 /** POST /oauth/token with client_secret_post over real HTTP. */
-export async function fetchToken(baseUrl: string, tenant: Pick<BenchTenant, 'clientId' | 'clientSecret'>, scope?: string): Promise<string> {
+export async function fetchToken(
+  baseUrl: string,
+  tenant: Pick<BenchTenant, 'clientId' | 'clientSecret'>,
+  scope?: string,
+): Promise<string> {
   const res = await fetch(`${baseUrl}/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ grant_type: 'client_credentials', client_id: tenant.clientId, client_secret: tenant.clientSecret, ...(scope ? { scope } : {}) }),
+    body: JSON.stringify({
+      grant_type: 'client_credentials',
+      client_id: tenant.clientId,
+      client_secret: tenant.clientSecret,
+      ...(scope ? { scope } : {}),
+    }),
   })
   const body = await res.text()
   if (res.status !== 200) throw new Error(`token request failed: ${res.status} ${body}`)
@@ -229,7 +270,11 @@ export interface RunningApp {
  * bench-only `plugins` registered before listen. In this process: use it for seeding
  * through services, or from a child entry (bench/app-server.ts) for measuring.
  */
-export async function startShowrunner(opts: { databaseUrl: string; env?: Record<string, string | undefined>; plugins?: { plugin: FastifyPluginAsync<any>; options?: unknown }[] }): Promise<RunningApp> {
+export async function startShowrunner(opts: {
+  databaseUrl: string
+  env?: Record<string, string | undefined>
+  plugins?: { plugin: FastifyPluginAsync<any>; options?: unknown }[]
+}): Promise<RunningApp> {
   const config = benchAppConfig(opts.databaseUrl, opts.env)
   const log = pino({ level: config.LOG_LEVEL })
   const runtime = await startRuntime(config, log, { migrate: false })
@@ -275,12 +320,21 @@ const children = new Set<ChildProcess>()
  * for its `childReady()` message. The child exits when told to, on SIGTERM, or when this
  * process goes away (IPC disconnect), so no server outlives a bench.
  */
-export async function startChild(script: string, env: Record<string, string> = {}, opts: { readyTimeoutMs?: number } = {}): Promise<ChildServer> {
+export async function startChild(
+  script: string,
+  env: Record<string, string> = {},
+  opts: { readyTimeoutMs?: number } = {},
+): Promise<ChildServer> {
   const child = fork(path.resolve(BENCH_DIR, script), [], {
     env: { ...process.env, ...env },
     // Inherit tsx's loader from this process (`tsx bench/x.ts` puts it in execArgv);
     // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each server (open in Chrome DevTools).
-    execArgv: [...process.execArgv, ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [])],
+    execArgv: [
+      ...process.execArgv,
+      ...(process.env.BENCH_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`]
+        : []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   children.add(child)
@@ -288,7 +342,10 @@ export async function startChild(script: string, env: Record<string, string> = {
   void exited.then(() => children.delete(child))
 
   const ready = await new Promise<{ url: string } & Record<string, unknown>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} was not ready after ${opts.readyTimeoutMs ?? 30000} ms`)), opts.readyTimeoutMs ?? 30000)
+    const timer = setTimeout(
+      () => reject(new Error(`${script} was not ready after ${opts.readyTimeoutMs ?? 30000} ms`)),
+      opts.readyTimeoutMs ?? 30000,
+    )
     child.on('message', (m: { type?: string; url?: string; error?: string }) => {
       if (m?.type === 'ready' && m.url) {
         clearTimeout(timer)
@@ -342,7 +399,16 @@ export function onInterrupt(cleanup: () => Promise<void>): void {
 
 /** Stops every child still running (for error paths and signals). */
 export async function stopAllChildren(): Promise<void> {
-  await Promise.all([...children].map((c) => stopChild(c, new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(undefined) : c.once('exit', () => r(undefined)))))))
+  await Promise.all(
+    [...children].map((c) =>
+      stopChild(
+        c,
+        new Promise((r) =>
+          c.exitCode !== null || c.signalCode !== null ? r(undefined) : c.once('exit', () => r(undefined)),
+        ),
+      ),
+    ),
+  )
 }
 
 /**
@@ -463,7 +529,14 @@ function runOnce(target: Target, load: LoadOptions, seconds: number): Promise<au
         }
   return new Promise((resolve, reject) => {
     const instance = autocannon(
-      { url: target.url, connections: load.connections, pipelining: load.pipelining, duration: seconds, requests: [request], timeout: 10 },
+      {
+        url: target.url,
+        connections: load.connections,
+        pipelining: load.pipelining,
+        duration: seconds,
+        requests: [request],
+        timeout: 10,
+      },
       (err, result) => (err ? reject(err) : resolve(result)),
     )
     activeLoads.add(instance)
@@ -506,7 +579,8 @@ export async function measure(target: Target, load: LoadOptions, opts: MeasureOp
 
 async function measureOnce(target: Target, load: LoadOptions, opts: MeasureOptions): Promise<Figures> {
   const u = new URL(target.url)
-  if (u.hostname !== '127.0.0.1' && u.hostname !== 'localhost' && u.hostname !== '::1') throw new Error(`benches only send traffic to loopback, not ${u.hostname}`)
+  if (u.hostname !== '127.0.0.1' && u.hostname !== 'localhost' && u.hostname !== '::1')
+    throw new Error(`benches only send traffic to loopback, not ${u.hostname}`)
   if (load.warmup > 0) await runOnce(target, load, load.warmup)
   // Pool connections exist after the warm-up, so the backends can be listed now.
   const backends = opts.database ? await backendPids(opts.database) : []
@@ -519,7 +593,14 @@ async function measureOnce(target: Target, load: LoadOptions, opts: MeasureOptio
     url: target.url,
     rps: round(r.requests.mean),
     requests: r.requests.total,
-    latencyMs: { mean: round(r.latency.mean), p50: r.latency.p50, p90: r.latency.p90, p97_5: r.latency.p97_5, p99: r.latency.p99, max: r.latency.max },
+    latencyMs: {
+      mean: round(r.latency.mean),
+      p50: r.latency.p50,
+      p90: r.latency.p90,
+      p97_5: r.latency.p97_5,
+      p99: r.latency.p99,
+      max: r.latency.max,
+    },
     errors: r.errors,
     timeouts: r.timeouts,
     non2xx: r.non2xx,
@@ -575,7 +656,15 @@ async function cpuSnapshot(serverPid: number | undefined, backends: number[]): P
     const line = (await fs.readFile('/proc/stat', 'utf8')).split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
     // user nice system idle iowait irq softirq steal …
     const busy = line.reduce((a, b, i) => (i === 3 || i === 4 ? a : a + b), 0)
-    const snap: CpuSnapshot = { at: performance.now(), busy, kernel: (line[5] ?? 0) + (line[6] ?? 0), server: 0, database: 0, self: 0, others: new Map() }
+    const snap: CpuSnapshot = {
+      at: performance.now(),
+      busy,
+      kernel: (line[5] ?? 0) + (line[6] ?? 0),
+      server: 0,
+      database: 0,
+      self: 0,
+      others: new Map(),
+    }
     const db = new Set(backends)
     for (const d of await fs.readdir('/proc')) {
       if (!/^\d+$/.test(d)) continue
@@ -627,7 +716,9 @@ function cpuShares(a: CpuSnapshot, b: CpuSnapshot, requests: number): CpuShares 
 export async function backendPids(database: string): Promise<number[]> {
   const sql = postgres(BENCH_ADMIN_URL, { max: 1, onnotice: () => {} })
   try {
-    const rows = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${database} and pid <> pg_backend_pid()`
+    const rows = await sql<
+      { pid: number }[]
+    >`select pid from pg_stat_activity where datname = ${database} and pid <> pg_backend_pid()`
     return rows.map((r) => r.pid)
   } catch {
     return []
@@ -654,7 +745,8 @@ export function machineInfo() {
 export function formatTable(header: string[], rows: (string | number)[][]): string {
   const cells = [header, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? formatNumber(c) : c)))]
   const widths = header.map((_, i) => Math.max(...cells.map((r) => String(r[i] ?? '').length)))
-  const line = (r: (string | number)[]) => r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]!) : String(c).padStart(widths[i]!))).join('  ')
+  const line = (r: (string | number)[]) =>
+    r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]!) : String(c).padStart(widths[i]!))).join('  ')
   return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n')
 }
 
@@ -667,7 +759,17 @@ export function formatNumber(n: number): string {
 export function figuresTable(figures: Figures[]): string {
   const cpu = figures.some((f) => f.cpu)
   return formatTable(
-    ['target', 'req/s', 'p50 ms', 'p97.5 ms', 'p99 ms', 'mean ms', 'errors', 'non-2xx', ...(cpu ? ['cpu µs/req srv+db', 'cpu % srv/db/ac/kern/other'] : [])],
+    [
+      'target',
+      'req/s',
+      'p50 ms',
+      'p97.5 ms',
+      'p99 ms',
+      'mean ms',
+      'errors',
+      'non-2xx',
+      ...(cpu ? ['cpu µs/req srv+db', 'cpu % srv/db/ac/kern/other'] : []),
+    ],
     figures.map((f) => [
       f.name,
       Math.round(f.rps),
@@ -677,7 +779,14 @@ export function figuresTable(figures: Figures[]): string {
       f.latencyMs.mean,
       f.errors + f.timeouts,
       f.non2xx,
-      ...(cpu ? (f.cpu ? [`${f.cpu.perRequestUs.server}+${f.cpu.perRequestUs.database}`, `${f.cpu.server}/${f.cpu.database}/${f.cpu.autocannon}/${f.cpu.kernel}/${f.cpu.other}`] : ['-', '-']) : []),
+      ...(cpu
+        ? f.cpu
+          ? [
+              `${f.cpu.perRequestUs.server}+${f.cpu.perRequestUs.database}`,
+              `${f.cpu.server}/${f.cpu.database}/${f.cpu.autocannon}/${f.cpu.kernel}/${f.cpu.other}`,
+            ]
+          : ['-', '-']
+        : []),
     ]),
   )
 }

@@ -53,7 +53,17 @@ const dbUrl = (name: string) => {
 
 /** The API process: the real app, listening on a free port; answers cache statistics over IPC. */
 async function serve(databaseUrl: string, cache: string) {
-  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, REDIS_URL, QUEUE_PREFIX: 'bench_selection', RATE_LIMIT_MAX: '100000000', DB_POOL_MAX: '20', PUBLIC_URL: 'http://127.0.0.1', RECOMMENDATION_CACHE: cache })
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    QUEUE_PREFIX: 'bench_selection',
+    RATE_LIMIT_MAX: '100000000',
+    DB_POOL_MAX: '20',
+    PUBLIC_URL: 'http://127.0.0.1',
+    RECOMMENDATION_CACHE: cache,
+  })
   const log = pino({ level: 'warn' })
   const runtime = await startRuntime(config, log, { migrate: false })
   const app = await buildApp({ config, database: runtime.database, queues: runtime.queues, logger: log })
@@ -120,10 +130,18 @@ async function prepare(products: number, reuse: boolean): Promise<SeedResult> {
   return seed
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
 const ms = (n: number) => Math.round(n * 10) / 10
 
-async function run(opts: { url: string; token: string; duration: number; connections: number; record: boolean; paths?: string[] }) {
+async function run(opts: {
+  url: string
+  token: string
+  duration: number
+  connections: number
+  record: boolean
+  paths?: string[]
+}) {
   const latencies: number[] = []
   const statuses = new Map<number, number>()
   let next = 0
@@ -136,7 +154,13 @@ async function run(opts: { url: string; token: string; duration: number; connect
         duration: opts.duration,
         headers: { authorization: `Bearer ${opts.token}` },
         // Round-robin over the paths, across all connections.
-        ...(paths ? { requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, path: paths[next++ % paths.length]! }) }] } : {}),
+        ...(paths
+          ? {
+              requests: [
+                { setupRequest: (req: autocannon.Request) => ({ ...req, path: paths[next++ % paths.length]! }) },
+              ],
+            }
+          : {}),
       },
       (err, res) => (err ? reject(err) : resolve(res)),
     )
@@ -154,8 +178,22 @@ const summary = (m: Measured, cache?: { before: CacheStats; after: CacheStats })
   requests: m.latencies.length,
   requests_per_s: Math.round(m.result.requests.average),
   statuses: Object.fromEntries(m.statuses),
-  latency_ms: { p50: ms(percentile(m.latencies, 50)), p90: ms(percentile(m.latencies, 90)), p95: ms(percentile(m.latencies, 95)), p99: ms(percentile(m.latencies, 99)), max: ms(m.latencies[m.latencies.length - 1]!) },
-  ...(cache ? { cache: { hits: cache.after.hits - cache.before.hits, misses: cache.after.misses - cache.before.misses, entries: cache.after.size } } : {}),
+  latency_ms: {
+    p50: ms(percentile(m.latencies, 50)),
+    p90: ms(percentile(m.latencies, 90)),
+    p95: ms(percentile(m.latencies, 95)),
+    p99: ms(percentile(m.latencies, 99)),
+    max: ms(m.latencies[m.latencies.length - 1]!),
+  },
+  ...(cache
+    ? {
+        cache: {
+          hits: cache.after.hits - cache.before.hits,
+          misses: cache.after.misses - cache.before.misses,
+          entries: cache.after.size,
+        },
+      }
+    : {}),
   load_average_after: os.loadavg().map((l) => Math.round(l * 100) / 100),
 })
 const allOk = (m: Measured) => (m.statuses.get(200) ?? 0) === m.latencies.length
@@ -181,29 +219,55 @@ async function main() {
   const warmup = Number(values.warmup)
   const connections = Number(values.connections)
   const load = os.loadavg()
-  if (load[0]! > 1) console.warn(`warning: load average ${load.map((l) => l.toFixed(2)).join(' ')} before the run; other processes will skew the figures`)
+  if (load[0]! > 1)
+    console.warn(
+      `warning: load average ${load.map((l) => l.toFixed(2)).join(' ')} before the run; other processes will skew the figures`,
+    )
   const seed = await prepare(Number(values.products), values.reuse!)
   const admin = postgres(dbUrl(DB_NAME), { max: 1, onnotice: () => {} })
-  const anchorIds = (await admin<{ id: string }[]>`select id from anchors where tenant_id = ${seed.tenantId} order by id`).map((r) => r.id)
-  const productIds = (await admin<{ id: string }[]>`select id from products where tenant_id = ${seed.tenantId} and status = 'active' order by id limit 100`).map((r) => r.id)
+  const anchorIds = (
+    await admin<{ id: string }[]>`select id from anchors where tenant_id = ${seed.tenantId} order by id`
+  ).map((r) => r.id)
+  const productIds = (
+    await admin<
+      { id: string }[]
+    >`select id from products where tenant_id = ${seed.tenantId} and status = 'active' order by id limit 100`
+  ).map((r) => r.id)
   await admin.end()
 
   const on = await startServer(dbUrl(DB_NAME), 'on')
   let off: Awaited<ReturnType<typeof startServer>> | undefined
   try {
     const base = on.base
-    const tokenRes = await fetch(`${base}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: seed.clientId, client_secret: seed.clientSecret }) })
+    const tokenRes = await fetch(`${base}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        grant_type: 'client_credentials',
+        client_id: seed.clientId,
+        client_secret: seed.clientSecret,
+      }),
+    })
     const { access_token: token } = (await tokenRes.json()) as { access_token: string }
     const path = (anchorId: string) => `/v1/anchors/${anchorId}/recommendations?limit=${values.limit}`
     const url = `${base}${path(seed.anchorId)}`
     const sample = await fetch(url, { headers: { authorization: `Bearer ${token}` } })
     const body = (await sample.json()) as { candidates_considered: number; data: { category: string }[] }
     if (sample.status !== 200) throw new Error(`recommendations answered ${sample.status}: ${JSON.stringify(body)}`)
-    console.log(`anchor ${seed.anchorId}: ${body.data.length} recommendations from ${body.candidates_considered} candidates, ${new Set(body.data.map((d) => d.category)).size} categories; ${anchorIds.length} anchors for the mixed runs`)
+    console.log(
+      `anchor ${seed.anchorId}: ${body.data.length} recommendations from ${body.candidates_considered} candidates, ${new Set(body.data.map((d) => d.category)).size} categories; ${anchorIds.length} anchors for the mixed runs`,
+    )
     const measure = async (label: string, server: Awaited<ReturnType<typeof startServer>>, paths?: string[]) => {
       console.log(`measuring ${label}…`)
       const before = await server.stats()
-      const m = await run({ url: `${server.base}${path(seed.anchorId)}`, token, duration, connections, record: true, paths })
+      const m = await run({
+        url: `${server.base}${path(seed.anchorId)}`,
+        token,
+        duration,
+        connections,
+        record: true,
+        paths,
+      })
       return { m, cache: { before, after: await server.stats() } }
     }
 
@@ -218,17 +282,22 @@ async function main() {
     const rate = Number(values['writes-per-s'])
     let writes = 0
     const inflight = new Set<Promise<unknown>>()
-    const writer = rate > 0
-      ? setInterval(() => {
-          writes++
-          const p = fetch(`${base}/v1/products/${productIds[writes % productIds.length]}`, { method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ stock: 100 + writes }) })
-            .then(async (r) => {
-              if (r.status !== 200) throw new Error(`product update answered ${r.status}: ${await r.text()}`)
+    const writer =
+      rate > 0
+        ? setInterval(() => {
+            writes++
+            const p = fetch(`${base}/v1/products/${productIds[writes % productIds.length]}`, {
+              method: 'PATCH',
+              headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+              body: JSON.stringify({ stock: 100 + writes }),
             })
-            .finally(() => inflight.delete(p))
-          inflight.add(p)
-        }, 1000 / rate)
-      : undefined
+              .then(async (r) => {
+                if (r.status !== 200) throw new Error(`product update answered ${r.status}: ${await r.text()}`)
+              })
+              .finally(() => inflight.delete(p))
+            inflight.add(p)
+          }, 1000 / rate)
+        : undefined
     const withWrites = rate > 0 ? await measure(`mixed with ${rate} product update/s`, on, mixedPaths) : undefined
     if (writer) clearInterval(writer)
     await Promise.all(inflight)
@@ -245,7 +314,11 @@ async function main() {
     let stack: { requests_per_s: number; p50: number; p95: number } | undefined
     if (values.baseline) {
       const b = await run({ url: `${base}/v1/anchors/${seed.anchorId}`, token, duration, connections, record: true })
-      stack = { requests_per_s: Math.round(b.result.requests.average), p50: ms(percentile(b.latencies, 50)), p95: ms(percentile(b.latencies, 95)) }
+      stack = {
+        requests_per_s: Math.round(b.result.requests.average),
+        p50: ms(percentile(b.latencies, 50)),
+        p95: ms(percentile(b.latencies, 95)),
+      }
     }
     const figures = {
       bench: 'recommendations',
@@ -260,16 +333,31 @@ async function main() {
       load_average_before: load.map((l) => Math.round(l * 100) / 100),
       warm: summary(warm.m, warm.cache),
       mixed: summary(mixed.m, mixed.cache),
-      ...(withWrites ? { mixed_with_writes: { writes_per_s: rate, writes, ...summary(withWrites.m, withWrites.cache) } } : {}),
+      ...(withWrites
+        ? { mixed_with_writes: { writes_per_s: rate, writes, ...summary(withWrites.m, withWrites.cache) } }
+        : {}),
       cold: summary(cold),
       ...(stack ? { stack_baseline_get_anchor: stack } : {}),
     }
     console.log(JSON.stringify(figures, null, 2))
-    const row = (name: string, m: Measured) => `${name.padEnd(18)} ${String(Math.round(m.result.requests.average)).padStart(6)} ${[50, 95, 99].map((p) => percentile(m.latencies, p).toFixed(1).padStart(6)).join(' ')}`
-    console.log(`${'run'.padEnd(18)} ${'req/s'.padStart(6)} ${'p50'.padStart(6)} ${'p95'.padStart(6)} ${'p99'.padStart(6)}  (ms)`)
-    console.log([row('warm', warm.m), row('mixed', mixed.m), ...(withWrites ? [row(`mixed+${rate}w/s`, withWrites.m)] : []), row('cold (cache off)', cold)].join('\n'))
-    const ok = figures.warm.latency_ms.p95 < 50 && [warm.m, mixed.m, cold, ...(withWrites ? [withWrites.m] : [])].every(allOk)
-    console.log(ok ? 'PASS: warm p95 < 50 ms with every answer 200' : 'FAIL: warm p95 ≥ 50 ms or some answers were not 200')
+    const row = (name: string, m: Measured) =>
+      `${name.padEnd(18)} ${String(Math.round(m.result.requests.average)).padStart(6)} ${[50, 95, 99].map((p) => percentile(m.latencies, p).toFixed(1).padStart(6)).join(' ')}`
+    console.log(
+      `${'run'.padEnd(18)} ${'req/s'.padStart(6)} ${'p50'.padStart(6)} ${'p95'.padStart(6)} ${'p99'.padStart(6)}  (ms)`,
+    )
+    console.log(
+      [
+        row('warm', warm.m),
+        row('mixed', mixed.m),
+        ...(withWrites ? [row(`mixed+${rate}w/s`, withWrites.m)] : []),
+        row('cold (cache off)', cold),
+      ].join('\n'),
+    )
+    const ok =
+      figures.warm.latency_ms.p95 < 50 && [warm.m, mixed.m, cold, ...(withWrites ? [withWrites.m] : [])].every(allOk)
+    console.log(
+      ok ? 'PASS: warm p95 < 50 ms with every answer 200' : 'FAIL: warm p95 ≥ 50 ms or some answers were not 200',
+    )
     process.exitCode = ok ? 0 : 1
   } finally {
     // Requests autocannon left in flight finish before the servers close their pools.

@@ -27,15 +27,60 @@ export interface SeedResult {
   seconds: number
 }
 
-const CATEGORIES = ['beauty', 'skincare', 'food', 'snacks', 'tea', 'apparel', 'shoes', 'home', 'kitchen', 'baby', 'pets', 'sports', 'digital', 'jewelry', 'books', 'health', 'fruit', 'liquor', 'toys', 'outdoor']
-const WORDS = ['有机', '手工', '新疆', '云南', '限量', '经典', '家用', '便携', '高端', '天然', '优选', '大师', 'Pro', 'Max', 'Lite', '礼盒', '套装', '旗舰', '原产', '精选']
+const CATEGORIES = [
+  'beauty',
+  'skincare',
+  'food',
+  'snacks',
+  'tea',
+  'apparel',
+  'shoes',
+  'home',
+  'kitchen',
+  'baby',
+  'pets',
+  'sports',
+  'digital',
+  'jewelry',
+  'books',
+  'health',
+  'fruit',
+  'liquor',
+  'toys',
+  'outdoor',
+]
+const WORDS = [
+  '有机',
+  '手工',
+  '新疆',
+  '云南',
+  '限量',
+  '经典',
+  '家用',
+  '便携',
+  '高端',
+  '天然',
+  '优选',
+  '大师',
+  'Pro',
+  'Max',
+  'Lite',
+  '礼盒',
+  '套装',
+  '旗舰',
+  '原产',
+  '精选',
+]
 const pick = <T>(a: readonly T[]) => a[randomInt(a.length)]!
 
 async function inBatches<T>(rows: T[], size: number, fn: (batch: T[]) => Promise<unknown>) {
   for (let i = 0; i < rows.length; i += size) await fn(rows.slice(i, i + size))
 }
 
-export async function seedCatalog(databaseUrl: string, opts: { products?: number; suppliers?: number; anchors?: number; salesRows?: number } = {}): Promise<SeedResult> {
+export async function seedCatalog(
+  databaseUrl: string,
+  opts: { products?: number; suppliers?: number; anchors?: number; salesRows?: number } = {},
+): Promise<SeedResult> {
   const started = Date.now()
   const productCount = opts.products ?? 100_000
   const supplierCount = opts.suppliers ?? 2000
@@ -85,12 +130,18 @@ export async function seedCatalog(databaseUrl: string, opts: { products?: number
 
     const poolId = newId('pool')
     await sql`insert into supply_pools ${sql({ tenant_id: tenant, id: poolId, name: 'Bench pool', built_by_organization_id: tenant, built_by_kind: 'mcn', access: 'all_anchors', item_count: products.length })}`
-    await inBatches(products, 10_000, (b) =>
-      sql`insert into pool_items ${sql(b.map((p) => ({ tenant_id: tenant, id: newId('poolItem'), pool_id: poolId, product_id: p.id, price: Math.random() < 0.2 ? Math.round(p.list_price * 0.9) : null, supply_limit: null })))}`,
+    await inBatches(
+      products,
+      10_000,
+      (b) =>
+        sql`insert into pool_items ${sql(b.map((p) => ({ tenant_id: tenant, id: newId('poolItem'), pool_id: poolId, product_id: p.id, price: Math.random() < 0.2 ? Math.round(p.list_price * 0.9) : null, supply_limit: null })))}`,
     )
 
     const anchors = Array.from({ length: anchorCount }, (_, i) => {
-      const interests = Array.from(new Set(Array.from({ length: 4 }, () => pick(CATEGORIES)))).map((category) => ({ category, weight: Math.round(Math.random() * 100) / 100 }))
+      const interests = Array.from(new Set(Array.from({ length: 4 }, () => pick(CATEGORIES)))).map((category) => ({
+        category,
+        weight: Math.round(Math.random() * 100) / 100,
+      }))
       return {
         tenant_id: tenant,
         id: newId('anchor'),
@@ -128,12 +179,31 @@ export async function seedCatalog(databaseUrl: string, opts: { products?: number
     // The same refresh the app runs after a sales import: stats, then the selection index.
     const log = pino({ level: 'silent' })
     const queues = new Queues({ databaseUrl, prefix: 'bench_unused' })
-    await inTenant({ tenantId: tenant, actor: { clientId: client.id, organizationId: tenant, organizationKind: 'mcn', scopes: [] }, requestId: 'seed', log, db: database.db, queues }, (tx) => refreshSalesStats(tx))
+    await inTenant(
+      {
+        tenantId: tenant,
+        actor: { clientId: client.id, organizationId: tenant, organizationKind: 'mcn', scopes: [] },
+        requestId: 'seed',
+        log,
+        db: database.db,
+        queues,
+      },
+      (tx) => refreshSalesStats(tx),
+    )
     // As autovacuum would soon: visibility maps let the candidate query use index-only scans.
     await sql`vacuum analyze`
     // The anchor to benchmark: the one with the most sales (a head anchor).
-    const [top] = await sql<{ anchor_id: string }[]>`select anchor_id from anchor_sales where tenant_id = ${tenant} group by anchor_id order by count(*) desc limit 1`
-    return { tenantId: tenant, clientId: client.id, clientSecret: client_secret, anchorId: top!.anchor_id, products: products.length, seconds: (Date.now() - started) / 1000 }
+    const [top] = await sql<
+      { anchor_id: string }[]
+    >`select anchor_id from anchor_sales where tenant_id = ${tenant} group by anchor_id order by count(*) desc limit 1`
+    return {
+      tenantId: tenant,
+      clientId: client.id,
+      clientSecret: client_secret,
+      anchorId: top!.anchor_id,
+      products: products.length,
+      seconds: (Date.now() - started) / 1000,
+    }
   } finally {
     await sql.end({ timeout: 5 })
     await database.close()

@@ -12,7 +12,14 @@
  * `create-client`, or as the platform through POST /v1/organizations.)
  */
 import { fileURLToPath } from 'node:url'
-import { createInstallation, deleteInstallation, listAuditLog, registerApp, Showrunner, ShowrunnerProblemError } from '../sdk/src/index.js'
+import {
+  createInstallation,
+  deleteInstallation,
+  listAuditLog,
+  registerApp,
+  Showrunner,
+  ShowrunnerProblemError,
+} from '../sdk/src/index.js'
 
 export interface ProviderAppOptions {
   baseUrl: string
@@ -28,17 +35,30 @@ export async function runProviderApp(opts: ProviderAppOptions) {
 
   const { data: registered } = await registerApp({
     client: provider.client,
-    body: { name: 'Audience insights', description: 'Reads what changed in your account', requested_scopes: ['audit:read', 'events:read'] },
+    body: {
+      name: 'Audience insights',
+      description: 'Reads what changed in your account',
+      requested_scopes: ['audit:read', 'events:read'],
+    },
   })
   log(`provider registered ${registered.app.id}; its client is ${registered.client.id}`)
 
-  const { data: installation } = await createInstallation({ client: mcn.client, body: { app_id: registered.app.id, scopes: ['audit:read'] } })
+  const { data: installation } = await createInstallation({
+    client: mcn.client,
+    body: { app_id: registered.app.id, scopes: ['audit:read'] },
+  })
   log(`MCN installed it as ${installation.id}, granting ${installation.granted_scopes.join(', ')}`)
 
   // The app's own client, acting in the MCN's account with only what was granted.
-  const app = new Showrunner({ baseUrl: opts.baseUrl, clientId: registered.client.id, clientSecret: registered.client_secret, installationId: installation.id })
+  const app = new Showrunner({
+    baseUrl: opts.baseUrl,
+    clientId: registered.client.id,
+    clientSecret: registered.client_secret,
+    installationId: installation.id,
+  })
   const actions: string[] = []
-  for await (const entry of app.paginate(listAuditLog, { limit: 50 })) actions.push(`${entry.action} ${entry.resource.id}`)
+  for await (const entry of app.paginate(listAuditLog, { limit: 50 }))
+    actions.push(`${entry.action} ${entry.resource.id}`)
   log(`the app sees ${actions.length} audit entries in the MCN's account, e.g. ${actions[0]}`)
 
   await deleteInstallation({ client: mcn.client, path: { id: installation.id } })

@@ -15,7 +15,12 @@ export const openapiPath = path.resolve(path.dirname(fileURLToPath(import.meta.u
 
 export async function generateDocument(): Promise<string> {
   // Fixed values so the document does not depend on the machine that generates it.
-  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', PUBLIC_URL: 'https://api.showrunner.dev', DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused' })
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'silent',
+    PUBLIC_URL: 'https://api.showrunner.dev',
+    DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused',
+  })
   const database = connectDatabase(config.DATABASE_URL!)
   const queues = new Queues({ databaseUrl: config.DATABASE_URL!, prefix: 'unused' })
   const app = await buildApp({ config, database, queues, logger: false })
@@ -31,7 +36,9 @@ async function main(mode: string | undefined) {
   if (mode === 'check') {
     const committed = fs.existsSync(openapiPath) ? fs.readFileSync(openapiPath, 'utf8') : ''
     if (committed !== generated) {
-      console.error('openapi/openapi.json is out of date with the routes: run `npm run openapi` (and `npm run sdk`) and commit the result.')
+      console.error(
+        'openapi/openapi.json is out of date with the routes: run `npm run openapi` (and `npm run sdk`) and commit the result.',
+      )
       process.exit(1)
     }
     console.log('openapi/openapi.json matches the routes')

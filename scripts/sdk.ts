@@ -42,7 +42,8 @@ const HEADER = [
 
 /** Writes the generated SDK into `outDir` (which is emptied first). */
 export async function generateSdk(outDir: string): Promise<void> {
-  if (!fs.existsSync(openapiPath)) throw new Error(`${path.relative(root, openapiPath)} is missing: run \`npm run openapi\` first`)
+  if (!fs.existsSync(openapiPath))
+    throw new Error(`${path.relative(root, openapiPath)} is missing: run \`npm run openapi\` first`)
   await createClient({
     input: { path: openapiPath },
     output: {
@@ -69,7 +70,9 @@ function listFiles(dir: string, base = dir): string[] {
   if (!fs.existsSync(dir)) return []
   return fs
     .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name), base) : [path.relative(base, path.join(dir, e.name))]))
+    .flatMap((e) =>
+      e.isDirectory() ? listFiles(path.join(dir, e.name), base) : [path.relative(base, path.join(dir, e.name))],
+    )
     .sort()
 }
 
@@ -80,7 +83,8 @@ export function diffTrees(expected: string, actual: string): string[] {
   const out: string[] = []
   for (const f of a) {
     if (!b.has(f)) out.push(`missing: ${f}`)
-    else if (!fs.readFileSync(path.join(expected, f)).equals(fs.readFileSync(path.join(actual, f)))) out.push(`differs: ${f}`)
+    else if (!fs.readFileSync(path.join(expected, f)).equals(fs.readFileSync(path.join(actual, f))))
+      out.push(`differs: ${f}`)
     b.delete(f)
   }
   for (const f of b) out.push(`not generated: ${f}`)
@@ -96,7 +100,9 @@ async function main(mode: string | undefined) {
       await generateSdk(fresh)
       const diff = diffTrees(fresh, generatedPath)
       if (diff.length) {
-        console.error(`${rel} is out of date with openapi/openapi.json:\n  ${diff.join('\n  ')}\nRun \`npm run openapi && npm run sdk\` and commit the result.`)
+        console.error(
+          `${rel} is out of date with openapi/openapi.json:\n  ${diff.join('\n  ')}\nRun \`npm run openapi && npm run sdk\` and commit the result.`,
+        )
         process.exit(1)
       }
       console.log(`${rel} matches openapi/openapi.json`)
@@ -105,7 +111,8 @@ async function main(mode: string | undefined) {
     }
     return
   }
-  if (mode !== undefined && mode !== 'write') throw new Error(`unknown mode ${mode}: use \`write\` (default) or \`check\``)
+  if (mode !== undefined && mode !== 'write')
+    throw new Error(`unknown mode ${mode}: use \`write\` (default) or \`check\``)
   await generateSdk(generatedPath)
   console.log(`wrote ${rel}`)
 }

@@ -35,7 +35,8 @@ const memoizedSerializers: SerializerSelector.SerializerFactory = (externalSchem
   }
 }
 
-const isLogger = (l: unknown): l is FastifyBaseLogger => typeof l === 'object' && l !== null && typeof (l as FastifyBaseLogger).child === 'function'
+const isLogger = (l: unknown): l is FastifyBaseLogger =>
+  typeof l === 'object' && l !== null && typeof (l as FastifyBaseLogger).child === 'function'
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
@@ -45,7 +46,9 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
  */
 export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(isLogger(opts.logger) ? { loggerInstance: opts.logger } : { logger: opts.logger ?? { level: opts.config.LOG_LEVEL } }),
+    ...(isLogger(opts.logger)
+      ? { loggerInstance: opts.logger }
+      : { logger: opts.logger ?? { level: opts.config.LOG_LEVEL } }),
     // A caller's own request-id is kept when it is sane, so traces join across systems.
     genReqId: (req) => {
       const given = req.headers['request-id']

@@ -23,7 +23,9 @@ const usage = `showrunner <command>
 async function serve(config: Config, roles: { api: boolean; worker: boolean }) {
   const log = pino({ level: config.LOG_LEVEL })
   const runtime = await startRuntime(config, log, { migrate: roles.api && roles.worker })
-  const app = roles.api ? await buildApp({ config, database: runtime.database, queues: runtime.queues, logger: log }) : undefined
+  const app = roles.api
+    ? await buildApp({ config, database: runtime.database, queues: runtime.queues, logger: log })
+    : undefined
   if (roles.worker) await startWorkers(runtime, log)
 
   // SIGTERM: stop taking requests, let in-flight requests and jobs finish, close pools.
@@ -42,14 +44,25 @@ async function serve(config: Config, roles: { api: boolean; worker: boolean }) {
 
 async function admin(config: Config, args: string[]) {
   const log = pino({ level: 'warn' })
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { kind: { type: 'string' }, name: { type: 'string' }, org: { type: 'string' }, scopes: { type: 'string' }, 'lead-seconds': { type: 'string' } } })
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      kind: { type: 'string' },
+      name: { type: 'string' },
+      org: { type: 'string' },
+      scopes: { type: 'string' },
+      'lead-seconds': { type: 'string' },
+    },
+  })
   const runtime: Runtime = await startRuntime(config, log, { migrate: true })
   try {
     const db = runtime.database.db
     switch (positionals[0]) {
       case 'create-org': {
         const kind = values.kind as 'mcn' | 'provider' | 'platform'
-        if (!['mcn', 'provider', 'platform'].includes(kind) || !values.name) throw new Error('create-org needs --kind mcn|provider|platform and --name')
+        if (!['mcn', 'provider', 'platform'].includes(kind) || !values.name)
+          throw new Error('create-org needs --kind mcn|provider|platform and --name')
         console.log(JSON.stringify(await createOrganization(db, { kind, name: values.name }), null, 2))
         break
       }
@@ -58,11 +71,25 @@ async function admin(config: Config, args: string[]) {
         const scopes = values.scopes?.split(/[\s,]+/).filter(Boolean)
         const bad = scopes?.filter((s) => !isScope(s)) ?? []
         if (bad.length) throw new Error(`unknown scopes: ${bad.join(', ')} (known: ${allScopes.join(' ')})`)
-        console.log(JSON.stringify(await createClient(db, { organizationId: values.org, name: values.name, scopes: scopes as Scope[] | undefined }), null, 2))
+        console.log(
+          JSON.stringify(
+            await createClient(db, {
+              organizationId: values.org,
+              name: values.name,
+              scopes: scopes as Scope[] | undefined,
+            }),
+            null,
+            2,
+          ),
+        )
         break
       }
       case 'rotate-signing-key': {
-        const keys = new KeyStore(db, { issuer: config.publicUrl, audience: config.publicUrl, tokenTtlSeconds: config.TOKEN_TTL_SECONDS })
+        const keys = new KeyStore(db, {
+          issuer: config.publicUrl,
+          audience: config.publicUrl,
+          tokenTtlSeconds: config.TOKEN_TTL_SECONDS,
+        })
         console.log(JSON.stringify(await keys.rotate(Number(values['lead-seconds'] ?? 600)), null, 2))
         break
       }

@@ -6,10 +6,15 @@ import { Value } from 'typebox/value'
  * typo fails loudly with the variable's name instead of surfacing as a runtime surprise.
  */
 const ConfigSchema = Type.Object({
-  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], { default: 'development' }),
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], {
+    default: 'development',
+  }),
   HOST: Type.String({ default: '0.0.0.0' }),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
-  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
@@ -37,7 +42,10 @@ const integerKeys = new Set(
 )
 
 /** Reads and validates configuration; throws ConfigError naming every bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<Config> = {},
+): Config {
   const raw: Record<string, unknown> = {}
   for (const key of Object.keys(ConfigSchema.properties)) {
     const value = env[key]
@@ -49,7 +57,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const errors = Value.Errors(ConfigSchema, candidate)
   if (errors.length > 0) {
     const lines = errors.map((e) => {
-      const name = e.instancePath.replace(/^\//, '') || String((e.params as { additionalProperties?: string[]; requiredProperties?: string[] }).requiredProperties?.[0] ?? '?')
+      const name =
+        e.instancePath.replace(/^\//, '') ||
+        String(
+          (e.params as { additionalProperties?: string[]; requiredProperties?: string[] }).requiredProperties?.[0] ??
+            '?',
+        )
       return `  ${name}=${JSON.stringify(env[name] ?? candidate[name])}: ${e.message}`
     })
     throw new ConfigError(`invalid configuration:\n${[...new Set(lines)].join('\n')}`)

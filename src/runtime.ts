@@ -19,19 +19,35 @@ export interface Runtime {
  * unset), its migrations when asked, and the queue backend (PostgreSQL when REDIS_URL is
  * unset). Closing stops them in reverse order.
  */
-export async function startRuntime(config: Config, log: FastifyBaseLogger, opts: { migrate: boolean }): Promise<Runtime> {
+export async function startRuntime(
+  config: Config,
+  log: FastifyBaseLogger,
+  opts: { migrate: boolean },
+): Promise<Runtime> {
   let embedded: EmbeddedDatabase | undefined
   let databaseUrl = config.DATABASE_URL
   if (!databaseUrl) {
-    log.info({ dataDir: config.DATA_DIR, port: config.EMBEDDED_PG_PORT }, 'no DATABASE_URL: starting embedded PostgreSQL')
+    log.info(
+      { dataDir: config.DATA_DIR, port: config.EMBEDDED_PG_PORT },
+      'no DATABASE_URL: starting embedded PostgreSQL',
+    )
     // Loaded only here: production images set DATABASE_URL and omit the optional package.
     const { startEmbeddedPostgres } = await import('./db/embedded.js')
-    embedded = await startEmbeddedPostgres({ dataDir: config.DATA_DIR, port: config.EMBEDDED_PG_PORT, log: (m) => log.debug({ postgres: m }) })
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.DATA_DIR,
+      port: config.EMBEDDED_PG_PORT,
+      log: (m) => log.debug({ postgres: m }),
+    })
     databaseUrl = embedded.url
   }
   if (opts.migrate) await runMigrations(databaseUrl)
   const database = connectDatabase(databaseUrl, { max: config.DB_POOL_MAX })
-  const queues = new Queues({ redisUrl: config.REDIS_URL, databaseUrl, prefix: config.QUEUE_PREFIX, onError: (queue, err) => log.warn({ queue, err: err.message }, 'queue connection error') })
+  const queues = new Queues({
+    redisUrl: config.REDIS_URL,
+    databaseUrl,
+    prefix: config.QUEUE_PREFIX,
+    onError: (queue, err) => log.warn({ queue, err: err.message }, 'queue connection error'),
+  })
   log.info({ queueBackend: queues.backend }, 'queues ready')
   return {
     config,
@@ -50,5 +66,7 @@ export async function startRuntime(config: Config, log: FastifyBaseLogger, opts:
 export async function startWorkers(runtime: Runtime, log: FastifyBaseLogger): Promise<void> {
   const deps = { db: runtime.database.db, queues: runtime.queues, log }
   for (const m of modules) await m.jobs?.(deps)
-  runtime.queues.startWorkers({ onFailed: (queue, job, err) => log.error({ queue, jobId: (job as { id?: string })?.id, err }, 'job failed') })
+  runtime.queues.startWorkers({
+    onFailed: (queue, job, err) => log.error({ queue, jobId: (job as { id?: string })?.id, err }, 'job failed'),
+  })
 }

@@ -24,8 +24,18 @@ const freePort = () =>
 t.test('the embedded default boots and answers /readyz', async (t) => {
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'showrunner-embedded-'))
   const [port, pgPort] = [await freePort(), await freePort()]
-  const env: Record<string, string> = { PATH: process.env.PATH!, HOME: process.env.HOME ?? cwd, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'warn' }
-  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'src/cli.ts'), 'dev'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const env: Record<string, string> = {
+    PATH: process.env.PATH!,
+    HOME: process.env.HOME ?? cwd,
+    PORT: String(port),
+    EMBEDDED_PG_PORT: String(pgPort),
+    LOG_LEVEL: 'warn',
+  }
+  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'src/cli.ts'), 'dev'], {
+    cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let output = ''
   child.stdout.on('data', (d) => (output += d))
   child.stderr.on('data', (d) => (output += d))
@@ -39,7 +49,10 @@ t.test('the embedded default boots and answers /readyz', async (t) => {
   let ready: any
   const deadline = Date.now() + 90_000
   while (Date.now() < deadline && child.exitCode === null) {
-    ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.json(), () => undefined)
+    ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.json(),
+      () => undefined,
+    )
     if (ready?.status === 'ready') break
     await new Promise((r) => setTimeout(r, 250))
   }

@@ -27,11 +27,22 @@ t.test('examples/webhook-receiver.ts verifies, de-duplicates and orders by versi
   const deliver = (id: string, version: number, sign = secret) => {
     const body = JSON.stringify({ id, type: 'order.paid', resource: { type: 'order', id: 'ord_1', version }, data: {} })
     const ts = Math.floor(Date.now() / 1000)
-    return fetch(url, { method: 'POST', body, headers: { 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': signWebhook(sign, id, ts, body) } })
+    return fetch(url, {
+      method: 'POST',
+      body,
+      headers: {
+        'webhook-id': id,
+        'webhook-timestamp': String(ts),
+        'webhook-signature': signWebhook(sign, id, ts, body),
+      },
+    })
   }
   t.equal((await deliver('evt_2', 2)).status, 204)
   t.equal((await deliver('evt_2', 2)).status, 204, 'a redelivery is acknowledged')
   t.equal((await deliver('evt_1', 1)).status, 204, 'a stale event is acknowledged')
-  t.equal((await deliver('evt_x', 3, `whsec_${Buffer.from('someone-else-entirely-here!!!!').toString('base64')}`)).status, 400)
+  t.equal(
+    (await deliver('evt_x', 3, `whsec_${Buffer.from('someone-else-entirely-here!!!!').toString('base64')}`)).status,
+    400,
+  )
   t.same(received, ['evt_2@2'], 'applied once, and the stale one is not applied')
 })

@@ -29,41 +29,101 @@ export function serviceCtx(app: FastifyInstance, caller: Caller): Ctx {
   }
 }
 
-const created = async (res: { statusCode: number; body: string; json(): any }, pick: (b: any) => string = (b) => b.id) => {
+const created = async (
+  res: { statusCode: number; body: string; json(): any },
+  pick: (b: any) => string = (b) => b.id,
+) => {
   if (res.statusCode >= 300) throw new Error(`fixture create failed: ${res.statusCode} ${res.body}`)
   return pick(res.json())
 }
 
 async function providerApp(app: FastifyInstance): Promise<string> {
   const provider = await createTenant(app, { kind: 'provider' })
-  return created(await provider.post('/v1/apps', { name: 'fixture app', requested_scopes: ['events:read'] }), (b) => b.app.id)
+  return created(
+    await provider.post('/v1/apps', { name: 'fixture app', requested_scopes: ['events:read'] }),
+    (b) => b.app.id,
+  )
 }
 
 export const fixtures: Record<string, FixtureCreator> = {
-  cli: async (owner) => created(await owner.post('/v1/clients', { name: 'fixture client', scopes: ['events:read'] }), (b) => b.client.id),
+  cli: async (owner) =>
+    created(await owner.post('/v1/clients', { name: 'fixture client', scopes: ['events:read'] }), (b) => b.client.id),
   app: async (_owner, { app }) => providerApp(app),
   ins: async (owner, { app }) => created(await owner.post('/v1/installations', { app_id: await providerApp(app) })),
   // Events are written by state changes; the outbox service writes one directly here.
-  evt: async (owner, { app }) => inTenant(serviceCtx(app, owner), (tx) => emit(tx, 'fixture.happened', { type: 'fixture', id: 'fx_1', version: 1 }, { secret: 'owner-data' })),
-  job: async (owner, { app }) => (await startJob(serviceCtx(app, owner), { kind: 'fixture', queue: 'analytics', jobName: 'fixture.noop' })).id,
+  evt: async (owner, { app }) =>
+    inTenant(serviceCtx(app, owner), (tx) =>
+      emit(tx, 'fixture.happened', { type: 'fixture', id: 'fx_1', version: 1 }, { secret: 'owner-data' }),
+    ),
+  job: async (owner, { app }) =>
+    (await startJob(serviceCtx(app, owner), { kind: 'fixture', queue: 'analytics', jobName: 'fixture.noop' })).id,
   // Catalog, governance, supply pools and anchors (issue #4).
   sup: (owner) => fixtureSupplier(owner),
   prd: (owner) => fixtureProduct(owner),
-  sku: async (owner) => created(await owner.post(`/v1/products/${await fixtureProduct(owner)}/skus`, { code: 'fixture-sku', price: { amount: 1000, currency: 'CNY' }, stock: 1 })),
+  sku: async (owner) =>
+    created(
+      await owner.post(`/v1/products/${await fixtureProduct(owner)}/skus`, {
+        code: 'fixture-sku',
+        price: { amount: 1000, currency: 'CNY' },
+        stock: 1,
+      }),
+    ),
   crt: (owner) => fixtureCriteria(owner),
-  apl: async (owner) => created(await owner.post(`/v1/suppliers/${await fixtureSupplier(owner)}/applications`, { criteria_id: await fixtureCriteria(owner) })),
-  insp: async (owner) => created(await owner.post('/v1/inspections', { product_id: await fixtureProduct(owner), inspected_on: '2026-01-01', result: 'pass', score: 90, notes: 'owner-data' })),
-  srv: async (owner) => created(await owner.post('/v1/surveys', { supplier_id: await fixtureSupplier(owner), surveyed_on: '2026-01-01', respondents: 10, ratings: { quality: 5, description_match: 5, logistics: 5, service: 5 } })),
+  apl: async (owner) =>
+    created(
+      await owner.post(`/v1/suppliers/${await fixtureSupplier(owner)}/applications`, {
+        criteria_id: await fixtureCriteria(owner),
+      }),
+    ),
+  insp: async (owner) =>
+    created(
+      await owner.post('/v1/inspections', {
+        product_id: await fixtureProduct(owner),
+        inspected_on: '2026-01-01',
+        result: 'pass',
+        score: 90,
+        notes: 'owner-data',
+      }),
+    ),
+  srv: async (owner) =>
+    created(
+      await owner.post('/v1/surveys', {
+        supplier_id: await fixtureSupplier(owner),
+        surveyed_on: '2026-01-01',
+        respondents: 10,
+        ratings: { quality: 5, description_match: 5, logistics: 5, service: 5 },
+      }),
+    ),
   pool: (owner) => fixturePool(owner),
-  pitm: async (owner) => created(await owner.post(`/v1/supply-pools/${await fixturePool(owner)}/items`, { product_id: await fixtureProduct(owner) })),
+  pitm: async (owner) =>
+    created(
+      await owner.post(`/v1/supply-pools/${await fixturePool(owner)}/items`, {
+        product_id: await fixtureProduct(owner),
+      }),
+    ),
   anc: async (owner) => created(await owner.post('/v1/anchors', { name: 'owner-data anchor' })),
 }
 
 async function fixtureSupplier(owner: Caller) {
-  return created(await owner.post('/v1/suppliers', { name: 'owner-data supplier', kind: 'brand', brand_tier: 'mature', status: 'admitted' }))
+  return created(
+    await owner.post('/v1/suppliers', {
+      name: 'owner-data supplier',
+      kind: 'brand',
+      brand_tier: 'mature',
+      status: 'admitted',
+    }),
+  )
 }
 async function fixtureProduct(owner: Caller) {
-  return created(await owner.post('/v1/products', { supplier_id: await fixtureSupplier(owner), title: 'owner-data product', category: 'beauty', list_price: { amount: 1000, currency: 'CNY' }, commission_rate: 0.1 }))
+  return created(
+    await owner.post('/v1/products', {
+      supplier_id: await fixtureSupplier(owner),
+      title: 'owner-data product',
+      category: 'beauty',
+      list_price: { amount: 1000, currency: 'CNY' },
+      commission_rate: 0.1,
+    }),
+  )
 }
 async function fixturePool(owner: Caller) {
   return created(await owner.post('/v1/supply-pools', { name: 'owner-data pool' }))

@@ -23,7 +23,11 @@ function urlFor(database: string): string {
 
 function migrationsHash(): string {
   const h = createHash('sha256')
-  for (const f of fs.readdirSync(migrationsFolder).filter((f) => f.endsWith('.sql')).sort()) h.update(f).update(fs.readFileSync(path.join(migrationsFolder, f)))
+  for (const f of fs
+    .readdirSync(migrationsFolder)
+    .filter((f) => f.endsWith('.sql'))
+    .sort())
+    h.update(f).update(fs.readFileSync(path.join(migrationsFolder, f)))
   return h.digest('hex').slice(0, 12)
 }
 
@@ -72,7 +76,12 @@ export interface TestContext {
 /** The real app on a fresh database and real Redis; workers too when `workers` is set. */
 export async function buildTestApp(
   t: Test,
-  opts: { workers?: boolean; config?: Partial<Config>; redis?: boolean; beforeReady?: (app: FastifyInstance) => void | Promise<void> } = {},
+  opts: {
+    workers?: boolean
+    config?: Partial<Config>
+    redis?: boolean
+    beforeReady?: (app: FastifyInstance) => void | Promise<void>
+  } = {},
 ): Promise<TestContext> {
   const databaseUrl = await createTestDatabase(t)
   const config = loadConfig(
@@ -113,20 +122,30 @@ export interface Caller {
 }
 
 export async function fetchToken(app: FastifyInstance, body: Record<string, string>): Promise<string> {
-  const res = await app.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'client_credentials', ...body } })
+  const res = await app.inject({
+    method: 'POST',
+    url: '/oauth/token',
+    payload: { grant_type: 'client_credentials', ...body },
+  })
   if (res.statusCode !== 200) throw new Error(`token request failed: ${res.statusCode} ${res.body}`)
   return res.json().access_token
 }
 
-export function callerFor(app: FastifyInstance, token: string, ids: { organizationId: string; clientId: string; clientSecret: string }): Caller {
-  const request = (opts: InjectOptions) => app.inject({ ...opts, headers: { authorization: `Bearer ${token}`, ...opts.headers } })
+export function callerFor(
+  app: FastifyInstance,
+  token: string,
+  ids: { organizationId: string; clientId: string; clientSecret: string },
+): Caller {
+  const request = (opts: InjectOptions) =>
+    app.inject({ ...opts, headers: { authorization: `Bearer ${token}`, ...opts.headers } })
   return {
     ...ids,
     token,
     request,
     get: (url, headers) => request({ method: 'GET', url, headers }),
     post: (url, body, headers) => request({ method: 'POST', url, payload: body as InjectOptions['payload'], headers }),
-    patch: (url, body, headers) => request({ method: 'PATCH', url, payload: body as InjectOptions['payload'], headers }),
+    patch: (url, body, headers) =>
+      request({ method: 'PATCH', url, payload: body as InjectOptions['payload'], headers }),
     delete: (url, headers) => request({ method: 'DELETE', url, headers }),
   }
 }
@@ -135,9 +154,19 @@ export function callerFor(app: FastifyInstance, token: string, ids: { organizati
  * A fresh organization with one API client and a token, made the way an operator does
  * (`showrunner admin create-org` / `create-client`), then authenticated through the API.
  */
-export async function createTenant(app: FastifyInstance, opts: { kind?: 'mcn' | 'provider' | 'platform'; name?: string; scopes?: Scope[] } = {}): Promise<Caller> {
-  const org = await createOrganization(app.db, { kind: opts.kind ?? 'mcn', name: opts.name ?? `Org ${randomBytes(3).toString('hex')}` })
-  const { client, client_secret } = await createClient(app.db, { organizationId: org.id, name: 'test client', scopes: opts.scopes })
+export async function createTenant(
+  app: FastifyInstance,
+  opts: { kind?: 'mcn' | 'provider' | 'platform'; name?: string; scopes?: Scope[] } = {},
+): Promise<Caller> {
+  const org = await createOrganization(app.db, {
+    kind: opts.kind ?? 'mcn',
+    name: opts.name ?? `Org ${randomBytes(3).toString('hex')}`,
+  })
+  const { client, client_secret } = await createClient(app.db, {
+    organizationId: org.id,
+    name: 'test client',
+    scopes: opts.scopes,
+  })
   const token = await fetchToken(app, { client_id: client.id, client_secret })
   return callerFor(app, token, { organizationId: org.id, clientId: client.id, clientSecret: client_secret })
 }

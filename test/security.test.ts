@@ -27,7 +27,8 @@ t.test('every route: authentication, scopes and tenant isolation', async (t) => 
 
   const operations: { method: string; path: string; op: any }[] = []
   for (const [path, item] of Object.entries<any>(doc.paths)) {
-    for (const [method, op] of Object.entries<any>(item)) if (op.security) operations.push({ method: method.toUpperCase(), path, op })
+    for (const [method, op] of Object.entries<any>(item))
+      if (op.security) operations.push({ method: method.toUpperCase(), path, op })
   }
   t.ok(operations.length > 10, `${operations.length} secured operations`)
 
@@ -40,7 +41,10 @@ t.test('every route: authentication, scopes and tenant isolation', async (t) => 
   }
   // An id the caller itself sent may be echoed in a 404's detail; published apps are
   // readable by everyone (sharedByDesign).
-  const leaks = (body: string, url: string) => [...ownerIds.entries()].filter(([prefix, id]) => prefix !== 'app' && !url.includes(id) && body.includes(id)).map(([, id]) => id)
+  const leaks = (body: string, url: string) =>
+    [...ownerIds.entries()]
+      .filter(([prefix, id]) => prefix !== 'app' && !url.includes(id) && body.includes(id))
+      .map(([, id]) => id)
 
   for (const { method, path, op } of operations) {
     const name = `${op.operationId} (${method} ${path})`
@@ -52,8 +56,13 @@ t.test('every route: authentication, scopes and tenant isolation', async (t) => 
       url = url.replace(`{${p.name}}`, await idFor(prefix))
     }
     const request = (token: string | undefined, body?: unknown): Promise<any> => {
-      const opts: InjectOptions = { method: method as InjectOptions['method'], url, headers: token ? { authorization: `Bearer ${token}` } : {} }
-      if (method === 'POST' || method === 'PATCH' || method === 'PUT') opts.payload = (body ?? sampleBodies[op.operationId] ?? {}) as object
+      const opts: InjectOptions = {
+        method: method as InjectOptions['method'],
+        url,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      }
+      if (method === 'POST' || method === 'PATCH' || method === 'PUT')
+        opts.payload = (body ?? sampleBodies[op.operationId] ?? {}) as object
       return app.inject(opts)
     }
 
@@ -73,7 +82,11 @@ t.test('every route: authentication, scopes and tenant isolation', async (t) => 
     t.notMatch(foreign.body, /owner-data/, `${name}: none of the owner's data in the answer`)
     if (path.includes('{')) {
       if (sharedByDesign[op.operationId]) continue
-      if (foreign.statusCode === 400) t.fail(`${name}: validation stopped the request before the handler; add a body to sampleBodies in test/fixtures.ts`, { body: foreign.body })
+      if (foreign.statusCode === 400)
+        t.fail(
+          `${name}: validation stopped the request before the handler; add a body to sampleBodies in test/fixtures.ts`,
+          { body: foreign.body },
+        )
       else t.equal(foreign.statusCode, 404, `${name}: another tenant's id → 404`)
     } else {
       t.not(foreign.statusCode, 500, `${name}: no server error`)

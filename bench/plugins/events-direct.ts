@@ -19,7 +19,10 @@ export interface EventsDirectOptions {
 const eventsDirect: FastifyPluginAsyncTypebox<EventsDirectOptions> = async (app, opts) => {
   const actor = Object.freeze({ ...opts.actor })
   app.get('/bench/events/:id', { schema: { params: IdParams('evt'), response: { 200: ref(Event) } } }, async (req) =>
-    getEvent({ tenantId: opts.tenantId, actor, requestId: String(req.id), log: req.log, db: app.db, queues: app.queues }, req.params.id),
+    getEvent(
+      { tenantId: opts.tenantId, actor, requestId: String(req.id), log: req.log, db: app.db, queues: app.queues },
+      req.params.id,
+    ),
   )
 }
 export default eventsDirect

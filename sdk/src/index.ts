@@ -11,7 +11,27 @@ export type { Client, Config as ClientConfig, RequestResult } from './generated/
 
 export { Showrunner, type ShowrunnerOptions } from './runtime/showrunner.js'
 export { ClientCredentials, type ClientCredentialsOptions, type TokenProvider } from './runtime/tokens.js'
-export { OAuthError, ShowrunnerConnectionError, ShowrunnerError, ShowrunnerProblemError, type ProblemDetails } from './runtime/errors.js'
-export { paginate, type ListPage, type PageFunction, type PageItem, type PageQuery, type PaginateOptions } from './runtime/pagination.js'
+export {
+  OAuthError,
+  ShowrunnerConnectionError,
+  ShowrunnerError,
+  ShowrunnerProblemError,
+  type ProblemDetails,
+} from './runtime/errors.js'
+export {
+  paginate,
+  type ListPage,
+  type PageFunction,
+  type PageItem,
+  type PageQuery,
+  type PaginateOptions,
+} from './runtime/pagination.js'
 export { backoffDelay, parseRetryAfter, RETRYABLE_STATUSES, type RetryOptions } from './runtime/retry.js'
-export { signWebhook, verifyWebhook, WEBHOOK_TOLERANCE_SECONDS, WebhookVerificationError, type VerifyWebhookOptions, type WebhookHeaders } from './runtime/webhooks.js'
+export {
+  signWebhook,
+  verifyWebhook,
+  WEBHOOK_TOLERANCE_SECONDS,
+  WebhookVerificationError,
+  type VerifyWebhookOptions,
+  type WebhookHeaders,
+} from './runtime/webhooks.js'

@@ -22,7 +22,11 @@ const DATABASE = 'showrunner'
  * cluster on first use. initdb refuses to run as root, so as root the cluster belongs to a
  * `postgres` system user (created if missing) and the folder is handed to it.
  */
-export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; log?: (msg: string) => void }): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string
+  port: number
+  log?: (msg: string) => void
+}): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(opts.dataDir, 'postgres')
   const url = `postgres://postgres:postgres@127.0.0.1:${opts.port}/${DATABASE}`
   // A second command (`showrunner admin …` beside a running `showrunner dev`) joins the
@@ -44,13 +48,19 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
     onLog: (m) => opts.log?.(m.trim()),
     onError: (m) => opts.log?.(String(m)),
   })
-  const initialised = await fs.stat(path.join(dataDir, 'PG_VERSION')).then(() => true, () => false)
+  const initialised = await fs.stat(path.join(dataDir, 'PG_VERSION')).then(
+    () => true,
+    () => false,
+  )
   if (!initialised) {
     if (isRoot) await makeTraversable(path.dirname(dataDir))
     await pg.initialise()
   }
   await pg.start().catch((err) => {
-    throw new Error(`embedded PostgreSQL did not start on port ${opts.port} (data folder ${dataDir}); is the port taken? Set EMBEDDED_PG_PORT or DATABASE_URL.`, { cause: err })
+    throw new Error(
+      `embedded PostgreSQL did not start on port ${opts.port} (data folder ${dataDir}); is the port taken? Set EMBEDDED_PG_PORT or DATABASE_URL.`,
+      { cause: err },
+    )
   })
   try {
     await pg.createDatabase(DATABASE)

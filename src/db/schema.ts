@@ -18,10 +18,14 @@ export const apiClients = pgTable(
   'api_clients',
   {
     id: text('id').primaryKey(),
-    organizationId: text('organization_id').notNull().references(() => organizations.id),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id),
     name: text('name').notNull(),
     /** scrypt hashes of the live secrets; two during a rotation's overlap. */
-    secretHashes: jsonb('secret_hashes').$type<{ hash: string; createdAt: string; expiresAt: string | null }[]>().notNull(),
+    secretHashes: jsonb('secret_hashes')
+      .$type<{ hash: string; createdAt: string; expiresAt: string | null }[]>()
+      .notNull(),
     scopes: text('scopes').array().notNull(),
     /** Set for a provider app's client; such a client only gets installation tokens. */
     appId: text('app_id'),
@@ -35,7 +39,9 @@ export const apps = pgTable(
   'apps',
   {
     id: text('id').primaryKey(),
-    providerId: text('provider_id').notNull().references(() => organizations.id),
+    providerId: text('provider_id')
+      .notNull()
+      .references(() => organizations.id),
     name: text('name').notNull(),
     description: text('description'),
     requestedScopes: text('requested_scopes').array().notNull(),
@@ -61,7 +67,9 @@ export const installations = pgTable(
   {
     tenantId: text('tenant_id').notNull(),
     id: text('id').notNull(),
-    appId: text('app_id').notNull().references(() => apps.id),
+    appId: text('app_id')
+      .notNull()
+      .references(() => apps.id),
     providerId: text('provider_id').notNull(),
     grantedScopes: text('granted_scopes').array().notNull(),
     version: integer('version').notNull().default(1),
@@ -91,7 +99,10 @@ export const idempotencyKeys = tenantTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('idempotency_keys_scope_key_idx').on(t.tenantId, t.scope, t.key), index('idempotency_keys_expires_idx').on(t.expiresAt)],
+  (t) => [
+    uniqueIndex('idempotency_keys_scope_key_idx').on(t.tenantId, t.scope, t.key),
+    index('idempotency_keys_expires_idx').on(t.expiresAt),
+  ],
 )
 
 export const auditLog = tenantTable(
@@ -123,7 +134,10 @@ export const events = tenantTable(
     /** When the relay handed it to the webhooks queue; null means still owed. */
     relayedAt: timestamp('relayed_at', { withTimezone: true }),
   },
-  (t) => [index('events_unrelayed_idx').on(t.occurredAt).where(sql`relayed_at is null`), index('events_type_idx').on(t.tenantId, t.type)],
+  (t) => [
+    index('events_unrelayed_idx').on(t.occurredAt).where(sql`relayed_at is null`),
+    index('events_type_idx').on(t.tenantId, t.type),
+  ],
 )
 
 /** Long-running work exposed as `GET /v1/jobs/{id}`. */
@@ -138,13 +152,18 @@ export const jobs = tenantTable(
     queue: text('queue'),
     jobName: text('job_name'),
     envelope: jsonb('envelope'),
-    state: text('state', { enum: ['queued', 'running', 'succeeded', 'failed'] }).notNull().default('queued'),
+    state: text('state', { enum: ['queued', 'running', 'succeeded', 'failed'] })
+      .notNull()
+      .default('queued'),
     total: integer('total'),
     processed: integer('processed').notNull().default(0),
     succeeded: integer('succeeded').notNull().default(0),
     failed: integer('failed').notNull().default(0),
     result: jsonb('result'),
-    rowErrors: jsonb('row_errors').$type<{ line: number; errors: { field: string; code: string; message: string }[] }[]>().notNull().default(sql`'[]'::jsonb`),
+    rowErrors: jsonb('row_errors')
+      .$type<{ line: number; errors: { field: string; code: string; message: string }[] }[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     failureReason: text('failure_reason'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

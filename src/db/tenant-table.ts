@@ -1,5 +1,14 @@
 import { sql } from 'drizzle-orm'
-import { pgPolicy, pgRole, pgTable, primaryKey, text, integer, timestamp, type PgColumnBuilderBase } from 'drizzle-orm/pg-core'
+import {
+  pgPolicy,
+  pgRole,
+  pgTable,
+  primaryKey,
+  text,
+  integer,
+  timestamp,
+  type PgColumnBuilderBase,
+} from 'drizzle-orm/pg-core'
 
 /**
  * The role tenant queries run as. It owns nothing and is no superuser, so row-level
@@ -41,15 +50,11 @@ export function tenantTable<TName extends string, TColumns extends Record<string
   extra: (t: any) => any[] = () => [],
 ) {
   const all = { ...tenantKey(), ...columns } as TenantKey & TColumns
-  return pgTable<TName, TenantKey & TColumns>(
-    name,
-    all,
-    (t) => [
-      primaryKey({ columns: [t.tenantId, t.id] }),
-      tenantPolicy(name),
-      ...extra(t),
-    ],
-  ).enableRLS()
+  return pgTable<TName, TenantKey & TColumns>(name, all, (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    tenantPolicy(name),
+    ...extra(t),
+  ]).enableRLS()
 }
 
 /** Columns for resources that are updated with optimistic concurrency. */

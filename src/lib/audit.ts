@@ -3,7 +3,12 @@ import { auditLog } from '../db/schema.js'
 import { newId } from './ids.js'
 
 /** Records who changed what, in the same transaction as the change itself. */
-export async function audit(ctx: TxCtx, action: string, resource: { type: string; id: string }, changes?: unknown): Promise<void> {
+export async function audit(
+  ctx: TxCtx,
+  action: string,
+  resource: { type: string; id: string },
+  changes?: unknown,
+): Promise<void> {
   await ctx.tx.insert(auditLog).values({
     tenantId: ctx.tenantId,
     id: newId('audit'),

@@ -48,7 +48,12 @@ export class AppError extends Error {
   constructor(
     code: ProblemCode,
     detail: string,
-    opts: { errors?: FieldError[]; extensions?: Record<string, unknown>; headers?: Record<string, string>; cause?: unknown } = {},
+    opts: {
+      errors?: FieldError[]
+      extensions?: Record<string, unknown>
+      headers?: Record<string, string>
+      cause?: unknown
+    } = {},
   ) {
     super(detail, { cause: opts.cause })
     this.name = 'AppError'

@@ -23,7 +23,11 @@ export function eventEnvelope(type: string, data: TSchema) {
     type: Type.Literal(type),
     occurred_at: Timestamp,
     tenant_id: Type.String(),
-    resource: Type.Object({ type: Type.String(), id: Type.String(), version: Type.Integer({ description: 'Drop an event whose version is older than one already applied' }) }),
+    resource: Type.Object({
+      type: Type.String(),
+      id: Type.String(),
+      version: Type.Integer({ description: 'Drop an event whose version is older than one already applied' }),
+    }),
     data,
   })
 }

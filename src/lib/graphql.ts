@@ -25,4 +25,7 @@ export function resolver<A, R>(scope: Scope, fn: (ctx: Ctx, args: A) => Promise<
 }
 
 /** Page arguments shared by list fields: `first` (1–200) and `after` (a cursor). */
-export const pageArgs = (args: { first?: number | null; after?: string | null }) => ({ limit: Math.min(Math.max(args.first ?? 50, 1), 200), cursor: args.after ?? undefined })
+export const pageArgs = (args: { first?: number | null; after?: string | null }) => ({
+  limit: Math.min(Math.max(args.first ?? 50, 1), 200),
+  cursor: args.after ?? undefined,
+})

@@ -28,7 +28,9 @@ export function decodeCursor(cursor: string): string {
   } catch {
     // fall through
   }
-  throw new AppError('validation_failed', 'The cursor is not one this API issued.', { errors: [{ pointer: '/query/cursor', detail: 'is not a valid cursor' }] })
+  throw new AppError('validation_failed', 'The cursor is not one this API issued.', {
+    errors: [{ pointer: '/query/cursor', detail: 'is not a valid cursor' }],
+  })
 }
 
 /**
@@ -44,7 +46,12 @@ export async function keysetPage<T extends { id: string }>(
 ): Promise<PageResult<T>> {
   const limit = page.limit ?? 50
   const after = page.cursor ? lt(idColumn, decodeCursor(page.cursor)) : undefined
-  const rows = (await db.select().from(table).where(and(where, after)).orderBy(desc(idColumn)).limit(limit + 1)) as T[]
+  const rows = (await db
+    .select()
+    .from(table)
+    .where(and(where, after))
+    .orderBy(desc(idColumn))
+    .limit(limit + 1)) as T[]
   const more = rows.length > limit
   const data = more ? rows.slice(0, limit) : rows
   return { data, next_cursor: more ? encodeCursor(data[data.length - 1]!.id) : null }
@@ -74,17 +81,27 @@ export function tenantRepository<T extends TenantTable>(table: T, resourceName: 
     where: (ctx: TxCtx, ...conditions: (SQL | undefined)[]) => scoped(ctx, table, ...conditions),
 
     async insert(ctx: TxCtx, values: Insert): Promise<Row> {
-      const [row] = await ctx.tx.insert(table).values({ ...values, tenantId: ctx.tenantId } as T['$inferInsert']).returning()
+      const [row] = await ctx.tx
+        .insert(table)
+        .values({ ...values, tenantId: ctx.tenantId } as T['$inferInsert'])
+        .returning()
       return row as Row
     },
 
     async insertMany(ctx: TxCtx, values: Insert[]): Promise<Row[]> {
       if (values.length === 0) return []
-      return (await ctx.tx.insert(table).values(values.map((v) => ({ ...v, tenantId: ctx.tenantId })) as T['$inferInsert'][]).returning()) as Row[]
+      return (await ctx.tx
+        .insert(table)
+        .values(values.map((v) => ({ ...v, tenantId: ctx.tenantId })) as T['$inferInsert'][])
+        .returning()) as Row[]
     },
 
     async find(ctx: TxCtx, id: string): Promise<Row | undefined> {
-      const [row] = await ctx.tx.select().from(table as PgTable).where(scoped(ctx, table, eq(t.id, id))).limit(1)
+      const [row] = await ctx.tx
+        .select()
+        .from(table as PgTable)
+        .where(scoped(ctx, table, eq(t.id, id)))
+        .limit(1)
       return row as Row | undefined
     },
 
@@ -102,16 +119,26 @@ export function tenantRepository<T extends TenantTable>(table: T, resourceName: 
      * Optimistic update: bumps `version`; with `expectedVersion` (from If-Match) a stale
      * write matches no row and answers 412 instead of overwriting.
      */
-    async update(ctx: TxCtx, id: string, expectedVersion: number | undefined, set: Partial<T['$inferInsert']>): Promise<Row> {
+    async update(
+      ctx: TxCtx,
+      id: string,
+      expectedVersion: number | undefined,
+      set: Partial<T['$inferInsert']>,
+    ): Promise<Row> {
       const v = table as unknown as Versioned
       const [row] = await ctx.tx
         .update(table)
         .set({ ...set, version: sql`${v.version} + 1`, updatedAt: sql`now()` } as never)
-        .where(scoped(ctx, table, eq(t.id, id), expectedVersion === undefined ? undefined : eq(v.version, expectedVersion)))
+        .where(
+          scoped(ctx, table, eq(t.id, id), expectedVersion === undefined ? undefined : eq(v.version, expectedVersion)),
+        )
         .returning()
       if (row) return row as Row
       await this.get(ctx, id)
-      throw new AppError('precondition_failed', `The ${resourceName} has changed since version ${expectedVersion}; fetch it again and retry with its new ETag.`)
+      throw new AppError(
+        'precondition_failed',
+        `The ${resourceName} has changed since version ${expectedVersion}; fetch it again and retry with its new ETag.`,
+      )
     },
   }
 }

@@ -36,7 +36,8 @@ export function StringEnum<T extends string>(values: readonly T[], opts: { descr
 }
 
 export const Timestamp = Type.String({ format: 'date-time', description: 'RFC 3339 time in UTC' })
-export const Id = (prefix: string) => Type.String({ pattern: `^${prefix}_[0-9a-z]{26}$`, description: `Identifier prefixed with \`${prefix}_\`` })
+export const Id = (prefix: string) =>
+  Type.String({ pattern: `^${prefix}_[0-9a-z]{26}$`, description: `Identifier prefixed with \`${prefix}_\`` })
 
 export const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 currency code' })
 export const Money = named(
@@ -99,13 +100,18 @@ export type ErrorStatus = keyof typeof errorResponses
 /** Pick the shared error responses an operation can answer. */
 export function errors(...statuses: ErrorStatus[]) {
   const all: ErrorStatus[] = [400, 401, 403, 429, 500, ...statuses]
-  return Object.fromEntries([...new Set(all)].map((s) => [s, errorResponses[s]])) as Record<ErrorStatus, ReturnType<typeof problemResponse>>
+  return Object.fromEntries([...new Set(all)].map((s) => [s, errorResponses[s]])) as Record<
+    ErrorStatus,
+    ReturnType<typeof problemResponse>
+  >
 }
 
 export const PageQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50, description: 'Page size, 1–200' })),
-    cursor: Type.Optional(Type.String({ maxLength: 512, description: 'Opaque cursor from a previous page’s next_cursor' })),
+    cursor: Type.Optional(
+      Type.String({ maxLength: 512, description: 'Opaque cursor from a previous page’s next_cursor' }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -116,7 +122,9 @@ export function Page<T extends TSchema & { $id: string }>(item: T) {
     `${item.$id}List`,
     Type.Object({
       data: Type.Array(ref(item)),
-      next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` to get the next page; null on the last page' }),
+      next_cursor: Type.Union([Type.String(), Type.Null()], {
+        description: 'Pass as `cursor` to get the next page; null on the last page',
+      }),
     }),
   )
 }

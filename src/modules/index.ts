@@ -11,4 +11,15 @@ import { anchorsModule } from './anchors/index.js'
 import { selectionModule } from './selection/index.js'
 
 /** Every domain module, in the order their routes and GraphQL types are mounted. */
-export const modules: ShowrunnerModule[] = [systemModule, identityModule, eventsModule, jobsModule, auditModule, suppliersModule, catalogModule, poolsModule, anchorsModule, selectionModule]
+export const modules: ShowrunnerModule[] = [
+  systemModule,
+  identityModule,
+  eventsModule,
+  jobsModule,
+  auditModule,
+  suppliersModule,
+  catalogModule,
+  poolsModule,
+  anchorsModule,
+  selectionModule,
+]

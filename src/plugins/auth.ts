@@ -28,14 +28,21 @@ export function hasScope(actor: Actor, scope: string): boolean {
 }
 
 export function assertScope(ctx: Ctx, scope: string): void {
-  if (!hasScope(ctx.actor, scope)) throw new AppError('insufficient_scope', `This operation needs the scope ${scope}.`, { extensions: { required_scope: scope } })
+  if (!hasScope(ctx.actor, scope))
+    throw new AppError('insufficient_scope', `This operation needs the scope ${scope}.`, {
+      extensions: { required_scope: scope },
+    })
 }
 
 const challenge = (error?: string) => ({ 'www-authenticate': error ? `Bearer error="${error}"` : 'Bearer' })
 
 export default fp(
   async function authPlugin(app: FastifyInstance) {
-    const keys = new KeyStore(app.db, { issuer: app.config.publicUrl, audience: app.config.publicUrl, tokenTtlSeconds: app.config.TOKEN_TTL_SECONDS })
+    const keys = new KeyStore(app.db, {
+      issuer: app.config.publicUrl,
+      audience: app.config.publicUrl,
+      tokenTtlSeconds: app.config.TOKEN_TTL_SECONDS,
+    })
     app.decorate('keys', keys)
     app.decorateRequest('ctx', null as unknown as Ctx)
 
@@ -45,7 +52,9 @@ export default fp(
       try {
         claims = await keys.verify(token)
       } catch {
-        throw new AppError('unauthenticated', 'The access token is invalid or expired.', { headers: challenge('invalid_token') })
+        throw new AppError('unauthenticated', 'The access token is invalid or expired.', {
+          headers: challenge('invalid_token'),
+        })
       }
       // A prepared statement (postgres.js caches it per connection): this runs on every request.
       const [row] = await app.database.sql<{ revoked: boolean; kind: OrgKind }[]>`
@@ -55,7 +64,10 @@ export default fp(
                o.kind
         from api_clients c join organizations o on o.id = c.organization_id
         where c.id = ${claims.client_id}`
-      if (!row || row.revoked) throw new AppError('unauthenticated', 'The access token has been revoked.', { headers: challenge('invalid_token') })
+      if (!row || row.revoked)
+        throw new AppError('unauthenticated', 'The access token has been revoked.', {
+          headers: challenge('invalid_token'),
+        })
       return {
         tenantId: claims.tenant,
         actor: {
@@ -71,10 +83,19 @@ export default fp(
     app.decorate('authenticate', async (request: FastifyRequest, required: string[]) => {
       const header = request.headers.authorization
       const match = header?.match(/^Bearer\s+([A-Za-z0-9\-_.]+)$/i)
-      if (!match) throw new AppError('unauthenticated', 'Send an access token from POST /oauth/token as `Authorization: Bearer <token>`.', { headers: challenge() })
+      if (!match)
+        throw new AppError(
+          'unauthenticated',
+          'Send an access token from POST /oauth/token as `Authorization: Bearer <token>`.',
+          { headers: challenge() },
+        )
       const { actor, tenantId } = await actorFor(match[1]!)
       for (const scope of required) {
-        if (!hasScope(actor, scope)) throw new AppError('insufficient_scope', `This operation needs the scope ${scope}.`, { extensions: { required_scope: scope }, headers: challenge('insufficient_scope') })
+        if (!hasScope(actor, scope))
+          throw new AppError('insufficient_scope', `This operation needs the scope ${scope}.`, {
+            extensions: { required_scope: scope },
+            headers: challenge('insufficient_scope'),
+          })
       }
       request.ctx = { tenantId, actor, requestId: String(request.id), log: request.log, db: app.db, queues: app.queues }
     })

@@ -10,14 +10,20 @@ interface AjvError {
 }
 
 function pointerFor(context: string, e: AjvError): string {
-  const extra = e.keyword === 'required' ? `/${String(e.params.missingProperty)}` : e.keyword === 'additionalProperties' ? `/${String(e.params.additionalProperty)}` : ''
+  const extra =
+    e.keyword === 'required'
+      ? `/${String(e.params.missingProperty)}`
+      : e.keyword === 'additionalProperties'
+        ? `/${String(e.params.additionalProperty)}`
+        : ''
   return `/${context}${e.instancePath}${extra}`
 }
 
 function detailFor(e: AjvError): string {
   if (e.keyword === 'additionalProperties') return `unknown property "${String(e.params.additionalProperty)}"`
   if (e.keyword === 'required') return `"${String(e.params.missingProperty)}" is required`
-  if (e.keyword === 'enum' && Array.isArray(e.params.allowedValues)) return `must be one of: ${e.params.allowedValues.join(', ')}`
+  if (e.keyword === 'enum' && Array.isArray(e.params.allowedValues))
+    return `must be one of: ${e.params.allowedValues.join(', ')}`
   return e.message ?? 'is invalid'
 }
 
@@ -47,15 +53,22 @@ export function toAppError(err: unknown): AppError {
     const errors: FieldError[] = e.validation
       .map((v) => ({ pointer: pointerFor(e.validationContext ?? 'body', v), detail: detailFor(v) }))
       .filter((fe) => !seen.has(fe.pointer + fe.detail) && seen.add(fe.pointer + fe.detail))
-    return new AppError('validation_failed', `The request has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}.`, { errors })
+    return new AppError(
+      'validation_failed',
+      `The request has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}.`,
+      { errors },
+    )
   }
   const status = typeof e?.statusCode === 'number' ? e.statusCode : 500
   if (status < 500 && statusToCode[status]) {
     // Fastify's own 4xx messages (bad JSON, wrong content type, body too large) are safe to show.
     return new AppError(statusToCode[status], e.message, { cause: err })
   }
-  if (status === 503) return new AppError('service_unavailable', 'The service is temporarily unavailable; retry later.', { cause: err })
-  return new AppError('internal', 'An unexpected error occurred. Quote the request id when you report it.', { cause: err })
+  if (status === 503)
+    return new AppError('service_unavailable', 'The service is temporarily unavailable; retry later.', { cause: err })
+  return new AppError('internal', 'An unexpected error occurred. Quote the request id when you report it.', {
+    cause: err,
+  })
 }
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: AppError) {
@@ -75,7 +88,11 @@ export default fp(
       return sendProblem(reply, request, appErr)
     })
     app.setNotFoundHandler((request, reply) =>
-      sendProblem(reply, request, new AppError('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`)),
+      sendProblem(
+        reply,
+        request,
+        new AppError('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`),
+      ),
     )
   },
   { name: 'errors' },

@@ -38,7 +38,9 @@ export default fp(
       if (raw === undefined) return
       const key = Array.isArray(raw) ? raw[0]! : raw
       if (key.length === 0 || key.length > 255) {
-        throw new AppError('validation_failed', 'Idempotency-Key must be 1 to 255 characters.', { errors: [{ pointer: '/header/idempotency-key', detail: 'must be 1 to 255 characters' }] })
+        throw new AppError('validation_failed', 'Idempotency-Key must be 1 to 255 characters.', {
+          errors: [{ pointer: '/header/idempotency-key', detail: 'must be 1 to 255 characters' }],
+        })
       }
       const ctx = request.ctx
       const scope = `${ctx.actor.clientId}:${ctx.actor.installationId ?? ''}`
@@ -50,18 +52,36 @@ export default fp(
         const id = newId('job').replace(/^job_/, 'idem_')
         const [inserted] = await ctx.tx
           .insert(idempotencyKeys)
-          .values({ tenantId: ctx.tenantId, id, scope, key, requestHash, state: 'running', expiresAt: sql`now() + interval '${sql.raw(String(KEEP_HOURS))} hours'` as unknown as Date })
+          .values({
+            tenantId: ctx.tenantId,
+            id,
+            scope,
+            key,
+            requestHash,
+            state: 'running',
+            expiresAt: sql`now() + interval '${sql.raw(String(KEEP_HOURS))} hours'` as unknown as Date,
+          })
           .onConflictDoNothing()
           .returning({ id: idempotencyKeys.id })
         if (inserted) return { kind: 'started' as const, id: inserted.id }
         const [existing] = await ctx.tx.select().from(idempotencyKeys).where(where).for('update')
-        if (!existing) throw new AppError('idempotency_in_progress', 'A request with this Idempotency-Key is being processed; retry shortly.')
+        if (!existing)
+          throw new AppError(
+            'idempotency_in_progress',
+            'A request with this Idempotency-Key is being processed; retry shortly.',
+          )
         if (existing.requestHash !== requestHash) return { kind: 'mismatch' as const }
         if (existing.state === 'done') return { kind: 'replay' as const, row: existing }
         const [taken] = await ctx.tx
           .update(idempotencyKeys)
           .set({ lockedAt: sql`now()` as unknown as Date })
-          .where(and(where, eq(idempotencyKeys.state, 'running'), lt(idempotencyKeys.lockedAt, sql`now() - make_interval(secs => ${STALE_LOCK_SECONDS})`)))
+          .where(
+            and(
+              where,
+              eq(idempotencyKeys.state, 'running'),
+              lt(idempotencyKeys.lockedAt, sql`now() - make_interval(secs => ${STALE_LOCK_SECONDS})`),
+            ),
+          )
           .returning({ id: idempotencyKeys.id })
         return taken ? { kind: 'started' as const, id: taken.id } : { kind: 'running' as const }
       })
@@ -71,9 +91,16 @@ export default fp(
           request.idempotencyRecord = { id: outcome.id }
           return
         case 'mismatch':
-          throw new AppError('idempotency_key_reused', 'This Idempotency-Key was used with a different request; use a new key for a new request.')
+          throw new AppError(
+            'idempotency_key_reused',
+            'This Idempotency-Key was used with a different request; use a new key for a new request.',
+          )
         case 'running':
-          throw new AppError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed; retry shortly.', { headers: { 'retry-after': '1' } })
+          throw new AppError(
+            'idempotency_in_progress',
+            'A request with this Idempotency-Key is still being processed; retry shortly.',
+            { headers: { 'retry-after': '1' } },
+          )
         case 'replay': {
           const { row } = outcome
           reply.headers(row.responseHeaders ?? {}).header('idempotent-replayed', 'true')
@@ -97,7 +124,12 @@ export default fp(
         }
         await ctx.tx
           .update(idempotencyKeys)
-          .set({ state: 'done', statusCode: reply.statusCode, responseBody: typeof payload === 'string' ? payload : payload == null ? '' : String(payload), responseHeaders: headers })
+          .set({
+            state: 'done',
+            statusCode: reply.statusCode,
+            responseBody: typeof payload === 'string' ? payload : payload == null ? '' : String(payload),
+            responseHeaders: headers,
+          })
           .where(where)
       })
       return payload

@@ -34,13 +34,18 @@ export default fp(
         info: {
           title: 'Showrunner API',
           version: '1.0.0',
-          description: 'Open, headless API for live-stream commerce (直播电商): MCN agencies, anchors, sessions, selection, interaction and after-sales.',
+          description:
+            'Open, headless API for live-stream commerce (直播电商): MCN agencies, anchors, sessions, selection, interaction and after-sales.',
         },
         servers: [{ url: app.config.publicUrl }],
         tags,
         components: {
           securitySchemes: {
-            oauth2: { type: 'oauth2', description: 'OAuth 2.0 client credentials; JWT access tokens', flows: { clientCredentials: { tokenUrl: '/oauth/token', scopes } } },
+            oauth2: {
+              type: 'oauth2',
+              description: 'OAuth 2.0 client credentials; JWT access tokens',
+              flows: { clientCredentials: { tokenUrl: '/oauth/token', scopes } },
+            },
           },
         },
       },
@@ -56,7 +61,10 @@ export default fp(
     })
 
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.openapiDocument())
-    await app.register(scalar, { routePrefix: '/docs', configuration: { url: '/openapi.json', title: 'Showrunner API' } })
+    await app.register(scalar, {
+      routePrefix: '/docs',
+      configuration: { url: '/openapi.json', title: 'Showrunner API' },
+    })
   },
   { name: 'openapi', dependencies: ['schemas'] },
 )

@@ -13,10 +13,13 @@ export default fp(
   async function rateLimitPlugin(app: FastifyInstance) {
     const max = app.config.RATE_LIMIT_MAX
     const windowSeconds = app.config.RATE_LIMIT_WINDOW_SECONDS
-    const redis = app.config.REDIS_URL ? new Redis(app.config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined
+    const redis = app.config.REDIS_URL
+      ? new Redis(app.config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
+      : undefined
     if (redis) app.addHook('onClose', async () => void (await redis.quit().catch(() => {})))
 
-    const keyFor = (req: FastifyRequest) => (req.ctx ? `c:${req.ctx.actor.clientId}:${req.ctx.actor.installationId ?? ''}` : `ip:${req.ip}`)
+    const keyFor = (req: FastifyRequest) =>
+      req.ctx ? `c:${req.ctx.actor.clientId}:${req.ctx.actor.installationId ?? ''}` : `ip:${req.ip}`
 
     await app.register(rateLimit, {
       global: true,
@@ -31,7 +34,10 @@ export default fp(
       skipOnError: true,
       allowList: (req) => req.url === '/healthz' || req.url === '/readyz',
       errorResponseBuilder: (_req, context) => {
-        const err = new AppError('rate_limited', `Rate limit of ${context.max} requests per ${windowSeconds} s exceeded; retry after ${context.after}.`)
+        const err = new AppError(
+          'rate_limited',
+          `Rate limit of ${context.max} requests per ${windowSeconds} s exceeded; retry after ${context.after}.`,
+        )
         return Object.assign(err, { statusCode: 429 })
       },
     })

@@ -1,4 +1,11 @@
-import { Queue as RedisQueue, Worker as RedisWorker, withBackend, createPostgresBackend, type Job, type JobsOptions } from 'bullmq'
+import {
+  Queue as RedisQueue,
+  Worker as RedisWorker,
+  withBackend,
+  createPostgresBackend,
+  type Job,
+  type JobsOptions,
+} from 'bullmq'
 import { Redis } from 'ioredis'
 import type { SerializedCtx } from '../lib/context.js'
 
@@ -11,7 +18,12 @@ export interface JobEnvelope<P = unknown> {
   payload: P
 }
 
-export type JobHandler = (job: { id: string; name: string; data: JobEnvelope; updateProgress(p: number | object): Promise<void> }) => Promise<unknown>
+export type JobHandler = (job: {
+  id: string
+  name: string
+  data: JobEnvelope
+  updateProgress(p: number | object): Promise<void>
+}) => Promise<unknown>
 
 interface AnyQueue {
   add(name: string, data: unknown, opts?: JobsOptions): Promise<Job>
@@ -19,7 +31,11 @@ interface AnyQueue {
   on(event: 'error', fn: (err: Error) => void): unknown
   waitUntilReady?(): Promise<unknown>
   getJobCounts(...types: string[]): Promise<Record<string, number>>
-  upsertJobScheduler(id: string, repeat: { pattern: string; tz?: string }, template: { name: string; data: unknown; opts?: JobsOptions }): Promise<unknown>
+  upsertJobScheduler(
+    id: string,
+    repeat: { pattern: string; tz?: string },
+    template: { name: string; data: unknown; opts?: JobsOptions },
+  ): Promise<unknown>
 }
 interface AnyWorker {
   close(force?: boolean): Promise<void>
@@ -58,7 +74,12 @@ export class Queues {
       this.redis ??= new Redis(this.settings.redisUrl!, { maxRetriesPerRequest: null, lazyConnect: false })
       return this.redis
     }
-    return { connectionString: this.settings.databaseUrl, schema: `${this.settings.prefix}_bullmq`, migrate: true, max: 4 }
+    return {
+      connectionString: this.settings.databaseUrl,
+      schema: `${this.settings.prefix}_bullmq`,
+      migrate: true,
+      max: 4,
+    }
   }
 
   queue(name: QueueName): AnyQueue {
@@ -77,13 +98,29 @@ export class Queues {
 
   /** Enqueue a job; `jobId` makes the add idempotent (the same id is never queued twice). */
   async add<P>(queue: QueueName, name: string, data: JobEnvelope<P>, opts: JobsOptions = {}): Promise<string> {
-    const job = await this.queue(queue).add(name, data, { removeOnComplete: 1000, removeOnFail: 5000, attempts: 3, backoff: { type: 'exponential', delay: 1000 }, ...opts })
+    const job = await this.queue(queue).add(name, data, {
+      removeOnComplete: 1000,
+      removeOnFail: 5000,
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 1000 },
+      ...opts,
+    })
     return String(job.id)
   }
 
   /** A repeatable job on a cron pattern (UTC); upserting the same id replaces the schedule. */
-  async schedule<P>(queue: QueueName, schedulerId: string, pattern: string, name: string, data: JobEnvelope<P>): Promise<void> {
-    await this.queue(queue).upsertJobScheduler(schedulerId, { pattern, tz: 'UTC' }, { name, data, opts: { removeOnComplete: 100, removeOnFail: 500 } })
+  async schedule<P>(
+    queue: QueueName,
+    schedulerId: string,
+    pattern: string,
+    name: string,
+    data: JobEnvelope<P>,
+  ): Promise<void> {
+    await this.queue(queue).upsertJobScheduler(
+      schedulerId,
+      { pattern, tz: 'UTC' },
+      { name, data, opts: { removeOnComplete: 100, removeOnFail: 500 } },
+    )
   }
 
   /** Modules declare which job names they process; see src/jobs/registry.ts. */
@@ -94,17 +131,28 @@ export class Queues {
   }
 
   /** Starts one worker per queue that has handlers. */
-  startWorkers(opts: { concurrency?: number; onFailed?: (queue: string, job: unknown, err: Error) => void } = {}): void {
+  startWorkers(
+    opts: { concurrency?: number; onFailed?: (queue: string, job: unknown, err: Error) => void } = {},
+  ): void {
     const byQueue = new Set([...this.handlers.keys()].map((k) => k.split(':')[0] as QueueName))
     for (const name of byQueue) {
       const processor = async (job: Job) => {
         const handler = this.handlers.get(`${name}:${job.name}`)
         if (!handler) throw new Error(`no handler for job ${job.name} on queue ${name}`)
-        return handler({ id: String(job.id), name: job.name, data: job.data as JobEnvelope, updateProgress: (p) => job.updateProgress(p as never) })
+        return handler({
+          id: String(job.id),
+          name: job.name,
+          data: job.data as JobEnvelope,
+          updateProgress: (p) => job.updateProgress(p as never),
+        })
       }
       const worker: AnyWorker =
         this.backend === 'redis'
-          ? new RedisWorker(name, processor, { connection: this.connection(), prefix: this.settings.prefix, concurrency: opts.concurrency ?? 4 })
+          ? new RedisWorker(name, processor, {
+              connection: this.connection(),
+              prefix: this.settings.prefix,
+              concurrency: opts.concurrency ?? 4,
+            })
           : new this.pg!.Worker(name, processor, { connection: this.connection(), concurrency: opts.concurrency ?? 4 })
       worker.on('failed', (job: unknown, err: Error) => opts.onFailed?.(name, job, err))
       worker.on('error', (err: Error) => this.settings.onError?.(name, err))

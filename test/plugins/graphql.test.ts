@@ -4,8 +4,14 @@ import { buildTestApp, createTenant } from '../helper.js'
 t.test('GraphQL: authenticated, scoped per field, depth-limited, same services as REST', async (t) => {
   const { app } = await buildTestApp(t)
   const mcn = await createTenant(app, { name: 'GQL MCN' })
-  const gql = (caller: { post: typeof mcn.post } | undefined, query: string, variables: Record<string, unknown> = {}) =>
-    caller ? caller.post('/graphql', { query, variables }) : app.inject({ method: 'POST', url: '/graphql', payload: { query } })
+  const gql = (
+    caller: { post: typeof mcn.post } | undefined,
+    query: string,
+    variables: Record<string, unknown> = {},
+  ) =>
+    caller
+      ? caller.post('/graphql', { query, variables })
+      : app.inject({ method: 'POST', url: '/graphql', payload: { query } })
 
   const anonymous = await gql(undefined, '{ viewer { tenantId } }')
   t.equal(anonymous.statusCode, 401)
@@ -19,9 +25,16 @@ t.test('GraphQL: authenticated, scoped per field, depth-limited, same services a
   const provider = await createTenant(app, { kind: 'provider' })
   const appId = (await provider.post('/v1/apps', { name: 'gql app', requested_scopes: ['events:read'] })).json().app.id
   const installed = (await mcn.post('/v1/installations', { app_id: appId })).json()
-  const viaGraphql = await gql(mcn, 'query($n: Int) { installations(first: $n) { data { id app_id granted_scopes } next_cursor } }', { n: 10 })
+  const viaGraphql = await gql(
+    mcn,
+    'query($n: Int) { installations(first: $n) { data { id app_id granted_scopes } next_cursor } }',
+    { n: 10 },
+  )
   const viaRest = (await mcn.get('/v1/installations?limit=10')).json()
-  t.same(viaGraphql.json().data.installations.data, viaRest.data.map((i: any) => ({ id: i.id, app_id: i.app_id, granted_scopes: i.granted_scopes })))
+  t.same(
+    viaGraphql.json().data.installations.data,
+    viaRest.data.map((i: any) => ({ id: i.id, app_id: i.app_id, granted_scopes: i.granted_scopes })),
+  )
   t.equal(viaGraphql.json().data.installations.data[0].id, installed.id)
 
   const narrow = await createTenant(app, { scopes: ['events:read'] })
@@ -29,7 +42,10 @@ t.test('GraphQL: authenticated, scoped per field, depth-limited, same services a
   t.match(refused.json().errors, [{ extensions: { code: 'insufficient_scope', status: 403 }, message: /apps:read/ }])
   t.equal((await gql(narrow, '{ events { data { id } } }')).json().errors, undefined)
 
-  const deep = await gql(mcn, '{ events { data { resource { type } } } __schema { types { fields { type { ofType { ofType { ofType { ofType { name } } } } } } } } }')
+  const deep = await gql(
+    mcn,
+    '{ events { data { resource { type } } } __schema { types { fields { type { ofType { ofType { ofType { ofType { name } } } } } } } } }',
+  )
   t.ok(deep.json().errors?.length, 'a query deeper than the limit is refused')
   const malformed = await gql(mcn, '{ nope }')
   t.equal(malformed.statusCode, 400)

@@ -10,15 +10,20 @@ t.test('Idempotency-Key: replay, mismatch, concurrent twin, per-client scope', a
   const { app } = await buildTestApp(t, {
     // A create that can be held open, to make a concurrent twin deterministic.
     beforeReady: (app) => {
-      app.post('/v1/test-slow-creates', { schema: { security: requireScopes('events:read'), body: Type.Object({ n: Type.Integer() }) } }, async (req, reply) => {
-        calls++
-        await gate
-        return reply.code(201).send({ n: (req.body as { n: number }).n, call: calls })
-      })
+      app.post(
+        '/v1/test-slow-creates',
+        { schema: { security: requireScopes('events:read'), body: Type.Object({ n: Type.Integer() }) } },
+        async (req, reply) => {
+          calls++
+          await gate
+          return reply.code(201).send({ n: (req.body as { n: number }).n, call: calls })
+        },
+      )
     },
   })
   const mcn = await createTenant(app, { name: 'Idem MCN' })
-  const post = (body: unknown, key?: string) => mcn.post('/v1/test-slow-creates', body, key ? { 'idempotency-key': key } : {})
+  const post = (body: unknown, key?: string) =>
+    mcn.post('/v1/test-slow-creates', body, key ? { 'idempotency-key': key } : {})
 
   const first = await post({ n: 1 }, 'key-1')
   t.equal(first.statusCode, 201)
@@ -31,7 +36,10 @@ t.test('Idempotency-Key: replay, mismatch, concurrent twin, per-client scope', a
 
   const mismatch = await post({ n: 2 }, 'key-1')
   t.equal(mismatch.statusCode, 422)
-  t.match(mismatch.json(), { code: 'idempotency_key_reused', type: 'https://showrunner.dev/problems/idempotency-key-reused' })
+  t.match(mismatch.json(), {
+    code: 'idempotency_key_reused',
+    type: 'https://showrunner.dev/problems/idempotency-key-reused',
+  })
 
   gate = new Promise((r) => (release = r))
   const running = post({ n: 3 }, 'key-2')

@@ -4,7 +4,8 @@ import { buildTestApp, createTenant } from '../helper.js'
 t.test('cursor pagination: limit bounds, opaque cursors, stable under concurrent inserts', async (t) => {
   const { app } = await buildTestApp(t)
   const provider = await createTenant(app, { kind: 'provider' })
-  const create = async (i: number) => (await provider.post('/v1/apps', { name: `app ${i}`, requested_scopes: ['events:read'] })).json().app.id as string
+  const create = async (i: number) =>
+    (await provider.post('/v1/apps', { name: `app ${i}`, requested_scopes: ['events:read'] })).json().app.id as string
   const original: string[] = []
   for (let i = 0; i < 7; i++) original.push(await create(i))
 
@@ -24,7 +25,11 @@ t.test('cursor pagination: limit bounds, opaque cursors, stable under concurrent
   } while (cursor)
 
   t.equal(new Set(seen).size, seen.length, 'no item is returned twice')
-  t.same(seen.filter((id) => original.includes(id)), [...original].reverse(), 'every original item, newest first, none skipped')
+  t.same(
+    seen.filter((id) => original.includes(id)),
+    [...original].reverse(),
+    'every original item, newest first, none skipped',
+  )
   t.equal(pages, 3)
 
   t.equal((await provider.get('/v1/apps?limit=0')).statusCode, 400)

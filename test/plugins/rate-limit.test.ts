@@ -3,7 +3,10 @@ import { buildTestApp, createTenant } from '../helper.js'
 
 for (const backend of ['redis', 'memory'] as const) {
   t.test(`rate limits per client (${backend}): current-draft headers and 429 problem`, async (t) => {
-    const { app } = await buildTestApp(t, { redis: backend === 'redis', config: { RATE_LIMIT_MAX: 3, RATE_LIMIT_WINDOW_SECONDS: 30 } })
+    const { app } = await buildTestApp(t, {
+      redis: backend === 'redis',
+      config: { RATE_LIMIT_MAX: 3, RATE_LIMIT_WINDOW_SECONDS: 30 },
+    })
     const a = await createTenant(app)
     const b = await createTenant(app)
 

@@ -1,7 +1,16 @@
 import t, { type Test } from 'tap'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { backoffDelay, getHealth, listApps, registerApp, Showrunner, ShowrunnerConnectionError, ShowrunnerProblemError, parseRetryAfter } from '../../sdk/src/index.js'
+import {
+  backoffDelay,
+  getHealth,
+  listApps,
+  registerApp,
+  Showrunner,
+  ShowrunnerConnectionError,
+  ShowrunnerProblemError,
+  parseRetryAfter,
+} from '../../sdk/src/index.js'
 import { resolveRetryOptions } from '../../sdk/src/runtime/retry.js'
 
 /**
@@ -17,7 +26,10 @@ async function scriptedServer(t: Test, answers: Answer[]) {
     req.on('data', (c) => (body += c))
     req.on('end', () => {
       received.push({ method: req.method!, url: req.url!, headers: req.headers, body, at: Date.now() })
-      const answer = answers.shift() ?? { status: 500, body: { type: 'about:blank', title: 'script exhausted', status: 500 } }
+      const answer = answers.shift() ?? {
+        status: 500,
+        body: { type: 'about:blank', title: 'script exhausted', status: 500 },
+      }
       if (answer === 'reset') return void req.socket.destroy()
       const json = answer.status >= 400 ? 'application/problem+json' : 'application/json'
       res.writeHead(answer.status, { 'content-type': json, 'request-id': `req_${received.length}`, ...answer.headers })
@@ -35,9 +47,23 @@ const page = { data: [], next_cursor: null }
 const tooMany = (retryAfter?: string): Answer => ({
   status: 429,
   headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter },
-  body: { type: 'https://showrunner.dev/problems/rate-limited', title: 'Too many requests', status: 429, code: 'rate_limited', detail: 'Slow down.' },
+  body: {
+    type: 'https://showrunner.dev/problems/rate-limited',
+    title: 'Too many requests',
+    status: 429,
+    code: 'rate_limited',
+    detail: 'Slow down.',
+  },
 })
-const unavailable: Answer = { status: 503, body: { type: 'https://showrunner.dev/problems/service-unavailable', title: 'Service unavailable', status: 503, code: 'service_unavailable' } }
+const unavailable: Answer = {
+  status: 503,
+  body: {
+    type: 'https://showrunner.dev/problems/service-unavailable',
+    title: 'Service unavailable',
+    status: 503,
+    code: 'service_unavailable',
+  },
+}
 
 t.test('a 429 waits for Retry-After seconds, then succeeds', async (t) => {
   const { baseUrl, received } = await scriptedServer(t, [tooMany('1'), { status: 200, body: page }])
@@ -51,7 +77,10 @@ t.test('a 429 waits for Retry-After seconds, then succeeds', async (t) => {
 })
 
 t.test('Retry-After as an HTTP date', async (t) => {
-  const { baseUrl, received } = await scriptedServer(t, [tooMany(new Date(Date.now() + 1500).toUTCString()), { status: 200, body: page }])
+  const { baseUrl, received } = await scriptedServer(t, [
+    tooMany(new Date(Date.now() + 1500).toUTCString()),
+    { status: 200, body: page },
+  ])
   const sr = new Showrunner({ baseUrl, tokenProvider: tokens })
   await listApps({ client: sr.client })
   // HTTP dates have whole seconds, so the wait is between 0.5 and 1.5 s.
@@ -68,12 +97,21 @@ t.test('a 503 backs off, and a POST keeps its Idempotency-Key across retries', a
   const keys = received.map((r) => r.headers['idempotency-key'])
   t.match(keys[0], /^[0-9a-f-]{36}$/)
   t.same(keys, [keys[0], keys[0], keys[0]], 'one key for every attempt of the call')
-  t.same(received.map((r) => r.body), Array(3).fill(JSON.stringify({ name: 'A', requested_scopes: ['events:read'] })), 'the body is sent again each time')
+  t.same(
+    received.map((r) => r.body),
+    Array(3).fill(JSON.stringify({ name: 'A', requested_scopes: ['events:read'] })),
+    'the body is sent again each time',
+  )
   t.ok(received.every((r) => r.headers.authorization === 'Bearer tok'))
 })
 
 t.test('gives up after maxAttempts and throws the last problem', async (t) => {
-  const { baseUrl, received } = await scriptedServer(t, [tooMany('0'), tooMany('0'), tooMany('0'), { status: 200, body: page }])
+  const { baseUrl, received } = await scriptedServer(t, [
+    tooMany('0'),
+    tooMany('0'),
+    tooMany('0'),
+    { status: 200, body: page },
+  ])
   const sr = new Showrunner({ baseUrl, tokenProvider: tokens, maxAttempts: 3 })
   const err = await listApps({ client: sr.client }).catch((e: unknown) => e)
   t.type(err, ShowrunnerProblemError)
@@ -127,7 +165,9 @@ t.test('an abort stops waiting', async (t) => {
 })
 
 t.test('a response that is not problem details still becomes a ShowrunnerProblemError', async (t) => {
-  const { baseUrl } = await scriptedServer(t, [{ status: 502, headers: { 'content-type': 'text/html' }, body: '<html>Bad gateway</html>' }])
+  const { baseUrl } = await scriptedServer(t, [
+    { status: 502, headers: { 'content-type': 'text/html' }, body: '<html>Bad gateway</html>' },
+  ])
   const sr = new Showrunner({ baseUrl, tokenProvider: tokens })
   const err = await listApps({ client: sr.client }).catch((e: unknown) => e)
   t.type(err, ShowrunnerProblemError)
@@ -145,10 +185,27 @@ t.test('parseRetryAfter and backoffDelay', async (t) => {
   t.equal(parseRetryAfter(null, now), undefined)
 
   const o = resolveRetryOptions({ baseDelayMs: 100, maxDelayMs: 1000 })
-  t.equal(backoffDelay(1, o, () => 0), 50)
-  t.equal(backoffDelay(1, o, () => 1), 100)
-  t.equal(backoffDelay(3, o, () => 1), 400)
-  t.equal(backoffDelay(10, o, () => 1), 1000, 'capped')
-  t.equal(backoffDelay(10, o, () => 0), 500, 'jitter stays within the cap')
+  t.equal(
+    backoffDelay(1, o, () => 0),
+    50,
+  )
+  t.equal(
+    backoffDelay(1, o, () => 1),
+    100,
+  )
+  t.equal(
+    backoffDelay(3, o, () => 1),
+    400,
+  )
+  t.equal(
+    backoffDelay(10, o, () => 1),
+    1000,
+    'capped',
+  )
+  t.equal(
+    backoffDelay(10, o, () => 0),
+    500,
+    'jitter stays within the cap',
+  )
   t.throws(() => resolveRetryOptions({ maxAttempts: 0 }), RangeError)
 })

@@ -43,7 +43,9 @@ export class ShowrunnerProblemError extends ShowrunnerError {
 
   constructor(problem: ProblemDetails, headers: Headers = new Headers()) {
     const requestId = headers.get('request-id') ?? problem.request_id
-    super(`${problem.title} (${problem.status})${problem.detail ? `: ${problem.detail}` : ''}${requestId ? ` [request-id ${requestId}]` : ''}`)
+    super(
+      `${problem.title} (${problem.status})${problem.detail ? `: ${problem.detail}` : ''}${requestId ? ` [request-id ${requestId}]` : ''}`,
+    )
     this.status = problem.status
     this.type = problem.type
     this.title = problem.title
@@ -81,14 +83,32 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function errorFromResponse(body: unknown, response: Response): ShowrunnerProblemError | OAuthError {
   const requestId = response.headers.get('request-id') ?? undefined
   if (isObject(body) && typeof body.error === 'string' && body.type === undefined) {
-    return new OAuthError(response.status, body.error, typeof body.error_description === 'string' ? body.error_description : undefined, requestId)
+    return new OAuthError(
+      response.status,
+      body.error,
+      typeof body.error_description === 'string' ? body.error_description : undefined,
+      requestId,
+    )
   }
   if (isObject(body) && typeof body.type === 'string' && typeof body.title === 'string') {
-    return new ShowrunnerProblemError({ ...body, type: body.type, title: body.title, status: typeof body.status === 'number' ? body.status : response.status }, response.headers)
+    return new ShowrunnerProblemError(
+      {
+        ...body,
+        type: body.type,
+        title: body.title,
+        status: typeof body.status === 'number' ? body.status : response.status,
+      },
+      response.headers,
+    )
   }
   const text = typeof body === 'string' ? body.trim().slice(0, 500) : ''
   return new ShowrunnerProblemError(
-    { type: 'about:blank', title: response.statusText || `HTTP ${response.status}`, status: response.status, ...(text ? { detail: text } : {}) },
+    {
+      type: 'about:blank',
+      title: response.statusText || `HTTP ${response.status}`,
+      status: response.status,
+      ...(text ? { detail: text } : {}),
+    },
     response.headers,
   )
 }

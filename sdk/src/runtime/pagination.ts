@@ -17,10 +17,18 @@ export type PageFunction<TItem, TQuery> = (options: {
 }) => Promise<{ data: ListPage<TItem> }>
 
 /** The query a list operation takes, less `cursor` (which `paginate` manages). */
-export type PageQuery<F> = F extends (options: infer O) => unknown ? (NonNullable<O> extends { query?: infer Q } ? Omit<NonNullable<Q>, 'cursor'> : never) : never
+export type PageQuery<F> = F extends (options: infer O) => unknown
+  ? NonNullable<O> extends { query?: infer Q }
+    ? Omit<NonNullable<Q>, 'cursor'>
+    : never
+  : never
 
 /** The item type of a list operation's pages. */
-export type PageItem<F> = F extends (...args: never[]) => Promise<infer R> ? (R extends { data: ListPage<infer T> } ? T : never) : never
+export type PageItem<F> = F extends (...args: never[]) => Promise<infer R>
+  ? R extends { data: ListPage<infer T> }
+    ? T
+    : never
+  : never
 
 export interface PaginateOptions {
   headers?: Record<string, string>
@@ -38,7 +46,12 @@ export async function* paginate<F extends PageFunction<unknown, never>>(
   const seen = new Set<string>()
   do {
     const call = fn as unknown as PageFunction<PageItem<F>, Record<string, unknown>>
-    const { data: page } = await call({ ...options, client, throwOnError: true, query: { ...query, ...(cursor !== undefined ? { cursor } : {}) } })
+    const { data: page } = await call({
+      ...options,
+      client,
+      throwOnError: true,
+      query: { ...query, ...(cursor !== undefined ? { cursor } : {}) },
+    })
     yield* page.data
     cursor = page.next_cursor ?? undefined
     // A server that hands back a cursor it already gave would loop forever; stop instead.

@@ -14,8 +14,14 @@ export type ResolvedRetryOptions = Required<RetryOptions>
 
 export function resolveRetryOptions(o: RetryOptions = {}): ResolvedRetryOptions {
   const maxAttempts = o.maxAttempts ?? 3
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError('maxAttempts must be an integer of at least 1')
-  return { maxAttempts, baseDelayMs: o.baseDelayMs ?? 500, maxDelayMs: o.maxDelayMs ?? 8000, maxRetryAfterMs: o.maxRetryAfterMs ?? 60_000 }
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
+    throw new RangeError('maxAttempts must be an integer of at least 1')
+  return {
+    maxAttempts,
+    baseDelayMs: o.baseDelayMs ?? 500,
+    maxDelayMs: o.maxDelayMs ?? 8000,
+    maxRetryAfterMs: o.maxRetryAfterMs ?? 60_000,
+  }
 }
 
 /** Statuses that say "not now": the request was not processed and may be sent again. */
@@ -87,7 +93,8 @@ export async function sendWithRetries(request: Request, o: SendOptions): Promise
     try {
       response = await o.fetch(request.clone())
     } catch (err) {
-      if (request.signal.aborted || attempt >= o.retry.maxAttempts || !(o.idempotent || isIdempotent(request))) throw err
+      if (request.signal.aborted || attempt >= o.retry.maxAttempts || !(o.idempotent || isIdempotent(request)))
+        throw err
       await sleep(backoffDelay(attempt, o.retry, o.random), request.signal)
       continue
     }

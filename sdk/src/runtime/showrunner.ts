@@ -57,7 +57,8 @@ export class Showrunner {
     if (options.tokenProvider) {
       this.tokens = options.tokenProvider
     } else {
-      if (!options.clientId || !options.clientSecret) throw new TypeError('Showrunner needs clientId and clientSecret (or a tokenProvider)')
+      if (!options.clientId || !options.clientSecret)
+        throw new TypeError('Showrunner needs clientId and clientSecret (or a tokenProvider)')
       this.tokens = new ClientCredentials({
         tokenUrl: `${baseUrl}/oauth/token`,
         clientId: options.clientId,
@@ -86,7 +87,10 @@ export class Showrunner {
       if (error instanceof ShowrunnerError) return error
       if (!response) {
         if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) return error
-        return new ShowrunnerConnectionError(`Could not reach ${baseUrl}: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+        return new ShowrunnerConnectionError(
+          `Could not reach ${baseUrl}: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        )
       }
       return errorFromResponse(error, response)
     })
@@ -120,7 +124,11 @@ export class Showrunner {
    * Every item of a cursor-paginated list, fetching pages as the loop needs them:
    * `for await (const app of sr.paginate(listApps, { limit: 50 })) …`.
    */
-  paginate<F extends PageFunction<unknown, never>>(fn: F, query?: PageQuery<F>, options?: PaginateOptions): AsyncGenerator<PageItem<F>, void, undefined> {
+  paginate<F extends PageFunction<unknown, never>>(
+    fn: F,
+    query?: PageQuery<F>,
+    options?: PaginateOptions,
+  ): AsyncGenerator<PageItem<F>, void, undefined> {
     return paginate(this.client, fn, query, options)
   }
 }

@@ -80,11 +80,21 @@ export class ClientCredentials implements TokenProvider {
     })
     const issuedAt = this.now()
     // Asking again for a token has no effect beyond a new token, so network errors are retried too.
-    const response = await sendWithRetries(request, { fetch: this.fetchImpl, retry: this.retry, idempotent: true, now: this.now })
+    const response = await sendWithRetries(request, {
+      fetch: this.fetchImpl,
+      retry: this.retry,
+      idempotent: true,
+      now: this.now,
+    })
     if (!response.ok) throw await readError(response)
     const json = (await response.json()) as Partial<TokenResponse>
     if (typeof json.access_token !== 'string' || typeof json.expires_in !== 'number') {
-      throw new OAuthError(response.status, 'invalid_response', 'The token endpoint answered without access_token and expires_in.', response.headers.get('request-id') ?? undefined)
+      throw new OAuthError(
+        response.status,
+        'invalid_response',
+        'The token endpoint answered without access_token and expires_in.',
+        response.headers.get('request-id') ?? undefined,
+      )
     }
     const lifetime = json.expires_in * 1000
     const margin = Math.min(this.o.refreshMarginMs ?? 30_000, lifetime / 2)

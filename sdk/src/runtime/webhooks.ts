@@ -45,7 +45,12 @@ function digest(key: Buffer, id: string, timestamp: string, payload: string | Ui
 }
 
 /** The `webhook-signature` value for a delivery (`v1,<base64>`): for tests and for your own senders. */
-export function signWebhook(secret: string | Uint8Array, id: string, timestamp: number | Date, payload: string | Uint8Array): string {
+export function signWebhook(
+  secret: string | Uint8Array,
+  id: string,
+  timestamp: number | Date,
+  payload: string | Uint8Array,
+): string {
   const seconds = typeof timestamp === 'number' ? Math.floor(timestamp) : Math.floor(timestamp.getTime() / 1000)
   return `v1,${digest(secretKey(secret), id, String(seconds), payload).toString('base64')}`
 }
@@ -56,14 +61,21 @@ export function signWebhook(secret: string | Uint8Array, id: string, timestamp: 
  * matches. Pass the raw body exactly as received (a string or Buffer), never re-serialized
  * JSON. Record `webhook-id` to drop a redelivered message you have already handled.
  */
-export function verifyWebhook<T = unknown>(secret: string | Uint8Array, payload: string | Uint8Array, headers: WebhookHeaders, options: VerifyWebhookOptions = {}): T {
+export function verifyWebhook<T = unknown>(
+  secret: string | Uint8Array,
+  payload: string | Uint8Array,
+  headers: WebhookHeaders,
+  options: VerifyWebhookOptions = {},
+): T {
   const id = header(headers, 'webhook-id')
   const timestamp = header(headers, 'webhook-timestamp')
   const signatures = header(headers, 'webhook-signature')
-  if (!id || !timestamp || !signatures) throw new WebhookVerificationError('Missing webhook-id, webhook-timestamp or webhook-signature header')
+  if (!id || !timestamp || !signatures)
+    throw new WebhookVerificationError('Missing webhook-id, webhook-timestamp or webhook-signature header')
 
   if (!/^\d{1,15}$/.test(timestamp)) throw new WebhookVerificationError('Invalid webhook-timestamp')
-  const now = options.now === undefined ? Date.now() : typeof options.now === 'number' ? options.now : options.now.getTime()
+  const now =
+    options.now === undefined ? Date.now() : typeof options.now === 'number' ? options.now : options.now.getTime()
   const tolerance = options.toleranceSeconds ?? WEBHOOK_TOLERANCE_SECONDS
   const skew = Math.floor(now / 1000) - Number(timestamp)
   if (skew > tolerance) throw new WebhookVerificationError('The webhook timestamp is too old')

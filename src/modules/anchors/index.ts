@@ -19,7 +19,9 @@ export const anchorsModule: ShowrunnerModule = {
     resolvers: {
       Query: {
         anchor: resolver('anchors:read', (ctx, args: { id: string }) => anchors.getAnchor(ctx, args.id)),
-        anchors: resolver('anchors:read', (ctx, args: { first?: number; after?: string }) => anchors.listAnchors(ctx, pageArgs(args))),
+        anchors: resolver('anchors:read', (ctx, args: { first?: number; after?: string }) =>
+          anchors.listAnchors(ctx, pageArgs(args)),
+        ),
       },
     },
   },

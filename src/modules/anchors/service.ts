@@ -83,6 +83,13 @@ export function updateAnchor(ctx: Ctx, id: string, expectedVersion: number | und
 export function listSales(ctx: Ctx, anchorId: string, query: PageRequest & { since?: string }) {
   return inTenant(ctx, async (tx) => {
     await anchorRepo.get(tx, anchorId)
-    return mapPage(saleRepo.list(tx, query, and(eq(anchorSales.anchorId, anchorId), query.since ? gte(anchorSales.soldOn, query.since) : undefined)), presentSale)
+    return mapPage(
+      saleRepo.list(
+        tx,
+        query,
+        and(eq(anchorSales.anchorId, anchorId), query.since ? gte(anchorSales.soldOn, query.since) : undefined),
+      ),
+      presentSale,
+    )
   })
 }

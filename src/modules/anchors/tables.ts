@@ -17,7 +17,9 @@ export const anchors = tenantTable('anchors', {
   platformHandles: jsonb('platform_handles').$type<PlatformHandle[]>().notNull(),
   categories: text('categories').array().notNull(),
   audience: jsonb('audience').$type<AudienceProfile>().notNull(),
-  status: text('status', { enum: ['active', 'inactive'] }).notNull().default('active'),
+  status: text('status', { enum: ['active', 'inactive'] })
+    .notNull()
+    .default('active'),
   ...versioned(),
 })
 
@@ -52,6 +54,9 @@ export const anchorSales = tenantTable(
     index('anchor_sales_product_idx').on(t.tenantId, t.productId),
     uniqueIndex('anchor_sales_external_id_idx').on(t.tenantId, t.externalId),
     uniqueIndex('anchor_sales_import_line_idx').on(t.tenantId, t.importJobId, t.importLine),
-    check('anchor_sales_quantity_check', sql`${t.quantity} > 0 and ${t.returnedQuantity} >= 0 and ${t.returnedQuantity} <= ${t.quantity} and ${t.disputes} >= 0`),
+    check(
+      'anchor_sales_quantity_check',
+      sql`${t.quantity} > 0 and ${t.returnedQuantity} >= 0 and ${t.returnedQuantity} <= ${t.quantity} and ${t.disputes} >= 0`,
+    ),
   ],
 )

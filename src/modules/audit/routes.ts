@@ -42,8 +42,19 @@ export function listAuditLog(ctx: Ctx, page: PageRequest) {
 }
 
 const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/audit-log', {
-    schema: { operationId: 'listAuditLog', tags: ['Audit'], summary: 'Who changed what in this tenant, newest first', security: requireScopes('audit:read'), querystring: PageQuery, response: { 200: ref(AuditEntryList), ...errors() } },
-  }, async (req) => listAuditLog(req.ctx, req.query))
+  app.get(
+    '/audit-log',
+    {
+      schema: {
+        operationId: 'listAuditLog',
+        tags: ['Audit'],
+        summary: 'Who changed what in this tenant, newest first',
+        security: requireScopes('audit:read'),
+        querystring: PageQuery,
+        response: { 200: ref(AuditEntryList), ...errors() },
+      },
+    },
+    async (req) => listAuditLog(req.ctx, req.query),
+  )
 }
 export default auditRoutes

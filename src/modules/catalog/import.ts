@@ -15,7 +15,14 @@ export const PRODUCT_IMPORT_JOB = 'products.import'
 
 export function startProductImport(ctx: Ctx, contentType: string | undefined, body: unknown) {
   const upload = inspectUpload(contentType, body, PRODUCT_IMPORT_COLUMNS)
-  return startJob(ctx, { kind: PRODUCT_IMPORT_JOB, queue: 'ingest', jobName: PRODUCT_IMPORT_JOB, input: upload.input, inputFormat: upload.format, total: upload.total })
+  return startJob(ctx, {
+    kind: PRODUCT_IMPORT_JOB,
+    queue: 'ingest',
+    jobName: PRODUCT_IMPORT_JOB,
+    input: upload.input,
+    inputFormat: upload.format,
+    total: upload.total,
+  })
 }
 
 type RowError = RowErrorReport['errors'][number]
@@ -29,19 +36,37 @@ const isHttpUrl = (s: string) => {
 }
 
 /** CSV carries images as `a|b` and attributes as a JSON object; JSON lines carry them as is. */
-function normalize(row: ProductImportRowValue): { images: string[]; attributes: Record<string, string | number | boolean> } | { errors: RowError[] } {
+function normalize(
+  row: ProductImportRowValue,
+): { images: string[]; attributes: Record<string, string | number | boolean> } | { errors: RowError[] } {
   const errors: RowError[] = []
-  const images = typeof row.images === 'string' ? row.images.split('|').map((s) => s.trim()).filter(Boolean) : (row.images ?? [])
+  const images =
+    typeof row.images === 'string'
+      ? row.images
+          .split('|')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : (row.images ?? [])
   const badImage = images.find((i) => !isHttpUrl(i))
-  if (badImage !== undefined) errors.push({ field: 'images', code: 'format', message: `"${badImage.slice(0, 100)}" is not an http(s) URL` })
+  if (badImage !== undefined)
+    errors.push({ field: 'images', code: 'format', message: `"${badImage.slice(0, 100)}" is not an http(s) URL` })
   if (images.length > 30) errors.push({ field: 'images', code: 'maxItems', message: 'at most 30 images' })
   let attributes: Record<string, string | number | boolean> = {}
   if (typeof row.attributes === 'string') {
     try {
       const parsed = JSON.parse(row.attributes) as unknown
-      const ok = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && Object.values(parsed).every((v) => ['string', 'number', 'boolean'].includes(typeof v))
+      const ok =
+        typeof parsed === 'object' &&
+        parsed !== null &&
+        !Array.isArray(parsed) &&
+        Object.values(parsed).every((v) => ['string', 'number', 'boolean'].includes(typeof v))
       if (ok) attributes = parsed as typeof attributes
-      else errors.push({ field: 'attributes', code: 'type', message: 'must be a JSON object of strings, numbers and booleans' })
+      else
+        errors.push({
+          field: 'attributes',
+          code: 'type',
+          message: 'must be a JSON object of strings, numbers and booleans',
+        })
     } catch {
       errors.push({ field: 'attributes', code: 'invalid_json', message: 'is not valid JSON' })
     }
@@ -54,75 +79,88 @@ function normalize(row: ProductImportRowValue): { images: string[]; attributes: 
  * applied (unknown supplier, a second row for the same external_id) are reported, the
  * others written.
  */
-export const productBatchApplier = (jobId: string) => (ctx: Ctx, rows: ImportRow<ProductImportRowValue>[]): Promise<RowErrorReport[]> =>
-  inTenant(ctx, async (tx) => {
-    const reports: RowErrorReport[] = []
-    const supplierIds = [...new Set(rows.map((r) => r.record.supplier_id))]
-    const known = new Map(
-      (await tx.tx.select({ id: suppliers.id, brandTier: suppliers.brandTier }).from(suppliers).where(scoped(tx, suppliers, inArray(suppliers.id, supplierIds)))).map((s) => [s.id, s.brandTier]),
-    )
-    const seen = new Map<string, number>()
-    const values: (typeof products.$inferInsert)[] = []
-    for (const { line, record } of rows) {
-      const errors: RowError[] = []
-      const normalized = normalize(record)
-      if ('errors' in normalized) errors.push(...normalized.errors)
-      const tier = known.get(record.supplier_id)
-      if (!tier) errors.push({ field: 'supplier_id', code: 'not_found', message: `no supplier with id ${record.supplier_id}` })
-      const earlier = seen.get(record.external_id)
-      if (earlier !== undefined) errors.push({ field: 'external_id', code: 'duplicate', message: `external_id ${record.external_id} already appears on line ${earlier}` })
-      if (errors.length || 'errors' in normalized || !tier) {
-        reports.push({ line, errors })
-        continue
-      }
-      seen.set(record.external_id, line)
-      values.push({
-        tenantId: ctx.tenantId,
-        id: newId('product'),
-        supplierId: record.supplier_id,
-        externalId: record.external_id,
-        title: record.title,
-        category: record.category,
-        attributes: normalized.attributes,
-        images: normalized.images,
-        listPrice: record.list_price,
-        currency: record.currency,
-        stock: record.stock,
-        commissionRate: record.commission_rate,
-        repurchaseRate: record.repurchase_rate ?? null,
-        brandTier: record.brand_tier ?? tier,
-        status: record.status ?? 'active',
-      })
-    }
-    if (values.length) {
-      const written = await tx.tx
-        .insert(products)
-        .values(values)
-        .onConflictDoUpdate({
-          target: [products.tenantId, products.externalId],
-          set: {
-            supplierId: sql`excluded.supplier_id`,
-            title: sql`excluded.title`,
-            category: sql`excluded.category`,
-            attributes: sql`excluded.attributes`,
-            images: sql`excluded.images`,
-            listPrice: sql`excluded.list_price`,
-            currency: sql`excluded.currency`,
-            stock: sql`excluded.stock`,
-            commissionRate: sql`excluded.commission_rate`,
-            repurchaseRate: sql`excluded.repurchase_rate`,
-            brandTier: sql`excluded.brand_tier`,
-            status: sql`excluded.status`,
-            version: sql`${products.version} + 1`,
-            updatedAt: sql`now()`,
-          },
+export const productBatchApplier =
+  (jobId: string) =>
+  (ctx: Ctx, rows: ImportRow<ProductImportRowValue>[]): Promise<RowErrorReport[]> =>
+    inTenant(ctx, async (tx) => {
+      const reports: RowErrorReport[] = []
+      const supplierIds = [...new Set(rows.map((r) => r.record.supplier_id))]
+      const known = new Map(
+        (
+          await tx.tx
+            .select({ id: suppliers.id, brandTier: suppliers.brandTier })
+            .from(suppliers)
+            .where(scoped(tx, suppliers, inArray(suppliers.id, supplierIds)))
+        ).map((s) => [s.id, s.brandTier]),
+      )
+      const seen = new Map<string, number>()
+      const values: (typeof products.$inferInsert)[] = []
+      for (const { line, record } of rows) {
+        const errors: RowError[] = []
+        const normalized = normalize(record)
+        if ('errors' in normalized) errors.push(...normalized.errors)
+        const tier = known.get(record.supplier_id)
+        if (!tier)
+          errors.push({ field: 'supplier_id', code: 'not_found', message: `no supplier with id ${record.supplier_id}` })
+        const earlier = seen.get(record.external_id)
+        if (earlier !== undefined)
+          errors.push({
+            field: 'external_id',
+            code: 'duplicate',
+            message: `external_id ${record.external_id} already appears on line ${earlier}`,
+          })
+        if (errors.length || 'errors' in normalized || !tier) {
+          reports.push({ line, errors })
+          continue
+        }
+        seen.set(record.external_id, line)
+        values.push({
+          tenantId: ctx.tenantId,
+          id: newId('product'),
+          supplierId: record.supplier_id,
+          externalId: record.external_id,
+          title: record.title,
+          category: record.category,
+          attributes: normalized.attributes,
+          images: normalized.images,
+          listPrice: record.list_price,
+          currency: record.currency,
+          stock: record.stock,
+          commissionRate: record.commission_rate,
+          repurchaseRate: record.repurchase_rate ?? null,
+          brandTier: record.brand_tier ?? tier,
+          status: record.status ?? 'active',
         })
-        .returning({ id: products.id })
-      await refreshSelectionIndex(tx, { productIds: written.map((w) => w.id) })
-      await audit(tx, 'products.imported', { type: 'job', id: jobId }, { rows: written.length })
-    }
-    return reports
-  })
+      }
+      if (values.length) {
+        const written = await tx.tx
+          .insert(products)
+          .values(values)
+          .onConflictDoUpdate({
+            target: [products.tenantId, products.externalId],
+            set: {
+              supplierId: sql`excluded.supplier_id`,
+              title: sql`excluded.title`,
+              category: sql`excluded.category`,
+              attributes: sql`excluded.attributes`,
+              images: sql`excluded.images`,
+              listPrice: sql`excluded.list_price`,
+              currency: sql`excluded.currency`,
+              stock: sql`excluded.stock`,
+              commissionRate: sql`excluded.commission_rate`,
+              repurchaseRate: sql`excluded.repurchase_rate`,
+              brandTier: sql`excluded.brand_tier`,
+              status: sql`excluded.status`,
+              version: sql`${products.version} + 1`,
+              updatedAt: sql`now()`,
+            },
+          })
+          .returning({ id: products.id })
+        await refreshSelectionIndex(tx, { productIds: written.map((w) => w.id) })
+        await audit(tx, 'products.imported', { type: 'job', id: jobId }, { rows: written.length })
+      }
+      return reports
+    })
 
 export function registerProductImport(deps: WorkerDeps) {
   deps.queues.handle('ingest', PRODUCT_IMPORT_JOB, async (job) => {

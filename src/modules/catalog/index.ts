@@ -27,7 +27,11 @@ export const catalogModule: ShowrunnerModule = {
     resolvers: {
       Query: {
         product: resolver('catalog:read', (ctx, args: { id: string }) => catalog.getProduct(ctx, args.id)),
-        products: resolver('catalog:read', (ctx, args: { first?: number; after?: string; category?: string; supplier_id?: string }) => catalog.listProducts(ctx, { ...pageArgs(args), category: args.category, supplier_id: args.supplier_id })),
+        products: resolver(
+          'catalog:read',
+          (ctx, args: { first?: number; after?: string; category?: string; supplier_id?: string }) =>
+            catalog.listProducts(ctx, { ...pageArgs(args), category: args.category, supplier_id: args.supplier_id }),
+        ),
       },
     },
     loaders: {
@@ -36,7 +40,12 @@ export const catalogModule: ShowrunnerModule = {
         async supplier(queries: { obj: { supplier_id: string } }[], context: GraphQLContext) {
           assertScope(context.ctx, 'catalog:read')
           const ids = [...new Set(queries.map((q) => q.obj.supplier_id))]
-          const rows = await inTenant(context.ctx, (tx) => tx.tx.select().from(suppliers).where(scoped(tx, suppliers, inArray(suppliers.id, ids))))
+          const rows = await inTenant(context.ctx, (tx) =>
+            tx.tx
+              .select()
+              .from(suppliers)
+              .where(scoped(tx, suppliers, inArray(suppliers.id, ids))),
+          )
           const byId = new Map(rows.map((r) => [r.id, presentSupplier(r)]))
           return queries.map((q) => byId.get(q.obj.supplier_id) ?? null)
         },

@@ -2,9 +2,17 @@ import { Type, type Static } from 'typebox'
 import { Body, Id, Money, named, Page, PageQuery, ref, StringEnum, Timestamp } from '../../lib/schemas.js'
 import { BrandTier } from '../suppliers/schemas.js'
 
-const Attributes = Type.Record(Type.String({ maxLength: 100 }), Type.Union([Type.String({ maxLength: 1000 }), Type.Number(), Type.Boolean()]), { description: 'Free attributes such as material or origin', maxProperties: 100 })
+const Attributes = Type.Record(
+  Type.String({ maxLength: 100 }),
+  Type.Union([Type.String({ maxLength: 1000 }), Type.Number(), Type.Boolean()]),
+  { description: 'Free attributes such as material or origin', maxProperties: 100 },
+)
 const ImageUrl = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 })
-const Category = Type.String({ minLength: 1, maxLength: 100, description: 'A category such as beauty, food or apparel' })
+const Category = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  description: 'A category such as beauty, food or apparel',
+})
 const Rate = Type.Number({ minimum: 0, maximum: 1 })
 const ProductStatus = StringEnum(['active', 'archived'] as const)
 
@@ -13,7 +21,9 @@ export const Product = named(
   Type.Object({
     id: Id('prd'),
     supplier_id: Id('sup'),
-    external_id: Type.Union([Type.String(), Type.Null()], { description: 'The merchant’s own code; imports upsert on it' }),
+    external_id: Type.Union([Type.String(), Type.Null()], {
+      description: 'The merchant’s own code; imports upsert on it',
+    }),
     title: Type.String(),
     category: Type.String(),
     attributes: Attributes,
@@ -33,19 +43,22 @@ export const ProductList = Page(Product)
 
 export const CreateProduct = named(
   'CreateProduct',
-  Body({
-    supplier_id: Id('sup'),
-    external_id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    title: Type.String({ minLength: 1, maxLength: 500 }),
-    category: Category,
-    attributes: Type.Optional(Attributes),
-    images: Type.Optional(Type.Array(ImageUrl, { maxItems: 30 })),
-    list_price: ref(Money),
-    stock: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-    commission_rate: Rate,
-    repurchase_rate: Type.Optional(Rate),
-    brand_tier: Type.Optional(BrandTier),
-  }, { description: 'brand_tier defaults to the supplier’s' }),
+  Body(
+    {
+      supplier_id: Id('sup'),
+      external_id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+      title: Type.String({ minLength: 1, maxLength: 500 }),
+      category: Category,
+      attributes: Type.Optional(Attributes),
+      images: Type.Optional(Type.Array(ImageUrl, { maxItems: 30 })),
+      list_price: ref(Money),
+      stock: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+      commission_rate: Rate,
+      repurchase_rate: Type.Optional(Rate),
+      brand_tier: Type.Optional(BrandTier),
+    },
+    { description: 'brand_tier defaults to the supplier’s' },
+  ),
 )
 export const UpdateProduct = named(
   'UpdateProduct',
@@ -63,7 +76,12 @@ export const UpdateProduct = named(
   }),
 )
 export const ProductListQuery = Type.Object(
-  { ...PageQuery.properties, category: Type.Optional(Type.String({ maxLength: 100 })), supplier_id: Type.Optional(Id('sup')), status: Type.Optional(ProductStatus) },
+  {
+    ...PageQuery.properties,
+    category: Type.Optional(Type.String({ maxLength: 100 })),
+    supplier_id: Type.Optional(Id('sup')),
+    status: Type.Optional(ProductStatus),
+  },
   { additionalProperties: false },
 )
 
@@ -84,9 +102,24 @@ export const Sku = named(
 export const SkuList = Page(Sku)
 export const CreateSku = named(
   'CreateSku',
-  Body({ code: Type.String({ minLength: 1, maxLength: 200 }), attributes: Type.Optional(Attributes), price: ref(Money), stock: Type.Integer({ minimum: 0 }) }, { description: 'The price’s currency must be the product’s' }),
+  Body(
+    {
+      code: Type.String({ minLength: 1, maxLength: 200 }),
+      attributes: Type.Optional(Attributes),
+      price: ref(Money),
+      stock: Type.Integer({ minimum: 0 }),
+    },
+    { description: 'The price’s currency must be the product’s' },
+  ),
 )
-export const UpdateSku = named('UpdateSku', Body({ attributes: Type.Optional(Attributes), price: Type.Optional(ref(Money)), stock: Type.Optional(Type.Integer({ minimum: 0 })) }))
+export const UpdateSku = named(
+  'UpdateSku',
+  Body({
+    attributes: Type.Optional(Attributes),
+    price: Type.Optional(ref(Money)),
+    stock: Type.Optional(Type.Integer({ minimum: 0 })),
+  }),
+)
 
 /**
  * One row of a product import (CSV columns or a JSON line). In CSV, `images` is a
@@ -107,8 +140,19 @@ export const ProductImportRow = Type.Object({
   attributes: Type.Optional(Type.Union([Attributes, Type.String({ maxLength: 60000 })])),
   status: Type.Optional(ProductStatus),
 })
-export const PRODUCT_IMPORT_COLUMNS = ['external_id', 'supplier_id', 'title', 'category', 'list_price', 'currency', 'commission_rate']
-export const ImportBody = Type.String({ description: 'CSV with a header line (columns external_id, supplier_id, title, category, list_price, currency, commission_rate; optional stock, repurchase_rate, brand_tier, images, attributes, status), or JSON lines with the same fields' })
+export const PRODUCT_IMPORT_COLUMNS = [
+  'external_id',
+  'supplier_id',
+  'title',
+  'category',
+  'list_price',
+  'currency',
+  'commission_rate',
+]
+export const ImportBody = Type.String({
+  description:
+    'CSV with a header line (columns external_id, supplier_id, title, category, list_price, currency, commission_rate; optional stock, repurchase_rate, brand_tier, images, attributes, status), or JSON lines with the same fields',
+})
 
 export type CreateProductInput = Static<typeof CreateProduct>
 export type UpdateProductInput = Static<typeof UpdateProduct>

@@ -54,7 +54,10 @@ const uniqueViolation = (err: unknown, constraint: string) => {
 export function createProduct(ctx: Ctx, input: CreateProductInput) {
   return inTenant(ctx, async (tx) => {
     const supplier = await supplierRepo.find(tx, input.supplier_id)
-    if (!supplier) throw new AppError('unprocessable', `No supplier with id ${input.supplier_id} exists.`, { errors: [{ pointer: '/body/supplier_id', detail: 'not found' }] })
+    if (!supplier)
+      throw new AppError('unprocessable', `No supplier with id ${input.supplier_id} exists.`, {
+        errors: [{ pointer: '/body/supplier_id', detail: 'not found' }],
+      })
     const row = await productRepo
       .insert(tx, {
         id: newId('product'),
@@ -72,7 +75,10 @@ export function createProduct(ctx: Ctx, input: CreateProductInput) {
         brandTier: input.brand_tier ?? supplier.brandTier,
       })
       .catch((err) => {
-        if (uniqueViolation(err, 'products_external_id_idx')) throw new AppError('conflict', `A product with external_id ${input.external_id} exists already.`, { errors: [{ pointer: '/body/external_id', detail: 'is taken' }] })
+        if (uniqueViolation(err, 'products_external_id_idx'))
+          throw new AppError('conflict', `A product with external_id ${input.external_id} exists already.`, {
+            errors: [{ pointer: '/body/external_id', detail: 'is taken' }],
+          })
         throw err
       })
     await refreshSelectionIndex(tx, { productIds: [row.id] })
@@ -85,20 +91,30 @@ export function getProduct(ctx: Ctx, id: string) {
   return inTenant(ctx, async (tx) => presentProduct(await productRepo.get(tx, id)))
 }
 
-export function listProducts(ctx: Ctx, query: PageRequest & { category?: string; supplier_id?: string; status?: 'active' | 'archived' }) {
+export function listProducts(
+  ctx: Ctx,
+  query: PageRequest & { category?: string; supplier_id?: string; status?: 'active' | 'archived' },
+) {
   return inTenant(ctx, async (tx) => {
-    return mapPage(productRepo.list(
-      tx,
-      query,
-      query.category ? eq(products.category, query.category) : undefined,
-      query.supplier_id ? eq(products.supplierId, query.supplier_id) : undefined,
-      query.status ? eq(products.status, query.status) : undefined,
-    ), presentProduct)
+    return mapPage(
+      productRepo.list(
+        tx,
+        query,
+        query.category ? eq(products.category, query.category) : undefined,
+        query.supplier_id ? eq(products.supplierId, query.supplier_id) : undefined,
+        query.status ? eq(products.status, query.status) : undefined,
+      ),
+      presentProduct,
+    )
   })
 }
 
 async function hasSkus(tx: TxCtx, productId: string): Promise<boolean> {
-  const [row] = await tx.tx.select({ id: skus.id }).from(skus).where(scoped(tx, skus, eq(skus.productId, productId))).limit(1)
+  const [row] = await tx.tx
+    .select({ id: skus.id })
+    .from(skus)
+    .where(scoped(tx, skus, eq(skus.productId, productId)))
+    .limit(1)
   return row !== undefined
 }
 
@@ -106,17 +122,23 @@ export function updateProduct(ctx: Ctx, id: string, expectedVersion: number | un
   return inTenant(ctx, async (tx) => {
     const before = await productRepo.get(tx, id)
     if (input.list_price && input.list_price.currency !== before.currency && (await hasSkus(tx, id))) {
-      throw new AppError('conflict', 'The product has SKUs priced in its currency; the currency cannot change.', { errors: [{ pointer: '/body/list_price/currency', detail: `must stay ${before.currency}` }] })
+      throw new AppError('conflict', 'The product has SKUs priced in its currency; the currency cannot change.', {
+        errors: [{ pointer: '/body/list_price/currency', detail: `must stay ${before.currency}` }],
+      })
     }
     if (input.stock !== undefined && (await hasSkus(tx, id))) {
-      throw new AppError('conflict', 'The product’s stock is the sum of its SKUs’ stock; change the SKUs instead.', { errors: [{ pointer: '/body/stock', detail: 'is derived from the SKUs' }] })
+      throw new AppError('conflict', 'The product’s stock is the sum of its SKUs’ stock; change the SKUs instead.', {
+        errors: [{ pointer: '/body/stock', detail: 'is derived from the SKUs' }],
+      })
     }
     const row = await productRepo.update(tx, id, expectedVersion, {
       ...(input.title !== undefined ? { title: input.title } : {}),
       ...(input.category !== undefined ? { category: input.category } : {}),
       ...(input.attributes !== undefined ? { attributes: input.attributes } : {}),
       ...(input.images !== undefined ? { images: input.images } : {}),
-      ...(input.list_price !== undefined ? { listPrice: input.list_price.amount, currency: input.list_price.currency } : {}),
+      ...(input.list_price !== undefined
+        ? { listPrice: input.list_price.amount, currency: input.list_price.currency }
+        : {}),
       ...(input.stock !== undefined ? { stock: input.stock } : {}),
       ...(input.commission_rate !== undefined ? { commissionRate: input.commission_rate } : {}),
       ...(input.repurchase_rate !== undefined ? { repurchaseRate: input.repurchase_rate } : {}),
@@ -134,7 +156,8 @@ async function syncStock(tx: TxCtx, productId: string) {
   await tx.tx
     .update(products)
     .set({
-      stock: sql`(select coalesce(sum(${skus.stock}), 0) from ${skus} where ${scoped(tx, skus, eq(skus.productId, productId))})` as unknown as number,
+      stock:
+        sql`(select coalesce(sum(${skus.stock}), 0) from ${skus} where ${scoped(tx, skus, eq(skus.productId, productId))})` as unknown as number,
       version: sql`${products.version} + 1` as unknown as number,
       updatedAt: sql`now()` as unknown as Date,
     })
@@ -145,11 +168,24 @@ async function syncStock(tx: TxCtx, productId: string) {
 export function createSku(ctx: Ctx, productId: string, input: CreateSkuInput) {
   return inTenant(ctx, async (tx) => {
     const product = await productRepo.get(tx, productId)
-    if (input.price.currency !== product.currency) throw new AppError('unprocessable', `The SKU price must be in the product’s currency ${product.currency}.`, { errors: [{ pointer: '/body/price/currency', detail: `must be ${product.currency}` }] })
+    if (input.price.currency !== product.currency)
+      throw new AppError('unprocessable', `The SKU price must be in the product’s currency ${product.currency}.`, {
+        errors: [{ pointer: '/body/price/currency', detail: `must be ${product.currency}` }],
+      })
     const row = await skuRepo
-      .insert(tx, { id: newId('sku'), productId, code: input.code, attributes: input.attributes ?? {}, price: input.price.amount, stock: input.stock })
+      .insert(tx, {
+        id: newId('sku'),
+        productId,
+        code: input.code,
+        attributes: input.attributes ?? {},
+        price: input.price.amount,
+        stock: input.stock,
+      })
       .catch((err) => {
-        if (uniqueViolation(err, 'skus_code_idx')) throw new AppError('conflict', `A SKU with code ${input.code} exists already.`, { errors: [{ pointer: '/body/code', detail: 'is taken' }] })
+        if (uniqueViolation(err, 'skus_code_idx'))
+          throw new AppError('conflict', `A SKU with code ${input.code} exists already.`, {
+            errors: [{ pointer: '/body/code', detail: 'is taken' }],
+          })
         throw err
       })
     await syncStock(tx, productId)
@@ -186,7 +222,10 @@ export function getSku(ctx: Ctx, id: string) {
 export function updateSku(ctx: Ctx, id: string, expectedVersion: number | undefined, input: UpdateSkuInput) {
   return inTenant(ctx, async (tx) => {
     const { sku, currency } = await skuWithCurrency(tx, id)
-    if (input.price && input.price.currency !== currency) throw new AppError('unprocessable', `The SKU price must be in the product’s currency ${currency}.`, { errors: [{ pointer: '/body/price/currency', detail: `must be ${currency}` }] })
+    if (input.price && input.price.currency !== currency)
+      throw new AppError('unprocessable', `The SKU price must be in the product’s currency ${currency}.`, {
+        errors: [{ pointer: '/body/price/currency', detail: `must be ${currency}` }],
+      })
     const row = await skuRepo.update(tx, id, expectedVersion, {
       ...(input.attributes !== undefined ? { attributes: input.attributes } : {}),
       ...(input.price !== undefined ? { price: input.price.amount } : {}),

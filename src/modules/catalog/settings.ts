@@ -30,16 +30,32 @@ export function settingsDocument<T extends object>(key: string, defaults: () => 
       if (!row) return { value: defaults(), version: 0, updatedAt: null }
       return { value: mergeSettings(defaults(), row.value), version: row.version, updatedAt: row.updatedAt }
     },
-    async update(ctx: TxCtx, expectedVersion: number | undefined, patch: Partial<T>, check?: (value: T) => void): Promise<{ value: T; version: number; updatedAt: Date | null }> {
+    async update(
+      ctx: TxCtx,
+      expectedVersion: number | undefined,
+      patch: Partial<T>,
+      check?: (value: T) => void,
+    ): Promise<{ value: T; version: number; updatedAt: Date | null }> {
       const current = await this.read(ctx)
       if (expectedVersion !== undefined && expectedVersion !== current.version) {
-        throw new AppError('precondition_failed', `The settings have changed since version ${expectedVersion}; fetch them again and retry with the new ETag.`)
+        throw new AppError(
+          'precondition_failed',
+          `The settings have changed since version ${expectedVersion}; fetch them again and retry with the new ETag.`,
+        )
       }
       const value = mergeSettings(current.value, patch)
       check?.(value)
       if (current.version === 0) {
-        const [inserted] = await ctx.tx.insert(catalogSettings).values({ tenantId: ctx.tenantId, id: key, value }).onConflictDoNothing().returning()
-        if (!inserted) throw new AppError('precondition_failed', 'The settings were changed concurrently; fetch them again and retry.')
+        const [inserted] = await ctx.tx
+          .insert(catalogSettings)
+          .values({ tenantId: ctx.tenantId, id: key, value })
+          .onConflictDoNothing()
+          .returning()
+        if (!inserted)
+          throw new AppError(
+            'precondition_failed',
+            'The settings were changed concurrently; fetch them again and retry.',
+          )
         return { value, version: inserted.version, updatedAt: inserted.updatedAt }
       }
       const row = await repo.update(ctx, key, current.version, { value })
@@ -47,7 +63,10 @@ export function settingsDocument<T extends object>(key: string, defaults: () => 
     },
     /** Locks nothing; for code that only needs the values. */
     async values(ctx: TxCtx): Promise<T> {
-      const [row] = await ctx.tx.select({ value: catalogSettings.value }).from(catalogSettings).where(scoped(ctx, catalogSettings, eq(catalogSettings.id, key)))
+      const [row] = await ctx.tx
+        .select({ value: catalogSettings.value })
+        .from(catalogSettings)
+        .where(scoped(ctx, catalogSettings, eq(catalogSettings.id, key)))
       return row ? mergeSettings(defaults(), row.value) : defaults()
     },
   }

@@ -1,5 +1,17 @@
 import { sql } from 'drizzle-orm'
-import { bigint, boolean, check, doublePrecision, foreignKey, index, integer, jsonb, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import {
+  bigint,
+  boolean,
+  check,
+  doublePrecision,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core'
 import { tenantTable, versioned } from '../../db/tenant-table.js'
 
 export const supplierKinds = ['brand', 'merchant', 'factory', 'farmer'] as const
@@ -64,7 +76,9 @@ export const products = tenantTable(
     repurchaseRate: doublePrecision('repurchase_rate'),
     /** The supplier's tier unless set for this product. */
     brandTier: text('brand_tier', { enum: brandTiers }).notNull(),
-    status: text('status', { enum: ['active', 'archived'] }).notNull().default('active'),
+    status: text('status', { enum: ['active', 'archived'] })
+      .notNull()
+      .default('active'),
     ...versioned(),
   },
   (t) => [

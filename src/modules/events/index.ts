@@ -16,7 +16,9 @@ export const eventsModule: ShowrunnerModule = {
     `,
     resolvers: {
       Query: {
-        events: resolver('events:read', (ctx, args: { first?: number; after?: string; type?: string }) => events.listEvents(ctx, { ...pageArgs(args), type: args.type })),
+        events: resolver('events:read', (ctx, args: { first?: number; after?: string; type?: string }) =>
+          events.listEvents(ctx, { ...pageArgs(args), type: args.type }),
+        ),
       },
     },
   },

@@ -15,6 +15,9 @@ export const Event = named(
 )
 export const EventList = Page(Event)
 export const EventListQuery = Type.Object(
-  { ...PageQuery.properties, type: Type.Optional(Type.String({ maxLength: 100, description: 'Only events of this type' })) },
+  {
+    ...PageQuery.properties,
+    type: Type.Optional(Type.String({ maxLength: 100, description: 'Only events of this type' })),
+  },
   { additionalProperties: false },
 )

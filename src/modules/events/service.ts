@@ -20,7 +20,12 @@ export const presentEvent = (e: typeof events.$inferSelect) => ({
 /** The last 30 days of the tenant's events, newest first, so subscribers can reconcile. */
 export function listEvents(ctx: Ctx, query: PageRequest & { type?: string }) {
   return inTenant(ctx, async (tx) => {
-    const page = await repo.list(tx, query, gt(events.occurredAt, sql`now() - make_interval(days => ${RETENTION_DAYS})`), query.type ? eq(events.type, query.type) : undefined)
+    const page = await repo.list(
+      tx,
+      query,
+      gt(events.occurredAt, sql`now() - make_interval(days => ${RETENTION_DAYS})`),
+      query.type ? eq(events.type, query.type) : undefined,
+    )
     return { data: page.data.map(presentEvent), next_cursor: page.next_cursor }
   })
 }

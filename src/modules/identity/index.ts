@@ -21,7 +21,9 @@ export const identityModule: ShowrunnerModule = {
     resolvers: {
       Query: {
         viewer: (_root: unknown, _args: unknown, { ctx }: GraphQLContext) => ({ ...ctx.actor, tenantId: ctx.tenantId }),
-        installations: resolver('apps:read', (ctx, args: { first?: number; after?: string }) => identity.listInstallations(ctx, pageArgs(args))),
+        installations: resolver('apps:read', (ctx, args: { first?: number; after?: string }) =>
+          identity.listInstallations(ctx, pageArgs(args)),
+        ),
       },
     },
   },

@@ -1,5 +1,14 @@
 import { and, asc, desc, gt, isNull, lte, or, sql } from 'drizzle-orm'
-import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload, type CryptoKey } from 'jose'
+import {
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+  SignJWT,
+  type JWK,
+  type JWTPayload,
+  type CryptoKey,
+} from 'jose'
 import { randomUUID } from 'node:crypto'
 import type { Database } from '../../db/client.js'
 import { signingKeys } from '../../db/schema.js'
@@ -36,7 +45,11 @@ export class KeyStore {
 
   /** Makes sure some key can sign now; called at start. */
   async ensureSigningKey(): Promise<void> {
-    const [active] = await this.db.select({ kid: signingKeys.kid }).from(signingKeys).where(and(isNull(signingKeys.retiredAt), lte(signingKeys.activatesAt, sql`now()`))).limit(1)
+    const [active] = await this.db
+      .select({ kid: signingKeys.kid })
+      .from(signingKeys)
+      .where(and(isNull(signingKeys.retiredAt), lte(signingKeys.activatesAt, sql`now()`)))
+      .limit(1)
     if (!active) await this.addKey(0)
     this.cache = undefined
   }
@@ -45,7 +58,10 @@ export class KeyStore {
   async rotate(leadSeconds: number): Promise<{ kid: string; activatesAt: Date }> {
     const kid = await this.addKey(leadSeconds)
     this.cache = undefined
-    const [row] = await this.db.select({ activatesAt: signingKeys.activatesAt }).from(signingKeys).where(sql`${signingKeys.kid} = ${kid}`)
+    const [row] = await this.db
+      .select({ activatesAt: signingKeys.activatesAt })
+      .from(signingKeys)
+      .where(sql`${signingKeys.kid} = ${kid}`)
     return { kid, activatesAt: row!.activatesAt }
   }
 
@@ -55,9 +71,20 @@ export class KeyStore {
     const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: ALG, use: 'sig' }
     const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: ALG }
     await this.db.transaction(async (tx) => {
-      await tx.insert(signingKeys).values({ kid, alg: ALG, publicJwk, privateJwk, activatesAt: sql`now() + make_interval(secs => ${leadSeconds})` as unknown as Date })
+      await tx
+        .insert(signingKeys)
+        .values({
+          kid,
+          alg: ALG,
+          publicJwk,
+          privateJwk,
+          activatesAt: sql`now() + make_interval(secs => ${leadSeconds})` as unknown as Date,
+        })
       // Older keys stop signing once the new one activates, but stay published (see load()).
-      await tx.update(signingKeys).set({ retiredAt: sql`now() + make_interval(secs => ${leadSeconds})` as unknown as Date }).where(and(isNull(signingKeys.retiredAt), sql`${signingKeys.kid} <> ${kid}`))
+      await tx
+        .update(signingKeys)
+        .set({ retiredAt: sql`now() + make_interval(secs => ${leadSeconds})` as unknown as Date })
+        .where(and(isNull(signingKeys.retiredAt), sql`${signingKeys.kid} <> ${kid}`))
     })
     return kid
   }
@@ -67,7 +94,12 @@ export class KeyStore {
     const rows = await this.db
       .select()
       .from(signingKeys)
-      .where(or(isNull(signingKeys.retiredAt), gt(signingKeys.retiredAt, sql`now() - make_interval(secs => ${this.opts.tokenTtlSeconds + 60})`)))
+      .where(
+        or(
+          isNull(signingKeys.retiredAt),
+          gt(signingKeys.retiredAt, sql`now() - make_interval(secs => ${this.opts.tokenTtlSeconds + 60})`),
+        ),
+      )
       .orderBy(desc(signingKeys.activatesAt))
     const now = Date.now()
     const verify = new Map<string, CryptoKey>()
@@ -75,7 +107,8 @@ export class KeyStore {
     for (const row of rows) {
       verify.set(row.kid, (await importJWK(row.publicJwk as JWK, ALG)) as CryptoKey)
       const active = row.activatesAt.getTime() <= now && (!row.retiredAt || row.retiredAt.getTime() > now)
-      if (active && !signing) signing = { kid: row.kid, key: (await importJWK(row.privateJwk as JWK, ALG)) as CryptoKey }
+      if (active && !signing)
+        signing = { kid: row.kid, key: (await importJWK(row.privateJwk as JWK, ALG)) as CryptoKey }
     }
     this.cache = { at: now, signing, verify, jwks: rows.map((r) => r.publicJwk as JWK) }
     return this.cache
@@ -131,12 +164,20 @@ export class KeyStore {
       if (!key) throw new Error('unknown signing key')
       return key
     }
-    const { payload } = await jwtVerify(token, getKey, { algorithms: [ALG], typ: 'at+jwt', issuer: this.opts.issuer, audience: this.opts.audience })
+    const { payload } = await jwtVerify(token, getKey, {
+      algorithms: [ALG],
+      typ: 'at+jwt',
+      issuer: this.opts.issuer,
+      audience: this.opts.audience,
+    })
     return payload as JWTPayload & AccessTokenClaims
   }
 
   /** Keys in creation order, for operators. */
   async list() {
-    return this.db.select({ kid: signingKeys.kid, activatesAt: signingKeys.activatesAt, retiredAt: signingKeys.retiredAt }).from(signingKeys).orderBy(asc(signingKeys.createdAt))
+    return this.db
+      .select({ kid: signingKeys.kid, activatesAt: signingKeys.activatesAt, retiredAt: signingKeys.retiredAt })
+      .from(signingKeys)
+      .orderBy(asc(signingKeys.createdAt))
   }
 }

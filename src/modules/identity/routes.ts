@@ -13,95 +13,252 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   const i = decoded.indexOf(':')
   if (i < 0) return undefined
   // RFC 6749 §2.3.1: both parts are form-urlencoded before being joined.
-  return { id: decodeURIComponent(decoded.slice(0, i).replace(/\+/g, ' ')), secret: decodeURIComponent(decoded.slice(i + 1).replace(/\+/g, ' ')) }
+  return {
+    id: decodeURIComponent(decoded.slice(0, i).replace(/\+/g, ' ')),
+    secret: decodeURIComponent(decoded.slice(i + 1).replace(/\+/g, ' ')),
+  }
 }
 
 export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.post('/oauth/token', {
-    attachValidation: true,
-    schema: {
-      operationId: 'createToken',
-      tags: ['OAuth'],
-      summary: 'Exchange client credentials for an access token',
-      description: 'RFC 6749 §4.4. Authenticate with HTTP Basic (client_secret_basic) or client_id/client_secret in the body (client_secret_post). Errors use RFC 6749’s JSON form, not problem details.',
-      body: ref(S.TokenRequest),
-      response: { 200: ref(S.TokenResponse), 400: ref(S.OAuthErrorResponse), 401: ref(S.OAuthErrorResponse), 429: errors()[429] },
+  app.post(
+    '/oauth/token',
+    {
+      attachValidation: true,
+      schema: {
+        operationId: 'createToken',
+        tags: ['OAuth'],
+        summary: 'Exchange client credentials for an access token',
+        description:
+          'RFC 6749 §4.4. Authenticate with HTTP Basic (client_secret_basic) or client_id/client_secret in the body (client_secret_post). Errors use RFC 6749’s JSON form, not problem details.',
+        body: ref(S.TokenRequest),
+        response: {
+          200: ref(S.TokenResponse),
+          400: ref(S.OAuthErrorResponse),
+          401: ref(S.OAuthErrorResponse),
+          429: errors()[429],
+        },
+      },
     },
-  }, async (request, reply) => {
-    reply.header('cache-control', 'no-store').header('pragma', 'no-cache')
-    try {
-      if (request.validationError) throw new identity.OAuthError('invalid_request', 'The token request is malformed.')
-      const body = request.body as Record<string, string | undefined>
-      const basic = basicCredentials(request.headers.authorization)
-      if (basic && body.client_secret) throw new identity.OAuthError('invalid_request', 'Use one client authentication method, not both.')
-      return await identity.issueToken(app.db, app.keys, {
-        grantType: body.grant_type,
-        clientId: basic?.id ?? body.client_id,
-        clientSecret: basic?.secret ?? body.client_secret,
-        scope: body.scope,
-        installationId: body.installation_id,
-      })
-    } catch (err) {
-      if (!(err instanceof identity.OAuthError)) throw err
-      if (err.status === 401 && request.headers.authorization) reply.header('www-authenticate', 'Basic realm="showrunner"')
-      return reply.code(err.status as 400).send({ error: err.error, error_description: err.description })
-    }
-  })
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store').header('pragma', 'no-cache')
+      try {
+        if (request.validationError) throw new identity.OAuthError('invalid_request', 'The token request is malformed.')
+        const body = request.body as Record<string, string | undefined>
+        const basic = basicCredentials(request.headers.authorization)
+        if (basic && body.client_secret)
+          throw new identity.OAuthError('invalid_request', 'Use one client authentication method, not both.')
+        return await identity.issueToken(app.db, app.keys, {
+          grantType: body.grant_type,
+          clientId: basic?.id ?? body.client_id,
+          clientSecret: basic?.secret ?? body.client_secret,
+          scope: body.scope,
+          installationId: body.installation_id,
+        })
+      } catch (err) {
+        if (!(err instanceof identity.OAuthError)) throw err
+        if (err.status === 401 && request.headers.authorization)
+          reply.header('www-authenticate', 'Basic realm="showrunner"')
+        return reply.code(err.status as 400).send({ error: err.error, error_description: err.description })
+      }
+    },
+  )
 
-  app.get('/.well-known/jwks.json', {
-    schema: { operationId: 'getJwks', tags: ['OAuth'], summary: 'Public keys that verify access tokens', response: { 200: ref(S.Jwks) } },
-  }, async (_request, reply) => {
-    reply.header('cache-control', 'public, max-age=60')
-    return app.keys.jwks()
-  })
+  app.get(
+    '/.well-known/jwks.json',
+    {
+      schema: {
+        operationId: 'getJwks',
+        tags: ['OAuth'],
+        summary: 'Public keys that verify access tokens',
+        response: { 200: ref(S.Jwks) },
+      },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=60')
+      return app.keys.jwks()
+    },
+  )
 }
 
 export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.post('/organizations', {
-    schema: { operationId: 'createOrganization', tags: ['Organizations'], summary: 'Create an organization (platform only)', security: requireScopes('organizations:write'), body: ref(S.CreateOrganization), response: { 201: ref(S.Organization), ...errors(422) } },
-  }, async (req, reply) => reply.code(201).send(await identity.createOrganizationAs(req.ctx, req.body)))
+  app.post(
+    '/organizations',
+    {
+      schema: {
+        operationId: 'createOrganization',
+        tags: ['Organizations'],
+        summary: 'Create an organization (platform only)',
+        security: requireScopes('organizations:write'),
+        body: ref(S.CreateOrganization),
+        response: { 201: ref(S.Organization), ...errors(422) },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await identity.createOrganizationAs(req.ctx, req.body)),
+  )
 
-  app.post('/clients', {
-    schema: { operationId: 'createClient', tags: ['Organizations'], summary: 'Create an API client for the caller’s organization', security: requireScopes('clients:write'), body: ref(S.CreateApiClient), response: { 201: ref(S.ApiClientCredentials), ...errors(422) } },
-  }, async (req, reply) => reply.code(201).send(await identity.createClientAs(req.ctx, req.body)))
+  app.post(
+    '/clients',
+    {
+      schema: {
+        operationId: 'createClient',
+        tags: ['Organizations'],
+        summary: 'Create an API client for the caller’s organization',
+        security: requireScopes('clients:write'),
+        body: ref(S.CreateApiClient),
+        response: { 201: ref(S.ApiClientCredentials), ...errors(422) },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await identity.createClientAs(req.ctx, req.body)),
+  )
 
-  app.get('/clients', {
-    schema: { operationId: 'listClients', tags: ['Organizations'], summary: 'List the organization’s API clients', security: requireScopes('clients:write'), querystring: PageQuery, response: { 200: ref(S.ApiClientList), ...errors() } },
-  }, async (req) => identity.listClients(req.ctx, req.query))
+  app.get(
+    '/clients',
+    {
+      schema: {
+        operationId: 'listClients',
+        tags: ['Organizations'],
+        summary: 'List the organization’s API clients',
+        security: requireScopes('clients:write'),
+        querystring: PageQuery,
+        response: { 200: ref(S.ApiClientList), ...errors() },
+      },
+    },
+    async (req) => identity.listClients(req.ctx, req.query),
+  )
 
-  app.post('/clients/:id/rotate-secret', {
-    schema: { operationId: 'rotateClientSecret', tags: ['Organizations'], summary: 'Issue a new secret; the old one works for an overlap period', security: requireScopes('clients:write'), params: IdParams('cli'), body: Type.Optional(ref(S.RotateSecret)), response: { 200: ref(S.ApiClientCredentials), ...errors(404, 409) } },
-  }, async (req) => identity.rotateClientSecret(req.ctx, req.params.id, req.body?.overlap_seconds))
+  app.post(
+    '/clients/:id/rotate-secret',
+    {
+      schema: {
+        operationId: 'rotateClientSecret',
+        tags: ['Organizations'],
+        summary: 'Issue a new secret; the old one works for an overlap period',
+        security: requireScopes('clients:write'),
+        params: IdParams('cli'),
+        body: Type.Optional(ref(S.RotateSecret)),
+        response: { 200: ref(S.ApiClientCredentials), ...errors(404, 409) },
+      },
+    },
+    async (req) => identity.rotateClientSecret(req.ctx, req.params.id, req.body?.overlap_seconds),
+  )
 
-  app.post('/clients/:id/revoke', {
-    schema: { operationId: 'revokeClient', tags: ['Organizations'], summary: 'Revoke a client and every token it holds', security: requireScopes('clients:write'), params: IdParams('cli'), response: { 200: ref(S.ApiClient), ...errors(404) } },
-  }, async (req) => identity.revokeClient(req.ctx, req.params.id))
+  app.post(
+    '/clients/:id/revoke',
+    {
+      schema: {
+        operationId: 'revokeClient',
+        tags: ['Organizations'],
+        summary: 'Revoke a client and every token it holds',
+        security: requireScopes('clients:write'),
+        params: IdParams('cli'),
+        response: { 200: ref(S.ApiClient), ...errors(404) },
+      },
+    },
+    async (req) => identity.revokeClient(req.ctx, req.params.id),
+  )
 
-  app.post('/apps', {
-    schema: { operationId: 'registerApp', tags: ['Apps'], summary: 'Register a provider app and get its client credentials', security: requireScopes('apps:write'), body: ref(S.RegisterApp), response: { 201: ref(S.RegisteredApp), ...errors(422) } },
-  }, async (req, reply) => reply.code(201).send(await identity.registerApp(req.ctx, req.body)))
+  app.post(
+    '/apps',
+    {
+      schema: {
+        operationId: 'registerApp',
+        tags: ['Apps'],
+        summary: 'Register a provider app and get its client credentials',
+        security: requireScopes('apps:write'),
+        body: ref(S.RegisterApp),
+        response: { 201: ref(S.RegisteredApp), ...errors(422) },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await identity.registerApp(req.ctx, req.body)),
+  )
 
-  app.get('/apps', {
-    schema: { operationId: 'listApps', tags: ['Apps'], summary: 'List apps (a provider sees its own)', security: requireScopes('apps:read'), querystring: PageQuery, response: { 200: ref(S.AppList), ...errors() } },
-  }, async (req) => identity.listApps(req.ctx, req.query))
+  app.get(
+    '/apps',
+    {
+      schema: {
+        operationId: 'listApps',
+        tags: ['Apps'],
+        summary: 'List apps (a provider sees its own)',
+        security: requireScopes('apps:read'),
+        querystring: PageQuery,
+        response: { 200: ref(S.AppList), ...errors() },
+      },
+    },
+    async (req) => identity.listApps(req.ctx, req.query),
+  )
 
-  app.get('/apps/:id', {
-    schema: { operationId: 'getApp', tags: ['Apps'], summary: 'Get a published app', security: requireScopes('apps:read'), params: IdParams('app'), response: { 200: ref(S.App), ...errors(404) } },
-  }, async (req) => identity.getApp(req.ctx, req.params.id))
+  app.get(
+    '/apps/:id',
+    {
+      schema: {
+        operationId: 'getApp',
+        tags: ['Apps'],
+        summary: 'Get a published app',
+        security: requireScopes('apps:read'),
+        params: IdParams('app'),
+        response: { 200: ref(S.App), ...errors(404) },
+      },
+    },
+    async (req) => identity.getApp(req.ctx, req.params.id),
+  )
 
-  app.post('/installations', {
-    schema: { operationId: 'createInstallation', tags: ['Apps'], summary: 'Install an app into the MCN’s account, granting some or all of its scopes', security: requireScopes('apps:write'), body: ref(S.CreateInstallation), response: { 201: ref(S.Installation), ...errors(404, 422) } },
-  }, async (req, reply) => reply.code(201).send(withEtag(reply, await identity.install(req.ctx, req.body))))
+  app.post(
+    '/installations',
+    {
+      schema: {
+        operationId: 'createInstallation',
+        tags: ['Apps'],
+        summary: 'Install an app into the MCN’s account, granting some or all of its scopes',
+        security: requireScopes('apps:write'),
+        body: ref(S.CreateInstallation),
+        response: { 201: ref(S.Installation), ...errors(404, 422) },
+      },
+    },
+    async (req, reply) => reply.code(201).send(withEtag(reply, await identity.install(req.ctx, req.body))),
+  )
 
-  app.get('/installations', {
-    schema: { operationId: 'listInstallations', tags: ['Apps'], summary: 'List installations (an MCN’s, or a provider’s apps’)', security: requireScopes('apps:read'), querystring: PageQuery, response: { 200: ref(S.InstallationList), ...errors() } },
-  }, async (req) => identity.listInstallations(req.ctx, req.query))
+  app.get(
+    '/installations',
+    {
+      schema: {
+        operationId: 'listInstallations',
+        tags: ['Apps'],
+        summary: 'List installations (an MCN’s, or a provider’s apps’)',
+        security: requireScopes('apps:read'),
+        querystring: PageQuery,
+        response: { 200: ref(S.InstallationList), ...errors() },
+      },
+    },
+    async (req) => identity.listInstallations(req.ctx, req.query),
+  )
 
-  app.get('/installations/:id', {
-    schema: { operationId: 'getInstallation', tags: ['Apps'], summary: 'Get an installation', security: requireScopes('apps:read'), params: IdParams('ins'), response: { 200: ref(S.Installation), ...errors(404) } },
-  }, async (req, reply) => withEtag(reply, await identity.getInstallation(req.ctx, req.params.id)))
+  app.get(
+    '/installations/:id',
+    {
+      schema: {
+        operationId: 'getInstallation',
+        tags: ['Apps'],
+        summary: 'Get an installation',
+        security: requireScopes('apps:read'),
+        params: IdParams('ins'),
+        response: { 200: ref(S.Installation), ...errors(404) },
+      },
+    },
+    async (req, reply) => withEtag(reply, await identity.getInstallation(req.ctx, req.params.id)),
+  )
 
-  app.delete('/installations/:id', {
-    schema: { operationId: 'deleteInstallation', tags: ['Apps'], summary: 'Uninstall: the app’s tokens for this account stop working at once', security: requireScopes('apps:write'), params: IdParams('ins'), response: { 200: ref(S.Installation), ...errors(404) } },
-  }, async (req, reply) => withEtag(reply, await identity.uninstall(req.ctx, req.params.id)))
+  app.delete(
+    '/installations/:id',
+    {
+      schema: {
+        operationId: 'deleteInstallation',
+        tags: ['Apps'],
+        summary: 'Uninstall: the app’s tokens for this account stop working at once',
+        security: requireScopes('apps:write'),
+        params: IdParams('ins'),
+        response: { 200: ref(S.Installation), ...errors(404) },
+      },
+    },
+    async (req, reply) => withEtag(reply, await identity.uninstall(req.ctx, req.params.id)),
+  )
 }

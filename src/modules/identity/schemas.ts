@@ -5,8 +5,14 @@ import { allScopes } from '../../lib/scopes.js'
 export const ScopeName = StringEnum(allScopes, { description: 'A resource scope such as catalog:read' })
 export const OrganizationKind = StringEnum(['mcn', 'provider', 'platform'] as const)
 
-export const Organization = named('Organization', Type.Object({ id: Id('org'), kind: OrganizationKind, name: Type.String(), created_at: Timestamp }))
-export const CreateOrganization = named('CreateOrganization', Body({ kind: OrganizationKind, name: Type.String({ minLength: 1, maxLength: 200 }) }))
+export const Organization = named(
+  'Organization',
+  Type.Object({ id: Id('org'), kind: OrganizationKind, name: Type.String(), created_at: Timestamp }),
+)
+export const CreateOrganization = named(
+  'CreateOrganization',
+  Body({ kind: OrganizationKind, name: Type.String({ minLength: 1, maxLength: 200 }) }),
+)
 
 export const ApiClient = named(
   'ApiClient',
@@ -28,22 +34,55 @@ export const ApiClientCredentials = named(
     client_secret: Type.String({ description: 'Shown once; store it now. Only a hash is kept.' }),
   }),
 )
-export const CreateApiClient = named('CreateApiClient', Body({ name: Type.String({ minLength: 1, maxLength: 200 }), scopes: Type.Optional(Type.Array(ScopeName, { uniqueItems: true })) }))
+export const CreateApiClient = named(
+  'CreateApiClient',
+  Body({
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    scopes: Type.Optional(Type.Array(ScopeName, { uniqueItems: true })),
+  }),
+)
 export const RotateSecret = named(
   'RotateSecret',
-  Body({ overlap_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 604800, default: 3600, description: 'How long the old secret keeps working' })) }),
+  Body({
+    overlap_seconds: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 604800,
+        default: 3600,
+        description: 'How long the old secret keeps working',
+      }),
+    ),
+  }),
 )
 
 export const App = named(
   'App',
-  Type.Object({ id: Id('app'), provider_id: Id('org'), name: Type.String(), description: Type.Union([Type.String(), Type.Null()]), requested_scopes: Type.Array(ScopeName), created_at: Timestamp }),
+  Type.Object({
+    id: Id('app'),
+    provider_id: Id('org'),
+    name: Type.String(),
+    description: Type.Union([Type.String(), Type.Null()]),
+    requested_scopes: Type.Array(ScopeName),
+    created_at: Timestamp,
+  }),
 )
 export const AppList = Page(App)
 export const RegisterApp = named(
   'RegisterApp',
-  Body({ name: Type.String({ minLength: 1, maxLength: 200 }), description: Type.Optional(Type.String({ maxLength: 2000 })), requested_scopes: Type.Array(ScopeName, { minItems: 1, uniqueItems: true }) }),
+  Body({
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    requested_scopes: Type.Array(ScopeName, { minItems: 1, uniqueItems: true }),
+  }),
 )
-export const RegisteredApp = named('RegisteredApp', Type.Object({ app: ref(App), client: ref(ApiClient), client_secret: Type.String({ description: 'The app client’s secret, shown once' }) }))
+export const RegisteredApp = named(
+  'RegisteredApp',
+  Type.Object({
+    app: ref(App),
+    client: ref(ApiClient),
+    client_secret: Type.String({ description: 'The app client’s secret, shown once' }),
+  }),
+)
 
 export const Installation = named(
   'Installation',
@@ -61,7 +100,15 @@ export const Installation = named(
 export const InstallationList = Page(Installation)
 export const CreateInstallation = named(
   'CreateInstallation',
-  Body({ app_id: Id('app'), scopes: Type.Optional(Type.Array(ScopeName, { uniqueItems: true, description: 'Scopes to grant; a subset of the app’s requested scopes. Default: all of them.' })) }),
+  Body({
+    app_id: Id('app'),
+    scopes: Type.Optional(
+      Type.Array(ScopeName, {
+        uniqueItems: true,
+        description: 'Scopes to grant; a subset of the app’s requested scopes. Default: all of them.',
+      }),
+    ),
+  }),
 )
 
 export const TokenRequest = named(
@@ -79,12 +126,24 @@ export const TokenRequest = named(
 )
 export const TokenResponse = named(
   'TokenResponse',
-  Type.Object({ access_token: Type.String(), token_type: Type.Literal('Bearer'), expires_in: Type.Integer(), scope: Type.String() }),
+  Type.Object({
+    access_token: Type.String(),
+    token_type: Type.Literal('Bearer'),
+    expires_in: Type.Integer(),
+    scope: Type.String(),
+  }),
 )
 export const OAuthErrorResponse = named(
   'OAuthError',
   Type.Object({
-    error: StringEnum(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope'] as const),
+    error: StringEnum([
+      'invalid_request',
+      'invalid_client',
+      'invalid_grant',
+      'unauthorized_client',
+      'unsupported_grant_type',
+      'invalid_scope',
+    ] as const),
     error_description: Type.String(),
   }),
 )

@@ -10,7 +10,12 @@ import { keysetPage, mapPage, scoped, type PageRequest } from '../../lib/reposit
 import { allScopes, isScope, type Scope } from '../../lib/scopes.js'
 import type { KeyStore } from './keys.js'
 import { hashSecret, newClientSecret, verifySecret } from './secrets.js'
-import type { CreateApiClientInput, CreateInstallationInput, CreateOrganizationInput, RegisterAppInput } from './schemas.js'
+import type {
+  CreateApiClientInput,
+  CreateInstallationInput,
+  CreateOrganizationInput,
+  RegisterAppInput,
+} from './schemas.js'
 
 type ClientRow = typeof apiClients.$inferSelect
 type AppRow = typeof apps.$inferSelect
@@ -22,7 +27,12 @@ const PLATFORM_ONLY: Scope[] = ['organizations:write']
 const NEVER_GRANTED: Scope[] = ['clients:write', 'apps:write', 'organizations:write']
 
 export const present = {
-  organization: (o: typeof organizations.$inferSelect) => ({ id: o.id, kind: o.kind, name: o.name, created_at: o.createdAt.toISOString() }),
+  organization: (o: typeof organizations.$inferSelect) => ({
+    id: o.id,
+    kind: o.kind,
+    name: o.name,
+    created_at: o.createdAt.toISOString(),
+  }),
   client: (c: ClientRow) => ({
     id: c.id,
     organization_id: c.organizationId,
@@ -32,7 +42,14 @@ export const present = {
     revoked_at: c.revokedAt?.toISOString() ?? null,
     created_at: c.createdAt.toISOString(),
   }),
-  app: (a: AppRow) => ({ id: a.id, provider_id: a.providerId, name: a.name, description: a.description, requested_scopes: a.requestedScopes as Scope[], created_at: a.createdAt.toISOString() }),
+  app: (a: AppRow) => ({
+    id: a.id,
+    provider_id: a.providerId,
+    name: a.name,
+    description: a.description,
+    requested_scopes: a.requestedScopes as Scope[],
+    created_at: a.createdAt.toISOString(),
+  }),
   installation: (i: InstallationRow) => ({
     id: i.id,
     mcn_id: i.tenantId,
@@ -46,17 +63,25 @@ export const present = {
 }
 
 function requireOwnCredentials(ctx: Ctx): void {
-  if (ctx.actor.installationId) throw new AppError('forbidden', 'An installation token cannot manage credentials or apps; use the organization’s own client.')
+  if (ctx.actor.installationId)
+    throw new AppError(
+      'forbidden',
+      'An installation token cannot manage credentials or apps; use the organization’s own client.',
+    )
 }
 
 function requireKind(ctx: Ctx, ...kinds: OrgKind[]): void {
-  if (!kinds.includes(ctx.actor.organizationKind)) throw new AppError('forbidden', `Only ${kinds.join(' or ')} organizations can do this.`)
+  if (!kinds.includes(ctx.actor.organizationKind))
+    throw new AppError('forbidden', `Only ${kinds.join(' or ')} organizations can do this.`)
 }
 
 // ── Organizations and clients (control plane; also used by `showrunner admin`) ──
 
 export async function createOrganization(db: Database, input: CreateOrganizationInput) {
-  const [org] = await db.insert(organizations).values({ id: newId('organization'), kind: input.kind, name: input.name }).returning()
+  const [org] = await db
+    .insert(organizations)
+    .values({ id: newId('organization'), kind: input.kind, name: input.name })
+    .returning()
   return present.organization(org!)
 }
 
@@ -68,14 +93,24 @@ export async function createOrganizationAs(ctx: Ctx, input: CreateOrganizationIn
   return org
 }
 
-export async function createClient(db: Database, input: { organizationId: string; name: string; scopes?: Scope[]; appId?: string }) {
+export async function createClient(
+  db: Database,
+  input: { organizationId: string; name: string; scopes?: Scope[]; appId?: string },
+) {
   const [org] = await db.select().from(organizations).where(eq(organizations.id, input.organizationId))
   if (!org) throw new AppError('not_found', `No organization with id ${input.organizationId} exists.`)
   const scopes = input.scopes ?? allScopes.filter((s) => org.kind === 'platform' || !PLATFORM_ONLY.includes(s))
   const secret = newClientSecret()
   const [client] = await db
     .insert(apiClients)
-    .values({ id: newId('client'), organizationId: org.id, name: input.name, scopes, appId: input.appId ?? null, secretHashes: [{ hash: await hashSecret(secret), createdAt: new Date().toISOString(), expiresAt: null }] })
+    .values({
+      id: newId('client'),
+      organizationId: org.id,
+      name: input.name,
+      scopes,
+      appId: input.appId ?? null,
+      secretHashes: [{ hash: await hashSecret(secret), createdAt: new Date().toISOString(), expiresAt: null }],
+    })
     .returning()
   return { client: present.client(client!), client_secret: secret }
 }
@@ -84,22 +119,41 @@ export async function createClientAs(ctx: Ctx, input: CreateApiClientInput) {
   requireOwnCredentials(ctx)
   const scopes = input.scopes as Scope[] | undefined
   const notHeld = scopes?.filter((s) => !ctx.actor.scopes.includes(s)) ?? []
-  if (notHeld.length) throw new AppError('forbidden', `A client cannot be given scopes its creator does not hold: ${notHeld.join(', ')}.`)
-  const created = await createClient(ctx.db, { organizationId: ctx.actor.organizationId, name: input.name, scopes: scopes ?? (ctx.actor.scopes as Scope[]) })
-  await inTenant(ctx, (tx) => audit(tx, 'client.created', { type: 'client', id: created.client.id }, { scopes: created.client.scopes }))
+  if (notHeld.length)
+    throw new AppError('forbidden', `A client cannot be given scopes its creator does not hold: ${notHeld.join(', ')}.`)
+  const created = await createClient(ctx.db, {
+    organizationId: ctx.actor.organizationId,
+    name: input.name,
+    scopes: scopes ?? (ctx.actor.scopes as Scope[]),
+  })
+  await inTenant(ctx, (tx) =>
+    audit(tx, 'client.created', { type: 'client', id: created.client.id }, { scopes: created.client.scopes }),
+  )
   return created
 }
 
 async function ownClient(ctx: Ctx, id: string): Promise<ClientRow> {
   requireOwnCredentials(ctx)
-  const [client] = await ctx.db.select().from(apiClients).where(and(eq(apiClients.id, id), eq(apiClients.organizationId, ctx.actor.organizationId)))
+  const [client] = await ctx.db
+    .select()
+    .from(apiClients)
+    .where(and(eq(apiClients.id, id), eq(apiClients.organizationId, ctx.actor.organizationId)))
   if (!client) throw new AppError('not_found', `No client with id ${id} exists.`)
   return client
 }
 
 export async function listClients(ctx: Ctx, page: PageRequest) {
   requireOwnCredentials(ctx)
-  return mapPage(keysetPage<ClientRow>(ctx.db, apiClients, apiClients.id, page, eq(apiClients.organizationId, ctx.actor.organizationId)), present.client)
+  return mapPage(
+    keysetPage<ClientRow>(
+      ctx.db,
+      apiClients,
+      apiClients.id,
+      page,
+      eq(apiClients.organizationId, ctx.actor.organizationId),
+    ),
+    present.client,
+  )
 }
 
 /** A new secret; the old one keeps working for `overlapSeconds` so deployments can roll. */
@@ -110,21 +164,38 @@ export async function rotateClientSecret(ctx: Ctx, id: string, overlapSeconds = 
   const now = Date.now()
   const kept = client.secretHashes
     .filter((h) => !h.expiresAt || Date.parse(h.expiresAt) > now)
-    .map((h) => ({ ...h, expiresAt: h.expiresAt && Date.parse(h.expiresAt) < now + overlapSeconds * 1000 ? h.expiresAt : new Date(now + overlapSeconds * 1000).toISOString() }))
+    .map((h) => ({
+      ...h,
+      expiresAt:
+        h.expiresAt && Date.parse(h.expiresAt) < now + overlapSeconds * 1000
+          ? h.expiresAt
+          : new Date(now + overlapSeconds * 1000).toISOString(),
+    }))
     .filter((h) => Date.parse(h.expiresAt!) > now)
   const [updated] = await ctx.db
     .update(apiClients)
-    .set({ secretHashes: [{ hash: await hashSecret(secret), createdAt: new Date(now).toISOString(), expiresAt: null }, ...kept] })
+    .set({
+      secretHashes: [
+        { hash: await hashSecret(secret), createdAt: new Date(now).toISOString(), expiresAt: null },
+        ...kept,
+      ],
+    })
     .where(eq(apiClients.id, client.id))
     .returning()
-  await inTenant(ctx, (tx) => audit(tx, 'client.secret_rotated', { type: 'client', id }, { overlap_seconds: overlapSeconds }))
+  await inTenant(ctx, (tx) =>
+    audit(tx, 'client.secret_rotated', { type: 'client', id }, { overlap_seconds: overlapSeconds }),
+  )
   return { client: present.client(updated!), client_secret: secret }
 }
 
 /** Revoking a client refuses its secrets and every token it already holds, at once. */
 export async function revokeClient(ctx: Ctx, id: string) {
   await ownClient(ctx, id)
-  const [updated] = await ctx.db.update(apiClients).set({ revokedAt: sql`coalesce(${apiClients.revokedAt}, now())` as unknown as Date }).where(eq(apiClients.id, id)).returning()
+  const [updated] = await ctx.db
+    .update(apiClients)
+    .set({ revokedAt: sql`coalesce(${apiClients.revokedAt}, now())` as unknown as Date })
+    .where(eq(apiClients.id, id))
+    .returning()
   await inTenant(ctx, (tx) => audit(tx, 'client.revoked', { type: 'client', id }))
   return present.client(updated!)
 }
@@ -133,7 +204,13 @@ export async function revokeClient(ctx: Ctx, id: string) {
 
 export class OAuthError extends Error {
   constructor(
-    readonly error: 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type' | 'invalid_scope',
+    readonly error:
+      | 'invalid_request'
+      | 'invalid_client'
+      | 'invalid_grant'
+      | 'unauthorized_client'
+      | 'unsupported_grant_type'
+      | 'invalid_scope',
     readonly description: string,
     readonly status = 400,
   ) {
@@ -151,23 +228,41 @@ export interface TokenRequestInput {
 
 /** RFC 6749 §4.4 client credentials; an app client names the installation it acts in. */
 export async function issueToken(db: Database, keys: KeyStore, input: TokenRequestInput) {
-  if (input.grantType !== 'client_credentials') throw new OAuthError('unsupported_grant_type', 'Only grant_type=client_credentials is supported.')
-  if (!input.clientId || !input.clientSecret) throw new OAuthError('invalid_client', 'Client authentication failed.', 401)
-  const [row] = await db.select({ client: apiClients, kind: organizations.kind }).from(apiClients).innerJoin(organizations, eq(organizations.id, apiClients.organizationId)).where(eq(apiClients.id, input.clientId))
+  if (input.grantType !== 'client_credentials')
+    throw new OAuthError('unsupported_grant_type', 'Only grant_type=client_credentials is supported.')
+  if (!input.clientId || !input.clientSecret)
+    throw new OAuthError('invalid_client', 'Client authentication failed.', 401)
+  const [row] = await db
+    .select({ client: apiClients, kind: organizations.kind })
+    .from(apiClients)
+    .innerJoin(organizations, eq(organizations.id, apiClients.organizationId))
+    .where(eq(apiClients.id, input.clientId))
   const now = Date.now()
   let authenticated = false
   for (const h of row?.client.secretHashes ?? []) {
-    if ((!h.expiresAt || Date.parse(h.expiresAt) > now) && (await verifySecret(input.clientSecret, h.hash))) authenticated = true
+    if ((!h.expiresAt || Date.parse(h.expiresAt) > now) && (await verifySecret(input.clientSecret, h.hash)))
+      authenticated = true
   }
-  if (!row || !authenticated || row.client.revokedAt) throw new OAuthError('invalid_client', 'Client authentication failed.', 401)
+  if (!row || !authenticated || row.client.revokedAt)
+    throw new OAuthError('invalid_client', 'Client authentication failed.', 401)
   const { client } = row
 
   let tenant = client.organizationId
   let allowed = client.scopes
   let ins: string | undefined
   if (client.appId) {
-    if (!input.installationId) throw new OAuthError('invalid_request', 'An app client must name the installation_id it acts in.')
-    const [installation] = await db.select().from(installations).where(and(eq(installations.id, input.installationId), eq(installations.appId, client.appId), isNull(installations.revokedAt)))
+    if (!input.installationId)
+      throw new OAuthError('invalid_request', 'An app client must name the installation_id it acts in.')
+    const [installation] = await db
+      .select()
+      .from(installations)
+      .where(
+        and(
+          eq(installations.id, input.installationId),
+          eq(installations.appId, client.appId),
+          isNull(installations.revokedAt),
+        ),
+      )
     if (!installation) throw new OAuthError('invalid_grant', 'No active installation of this app has that id.')
     tenant = installation.tenantId
     allowed = installation.grantedScopes.filter((s) => client.scopes.includes(s))
@@ -183,7 +278,15 @@ export async function issueToken(db: Database, keys: KeyStore, input: TokenReque
     if (refused.length) throw new OAuthError('invalid_scope', `Not granted to this client: ${refused.join(' ')}.`)
     granted = asked
   }
-  const { token, expiresIn } = await keys.sign({ sub: client.id, client_id: client.id, scope: granted.join(' '), org: client.organizationId, org_kind: row.kind, tenant, ...(ins ? { ins } : {}) })
+  const { token, expiresIn } = await keys.sign({
+    sub: client.id,
+    client_id: client.id,
+    scope: granted.join(' '),
+    org: client.organizationId,
+    org_kind: row.kind,
+    tenant,
+    ...(ins ? { ins } : {}),
+  })
   return { access_token: token, token_type: 'Bearer' as const, expires_in: expiresIn, scope: granted.join(' ') }
 }
 
@@ -194,9 +297,24 @@ export async function registerApp(ctx: Ctx, input: RegisterAppInput) {
   requireKind(ctx, 'provider')
   const requested = input.requested_scopes as Scope[]
   const ungrantable = requested.filter((s) => NEVER_GRANTED.includes(s) || !isScope(s))
-  if (ungrantable.length) throw new AppError('unprocessable', `These scopes cannot be requested by an app: ${ungrantable.join(', ')}.`)
-  const [app] = await ctx.db.insert(apps).values({ id: newId('app'), providerId: ctx.actor.organizationId, name: input.name, description: input.description ?? null, requestedScopes: requested }).returning()
-  const credentials = await createClient(ctx.db, { organizationId: ctx.actor.organizationId, name: `${input.name} (app)`, scopes: requested, appId: app!.id })
+  if (ungrantable.length)
+    throw new AppError('unprocessable', `These scopes cannot be requested by an app: ${ungrantable.join(', ')}.`)
+  const [app] = await ctx.db
+    .insert(apps)
+    .values({
+      id: newId('app'),
+      providerId: ctx.actor.organizationId,
+      name: input.name,
+      description: input.description ?? null,
+      requestedScopes: requested,
+    })
+    .returning()
+  const credentials = await createClient(ctx.db, {
+    organizationId: ctx.actor.organizationId,
+    name: `${input.name} (app)`,
+    scopes: requested,
+    appId: app!.id,
+  })
   await inTenant(ctx, (tx) => audit(tx, 'app.registered', { type: 'app', id: app!.id }, input))
   return { app: present.app(app!), ...credentials }
 }
@@ -221,28 +339,55 @@ export async function install(ctx: Ctx, input: CreateInstallationInput) {
   const granted = (input.scopes ?? app.requestedScopes) as string[]
   const notRequested = granted.filter((s) => !app.requestedScopes.includes(s))
   if (notRequested.length) {
-    throw new AppError('validation_failed', `The app did not request: ${notRequested.join(', ')}.`, { errors: [{ pointer: '/body/scopes', detail: `not requested by the app: ${notRequested.join(', ')}` }] })
+    throw new AppError('validation_failed', `The app did not request: ${notRequested.join(', ')}.`, {
+      errors: [{ pointer: '/body/scopes', detail: `not requested by the app: ${notRequested.join(', ')}` }],
+    })
   }
   return inTenant(ctx, async (tx) => {
-    const [row] = await tx.tx.insert(installations).values({ tenantId: ctx.tenantId, id: newId('installation'), appId: app.id, providerId: app.providerId, grantedScopes: granted }).returning()
-    await audit(tx, 'installation.created', { type: 'installation', id: row!.id }, { app_id: app.id, granted_scopes: granted })
+    const [row] = await tx.tx
+      .insert(installations)
+      .values({
+        tenantId: ctx.tenantId,
+        id: newId('installation'),
+        appId: app.id,
+        providerId: app.providerId,
+        grantedScopes: granted,
+      })
+      .returning()
+    await audit(
+      tx,
+      'installation.created',
+      { type: 'installation', id: row!.id },
+      { app_id: app.id, granted_scopes: granted },
+    )
     return present.installation(row!)
   })
 }
 
 /** An MCN sees the installations in its account; a provider, those of its apps. */
-const visibleInstallations = (ctx: Ctx) => (ctx.actor.organizationKind === 'provider' && !ctx.actor.installationId ? eq(installations.providerId, ctx.tenantId) : eq(installations.tenantId, ctx.tenantId))
+const visibleInstallations = (ctx: Ctx) =>
+  ctx.actor.organizationKind === 'provider' && !ctx.actor.installationId
+    ? eq(installations.providerId, ctx.tenantId)
+    : eq(installations.tenantId, ctx.tenantId)
 
 export async function getInstallation(ctx: Ctx, id: string) {
   return inTenant(ctx, async (tx) => {
-    const [row] = await tx.tx.select().from(installations).where(and(visibleInstallations(ctx), eq(installations.id, id)))
+    const [row] = await tx.tx
+      .select()
+      .from(installations)
+      .where(and(visibleInstallations(ctx), eq(installations.id, id)))
     if (!row) throw new AppError('not_found', `No installation with id ${id} exists.`)
     return present.installation(row)
   })
 }
 
 export async function listInstallations(ctx: Ctx, page: PageRequest) {
-  return inTenant(ctx, (tx) => mapPage(keysetPage<InstallationRow>(tx.tx, installations, installations.id, page, visibleInstallations(ctx)), present.installation))
+  return inTenant(ctx, (tx) =>
+    mapPage(
+      keysetPage<InstallationRow>(tx.tx, installations, installations.id, page, visibleInstallations(ctx)),
+      present.installation,
+    ),
+  )
 }
 
 /** Uninstalling revokes at once: the auth check reads the installation on every request. */
@@ -251,7 +396,10 @@ export async function uninstall(ctx: Ctx, id: string) {
   return inTenant(ctx, async (tx) => {
     const [row] = await tx.tx
       .update(installations)
-      .set({ revokedAt: sql`coalesce(${installations.revokedAt}, now())` as unknown as Date, version: sql`${installations.version} + 1` as unknown as number })
+      .set({
+        revokedAt: sql`coalesce(${installations.revokedAt}, now())` as unknown as Date,
+        version: sql`${installations.version} + 1` as unknown as number,
+      })
       .where(scoped(tx, installations, eq(installations.id, id)))
       .returning()
     if (!row) throw new AppError('not_found', `No installation with id ${id} exists.`)

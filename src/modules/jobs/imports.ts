@@ -22,9 +22,14 @@ export const importContentTypes: Record<string, ImportFormat> = {
  * carry the required columns, and there must be at least one row. A bad file is refused
  * here; bad rows are reported per line by the job.
  */
-export function inspectUpload(contentType: string | undefined, body: unknown, requiredColumns: string[]): { format: ImportFormat; input: string; total: number } {
+export function inspectUpload(
+  contentType: string | undefined,
+  body: unknown,
+  requiredColumns: string[],
+): { format: ImportFormat; input: string; total: number } {
   const format = importContentTypes[(contentType ?? '').split(';')[0]!.trim().toLowerCase()]
-  if (!format) throw new AppError('unsupported_media_type', 'Upload the file as text/csv or application/x-ndjson (JSON lines).')
+  if (!format)
+    throw new AppError('unsupported_media_type', 'Upload the file as text/csv or application/x-ndjson (JSON lines).')
   const input = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : ''
   const lines = input.split(/\r?\n/).filter((l) => l.trim() !== '')
   if (format === 'csv') {
@@ -32,14 +37,25 @@ export function inspectUpload(contentType: string | undefined, body: unknown, re
     try {
       header = (parse(lines[0] ?? '', { to_line: 1 }) as string[][])[0] ?? []
     } catch {
-      throw new AppError('validation_failed', 'The CSV header line cannot be read.', { errors: [{ pointer: '/body', detail: 'unreadable CSV header' }] })
+      throw new AppError('validation_failed', 'The CSV header line cannot be read.', {
+        errors: [{ pointer: '/body', detail: 'unreadable CSV header' }],
+      })
     }
     const missing = requiredColumns.filter((c) => !header.includes(c))
-    if (missing.length) throw new AppError('validation_failed', `The CSV header lacks required columns: ${missing.join(', ')}.`, { errors: missing.map((c) => ({ pointer: '/body', detail: `missing column ${c}` })) })
-    if (lines.length < 2) throw new AppError('validation_failed', 'The file has a header but no rows.', { errors: [{ pointer: '/body', detail: 'no rows' }] })
+    if (missing.length)
+      throw new AppError('validation_failed', `The CSV header lacks required columns: ${missing.join(', ')}.`, {
+        errors: missing.map((c) => ({ pointer: '/body', detail: `missing column ${c}` })),
+      })
+    if (lines.length < 2)
+      throw new AppError('validation_failed', 'The file has a header but no rows.', {
+        errors: [{ pointer: '/body', detail: 'no rows' }],
+      })
     return { format, input, total: lines.length - 1 }
   }
-  if (lines.length === 0) throw new AppError('validation_failed', 'The file has no rows.', { errors: [{ pointer: '/body', detail: 'no rows' }] })
+  if (lines.length === 0)
+    throw new AppError('validation_failed', 'The file has no rows.', {
+      errors: [{ pointer: '/body', detail: 'no rows' }],
+    })
   return { format, input, total: lines.length }
 }
 
@@ -57,7 +73,13 @@ function* readRows(format: ImportFormat, input: string): Generator<ImportRow<unk
     }
     return
   }
-  const records = parse(input, { columns: true, skip_empty_lines: true, relax_column_count: true, info: true, trim: true }) as { record: Record<string, string>; info: { lines: number } }[]
+  const records = parse(input, {
+    columns: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    info: true,
+    trim: true,
+  }) as { record: Record<string, string>; info: { lines: number } }[]
   for (const { record, info } of records) {
     // Empty CSV cells mean "not given", so optional fields fall back to their defaults.
     const cleaned = Object.fromEntries(Object.entries(record).filter(([, v]) => v !== ''))
@@ -66,12 +88,19 @@ function* readRows(format: ImportFormat, input: string): Generator<ImportRow<unk
 }
 
 /** Validates one record against a row schema; CSV strings are converted to the schema's types first. */
-export function checkRow<S extends TSchema>(schema: S, row: ImportRow<unknown>): { ok: true; row: ImportRow<Static<S>> } | { ok: false; report: RowErrorReport } {
+export function checkRow<S extends TSchema>(
+  schema: S,
+  row: ImportRow<unknown>,
+): { ok: true; row: ImportRow<Static<S>> } | { ok: false; report: RowErrorReport } {
   const candidate = Value.Default(schema, Value.Convert(schema, Value.Clone(row.record)))
   if (Value.Check(schema, candidate)) return { ok: true, row: { line: row.line, record: candidate as Static<S> } }
   const errors = Value.Errors(schema, candidate).map((e) => {
     const params = e.params as { additionalProperties?: string[]; requiredProperties?: string[] }
-    const field = e.instancePath.replace(/^\//, '').replaceAll('/', '.') || params.requiredProperties?.[0] || params.additionalProperties?.[0] || ''
+    const field =
+      e.instancePath.replace(/^\//, '').replaceAll('/', '.') ||
+      params.requiredProperties?.[0] ||
+      params.additionalProperties?.[0] ||
+      ''
     return { field, code: e.keyword, message: e.message }
   })
   return { ok: false, report: { line: row.line, errors } }
@@ -109,7 +138,12 @@ export async function runImport<S extends TSchema>(
     succeeded += batchSucceeded
     failed += batchFailed
     processed += pendingCount
-    await recordProgress(ctx, jobId, { processed: pendingCount, succeeded: batchSucceeded, failed: batchFailed, rowErrors: errors })
+    await recordProgress(ctx, jobId, {
+      processed: pendingCount,
+      succeeded: batchSucceeded,
+      failed: batchFailed,
+      rowErrors: errors,
+    })
     await opts.onProgress?.(processed)
     batch = []
     pendingErrors = []
@@ -129,7 +163,11 @@ export async function runImport<S extends TSchema>(
     }
     if (pendingCount > 0) await flush()
   } catch (err) {
-    await finishJob(ctx, jobId, { state: 'failed', failureReason: 'The import stopped on an unexpected error; the rows processed so far are kept.', result: { succeeded, failed } })
+    await finishJob(ctx, jobId, {
+      state: 'failed',
+      failureReason: 'The import stopped on an unexpected error; the rows processed so far are kept.',
+      result: { succeeded, failed },
+    })
     throw err
   }
   await finishJob(ctx, jobId, { state: 'succeeded', result: { succeeded, failed }, total: processed })

@@ -3,7 +3,11 @@ import { resolver } from '../../lib/graphql.js'
 import * as jobs from './service.js'
 import jobRoutes from './routes.js'
 
-const SYSTEM_CTX = { tenantId: '', requestId: 'scheduler', actor: { clientId: 'system', organizationId: '', organizationKind: 'platform' as const, scopes: [] } }
+const SYSTEM_CTX = {
+  tenantId: '',
+  requestId: 'scheduler',
+  actor: { clientId: 'system', organizationId: '', organizationKind: 'platform' as const, scopes: [] },
+}
 
 export const jobsModule: ShowrunnerModule = {
   name: 'jobs',
@@ -14,7 +18,10 @@ export const jobsModule: ShowrunnerModule = {
       if (requeued) log.warn({ requeued }, 'queued stranded jobs again')
       return { requeued }
     })
-    await queues.schedule('governance', 'jobs.requeue-stranded', '* * * * *', 'jobs.requeue-stranded', { ctx: SYSTEM_CTX, payload: {} })
+    await queues.schedule('governance', 'jobs.requeue-stranded', '* * * * *', 'jobs.requeue-stranded', {
+      ctx: SYSTEM_CTX,
+      payload: {},
+    })
   },
   graphql: {
     typeDefs: `

@@ -30,11 +30,32 @@ export const presentJob = (j: JobRow) => ({
  * Records the job, then queues it under the same id. The row is the source of truth: a
  * `queued` row whose queue entry was lost is queued again by `requeueStranded`.
  */
-export async function startJob(ctx: Ctx, spec: { kind: string; queue: QueueName; jobName: string; input?: string; inputFormat?: 'csv' | 'jsonl'; total?: number; payload?: Record<string, unknown> }) {
+export async function startJob(
+  ctx: Ctx,
+  spec: {
+    kind: string
+    queue: QueueName
+    jobName: string
+    input?: string
+    inputFormat?: 'csv' | 'jsonl'
+    total?: number
+    payload?: Record<string, unknown>
+  },
+) {
   const id = newId('job')
   const envelope = { ctx: serializeCtx(ctx), payload: { jobId: id, ...spec.payload } }
   const row = await inTenant(ctx, (tx) =>
-    repo.insert(tx, { id, kind: spec.kind, input: spec.input ?? null, inputFormat: spec.inputFormat ?? null, total: spec.total ?? null, state: 'queued', queue: spec.queue, jobName: spec.jobName, envelope }),
+    repo.insert(tx, {
+      id,
+      kind: spec.kind,
+      input: spec.input ?? null,
+      inputFormat: spec.inputFormat ?? null,
+      total: spec.total ?? null,
+      state: 'queued',
+      queue: spec.queue,
+      jobName: spec.jobName,
+      envelope,
+    }),
   )
   try {
     await ctx.queues.add(spec.queue, spec.jobName, envelope, { jobId: id })
@@ -58,10 +79,13 @@ export async function requeueStranded(db: Database, queues: Queues): Promise<num
   const stranded = await db
     .select({ id: jobs.id, queue: jobs.queue, jobName: jobs.jobName, envelope: jobs.envelope })
     .from(jobs)
-    .where(and(eq(jobs.state, 'queued'), lt(jobs.createdAt, sql`now() - make_interval(secs => ${STRANDED_AFTER_SECONDS})`)))
+    .where(
+      and(eq(jobs.state, 'queued'), lt(jobs.createdAt, sql`now() - make_interval(secs => ${STRANDED_AFTER_SECONDS})`)),
+    )
     .limit(1000)
   for (const job of stranded) {
-    if (job.queue && job.jobName && job.envelope) await queues.add(job.queue as QueueName, job.jobName, job.envelope as JobEnvelope, { jobId: job.id })
+    if (job.queue && job.jobName && job.envelope)
+      await queues.add(job.queue as QueueName, job.jobName, job.envelope as JobEnvelope, { jobId: job.id })
   }
   return stranded.length
 }
@@ -83,11 +107,20 @@ export function loadJob(ctx: Ctx, id: string) {
 }
 
 export function markRunning(ctx: Ctx, id: string) {
-  return inTenant(ctx, (tx) => tx.tx.update(jobs).set({ state: 'running', updatedAt: sql`now()` as unknown as Date }).where(scoped(tx, jobs, eq(jobs.id, id))))
+  return inTenant(ctx, (tx) =>
+    tx.tx
+      .update(jobs)
+      .set({ state: 'running', updatedAt: sql`now()` as unknown as Date })
+      .where(scoped(tx, jobs, eq(jobs.id, id))),
+  )
 }
 
 /** Adds a batch's counts and row errors; the report keeps the first 1000 failing rows. */
-export function recordProgress(ctx: Ctx, id: string, delta: { processed: number; succeeded: number; failed: number; rowErrors: RowErrorReport[] }) {
+export function recordProgress(
+  ctx: Ctx,
+  id: string,
+  delta: { processed: number; succeeded: number; failed: number; rowErrors: RowErrorReport[] },
+) {
   return inTenant(ctx, (tx) =>
     tx.tx
       .update(jobs)
@@ -102,7 +135,11 @@ export function recordProgress(ctx: Ctx, id: string, delta: { processed: number;
   )
 }
 
-export function finishJob(ctx: Ctx, id: string, outcome: { state: 'succeeded' | 'failed'; result?: unknown; failureReason?: string; total?: number }) {
+export function finishJob(
+  ctx: Ctx,
+  id: string,
+  outcome: { state: 'succeeded' | 'failed'; result?: unknown; failureReason?: string; total?: number },
+) {
   return inTenant(ctx, (tx) =>
     tx.tx
       .update(jobs)
@@ -122,6 +159,9 @@ export function finishJob(ctx: Ctx, id: string, outcome: { state: 'succeeded' | 
 /** Resets counters so a retried job (after a crash mid-run) reports from the start. */
 export function resetProgress(ctx: Ctx, id: string) {
   return inTenant(ctx, (tx) =>
-    tx.tx.update(jobs).set({ processed: 0, succeeded: 0, failed: 0, rowErrors: [], updatedAt: sql`now()` as unknown as Date }).where(scoped(tx, jobs, eq(jobs.id, id))),
+    tx.tx
+      .update(jobs)
+      .set({ processed: 0, succeeded: 0, failed: 0, rowErrors: [], updatedAt: sql`now()` as unknown as Date })
+      .where(scoped(tx, jobs, eq(jobs.id, id))),
   )
 }

@@ -18,7 +18,9 @@ export const poolsModule: ShowrunnerModule = {
     resolvers: {
       Query: {
         supplyPool: resolver('catalog:read', (ctx, args: { id: string }) => pools.getPool(ctx, args.id)),
-        supplyPools: resolver('catalog:read', (ctx, args: { first?: number; after?: string }) => pools.listPools(ctx, pageArgs(args))),
+        supplyPools: resolver('catalog:read', (ctx, args: { first?: number; after?: string }) =>
+          pools.listPools(ctx, pageArgs(args)),
+        ),
       },
     },
   },

@@ -1,25 +1,35 @@
 import { Type, type Static } from 'typebox'
 import { Body, Id, Money, named, Page, PageQuery, ref, StringEnum, Timestamp } from '../../lib/schemas.js'
 
-const Access = StringEnum(['all_anchors', 'listed_anchors'] as const, { description: 'all_anchors: every anchor of the tenant may draw from the pool; listed_anchors: only anchor_ids' })
+const Access = StringEnum(['all_anchors', 'listed_anchors'] as const, {
+  description: 'all_anchors: every anchor of the tenant may draw from the pool; listed_anchors: only anchor_ids',
+})
 const PoolStatus = StringEnum(['active', 'archived'] as const)
 const AnchorIds = Type.Array(Id('anc'), { maxItems: 1000, uniqueItems: true })
 
 export const SupplyPool = named(
   'SupplyPool',
-  Type.Object({
-    id: Id('pool'),
-    name: Type.String(),
-    description: Type.Union([Type.String(), Type.Null()]),
-    built_by: Type.Object({ organization_id: Id('org'), kind: StringEnum(['mcn', 'provider', 'platform'] as const) }, { description: 'Who built the pool: the tenant, or a provider app installed in it' }),
-    access: Access,
-    anchor_ids: Type.Array(Type.String(), { description: 'Anchors that may draw from the pool when access is listed_anchors' }),
-    status: PoolStatus,
-    item_count: Type.Integer(),
-    version: Type.Integer(),
-    created_at: Timestamp,
-    updated_at: Timestamp,
-  }, { description: '主播专供商品池: a named pool of products with per-pool prices and supply limits' }),
+  Type.Object(
+    {
+      id: Id('pool'),
+      name: Type.String(),
+      description: Type.Union([Type.String(), Type.Null()]),
+      built_by: Type.Object(
+        { organization_id: Id('org'), kind: StringEnum(['mcn', 'provider', 'platform'] as const) },
+        { description: 'Who built the pool: the tenant, or a provider app installed in it' },
+      ),
+      access: Access,
+      anchor_ids: Type.Array(Type.String(), {
+        description: 'Anchors that may draw from the pool when access is listed_anchors',
+      }),
+      status: PoolStatus,
+      item_count: Type.Integer(),
+      version: Type.Integer(),
+      created_at: Timestamp,
+      updated_at: Timestamp,
+    },
+    { description: '主播专供商品池: a named pool of products with per-pool prices and supply limits' },
+  ),
 )
 export const SupplyPoolList = Page(SupplyPool)
 export const CreateSupplyPool = named(
@@ -33,13 +43,16 @@ export const CreateSupplyPool = named(
 )
 export const UpdateSupplyPool = named(
   'UpdateSupplyPool',
-  Body({
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    description: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
-    access: Type.Optional(Access),
-    anchor_ids: Type.Optional(AnchorIds),
-    status: Type.Optional(PoolStatus),
-  }, { description: 'anchor_ids replaces the list' }),
+  Body(
+    {
+      name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+      description: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
+      access: Type.Optional(Access),
+      anchor_ids: Type.Optional(AnchorIds),
+      status: Type.Optional(PoolStatus),
+    },
+    { description: 'anchor_ids replaces the list' },
+  ),
 )
 
 export const PoolItem = named(
@@ -49,7 +62,9 @@ export const PoolItem = named(
     pool_id: Id('pool'),
     product_id: Id('prd'),
     price: Type.Union([ref(Money), Type.Null()], { description: 'The pool’s price; the list price when null' }),
-    supply_limit: Type.Union([Type.Integer(), Type.Null()], { description: 'Units this pool may supply in total; unlimited when null' }),
+    supply_limit: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'Units this pool may supply in total; unlimited when null',
+    }),
     version: Type.Integer(),
     created_at: Timestamp,
     updated_at: Timestamp,
@@ -58,41 +73,57 @@ export const PoolItem = named(
 export const PoolItemList = Page(PoolItem)
 export const AddPoolItem = named(
   'AddPoolItem',
-  Body({ product_id: Id('prd'), price: Type.Optional(ref(Money)), supply_limit: Type.Optional(Type.Integer({ minimum: 0 })) }),
+  Body({
+    product_id: Id('prd'),
+    price: Type.Optional(ref(Money)),
+    supply_limit: Type.Optional(Type.Integer({ minimum: 0 })),
+  }),
 )
 export const UpdatePoolItem = named(
   'UpdatePoolItem',
-  Body({ price: Type.Optional(Type.Union([ref(Money), Type.Null()])), supply_limit: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])) }),
+  Body({
+    price: Type.Optional(Type.Union([ref(Money), Type.Null()])),
+    supply_limit: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
+  }),
 )
 
 export const PoolGrant = named(
   'PoolGrant',
-  Type.Object({
-    id: Id('pgr'),
-    pool_id: Id('pool'),
-    organization_id: Id('org'),
-    revoked_at: Type.Union([Timestamp, Type.Null()]),
-    version: Type.Integer(),
-    created_at: Timestamp,
-  }, { description: 'A pool shared by its owner with an MCN, whose anchors may then draw from it' }),
+  Type.Object(
+    {
+      id: Id('pgr'),
+      pool_id: Id('pool'),
+      organization_id: Id('org'),
+      revoked_at: Type.Union([Timestamp, Type.Null()]),
+      version: Type.Integer(),
+      created_at: Timestamp,
+    },
+    { description: 'A pool shared by its owner with an MCN, whose anchors may then draw from it' },
+  ),
 )
 export const PoolGrantList = Page(PoolGrant)
 export const CreatePoolGrant = named('CreatePoolGrant', Body({ organization_id: Id('org') }))
 
 export const SharedSupplyPool = named(
   'SharedSupplyPool',
-  Type.Object({
-    grant_id: Id('pgr'),
-    pool_id: Id('pool'),
-    name: Type.String(),
-    description: Type.Union([Type.String(), Type.Null()]),
-    item_count: Type.Integer(),
-    owner_organization_id: Id('org'),
-    granted_at: Timestamp,
-  }, { description: 'A pool another organization shared with the caller' }),
+  Type.Object(
+    {
+      grant_id: Id('pgr'),
+      pool_id: Id('pool'),
+      name: Type.String(),
+      description: Type.Union([Type.String(), Type.Null()]),
+      item_count: Type.Integer(),
+      owner_organization_id: Id('org'),
+      granted_at: Timestamp,
+    },
+    { description: 'A pool another organization shared with the caller' },
+  ),
 )
 export const SharedSupplyPoolList = Page(SharedSupplyPool)
-export const PoolListQuery = Type.Object({ ...PageQuery.properties, status: Type.Optional(PoolStatus) }, { additionalProperties: false })
+export const PoolListQuery = Type.Object(
+  { ...PageQuery.properties, status: Type.Optional(PoolStatus) },
+  { additionalProperties: false },
+)
 
 export type CreateSupplyPoolInput = Static<typeof CreateSupplyPool>
 export type UpdateSupplyPoolInput = Static<typeof UpdateSupplyPool>

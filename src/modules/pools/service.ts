@@ -5,7 +5,14 @@ import { audit } from '../../lib/audit.js'
 import type { Ctx, TxCtx } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
 import { newId } from '../../lib/ids.js'
-import { decodeCursor, encodeCursor, scoped, tenantRepository, type PageRequest, mapPage } from '../../lib/repository.js'
+import {
+  decodeCursor,
+  encodeCursor,
+  scoped,
+  tenantRepository,
+  type PageRequest,
+  mapPage,
+} from '../../lib/repository.js'
 import { anchors } from '../anchors/tables.js'
 import { products } from '../catalog/tables.js'
 import { markSelectionChanged } from '../selection/state.js'
@@ -56,19 +63,29 @@ const presentGrant = (g: typeof poolGrants.$inferSelect) => ({
 async function anchorIdsOf(tx: TxCtx, poolIds: string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>(poolIds.map((id) => [id, []]))
   if (!poolIds.length) return out
-  const rows = await tx.tx.select().from(poolAnchors).where(scoped(tx, poolAnchors as never, inArray(poolAnchors.poolId, poolIds)))
+  const rows = await tx.tx
+    .select()
+    .from(poolAnchors)
+    .where(scoped(tx, poolAnchors as never, inArray(poolAnchors.poolId, poolIds)))
   for (const r of rows) out.get(r.poolId)!.push(r.anchorId)
   return out
 }
 
 async function setAnchors(tx: TxCtx, poolId: string, anchorIds: string[]) {
   if (anchorIds.length) {
-    const found = await tx.tx.select({ id: anchors.id }).from(anchors).where(scoped(tx, anchors, inArray(anchors.id, anchorIds)))
+    const found = await tx.tx
+      .select({ id: anchors.id })
+      .from(anchors)
+      .where(scoped(tx, anchors, inArray(anchors.id, anchorIds)))
     const missing = anchorIds.filter((id) => !found.some((f) => f.id === id))
-    if (missing.length) throw new AppError('unprocessable', `No anchor with id ${missing.join(', ')} exists.`, { errors: missing.map((id) => ({ pointer: `/body/anchor_ids/${anchorIds.indexOf(id)}`, detail: 'not found' })) })
+    if (missing.length)
+      throw new AppError('unprocessable', `No anchor with id ${missing.join(', ')} exists.`, {
+        errors: missing.map((id) => ({ pointer: `/body/anchor_ids/${anchorIds.indexOf(id)}`, detail: 'not found' })),
+      })
   }
   await tx.tx.delete(poolAnchors).where(scoped(tx, poolAnchors as never, eq(poolAnchors.poolId, poolId)))
-  if (anchorIds.length) await tx.tx.insert(poolAnchors).values(anchorIds.map((anchorId) => ({ tenantId: tx.tenantId, poolId, anchorId })))
+  if (anchorIds.length)
+    await tx.tx.insert(poolAnchors).values(anchorIds.map((anchorId) => ({ tenantId: tx.tenantId, poolId, anchorId })))
 }
 
 export function createPool(ctx: Ctx, input: CreateSupplyPoolInput) {
@@ -98,7 +115,10 @@ export function getPool(ctx: Ctx, id: string) {
 export function listPools(ctx: Ctx, query: PageRequest & { status?: 'active' | 'archived' }) {
   return inTenant(ctx, async (tx) => {
     const page = await poolRepo.list(tx, query, query.status ? eq(supplyPools.status, query.status) : undefined)
-    const ids = await anchorIdsOf(tx, page.data.map((p) => p.id))
+    const ids = await anchorIdsOf(
+      tx,
+      page.data.map((p) => p.id),
+    )
     return { data: page.data.map((p) => presentPool(p, ids.get(p.id)!)), next_cursor: page.next_cursor }
   })
 }
@@ -119,22 +139,41 @@ export function updatePool(ctx: Ctx, id: string, expectedVersion: number | undef
 }
 
 function checkCurrency(price: { currency: string } | null | undefined, currency: string) {
-  if (price && price.currency !== currency) throw new AppError('unprocessable', `The pool price must be in the product’s currency ${currency}.`, { errors: [{ pointer: '/body/price/currency', detail: `must be ${currency}` }] })
+  if (price && price.currency !== currency)
+    throw new AppError('unprocessable', `The pool price must be in the product’s currency ${currency}.`, {
+      errors: [{ pointer: '/body/price/currency', detail: `must be ${currency}` }],
+    })
 }
 
 export function addItem(ctx: Ctx, poolId: string, input: AddPoolItemInput) {
   return inTenant(ctx, async (tx) => {
     await poolRepo.get(tx, poolId)
     const product = await productRepo.find(tx, input.product_id)
-    if (!product) throw new AppError('unprocessable', `No product with id ${input.product_id} exists.`, { errors: [{ pointer: '/body/product_id', detail: 'not found' }] })
+    if (!product)
+      throw new AppError('unprocessable', `No product with id ${input.product_id} exists.`, {
+        errors: [{ pointer: '/body/product_id', detail: 'not found' }],
+      })
     checkCurrency(input.price, product.currency)
     const [row] = await tx.tx
       .insert(poolItems)
-      .values({ tenantId: tx.tenantId, id: newId('poolItem'), poolId, productId: product.id, price: input.price?.amount ?? null, supplyLimit: input.supply_limit ?? null })
+      .values({
+        tenantId: tx.tenantId,
+        id: newId('poolItem'),
+        poolId,
+        productId: product.id,
+        price: input.price?.amount ?? null,
+        supplyLimit: input.supply_limit ?? null,
+      })
       .onConflictDoNothing()
       .returning()
-    if (!row) throw new AppError('conflict', `Product ${product.id} is in the pool already; change its pool item instead.`, { errors: [{ pointer: '/body/product_id', detail: 'already in the pool' }] })
-    await tx.tx.update(supplyPools).set({ itemCount: sql`${supplyPools.itemCount} + 1` as unknown as number }).where(scoped(tx, supplyPools, eq(supplyPools.id, poolId)))
+    if (!row)
+      throw new AppError('conflict', `Product ${product.id} is in the pool already; change its pool item instead.`, {
+        errors: [{ pointer: '/body/product_id', detail: 'already in the pool' }],
+      })
+    await tx.tx
+      .update(supplyPools)
+      .set({ itemCount: sql`${supplyPools.itemCount} + 1` as unknown as number })
+      .where(scoped(tx, supplyPools, eq(supplyPools.id, poolId)))
     await markSelectionChanged(tx)
     await audit(tx, 'pool_item.created', { type: 'pool_item', id: row.id }, { pool_id: poolId, ...input })
     return presentItem(row, product.currency)
@@ -149,11 +188,21 @@ export function listItems(ctx: Ctx, poolId: string, page: PageRequest) {
       .select({ item: poolItems, currency: products.currency })
       .from(poolItems)
       .innerJoin(products, and(eq(products.tenantId, poolItems.tenantId), eq(products.id, poolItems.productId)))
-      .where(scoped(tx, poolItems, eq(poolItems.poolId, poolId), page.cursor ? lt(poolItems.id, decodeCursor(page.cursor)) : undefined))
+      .where(
+        scoped(
+          tx,
+          poolItems,
+          eq(poolItems.poolId, poolId),
+          page.cursor ? lt(poolItems.id, decodeCursor(page.cursor)) : undefined,
+        ),
+      )
       .orderBy(desc(poolItems.id))
       .limit(limit + 1)
     const data = rows.slice(0, limit)
-    return { data: data.map((r) => presentItem(r.item, r.currency)), next_cursor: rows.length > limit ? encodeCursor(data[data.length - 1]!.item.id) : null }
+    return {
+      data: data.map((r) => presentItem(r.item, r.currency)),
+      next_cursor: rows.length > limit ? encodeCursor(data[data.length - 1]!.item.id) : null,
+    }
   })
 }
 
@@ -190,9 +239,15 @@ export function updateItem(ctx: Ctx, id: string, expectedVersion: number | undef
 
 export function removeItem(ctx: Ctx, id: string) {
   return inTenant(ctx, async (tx) => {
-    const [row] = await tx.tx.delete(poolItems).where(scoped(tx, poolItems, eq(poolItems.id, id))).returning()
+    const [row] = await tx.tx
+      .delete(poolItems)
+      .where(scoped(tx, poolItems, eq(poolItems.id, id)))
+      .returning()
     if (!row) throw new AppError('not_found', `No pool item with id ${id} exists.`)
-    await tx.tx.update(supplyPools).set({ itemCount: sql`${supplyPools.itemCount} - 1` as unknown as number }).where(scoped(tx, supplyPools, eq(supplyPools.id, row.poolId)))
+    await tx.tx
+      .update(supplyPools)
+      .set({ itemCount: sql`${supplyPools.itemCount} - 1` as unknown as number })
+      .where(scoped(tx, supplyPools, eq(supplyPools.id, row.poolId)))
     await markSelectionChanged(tx)
     await audit(tx, 'pool_item.deleted', { type: 'pool_item', id }, { pool_id: row.poolId, product_id: row.productId })
   })
@@ -205,14 +260,22 @@ export function grantPool(ctx: Ctx, poolId: string, input: { organization_id: st
   return inTenant(ctx, async (tx) => {
     await poolRepo.get(tx, poolId)
     // Organizations are control-plane data, read by the API's own role.
-    const [org] = await ctx.db.select({ kind: organizations.kind }).from(organizations).where(eq(organizations.id, input.organization_id))
+    const [org] = await ctx.db
+      .select({ kind: organizations.kind })
+      .from(organizations)
+      .where(eq(organizations.id, input.organization_id))
     if (!org || org.kind !== 'mcn' || input.organization_id === ctx.tenantId) {
-      throw new AppError('unprocessable', 'A pool can be shared with another MCN organization only.', { errors: [{ pointer: '/body/organization_id', detail: 'is not another MCN organization' }] })
+      throw new AppError('unprocessable', 'A pool can be shared with another MCN organization only.', {
+        errors: [{ pointer: '/body/organization_id', detail: 'is not another MCN organization' }],
+      })
     }
     const [row] = await tx.tx
       .insert(poolGrants)
       .values({ tenantId: tx.tenantId, id: newId('poolGrant'), poolId, granteeTenantId: input.organization_id })
-      .onConflictDoUpdate({ target: [poolGrants.tenantId, poolGrants.poolId, poolGrants.granteeTenantId], set: { revokedAt: null, version: sql`${poolGrants.version} + 1`, updatedAt: sql`now()` } })
+      .onConflictDoUpdate({
+        target: [poolGrants.tenantId, poolGrants.poolId, poolGrants.granteeTenantId],
+        set: { revokedAt: null, version: sql`${poolGrants.version} + 1`, updatedAt: sql`now()` },
+      })
       .returning()
     // The grantee's recommendations read the owner's version (and see the grant row itself).
     await markSelectionChanged(tx)
@@ -233,8 +296,14 @@ export function revokeGrant(ctx: Ctx, poolId: string, input: { organization_id: 
     await poolRepo.get(tx, poolId)
     const [row] = await tx.tx
       .update(poolGrants)
-      .set({ revokedAt: sql`coalesce(${poolGrants.revokedAt}, now())` as unknown as Date, version: sql`${poolGrants.version} + 1` as unknown as number, updatedAt: sql`now()` as unknown as Date })
-      .where(scoped(tx, poolGrants, eq(poolGrants.poolId, poolId), eq(poolGrants.granteeTenantId, input.organization_id)))
+      .set({
+        revokedAt: sql`coalesce(${poolGrants.revokedAt}, now())` as unknown as Date,
+        version: sql`${poolGrants.version} + 1` as unknown as number,
+        updatedAt: sql`now()` as unknown as Date,
+      })
+      .where(
+        scoped(tx, poolGrants, eq(poolGrants.poolId, poolId), eq(poolGrants.granteeTenantId, input.organization_id)),
+      )
       .returning()
     if (!row) throw new AppError('not_found', `Pool ${poolId} is not shared with ${input.organization_id}.`)
     await markSelectionChanged(tx)
@@ -253,10 +322,25 @@ export async function listSharedPools(ctx: Ctx, page: PageRequest) {
   const pageGrants = grants.slice(0, limit)
   const data = []
   for (const [owner, poolIds] of byOwner(pageGrants)) {
-    const pools = await asGrantee(ctx, owner, poolIds, (tx, granted) => (granted.length ? tx.tx.select().from(supplyPools).where(scoped(tx, supplyPools, inArray(supplyPools.id, granted))) : Promise.resolve([])))
+    const pools = await asGrantee(ctx, owner, poolIds, (tx, granted) =>
+      granted.length
+        ? tx.tx
+            .select()
+            .from(supplyPools)
+            .where(scoped(tx, supplyPools, inArray(supplyPools.id, granted)))
+        : Promise.resolve([]),
+    )
     for (const p of pools) {
       const g = pageGrants.find((x) => x.poolId === p.id && x.tenantId === owner)!
-      data.push({ grant_id: g.id, pool_id: p.id, name: p.name, description: p.description, item_count: p.itemCount, owner_organization_id: owner, granted_at: g.updatedAt.toISOString() })
+      data.push({
+        grant_id: g.id,
+        pool_id: p.id,
+        name: p.name,
+        description: p.description,
+        item_count: p.itemCount,
+        owner_organization_id: owner,
+        granted_at: g.updatedAt.toISOString(),
+      })
     }
   }
   data.sort((a, b) => (a.grant_id < b.grant_id ? 1 : -1))

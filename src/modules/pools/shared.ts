@@ -11,7 +11,10 @@ export type GrantRow = typeof poolGrants.$inferSelect
  * its RLS policy lets the grantee read it, which is all the grantee can see of the owner.
  */
 export function grantsToMe(tx: TxCtx): Promise<GrantRow[]> {
-  return tx.tx.select().from(poolGrants).where(and(eq(poolGrants.granteeTenantId, tx.tenantId), isNull(poolGrants.revokedAt)))
+  return tx.tx
+    .select()
+    .from(poolGrants)
+    .where(and(eq(poolGrants.granteeTenantId, tx.tenantId), isNull(poolGrants.revokedAt)))
 }
 
 /**
@@ -19,14 +22,30 @@ export function grantsToMe(tx: TxCtx): Promise<GrantRow[]> {
  * the owner's own transaction that the grants still stand; `fn` gets only those pool ids.
  * Runs outside the caller's transaction (a transaction acts as one tenant).
  */
-export function asGrantee<T>(ctx: Ctx, ownerTenantId: string, poolIds: string[], fn: (ownerTx: TxCtx, grantedPoolIds: string[]) => Promise<T>): Promise<T> {
+export function asGrantee<T>(
+  ctx: Ctx,
+  ownerTenantId: string,
+  poolIds: string[],
+  fn: (ownerTx: TxCtx, grantedPoolIds: string[]) => Promise<T>,
+): Promise<T> {
   const ownerCtx: Ctx = { ...ctx, tenantId: ownerTenantId, tx: undefined }
   return inTenant(ownerCtx, async (tx) => {
     const live = await tx.tx
       .select({ poolId: poolGrants.poolId })
       .from(poolGrants)
-      .where(scoped(tx, poolGrants, inArray(poolGrants.poolId, poolIds), eq(poolGrants.granteeTenantId, ctx.tenantId), isNull(poolGrants.revokedAt)))
-    return fn(tx, live.map((g) => g.poolId))
+      .where(
+        scoped(
+          tx,
+          poolGrants,
+          inArray(poolGrants.poolId, poolIds),
+          eq(poolGrants.granteeTenantId, ctx.tenantId),
+          isNull(poolGrants.revokedAt),
+        ),
+      )
+    return fn(
+      tx,
+      live.map((g) => g.poolId),
+    )
   })
 }
 

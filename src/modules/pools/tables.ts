@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm'
-import { bigint, check, foreignKey, index, integer, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import {
+  bigint,
+  check,
+  foreignKey,
+  index,
+  integer,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core'
 import { createdAt, tenantPolicy, tenantTable, versioned } from '../../db/tenant-table.js'
 import { pgTable } from 'drizzle-orm/pg-core'
 import { products } from '../catalog/tables.js'
@@ -14,7 +24,9 @@ export const supplyPools = tenantTable('supply_pools', {
   builtByKind: text('built_by_kind', { enum: ['mcn', 'provider', 'platform'] }).notNull(),
   /** all_anchors: every anchor of the tenant; listed_anchors: only those in pool_anchors. */
   access: text('access', { enum: ['all_anchors', 'listed_anchors'] }).notNull(),
-  status: text('status', { enum: ['active', 'archived'] }).notNull().default('active'),
+  status: text('status', { enum: ['active', 'archived'] })
+    .notNull()
+    .default('active'),
   itemCount: integer('item_count').notNull().default(0),
   ...versioned(),
 })
@@ -50,7 +62,9 @@ export const poolAnchors = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.poolId, t.anchorId] }),
-    foreignKey({ columns: [t.tenantId, t.poolId], foreignColumns: [supplyPools.tenantId, supplyPools.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.tenantId, t.poolId], foreignColumns: [supplyPools.tenantId, supplyPools.id] }).onDelete(
+      'cascade',
+    ),
     foreignKey({ columns: [t.tenantId, t.anchorId], foreignColumns: [anchors.tenantId, anchors.id] }),
     tenantPolicy('pool_anchors'),
   ],

@@ -19,7 +19,12 @@ export interface CacheOptions {
   maxAgeMs: number
 }
 
-export const defaultCacheOptions: CacheOptions = { enabled: true, maxEntries: 1000, maxItems: 20_000, maxAgeMs: 5 * 60_000 }
+export const defaultCacheOptions: CacheOptions = {
+  enabled: true,
+  maxEntries: 1000,
+  maxItems: 20_000,
+  maxAgeMs: 5 * 60_000,
+}
 
 interface Entry<V> {
   stamp: string
@@ -124,7 +129,10 @@ const flightKey = (key: string, stamp: string) => `${key}\u0001${stamp}`
 const caches = new WeakMap<Database, RecommendationCache<unknown>>()
 
 /** Sets the cache options for an app's database handle (the selection routes do, from config). */
-export function configureRecommendationCache(db: Database, options: Partial<CacheOptions>): RecommendationCache<unknown> {
+export function configureRecommendationCache(
+  db: Database,
+  options: Partial<CacheOptions>,
+): RecommendationCache<unknown> {
   const cache = new RecommendationCache<unknown>({ ...defaultCacheOptions, ...options })
   caches.set(db, cache)
   return cache

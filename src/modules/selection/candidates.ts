@@ -16,7 +16,11 @@ const SMALL_REACH = 3000
 const MIN_IN_REACH = 0.5
 
 /** The tenant's active pools the anchor may draw from (all-anchor pools and those listing it). */
-export async function accessiblePools(tx: TxCtx, anchorId: string, onlyPool?: string): Promise<{ id: string; itemCount: number }[]> {
+export async function accessiblePools(
+  tx: TxCtx,
+  anchorId: string,
+  onlyPool?: string,
+): Promise<{ id: string; itemCount: number }[]> {
   return tx.tx
     .select({ id: supplyPools.id, itemCount: supplyPools.itemCount })
     .from(supplyPools)
@@ -58,7 +62,12 @@ const byPrescore = sql`${selectionIndex.prescore} desc nulls last`
  * pools hold a small part of the catalog, candidates come from the pools directly.
  * Runs in whichever tenant owns the pools.
  */
-export async function candidates(tx: TxCtx, pools: { id: string; itemCount: number }[], categories: string[], onlyCategory?: string): Promise<Candidate[]> {
+export async function candidates(
+  tx: TxCtx,
+  pools: { id: string; itemCount: number }[],
+  categories: string[],
+  onlyCategory?: string,
+): Promise<Candidate[]> {
   if (!pools.length) return []
   const poolIds = pools.map((p) => p.id)
   const reach = pools.reduce((n, p) => n + p.itemCount, 0)
@@ -94,11 +103,20 @@ export async function candidates(tx: TxCtx, pools: { id: string; itemCount: numb
     const found = (await tx.tx
       .selectDistinct({ ...columns, prescore: selectionIndex.prescore })
       .from(poolItems)
-      .innerJoin(selectionIndex, and(eq(selectionIndex.tenantId, poolItems.tenantId), eq(selectionIndex.id, poolItems.productId)))
-      .where(scoped(tx, poolItems, inArray(poolItems.poolId, poolIds), eq(selectionIndex.eligible, true), categoryFilter))
+      .innerJoin(
+        selectionIndex,
+        and(eq(selectionIndex.tenantId, poolItems.tenantId), eq(selectionIndex.id, poolItems.productId)),
+      )
+      .where(
+        scoped(tx, poolItems, inArray(poolItems.poolId, poolIds), eq(selectionIndex.eligible, true), categoryFilter),
+      )
       .orderBy(byPrescore)
       .limit(OVERALL_CANDIDATES + PER_CATEGORY_CANDIDATES * 8)) as Row[]
-    const entries = await poolEntries(tx, found.map((r) => r.id), poolIds)
+    const entries = await poolEntries(
+      tx,
+      found.map((r) => r.id),
+      poolIds,
+    )
     rows = found.map((r) => ({ ...r, entries: entries.get(r.id) ?? [] }))
   } else rows = inReach
   return rows.map(({ entries, ...r }) => ({
@@ -113,9 +131,25 @@ async function poolEntries(tx: TxCtx, productIds: string[], poolIds: string[]) {
   const out = new Map<string, { pool_id: string; price: number | null; supply_limit: number | null }[]>()
   if (!productIds.length) return out
   const rows = await tx.tx
-    .select({ productId: poolItems.productId, poolId: poolItems.poolId, price: poolItems.price, supplyLimit: poolItems.supplyLimit })
+    .select({
+      productId: poolItems.productId,
+      poolId: poolItems.poolId,
+      price: poolItems.price,
+      supplyLimit: poolItems.supplyLimit,
+    })
     .from(poolItems)
-    .where(scoped(tx, poolItems, sql`${poolItems.productId} = any(${textArray(productIds)})`, sql`${poolItems.poolId} = any(${textArray(poolIds)})`))
-  for (const r of rows) out.set(r.productId, [...(out.get(r.productId) ?? []), { pool_id: r.poolId, price: r.price === null ? null : Number(r.price), supply_limit: r.supplyLimit }])
+    .where(
+      scoped(
+        tx,
+        poolItems,
+        sql`${poolItems.productId} = any(${textArray(productIds)})`,
+        sql`${poolItems.poolId} = any(${textArray(poolIds)})`,
+      ),
+    )
+  for (const r of rows)
+    out.set(r.productId, [
+      ...(out.get(r.productId) ?? []),
+      { pool_id: r.poolId, price: r.price === null ? null : Number(r.price), supply_limit: r.supplyLimit },
+    ])
   return out
 }

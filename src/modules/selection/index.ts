@@ -14,8 +14,14 @@ export const selectionModule: ShowrunnerModule = {
     `,
     resolvers: {
       Query: {
-        recommendations: resolver('selection:read', (ctx, args: { anchor_id: string; limit?: number; category?: string }) =>
-          selection.recommendForAnchor(ctx, args.anchor_id, { limit: Math.min(Math.max(args.limit ?? 20, 1), 100), category: args.category })),
+        recommendations: resolver(
+          'selection:read',
+          (ctx, args: { anchor_id: string; limit?: number; category?: string }) =>
+            selection.recommendForAnchor(ctx, args.anchor_id, {
+              limit: Math.min(Math.max(args.limit ?? 20, 1), 100),
+              category: args.category,
+            }),
+        ),
       },
     },
   },

@@ -6,7 +6,12 @@ import { products } from '../catalog/tables.js'
 import { anchorSales } from '../anchors/tables.js'
 import { anchorSalesProfiles, productSalesStats } from './tables.js'
 import { markSelectionChanged } from './state.js'
-import { EXPOSURE_SMOOTHING_UNITS, MARGIN_REFERENCE_MAJOR, selectionSettings, UNSCORED_SUPPLIER_QUALITY } from './weights.js'
+import {
+  EXPOSURE_SMOOTHING_UNITS,
+  MARGIN_REFERENCE_MAJOR,
+  selectionSettings,
+  UNSCORED_SUPPLIER_QUALITY,
+} from './weights.js'
 
 /** Sales history window for audience fit, exposure and supplier rates. */
 export const HISTORY_DAYS = 90
@@ -29,7 +34,12 @@ export type RefreshScope = { productIds: string[] } | { supplierId: string } | '
 export async function refreshSelectionIndex(ctx: TxCtx, scope: RefreshScope): Promise<void> {
   if (scope !== 'all' && 'productIds' in scope && scope.productIds.length === 0) return
   await markSelectionChanged(ctx)
-  const filter: SQL | undefined = scope === 'all' ? undefined : 'productIds' in scope ? inArray(products.id, scope.productIds) : eq(products.supplierId, scope.supplierId)
+  const filter: SQL | undefined =
+    scope === 'all'
+      ? undefined
+      : 'productIds' in scope
+        ? inArray(products.id, scope.productIds)
+        : eq(products.supplierId, scope.supplierId)
   const w = (await selectionSettings.values(ctx)).weights
   await ctx.tx.execute(sql`
     with base as (
@@ -112,4 +122,3 @@ export async function refreshSalesStats(ctx: TxCtx): Promise<{ headAnchors: stri
   await refreshSelectionIndex(ctx, 'all')
   return { headAnchors: head }
 }
-

@@ -5,24 +5,42 @@ import { scoreParts } from './weights.js'
 
 const Weight = Type.Number({ minimum: 0, maximum: 1 })
 const partsObject = (description: string, value = Type.Number()) =>
-  Type.Object(Object.fromEntries(scoreParts.map((p) => [p, value])) as Record<(typeof scoreParts)[number], typeof value>, { description })
+  Type.Object(
+    Object.fromEntries(scoreParts.map((p) => [p, value])) as Record<(typeof scoreParts)[number], typeof value>,
+    { description },
+  )
 
 export const SelectionWeights = named(
   'SelectionWeights',
-  Type.Object({
-    weights: partsObject('Weight of each score part', Weight),
-    max_category_share: Type.Number({ minimum: 0.05, maximum: 1, description: 'No category takes more of a result list than this while others have candidates' }),
-    version: Type.Integer(),
-    updated_at: Type.Union([Timestamp, Type.Null()]),
-  }, {
-    description:
-      'Per-MCN recommendation weights. Defaults: audience_fit 0.3, supplier_quality 0.2, expected_margin 0.2, long_term_value 0.15, diversity 0.15, micro_supplier_boost 0.1 (a micro supplier’s product gains 0.1), exposure_fairness 0.1; max_category_share 0.5.',
-  }),
+  Type.Object(
+    {
+      weights: partsObject('Weight of each score part', Weight),
+      max_category_share: Type.Number({
+        minimum: 0.05,
+        maximum: 1,
+        description: 'No category takes more of a result list than this while others have candidates',
+      }),
+      version: Type.Integer(),
+      updated_at: Type.Union([Timestamp, Type.Null()]),
+    },
+    {
+      description:
+        'Per-MCN recommendation weights. Defaults: audience_fit 0.3, supplier_quality 0.2, expected_margin 0.2, long_term_value 0.15, diversity 0.15, micro_supplier_boost 0.1 (a micro supplier’s product gains 0.1), exposure_fairness 0.1; max_category_share 0.5.',
+    },
+  ),
 )
 export const UpdateSelectionWeights = named(
   'UpdateSelectionWeights',
   Body({
-    weights: Type.Optional(Type.Object(Object.fromEntries(scoreParts.map((p) => [p, Type.Optional(Weight)])) as Record<(typeof scoreParts)[number], ReturnType<typeof Type.Optional<typeof Weight>>>, { additionalProperties: false })),
+    weights: Type.Optional(
+      Type.Object(
+        Object.fromEntries(scoreParts.map((p) => [p, Type.Optional(Weight)])) as Record<
+          (typeof scoreParts)[number],
+          ReturnType<typeof Type.Optional<typeof Weight>>
+        >,
+        { additionalProperties: false },
+      ),
+    ),
     max_category_share: Type.Optional(Type.Number({ minimum: 0.05, maximum: 1 })),
   }),
 )
@@ -44,11 +62,17 @@ export const Recommendation = named(
     pool_ids: Type.Array(Id('pool'), { description: 'The pools the anchor can draw it from' }),
     supply_limit: Type.Union([Type.Integer(), Type.Null()]),
     stock: Type.Integer(),
-    owner_organization_id: Type.Union([Id('org'), Type.Null()], { description: 'Set when the product comes from a pool another organization shared' }),
+    owner_organization_id: Type.Union([Id('org'), Type.Null()], {
+      description: 'Set when the product comes from a pool another organization shared',
+    }),
     score: Type.Number({ description: 'The sum of score_breakdown' }),
     score_breakdown: partsObject('Each part’s contribution: its weight × its value'),
-    parts: partsObject('Each part’s value before weighting: 0–1, or −1–0 for the diversity and exposure_fairness penalties'),
-    near_duplicate_of: Type.Union([Id('prd'), Type.Null()], { description: 'A product the anchor sold recently, or one higher on this list, that this one closely resembles' }),
+    parts: partsObject(
+      'Each part’s value before weighting: 0–1, or −1–0 for the diversity and exposure_fairness penalties',
+    ),
+    near_duplicate_of: Type.Union([Id('prd'), Type.Null()], {
+      description: 'A product the anchor sold recently, or one higher on this list, that this one closely resembles',
+    }),
   }),
 )
 export const RecommendationList = named(
@@ -61,7 +85,8 @@ export const RecommendationList = named(
     data: Type.Array(ref(Recommendation)),
     generated_at: Type.String({
       format: 'date-time',
-      description: 'When this ranking was computed (RFC 3339, UTC). A ranking may be answered again for up to 5 minutes, and only while none of the data it was computed from has changed.',
+      description:
+        'When this ranking was computed (RFC 3339, UTC). A ranking may be answered again for up to 5 minutes, and only while none of the data it was computed from has changed.',
     }),
   }),
 )
@@ -74,7 +99,11 @@ export const RecommendationQuery = Type.Object(
   { additionalProperties: false },
 )
 
-const Finding = Type.Object({ code: Type.String(), severity: StringEnum(['warning', 'violation'] as const), message: Type.String() })
+const Finding = Type.Object({
+  code: Type.String(),
+  severity: StringEnum(['warning', 'violation'] as const),
+  message: Type.String(),
+})
 export const BrandTierCheck = named(
   'BrandTierCheck',
   Type.Object({
@@ -83,23 +112,35 @@ export const BrandTierCheck = named(
     list_price: ref(Money),
     planned_price: ref(Money),
     discount_rate: Type.Number({ description: '1 − planned / list' }),
-    verdict: StringEnum(['ok', 'warning', 'rejected'] as const, { description: 'rejected when any finding is a violation' }),
+    verdict: StringEnum(['ok', 'warning', 'rejected'] as const, {
+      description: 'rejected when any finding is a violation',
+    }),
     findings: Type.Array(Finding),
-    policy: Type.Record(Type.String(), Type.Unknown(), { description: 'The rules of the product’s tier that were applied' }),
+    policy: Type.Record(Type.String(), Type.Unknown(), {
+      description: 'The rules of the product’s tier that were applied',
+    }),
   }),
 )
 export const CreateBrandTierCheck = named(
   'CreateBrandTierCheck',
-  Body({
-    product_id: Id('prd'),
-    planned_price: ref(Money),
-    planned_quantity: Type.Optional(Type.Integer({ minimum: 1 })),
-    gift: Type.Optional(Type.Object({ description: Type.String({ minLength: 1, maxLength: 500 }), value: Type.Optional(ref(Money)) }, { additionalProperties: false })),
-    pool_id: Type.Optional(Id('pool')),
-  }, {
-    description:
-      'Premium: a discount above 10% is a violation, a discount without a gift a warning, supply above the pool’s limit (else 300 units) a violation. Mature: a discount outside 10–30% is a warning. Emerging: a discount below 15% is a warning (too weak to draw attention).',
-  }),
+  Body(
+    {
+      product_id: Id('prd'),
+      planned_price: ref(Money),
+      planned_quantity: Type.Optional(Type.Integer({ minimum: 1 })),
+      gift: Type.Optional(
+        Type.Object(
+          { description: Type.String({ minLength: 1, maxLength: 500 }), value: Type.Optional(ref(Money)) },
+          { additionalProperties: false },
+        ),
+      ),
+      pool_id: Type.Optional(Id('pool')),
+    },
+    {
+      description:
+        'Premium: a discount above 10% is a violation, a discount without a gift a warning, supply above the pool’s limit (else 300 units) a violation. Mature: a discount outside 10–30% is a warning. Emerging: a discount below 15% is a warning (too weak to draw attention).',
+    },
+  ),
 )
 
 export type UpdateSelectionWeightsInput = Static<typeof UpdateSelectionWeights>

@@ -41,7 +41,9 @@ export function anchorSignals(
   sales: { categoryUnits: Record<string, number>; recent: { id: string; title: string; category: string }[] },
 ): AnchorSignals {
   const maxInterest = Math.max(0, ...anchor.audience.interests.map((i) => i.weight))
-  const interests = new Map(anchor.audience.interests.map((i) => [i.category, maxInterest > 0 ? i.weight / maxInterest : 0]))
+  const interests = new Map(
+    anchor.audience.interests.map((i) => [i.category, maxInterest > 0 ? i.weight / maxInterest : 0]),
+  )
   const maxUnits = Math.max(0, ...Object.values(sales.categoryUnits))
   const salesShare = new Map(Object.entries(sales.categoryUnits).map(([c, u]) => [c, maxUnits > 0 ? u / maxUnits : 0]))
   const recent = new Map<string, { id: string; grams: Set<string> }[]>()
@@ -57,7 +59,11 @@ export function anchorSignals(
 /** The categories worth a candidate query of their own, strongest first. */
 export function affineCategories(a: AnchorSignals, max = 6): string[] {
   const all = new Set([...a.interests.keys(), ...a.covers, ...a.salesShare.keys()])
-  return [...all].map((c) => [c, audienceFit(a, c)] as const).sort((x, y) => y[1] - x[1]).slice(0, max).map(([c]) => c)
+  return [...all]
+    .map((c) => [c, audienceFit(a, c)] as const)
+    .sort((x, y) => y[1] - x[1])
+    .slice(0, max)
+    .map(([c]) => c)
 }
 
 /**
@@ -161,7 +167,8 @@ function prepare(c: Candidate, a: AnchorSignals, weights: Weights): Prepared {
   }
 }
 
-const diversityOf = (p: Prepared, sameCategoryPicked: number) => -Math.min(1, Math.max(p.recentDup, p.listDup) + CATEGORY_CROWDING_STEP * sameCategoryPicked)
+const diversityOf = (p: Prepared, sameCategoryPicked: number) =>
+  -Math.min(1, Math.max(p.recentDup, p.listDup) + CATEGORY_CROWDING_STEP * sameCategoryPicked)
 
 /**
  * Scores candidates and picks `limit` of them greedily (maximal marginal relevance): after
@@ -170,7 +177,13 @@ const diversityOf = (p: Prepared, sameCategoryPicked: number) => -Math.min(1, Ma
  * already on the list; no category takes more than `maxCategoryShare` of the list while
  * other categories still have candidates.
  */
-export function rank(candidates: Candidate[], a: AnchorSignals, weights: Weights, limit: number, maxCategoryShare: number): Scored[] {
+export function rank(
+  candidates: Candidate[],
+  a: AnchorSignals,
+  weights: Weights,
+  limit: number,
+  maxCategoryShare: number,
+): Scored[] {
   const remaining = new Set(candidates.map((c) => prepare(c, a, weights)))
   const picked: Scored[] = []
   const count = new Map<string, number>()

@@ -22,7 +22,11 @@ const anchorRepo = tenantRepository(anchors, 'anchor')
 const profileRepo = tenantRepository(anchorSalesProfiles, 'anchor sales profile')
 const productRepo = tenantRepository(products, 'product')
 
-const presentWeights = (s: { value: SelectionSettings; version: number; updatedAt: Date | null }) => ({ ...s.value, version: s.version, updated_at: s.updatedAt?.toISOString() ?? null })
+const presentWeights = (s: { value: SelectionSettings; version: number; updatedAt: Date | null }) => ({
+  ...s.value,
+  version: s.version,
+  updated_at: s.updatedAt?.toISOString() ?? null,
+})
 
 export function getWeights(ctx: Ctx) {
   return inTenant(ctx, async (tx) => presentWeights(await selectionSettings.read(tx)))
@@ -51,7 +55,11 @@ export type RecommendationList = Awaited<ReturnType<typeof finish>>
  * it and each sharing owner's version (read in the owner's tenant) must equal those the
  * cached result was computed at. A hit skips candidate generation and scoring.
  */
-export async function recommendForAnchor(ctx: Ctx, anchorId: string, query: { limit?: number; category?: string; pool_id?: string }): Promise<RecommendationList> {
+export async function recommendForAnchor(
+  ctx: Ctx,
+  anchorId: string,
+  query: { limit?: number; category?: string; pool_id?: string },
+): Promise<RecommendationList> {
   const q: RecommendationQuery = { limit: query.limit ?? 20, category: query.category, pool_id: query.pool_id }
   const cache = recommendationCache<RecommendationList>(ctx.db)
   const key = JSON.stringify([ctx.tenantId, anchorId, q.limit, q.category ?? null, q.pool_id ?? null])
@@ -79,15 +87,28 @@ export async function recommendForAnchor(ctx: Ctx, anchorId: string, query: { li
   const grants = first.grants!
   const owners: [string, number, string[]][] = []
   for (const [owner, poolIds] of grants) {
-    owners.push(await asGrantee(ctx, owner, poolIds, async (tx, granted) => [owner, await readSelectionVersion(tx), [...granted].sort()] as [string, number, string[]]))
+    owners.push(
+      await asGrantee(
+        ctx,
+        owner,
+        poolIds,
+        async (tx, granted) =>
+          [owner, await readSelectionVersion(tx), [...granted].sort()] as [string, number, string[]],
+      ),
+    )
   }
   const stamp = JSON.stringify([first.version, [...grants], owners])
   const found = cache.lookup(key, stamp)
   if (found) return found
-  return cache.fill(key, stamp, async () => {
-    const own = await inTenant(ctx, (tx) => readOwn(tx, anchorId, q))
-    return deepFreeze(await finish(ctx, anchorId, q, own, grants))
-  }, weigh)
+  return cache.fill(
+    key,
+    stamp,
+    async () => {
+      const own = await inTenant(ctx, (tx) => readOwn(tx, anchorId, q))
+      return deepFreeze(await finish(ctx, anchorId, q, own, grants))
+    },
+    weigh,
+  )
 }
 
 const byOwner = (grants: [string, string][]) => {
@@ -99,15 +120,26 @@ const byOwner = (grants: [string, string][]) => {
 /** In the tenant's transaction: the anchor's signals, the weights and candidates from the tenant's own pools. */
 async function readOwn(tx: TxCtx, anchorId: string, query: RecommendationQuery) {
   const anchor = await anchorRepo.get(tx, anchorId)
-  const [settings, pools, profile] = await Promise.all([selectionSettings.values(tx), accessiblePools(tx, anchorId, query.pool_id), profileRepo.find(tx, anchorId)])
-  if (query.pool_id && !pools.length) throw new AppError('not_found', `No supply pool with id ${query.pool_id} is open to this anchor.`)
+  const [settings, pools, profile] = await Promise.all([
+    selectionSettings.values(tx),
+    accessiblePools(tx, anchorId, query.pool_id),
+    profileRepo.find(tx, anchorId),
+  ])
+  if (query.pool_id && !pools.length)
+    throw new AppError('not_found', `No supply pool with id ${query.pool_id} is open to this anchor.`)
   const signals = anchorSignals(anchor, profile ?? { categoryUnits: {}, recent: [] })
   const categories = affineCategories(signals)
   return { settings, signals, categories, found: await candidates(tx, pools, categories, query.category) }
 }
 
 /** Adds candidates from shared pools (read in each owner's tenant, one transaction per owner) and ranks. */
-async function finish(ctx: Ctx, anchorId: string, query: RecommendationQuery, own: Awaited<ReturnType<typeof readOwn>>, grants: Map<string, string[]>) {
+async function finish(
+  ctx: Ctx,
+  anchorId: string,
+  query: RecommendationQuery,
+  own: Awaited<ReturnType<typeof readOwn>>,
+  grants: Map<string, string[]>,
+) {
   const shared: Candidate[] = []
   for (const [owner, poolIds] of grants) {
     shared.push(
@@ -162,12 +194,24 @@ async function accessiblePoolsById(tx: TxCtx, poolIds: string[]) {
 export function checkBrandTier(ctx: Ctx, input: CreateBrandTierCheckInput) {
   return inTenant(ctx, async (tx) => {
     const product = await productRepo.find(tx, input.product_id)
-    if (!product) throw new AppError('unprocessable', `No product with id ${input.product_id} exists.`, { errors: [{ pointer: '/body/product_id', detail: 'not found' }] })
-    if (input.planned_price.currency !== product.currency) throw new AppError('unprocessable', `The planned price must be in the product’s currency ${product.currency}.`, { errors: [{ pointer: '/body/planned_price/currency', detail: `must be ${product.currency}` }] })
+    if (!product)
+      throw new AppError('unprocessable', `No product with id ${input.product_id} exists.`, {
+        errors: [{ pointer: '/body/product_id', detail: 'not found' }],
+      })
+    if (input.planned_price.currency !== product.currency)
+      throw new AppError('unprocessable', `The planned price must be in the product’s currency ${product.currency}.`, {
+        errors: [{ pointer: '/body/planned_price/currency', detail: `must be ${product.currency}` }],
+      })
     let poolSupplyLimit: number | null | undefined
     if (input.pool_id) {
-      const [item] = await tx.tx.select().from(poolItems).where(scoped(tx, poolItems, and(eq(poolItems.poolId, input.pool_id), eq(poolItems.productId, product.id))))
-      if (!item) throw new AppError('unprocessable', `Product ${product.id} is not in pool ${input.pool_id}.`, { errors: [{ pointer: '/body/pool_id', detail: 'does not hold the product' }] })
+      const [item] = await tx.tx
+        .select()
+        .from(poolItems)
+        .where(scoped(tx, poolItems, and(eq(poolItems.poolId, input.pool_id), eq(poolItems.productId, product.id))))
+      if (!item)
+        throw new AppError('unprocessable', `Product ${product.id} is not in pool ${input.pool_id}.`, {
+          errors: [{ pointer: '/body/pool_id', detail: 'does not hold the product' }],
+        })
       poolSupplyLimit = item.supplyLimit
     }
     const result = checkOffer(product.brandTier, {

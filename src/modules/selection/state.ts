@@ -24,7 +24,10 @@ export async function markSelectionChanged(tx: TxCtx): Promise<void> {
   await tx.tx
     .insert(selectionState)
     .values({ tenantId: tx.tenantId, id: STATE_ID, version: 1 })
-    .onConflictDoUpdate({ target: [selectionState.tenantId, selectionState.id], set: { version: sql`${selectionState.version} + 1`, updatedAt: sql`now()` } })
+    .onConflictDoUpdate({
+      target: [selectionState.tenantId, selectionState.id],
+      set: { version: sql`${selectionState.version} + 1`, updatedAt: sql`now()` },
+    })
 }
 
 export interface SelectionStamp {
@@ -54,6 +57,8 @@ export async function readSelectionStamp(tx: TxCtx, anchorId: string, withGrants
 
 /** The tenant's selection version alone; read in an owner's tenant for the pools it shares. */
 export async function readSelectionVersion(tx: TxCtx): Promise<number> {
-  const [row] = await tx.tx.execute<{ version: number }>(sql`select coalesce((select s.version from ${selectionState} s where s.tenant_id = ${tx.tenantId} and s.id = ${STATE_ID}), 0) as version`)
+  const [row] = await tx.tx.execute<{ version: number }>(
+    sql`select coalesce((select s.version from ${selectionState} s where s.tenant_id = ${tx.tenantId} and s.id = ${STATE_ID}), 0) as version`,
+  )
   return Number(row!.version)
 }

@@ -1,7 +1,15 @@
 import { settingsDocument } from '../catalog/settings.js'
 
 /** The named parts of a recommendation score. */
-export const scoreParts = ['audience_fit', 'supplier_quality', 'expected_margin', 'long_term_value', 'diversity', 'micro_supplier_boost', 'exposure_fairness'] as const
+export const scoreParts = [
+  'audience_fit',
+  'supplier_quality',
+  'expected_margin',
+  'long_term_value',
+  'diversity',
+  'micro_supplier_boost',
+  'exposure_fairness',
+] as const
 export type ScorePart = (typeof scoreParts)[number]
 export type Weights = Record<ScorePart, number>
 

@@ -42,7 +42,16 @@ const presentApplication = (a: typeof supplierApplications.$inferSelect) => ({
   evidence: a.evidence,
   created_at: a.createdAt.toISOString(),
 })
-const presentCriterionName = (c: string) => c as 'required_documents' | 'min_inspection_score' | 'min_survey_score' | 'min_reputation' | 'max_return_rate' | 'max_dispute_rate' | 'allowed_kinds' | 'allowed_brand_tiers'
+const presentCriterionName = (c: string) =>
+  c as
+    | 'required_documents'
+    | 'min_inspection_score'
+    | 'min_survey_score'
+    | 'min_reputation'
+    | 'max_return_rate'
+    | 'max_dispute_rate'
+    | 'allowed_kinds'
+    | 'allowed_brand_tiers'
 
 function criteriaColumns(input: Partial<CreateAdmissionCriteriaInput & UpdateAdmissionCriteriaInput>) {
   const map = {
@@ -58,13 +67,19 @@ function criteriaColumns(input: Partial<CreateAdmissionCriteriaInput & UpdateAdm
     active: 'active',
   } as const
   const out: Record<string, unknown> = {}
-  for (const [k, col] of Object.entries(map)) if ((input as Record<string, unknown>)[k] !== undefined) out[col] = (input as Record<string, unknown>)[k]
+  for (const [k, col] of Object.entries(map))
+    if ((input as Record<string, unknown>)[k] !== undefined) out[col] = (input as Record<string, unknown>)[k]
   return out as Partial<typeof admissionCriteria.$inferInsert>
 }
 
 export function createCriteria(ctx: Ctx, input: CreateAdmissionCriteriaInput) {
   return inTenant(ctx, async (tx) => {
-    const row = await criteriaRepo.insert(tx, { id: newId('criteria'), requiredDocuments: [], ...criteriaColumns(input), name: input.name })
+    const row = await criteriaRepo.insert(tx, {
+      id: newId('criteria'),
+      requiredDocuments: [],
+      ...criteriaColumns(input),
+      name: input.name,
+    })
     await audit(tx, 'admission_criteria.created', { type: 'admission_criteria', id: row.id }, input)
     return presentCriteria(row)
   })
@@ -80,7 +95,12 @@ export function listCriteria(ctx: Ctx, page: PageRequest) {
   })
 }
 
-export function updateCriteria(ctx: Ctx, id: string, expectedVersion: number | undefined, input: UpdateAdmissionCriteriaInput) {
+export function updateCriteria(
+  ctx: Ctx,
+  id: string,
+  expectedVersion: number | undefined,
+  input: UpdateAdmissionCriteriaInput,
+) {
   return inTenant(ctx, async (tx) => {
     const row = await criteriaRepo.update(tx, id, expectedVersion, criteriaColumns(input))
     await audit(tx, 'admission_criteria.updated', { type: 'admission_criteria', id }, input)
@@ -97,10 +117,14 @@ export function applyForAdmission(ctx: Ctx, supplierId: string, input: { criteri
   return inTenant(ctx, async (tx) => {
     let supplier = await supplierRepo.get(tx, supplierId)
     const criteria = await criteriaRepo.get(tx, input.criteria_id)
-    if (!criteria.active) throw new AppError('unprocessable', `Admission criteria ${criteria.id} are no longer active.`, { errors: [{ pointer: '/body/criteria_id', detail: 'is not active' }] })
+    if (!criteria.active)
+      throw new AppError('unprocessable', `Admission criteria ${criteria.id} are no longer active.`, {
+        errors: [{ pointer: '/body/criteria_id', detail: 'is not active' }],
+      })
     const submitted = input.documents ?? []
     const documents = [...new Set([...supplier.documents, ...submitted])]
-    if (documents.length !== supplier.documents.length) supplier = await supplierRepo.update(tx, supplierId, undefined, { documents })
+    if (documents.length !== supplier.documents.length)
+      supplier = await supplierRepo.update(tx, supplierId, undefined, { documents })
 
     const rep = await currentReputation(tx, supplierId)
     const evidence = {
@@ -117,38 +141,91 @@ export function applyForAdmission(ctx: Ctx, supplierId: string, input: { criteri
     }
     const failures = checkCriteria(criteria, evidence)
     const status = failures.length === 0 ? 'admitted' : 'refused'
-    const application = await applicationRepo.insert(tx, { id: newId('application'), supplierId, criteriaId: criteria.id, status, failures, evidence })
-    await audit(tx, `supplier_application.${status}`, { type: 'supplier_application', id: application.id }, { supplier_id: supplierId, criteria_id: criteria.id, failures })
+    const application = await applicationRepo.insert(tx, {
+      id: newId('application'),
+      supplierId,
+      criteriaId: criteria.id,
+      status,
+      failures,
+      evidence,
+    })
+    await audit(
+      tx,
+      `supplier_application.${status}`,
+      { type: 'supplier_application', id: application.id },
+      { supplier_id: supplierId, criteria_id: criteria.id, failures },
+    )
     if (status === 'admitted' && supplier.status !== 'admitted') {
       const row = await setSupplierStatus(tx, supplierId, 'admitted', { probationSince: null, eliminatedAt: null })
-      await emit(tx, SUPPLIER_ADMITTED, { type: 'supplier', id: row.id, version: row.version }, { supplier_id: row.id, name: row.name, status: row.status, reputation_score: rep.score, reason: `passed admission criteria ${criteria.id}` })
+      await emit(
+        tx,
+        SUPPLIER_ADMITTED,
+        { type: 'supplier', id: row.id, version: row.version },
+        {
+          supplier_id: row.id,
+          name: row.name,
+          status: row.status,
+          reputation_score: rep.score,
+          reason: `passed admission criteria ${criteria.id}`,
+        },
+      )
     }
     return presentApplication(application)
   })
 }
 
-type Evidence = { documents: string[]; kind: string; brand_tier: string; inspection_score: number | null; survey_score: number | null; reputation: number | null; return_rate: number | null; dispute_rate: number | null }
+type Evidence = {
+  documents: string[]
+  kind: string
+  brand_tier: string
+  inspection_score: number | null
+  survey_score: number | null
+  reputation: number | null
+  return_rate: number | null
+  dispute_rate: number | null
+}
 
 /** Every rule of the criteria that the evidence breaks; pure. Rates are only checked once there are sales to measure them. */
 export function checkCriteria(c: CriteriaRow, e: Evidence): CriterionFailure[] {
   const failures: CriterionFailure[] = []
   const missing = c.requiredDocuments.filter((d) => !e.documents.includes(d))
-  if (missing.length) failures.push({ criterion: 'required_documents', detail: `missing documents: ${missing.join(', ')}`, expected: c.requiredDocuments, actual: e.documents })
+  if (missing.length)
+    failures.push({
+      criterion: 'required_documents',
+      detail: `missing documents: ${missing.join(', ')}`,
+      expected: c.requiredDocuments,
+      actual: e.documents,
+    })
   const atLeast = (criterion: string, min: number | null, actual: number | null, what: string) => {
     if (min === null) return
-    if (actual === null) failures.push({ criterion, detail: `no ${what} on record; at least ${min} is required`, expected: min, actual })
-    else if (actual < min) failures.push({ criterion, detail: `${what} ${actual} is below the minimum ${min}`, expected: min, actual })
+    if (actual === null)
+      failures.push({ criterion, detail: `no ${what} on record; at least ${min} is required`, expected: min, actual })
+    else if (actual < min)
+      failures.push({ criterion, detail: `${what} ${actual} is below the minimum ${min}`, expected: min, actual })
   }
   atLeast('min_inspection_score', c.minInspectionScore, e.inspection_score, 'inspection score')
   atLeast('min_survey_score', c.minSurveyScore, e.survey_score, 'survey score')
   atLeast('min_reputation', c.minReputation, e.reputation, 'reputation')
   const atMost = (criterion: string, max: number | null, actual: number | null, what: string) => {
-    if (max !== null && actual !== null && actual > max) failures.push({ criterion, detail: `${what} ${actual} is above the maximum ${max}`, expected: max, actual })
+    if (max !== null && actual !== null && actual > max)
+      failures.push({ criterion, detail: `${what} ${actual} is above the maximum ${max}`, expected: max, actual })
   }
   atMost('max_return_rate', c.maxReturnRate, e.return_rate, 'return rate')
   atMost('max_dispute_rate', c.maxDisputeRate, e.dispute_rate, 'dispute rate')
-  if (c.allowedKinds && !c.allowedKinds.includes(e.kind)) failures.push({ criterion: 'allowed_kinds', detail: `suppliers of kind ${e.kind} are not admitted`, expected: c.allowedKinds, actual: e.kind })
-  if (c.allowedBrandTiers && !c.allowedBrandTiers.includes(e.brand_tier)) failures.push({ criterion: 'allowed_brand_tiers', detail: `brand tier ${e.brand_tier} is not admitted`, expected: c.allowedBrandTiers, actual: e.brand_tier })
+  if (c.allowedKinds && !c.allowedKinds.includes(e.kind))
+    failures.push({
+      criterion: 'allowed_kinds',
+      detail: `suppliers of kind ${e.kind} are not admitted`,
+      expected: c.allowedKinds,
+      actual: e.kind,
+    })
+  if (c.allowedBrandTiers && !c.allowedBrandTiers.includes(e.brand_tier))
+    failures.push({
+      criterion: 'allowed_brand_tiers',
+      detail: `brand tier ${e.brand_tier} is not admitted`,
+      expected: c.allowedBrandTiers,
+      actual: e.brand_tier,
+    })
   return failures
 }
 

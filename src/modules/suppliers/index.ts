@@ -20,7 +20,9 @@ export const suppliersModule: ShowrunnerModule = {
     resolvers: {
       Query: {
         supplier: resolver('catalog:read', (ctx, args: { id: string }) => suppliers.getSupplier(ctx, args.id)),
-        suppliers: resolver('catalog:read', (ctx, args: { first?: number; after?: string; status?: string }) => suppliers.listSuppliers(ctx, { ...pageArgs(args), status: args.status as never })),
+        suppliers: resolver('catalog:read', (ctx, args: { first?: number; after?: string; status?: string }) =>
+          suppliers.listSuppliers(ctx, { ...pageArgs(args), status: args.status as never }),
+        ),
       },
     },
   },

@@ -10,7 +10,11 @@ const REVIEW_ALL_JOB = 'suppliers.review-all'
 /** Every day at 03:00 UTC each tenant with suppliers gets a review job of its own. */
 export const REVIEW_SCHEDULE = '0 3 * * *'
 
-const systemCtx: SerializedCtx = { tenantId: '', actor: { clientId: 'system', organizationId: '', organizationKind: 'platform', scopes: [] }, requestId: 'schedule:suppliers.review' }
+const systemCtx: SerializedCtx = {
+  tenantId: '',
+  actor: { clientId: 'system', organizationId: '', organizationKind: 'platform', scopes: [] },
+  requestId: 'schedule:suppliers.review',
+}
 
 /** Starts a review of the caller's suppliers as a job (202 + Location). */
 export function startReview(ctx: Ctx) {
@@ -32,7 +36,10 @@ export function registerSupplierJobs(deps: WorkerDeps) {
     } catch (err) {
       // The review is one transaction: a failure changed nothing, and the next schedule retries.
       deps.log.error({ err, jobId }, 'supplier review failed')
-      await finishJob(ctx, jobId, { state: 'failed', failureReason: 'The review stopped on an unexpected error; no supplier was changed.' })
+      await finishJob(ctx, jobId, {
+        state: 'failed',
+        failureReason: 'The review stopped on an unexpected error; no supplier was changed.',
+      })
     }
   })
 
@@ -42,10 +49,20 @@ export function registerSupplierJobs(deps: WorkerDeps) {
       sql`select distinct s.tenant_id, o.kind from suppliers s join organizations o on o.id = s.tenant_id`,
     )
     for (const t of tenants) {
-      const ctx = rebuild({ ctx: { tenantId: t.tenant_id, actor: { clientId: 'system', organizationId: t.tenant_id, organizationKind: t.kind, scopes: [] }, requestId: `schedule:${REVIEW_JOB}` }, payload: {} })
+      const ctx = rebuild({
+        ctx: {
+          tenantId: t.tenant_id,
+          actor: { clientId: 'system', organizationId: t.tenant_id, organizationKind: t.kind, scopes: [] },
+          requestId: `schedule:${REVIEW_JOB}`,
+        },
+        payload: {},
+      })
       await startReview(ctx)
     }
     return { tenants: tenants.length }
   })
-  return deps.queues.schedule('governance', REVIEW_ALL_JOB, REVIEW_SCHEDULE, REVIEW_ALL_JOB, { ctx: systemCtx, payload: {} })
+  return deps.queues.schedule('governance', REVIEW_ALL_JOB, REVIEW_SCHEDULE, REVIEW_ALL_JOB, {
+    ctx: systemCtx,
+    payload: {},
+  })
 }

@@ -39,17 +39,33 @@ const presentSurvey = (s: typeof surveys.$inferSelect) => ({
 })
 
 /** The supplier a quality record is about: the product's, or the one given; both must agree. */
-async function subjectOf(tx: TxCtx, input: { supplier_id?: string; product_id?: string }): Promise<{ supplierId: string; productId: string | null }> {
+async function subjectOf(
+  tx: TxCtx,
+  input: { supplier_id?: string; product_id?: string },
+): Promise<{ supplierId: string; productId: string | null }> {
   if (input.product_id) {
     const product = await productRepo.find(tx, input.product_id)
-    if (!product) throw new AppError('unprocessable', `No product with id ${input.product_id} exists.`, { errors: [{ pointer: '/body/product_id', detail: 'not found' }] })
+    if (!product)
+      throw new AppError('unprocessable', `No product with id ${input.product_id} exists.`, {
+        errors: [{ pointer: '/body/product_id', detail: 'not found' }],
+      })
     if (input.supplier_id && input.supplier_id !== product.supplierId) {
-      throw new AppError('unprocessable', `Product ${product.id} belongs to supplier ${product.supplierId}, not ${input.supplier_id}.`, { errors: [{ pointer: '/body/supplier_id', detail: 'does not supply the product' }] })
+      throw new AppError(
+        'unprocessable',
+        `Product ${product.id} belongs to supplier ${product.supplierId}, not ${input.supplier_id}.`,
+        { errors: [{ pointer: '/body/supplier_id', detail: 'does not supply the product' }] },
+      )
     }
     return { supplierId: product.supplierId, productId: product.id }
   }
-  if (!input.supplier_id) throw new AppError('validation_failed', 'Give product_id or supplier_id.', { errors: [{ pointer: '/body/supplier_id', detail: 'product_id or supplier_id is required' }] })
-  if (!(await supplierRepo.find(tx, input.supplier_id))) throw new AppError('unprocessable', `No supplier with id ${input.supplier_id} exists.`, { errors: [{ pointer: '/body/supplier_id', detail: 'not found' }] })
+  if (!input.supplier_id)
+    throw new AppError('validation_failed', 'Give product_id or supplier_id.', {
+      errors: [{ pointer: '/body/supplier_id', detail: 'product_id or supplier_id is required' }],
+    })
+  if (!(await supplierRepo.find(tx, input.supplier_id)))
+    throw new AppError('unprocessable', `No supplier with id ${input.supplier_id} exists.`, {
+      errors: [{ pointer: '/body/supplier_id', detail: 'not found' }],
+    })
   return { supplierId: input.supplier_id, productId: null }
 }
 
@@ -76,7 +92,15 @@ export function getInspection(ctx: Ctx, id: string) {
 
 export function listInspections(ctx: Ctx, query: PageRequest & { supplier_id?: string; product_id?: string }) {
   return inTenant(ctx, async (tx) => {
-    return mapPage(inspectionRepo.list(tx, query, query.supplier_id ? eq(inspections.supplierId, query.supplier_id) : undefined, query.product_id ? eq(inspections.productId, query.product_id) : undefined), presentInspection)
+    return mapPage(
+      inspectionRepo.list(
+        tx,
+        query,
+        query.supplier_id ? eq(inspections.supplierId, query.supplier_id) : undefined,
+        query.product_id ? eq(inspections.productId, query.product_id) : undefined,
+      ),
+      presentInspection,
+    )
   })
 }
 
@@ -109,6 +133,14 @@ export function getSurvey(ctx: Ctx, id: string) {
 
 export function listSurveys(ctx: Ctx, query: PageRequest & { supplier_id?: string; product_id?: string }) {
   return inTenant(ctx, async (tx) => {
-    return mapPage(surveyRepo.list(tx, query, query.supplier_id ? eq(surveys.supplierId, query.supplier_id) : undefined, query.product_id ? eq(surveys.productId, query.product_id) : undefined), presentSurvey)
+    return mapPage(
+      surveyRepo.list(
+        tx,
+        query,
+        query.supplier_id ? eq(surveys.supplierId, query.supplier_id) : undefined,
+        query.product_id ? eq(surveys.productId, query.product_id) : undefined,
+      ),
+      presentSurvey,
+    )
   })
 }

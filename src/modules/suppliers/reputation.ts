@@ -38,7 +38,11 @@ export const supplierPolicy = settingsDocument<SupplierPolicyValue>('supplier_po
   min_units_for_rates: 20,
 }))
 
-const presentPolicy = (p: { value: SupplierPolicyValue; version: number; updatedAt: Date | null }) => ({ ...p.value, version: p.version, updated_at: p.updatedAt?.toISOString() ?? null })
+const presentPolicy = (p: { value: SupplierPolicyValue; version: number; updatedAt: Date | null }) => ({
+  ...p.value,
+  version: p.version,
+  updated_at: p.updatedAt?.toISOString() ?? null,
+})
 
 export function getSupplierPolicy(ctx: Ctx) {
   return inTenant(ctx, async (tx) => presentPolicy(await supplierPolicy.read(tx)))
@@ -62,27 +66,56 @@ export interface SupplierSignals {
   disputes: number
 }
 
-const emptySignals = (): SupplierSignals => ({ inspectionAvg: null, inspectionCount: 0, surveyAvg: null, respondents: 0, units: 0, returned: 0, disputes: 0 })
+const emptySignals = (): SupplierSignals => ({
+  inspectionAvg: null,
+  inspectionCount: 0,
+  surveyAvg: null,
+  respondents: 0,
+  units: 0,
+  returned: 0,
+  disputes: 0,
+})
 
 /** Inspections, surveys and sales in the policy window, per supplier (one or all). */
-export async function supplierSignals(tx: TxCtx, policy: SupplierPolicyValue, supplierIds?: string[]): Promise<Map<string, SupplierSignals>> {
+export async function supplierSignals(
+  tx: TxCtx,
+  policy: SupplierPolicyValue,
+  supplierIds?: string[],
+): Promise<Map<string, SupplierSignals>> {
   const since = sql`current_date - ${policy.window_days}::int`
-  const only = (col: typeof inspections.supplierId | typeof surveys.supplierId | typeof products.supplierId) => (supplierIds ? inArray(col, supplierIds) : undefined)
+  const only = (col: typeof inspections.supplierId | typeof surveys.supplierId | typeof products.supplierId) =>
+    supplierIds ? inArray(col, supplierIds) : undefined
   const [insp, surv, sales] = await Promise.all([
     tx.tx
-      .select({ supplierId: inspections.supplierId, avg: sql<number>`avg(${inspections.score})::float8`, n: sql<number>`count(*)::int` })
+      .select({
+        supplierId: inspections.supplierId,
+        avg: sql<number>`avg(${inspections.score})::float8`,
+        n: sql<number>`count(*)::int`,
+      })
       .from(inspections)
       .where(scoped(tx, inspections, sql`${inspections.inspectedOn} >= ${since}`, only(inspections.supplierId)))
       .groupBy(inspections.supplierId),
     tx.tx
-      .select({ supplierId: surveys.supplierId, avg: sql<number>`(sum(${surveys.score} * ${surveys.respondents}) / sum(${surveys.respondents}))::float8`, n: sql<number>`sum(${surveys.respondents})::int` })
+      .select({
+        supplierId: surveys.supplierId,
+        avg: sql<number>`(sum(${surveys.score} * ${surveys.respondents}) / sum(${surveys.respondents}))::float8`,
+        n: sql<number>`sum(${surveys.respondents})::int`,
+      })
       .from(surveys)
       .where(scoped(tx, surveys, sql`${surveys.surveyedOn} >= ${since}`, only(surveys.supplierId)))
       .groupBy(surveys.supplierId),
     tx.tx
-      .select({ supplierId: products.supplierId, units: sql<number>`sum(${anchorSales.quantity})::int`, returned: sql<number>`sum(${anchorSales.returnedQuantity})::int`, disputes: sql<number>`sum(${anchorSales.disputes})::int` })
+      .select({
+        supplierId: products.supplierId,
+        units: sql<number>`sum(${anchorSales.quantity})::int`,
+        returned: sql<number>`sum(${anchorSales.returnedQuantity})::int`,
+        disputes: sql<number>`sum(${anchorSales.disputes})::int`,
+      })
       .from(anchorSales)
-      .innerJoin(products, sql`${products.tenantId} = ${anchorSales.tenantId} and ${products.id} = ${anchorSales.productId}`)
+      .innerJoin(
+        products,
+        sql`${products.tenantId} = ${anchorSales.tenantId} and ${products.id} = ${anchorSales.productId}`,
+      )
       .where(scoped(tx, anchorSales, sql`${anchorSales.soldOn} >= ${since}`, only(products.supplierId)))
       .groupBy(products.supplierId),
   ])
@@ -97,7 +130,10 @@ export async function supplierSignals(tx: TxCtx, policy: SupplierPolicyValue, su
 const round = (n: number) => Math.round(n * 100) / 100
 
 /** The reputation score (0–100, or null without data) and its parts; pure. */
-export function computeReputation(s: SupplierSignals, policy: SupplierPolicyValue): { score: number | null; components: ReputationComponents } {
+export function computeReputation(
+  s: SupplierSignals,
+  policy: SupplierPolicyValue,
+): { score: number | null; components: ReputationComponents } {
   const ratesKnown = s.units >= policy.min_units_for_rates
   const returnRate = ratesKnown ? s.returned / s.units : null
   const disputeRate = ratesKnown ? s.disputes / s.units : null
@@ -142,11 +178,23 @@ export function reviewSuppliers(ctx: Ctx, reviewId: string): Promise<ReviewResul
     const policy = await supplierPolicy.values(tx)
     const all = await tx.tx.select().from(suppliers).where(scoped(tx, suppliers)).orderBy(suppliers.id)
     const signals = await supplierSignals(tx, policy)
-    const result: ReviewResult = { reviewed: all.length, scored: 0, probation: [], eliminated: [], reinstated: [], head_anchors: [] }
-    const computed = all.map((s) => ({ supplier: s, ...computeReputation(signals.get(s.id) ?? emptySignals(), policy) }))
+    const result: ReviewResult = {
+      reviewed: all.length,
+      scored: 0,
+      probation: [],
+      eliminated: [],
+      reinstated: [],
+      head_anchors: [],
+    }
+    const computed = all.map((s) => ({
+      supplier: s,
+      ...computeReputation(signals.get(s.id) ?? emptySignals(), policy),
+    }))
 
     if (computed.length) {
-      const payload = JSON.stringify(computed.map((c) => ({ id: c.supplier.id, score: c.score, components: c.components })))
+      const payload = JSON.stringify(
+        computed.map((c) => ({ id: c.supplier.id, score: c.score, components: c.components })),
+      )
       await tx.tx.execute(sql`
         update suppliers set reputation_score = x.score, reputation_components = x.components, reputation_computed_at = now()
         from jsonb_to_recordset(${payload}::jsonb) as x(id text, score float8, components jsonb)
@@ -161,28 +209,76 @@ export function reviewSuppliers(ctx: Ctx, reviewId: string): Promise<ReviewResul
       const s = c.supplier
       if (below && s.status === 'admitted') {
         const row = await setSupplierStatus(tx, s.id, 'probation', { probationSince: sql`now()` as unknown as Date })
-        await announce(tx, SUPPLIER_PROBATION, row, c.score, policy, `reputation ${c.score} is below the elimination threshold ${policy.elimination_threshold}`)
+        await announce(
+          tx,
+          SUPPLIER_PROBATION,
+          row,
+          c.score,
+          policy,
+          `reputation ${c.score} is below the elimination threshold ${policy.elimination_threshold}`,
+        )
         result.probation.push(s.id)
       } else if (below && s.status === 'probation') {
-        const [{ n }] = (await tx.tx.select({ n: sql<number>`count(*)::int` }).from(selectionIndex).where(scoped(tx, selectionIndex, eq(selectionIndex.supplierId, s.id), eq(selectionIndex.eligible, true)))) as [{ n: number }]
+        const [{ n }] = (await tx.tx
+          .select({ n: sql<number>`count(*)::int` })
+          .from(selectionIndex)
+          .where(
+            scoped(tx, selectionIndex, eq(selectionIndex.supplierId, s.id), eq(selectionIndex.eligible, true)),
+          )) as [{ n: number }]
         const row = await setSupplierStatus(tx, s.id, 'eliminated', { eliminatedAt: sql`now()` as unknown as Date })
-        await announce(tx, SUPPLIER_ELIMINATED, row, c.score, policy, `reputation ${c.score} stayed below the elimination threshold ${policy.elimination_threshold} after probation`, { products_removed: n })
+        await announce(
+          tx,
+          SUPPLIER_ELIMINATED,
+          row,
+          c.score,
+          policy,
+          `reputation ${c.score} stayed below the elimination threshold ${policy.elimination_threshold} after probation`,
+          { products_removed: n },
+        )
         result.eliminated.push(s.id)
       } else if (!below && s.status === 'probation') {
         const row = await setSupplierStatus(tx, s.id, 'admitted', { probationSince: null })
-        await announce(tx, SUPPLIER_REINSTATED, row, c.score, policy, `reputation ${c.score} is back above the elimination threshold ${policy.elimination_threshold}`)
+        await announce(
+          tx,
+          SUPPLIER_REINSTATED,
+          row,
+          c.score,
+          policy,
+          `reputation ${c.score} is back above the elimination threshold ${policy.elimination_threshold}`,
+        )
         result.reinstated.push(s.id)
       }
     }
     // Sales stats and the whole selection index follow the new reputations.
     result.head_anchors = (await refreshSalesStats(tx)).headAnchors
-    await audit(tx, 'suppliers.reviewed', { type: 'supplier_review', id: reviewId }, { ...result, head_anchors: undefined })
+    await audit(
+      tx,
+      'suppliers.reviewed',
+      { type: 'supplier_review', id: reviewId },
+      { ...result, head_anchors: undefined },
+    )
     return result
   })
 }
 
-async function announce(tx: TxCtx, type: string, row: SupplierRow, score: number, policy: SupplierPolicyValue, reason: string, extra: Record<string, unknown> = {}) {
-  const data = { supplier_id: row.id, name: row.name, status: row.status, reputation_score: score, elimination_threshold: policy.elimination_threshold, reason, ...extra }
+async function announce(
+  tx: TxCtx,
+  type: string,
+  row: SupplierRow,
+  score: number,
+  policy: SupplierPolicyValue,
+  reason: string,
+  extra: Record<string, unknown> = {},
+) {
+  const data = {
+    supplier_id: row.id,
+    name: row.name,
+    status: row.status,
+    reputation_score: score,
+    elimination_threshold: policy.elimination_threshold,
+    reason,
+    ...extra,
+  }
   await emit(tx, type, { type: 'supplier', id: row.id, version: row.version }, data)
   await audit(tx, type, { type: 'supplier', id: row.id }, data)
 }
@@ -193,4 +289,3 @@ export async function currentReputation(tx: TxCtx, supplierId: string) {
   const signals = (await supplierSignals(tx, policy, [supplierId])).get(supplierId) ?? emptySignals()
   return { policy, signals, ...computeReputation(signals, policy) }
 }
-

@@ -22,7 +22,11 @@ export const presentSupplier = (s: SupplierRow) => ({
   contacts: s.contacts,
   documents: s.documents,
   status: s.status,
-  reputation: { score: s.reputationScore, components: s.reputationComponents ?? null, computed_at: s.reputationComputedAt?.toISOString() ?? null },
+  reputation: {
+    score: s.reputationScore,
+    components: s.reputationComponents ?? null,
+    computed_at: s.reputationComputedAt?.toISOString() ?? null,
+  },
   probation_since: s.probationSince?.toISOString() ?? null,
   eliminated_at: s.eliminatedAt?.toISOString() ?? null,
   version: s.version,
@@ -43,7 +47,19 @@ export function createSupplier(ctx: Ctx, input: CreateSupplierInput) {
       status: input.status ?? 'applied',
     })
     await audit(tx, 'supplier.created', { type: 'supplier', id: row.id }, input)
-    if (row.status === 'admitted') await emit(tx, SUPPLIER_ADMITTED, { type: 'supplier', id: row.id, version: row.version }, { supplier_id: row.id, name: row.name, status: row.status, reputation_score: null, reason: 'created as admitted' })
+    if (row.status === 'admitted')
+      await emit(
+        tx,
+        SUPPLIER_ADMITTED,
+        { type: 'supplier', id: row.id, version: row.version },
+        {
+          supplier_id: row.id,
+          name: row.name,
+          status: row.status,
+          reputation_score: null,
+          reason: 'created as admitted',
+        },
+      )
     return presentSupplier(row)
   })
 }
@@ -52,15 +68,21 @@ export function getSupplier(ctx: Ctx, id: string) {
   return inTenant(ctx, async (tx) => presentSupplier(await supplierRepo.get(tx, id)))
 }
 
-export function listSuppliers(ctx: Ctx, query: PageRequest & { status?: SupplierStatus; kind?: SupplierRow['kind']; brand_tier?: SupplierRow['brandTier'] }) {
+export function listSuppliers(
+  ctx: Ctx,
+  query: PageRequest & { status?: SupplierStatus; kind?: SupplierRow['kind']; brand_tier?: SupplierRow['brandTier'] },
+) {
   return inTenant(ctx, async (tx) => {
-    return mapPage(supplierRepo.list(
-      tx,
-      query,
-      query.status ? eq(suppliers.status, query.status) : undefined,
-      query.kind ? eq(suppliers.kind, query.kind) : undefined,
-      query.brand_tier ? eq(suppliers.brandTier, query.brand_tier) : undefined,
-    ), presentSupplier)
+    return mapPage(
+      supplierRepo.list(
+        tx,
+        query,
+        query.status ? eq(suppliers.status, query.status) : undefined,
+        query.kind ? eq(suppliers.kind, query.kind) : undefined,
+        query.brand_tier ? eq(suppliers.brandTier, query.brand_tier) : undefined,
+      ),
+      presentSupplier,
+    )
   })
 }
 
@@ -83,9 +105,13 @@ export function updateSupplier(ctx: Ctx, id: string, expectedVersion: number | u
 }
 
 /** Changes a supplier's status and keeps the selection index in step (eliminated products leave it). */
-export async function setSupplierStatus(tx: TxCtx, id: string, status: SupplierStatus, extra: Partial<typeof suppliers.$inferInsert> = {}): Promise<SupplierRow> {
+export async function setSupplierStatus(
+  tx: TxCtx,
+  id: string,
+  status: SupplierStatus,
+  extra: Partial<typeof suppliers.$inferInsert> = {},
+): Promise<SupplierRow> {
   const row = await supplierRepo.update(tx, id, undefined, { status, ...extra })
   await refreshSelectionIndex(tx, { supplierId: id })
   return row
 }
-

@@ -32,7 +32,10 @@ export const supplierApplications = tenantTable(
   },
   (t) => [
     foreignKey({ columns: [t.tenantId, t.supplierId], foreignColumns: [suppliers.tenantId, suppliers.id] }),
-    foreignKey({ columns: [t.tenantId, t.criteriaId], foreignColumns: [admissionCriteria.tenantId, admissionCriteria.id] }),
+    foreignKey({
+      columns: [t.tenantId, t.criteriaId],
+      foreignColumns: [admissionCriteria.tenantId, admissionCriteria.id],
+    }),
     index('supplier_applications_supplier_idx').on(t.tenantId, t.supplierId),
   ],
 )

@@ -20,25 +20,50 @@ const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())])
 
 const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/healthz', {
-    schema: { operationId: 'getHealth', tags: ['System'], summary: 'The process is alive', response: { 200: ref(Health), 500: errorResponses[500] } },
-  }, async () => ({ status: 'ok' as const }))
-
-  app.get('/readyz', {
-    schema: {
-      operationId: 'getReadiness',
-      tags: ['System'],
-      summary: 'The database and the queue backend answer',
-      response: { 200: ref(Readiness), 503: ref(Readiness) },
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        operationId: 'getHealth',
+        tags: ['System'],
+        summary: 'The process is alive',
+        response: { 200: ref(Health), 500: errorResponses[500] },
+      },
     },
-  }, async (_req, reply) => {
-    const [database, queue] = await Promise.all([
-      withTimeout(app.db.execute(sql`select 1`), 2000).then(() => 'ok' as const, () => 'failing' as const),
-      withTimeout(app.queues.ping(), 2000).then(() => 'ok' as const, () => 'failing' as const),
-    ])
-    const ready = database === 'ok' && queue === 'ok'
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks: { database, queue }, queue_backend: app.queues.backend })
-  })
+    async () => ({ status: 'ok' as const }),
+  )
+
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        operationId: 'getReadiness',
+        tags: ['System'],
+        summary: 'The database and the queue backend answer',
+        response: { 200: ref(Readiness), 503: ref(Readiness) },
+      },
+    },
+    async (_req, reply) => {
+      const [database, queue] = await Promise.all([
+        withTimeout(app.db.execute(sql`select 1`), 2000).then(
+          () => 'ok' as const,
+          () => 'failing' as const,
+        ),
+        withTimeout(app.queues.ping(), 2000).then(
+          () => 'ok' as const,
+          () => 'failing' as const,
+        ),
+      ])
+      const ready = database === 'ok' && queue === 'ok'
+      return reply
+        .code(ready ? 200 : 503)
+        .send({
+          status: ready ? 'ready' : 'unavailable',
+          checks: { database, queue },
+          queue_backend: app.queues.backend,
+        })
+    },
+  )
 }
 
 export default systemRoutes

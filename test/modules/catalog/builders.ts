@@ -8,24 +8,42 @@ async function created(res: { statusCode: number; body: string; json(): any }, w
 }
 
 export const makeSupplier = (c: Caller, body: Record<string, unknown> = {}) =>
-  c.post('/v1/suppliers', { name: 'Supplier', kind: 'brand', brand_tier: 'mature', status: 'admitted', ...body }).then((r) => created(r, 'supplier'))
+  c
+    .post('/v1/suppliers', { name: 'Supplier', kind: 'brand', brand_tier: 'mature', status: 'admitted', ...body })
+    .then((r) => created(r, 'supplier'))
 
 export const makeProduct = (c: Caller, supplierId: string, body: Record<string, unknown> = {}) =>
   c
-    .post('/v1/products', { supplier_id: supplierId, title: 'Product', category: 'beauty', list_price: { amount: 10000, currency: 'CNY' }, stock: 100, commission_rate: 0.2, ...body })
+    .post('/v1/products', {
+      supplier_id: supplierId,
+      title: 'Product',
+      category: 'beauty',
+      list_price: { amount: 10000, currency: 'CNY' },
+      stock: 100,
+      commission_rate: 0.2,
+      ...body,
+    })
     .then((r) => created(r, 'product'))
 
-export const makePool = (c: Caller, body: Record<string, unknown> = {}) => c.post('/v1/supply-pools', { name: 'Pool', ...body }).then((r) => created(r, 'supply pool'))
+export const makePool = (c: Caller, body: Record<string, unknown> = {}) =>
+  c.post('/v1/supply-pools', { name: 'Pool', ...body }).then((r) => created(r, 'supply pool'))
 
 export async function addToPool(c: Caller, poolId: string, productIds: string[], extra: Record<string, unknown> = {}) {
-  for (const id of productIds) await c.post(`/v1/supply-pools/${poolId}/items`, { product_id: id, ...extra }).then((r) => created(r, 'pool item'))
+  for (const id of productIds)
+    await c.post(`/v1/supply-pools/${poolId}/items`, { product_id: id, ...extra }).then((r) => created(r, 'pool item'))
 }
 
-export const makeAnchor = (c: Caller, body: Record<string, unknown> = {}) => c.post('/v1/anchors', { name: 'Anchor', ...body }).then((r) => created(r, 'anchor'))
+export const makeAnchor = (c: Caller, body: Record<string, unknown> = {}) =>
+  c.post('/v1/anchors', { name: 'Anchor', ...body }).then((r) => created(r, 'anchor'))
 
 /** Imports sales history as JSON lines and waits for the job. */
 export async function importSales(c: Caller, rows: Record<string, unknown>[]) {
-  const res = await c.request({ method: 'POST', url: '/v1/anchor-sales/imports', headers: { 'content-type': 'application/x-ndjson' }, payload: rows.map((r) => JSON.stringify(r)).join('\n') })
+  const res = await c.request({
+    method: 'POST',
+    url: '/v1/anchor-sales/imports',
+    headers: { 'content-type': 'application/x-ndjson' },
+    payload: rows.map((r) => JSON.stringify(r)).join('\n'),
+  })
   if (res.statusCode !== 202) throw new Error(`sales import answered ${res.statusCode}: ${res.body}`)
   return waitForJob(c, res.json().id)
 }

@@ -9,7 +9,12 @@ t.test('client credentials: both authentication methods, claims, RFC 6749 errors
   const mcn = await createTenant(app)
 
   const basic = Buffer.from(`${mcn.clientId}:${mcn.clientSecret}`).toString('base64')
-  const viaBasic = await app.inject({ method: 'POST', url: '/oauth/token', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'grant_type=client_credentials&scope=catalog:read%20events:read' })
+  const viaBasic = await app.inject({
+    method: 'POST',
+    url: '/oauth/token',
+    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: 'grant_type=client_credentials&scope=catalog:read%20events:read',
+  })
   t.equal(viaBasic.statusCode, 200, 'client_secret_basic with a form body')
   t.equal(viaBasic.headers['cache-control'], 'no-store')
   const body = viaBasic.json()
@@ -20,30 +25,68 @@ t.test('client credentials: both authentication methods, claims, RFC 6749 errors
   t.equal(header.alg, 'ES256')
   t.ok(header.kid)
   const claims = decodeJwt(body.access_token)
-  t.match(claims, { iss: config.publicUrl, aud: config.publicUrl, sub: mcn.clientId, client_id: mcn.clientId, scope: 'catalog:read events:read', tenant: mcn.organizationId })
+  t.match(claims, {
+    iss: config.publicUrl,
+    aud: config.publicUrl,
+    sub: mcn.clientId,
+    client_id: mcn.clientId,
+    scope: 'catalog:read events:read',
+    tenant: mcn.organizationId,
+  })
   t.ok(claims.jti && claims.iat && claims.exp)
   t.equal(claims.exp! - claims.iat!, config.TOKEN_TTL_SECONDS)
 
-  const viaPost = await app.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'client_credentials', client_id: mcn.clientId, client_secret: mcn.clientSecret } })
+  const viaPost = await app.inject({
+    method: 'POST',
+    url: '/oauth/token',
+    payload: { grant_type: 'client_credentials', client_id: mcn.clientId, client_secret: mcn.clientSecret },
+  })
   t.equal(viaPost.statusCode, 200, 'client_secret_post with a JSON body')
 
-  const wrongSecret = await app.inject({ method: 'POST', url: '/oauth/token', headers: { authorization: `Basic ${Buffer.from(`${mcn.clientId}:nope`).toString('base64')}` }, payload: { grant_type: 'client_credentials' } })
+  const wrongSecret = await app.inject({
+    method: 'POST',
+    url: '/oauth/token',
+    headers: { authorization: `Basic ${Buffer.from(`${mcn.clientId}:nope`).toString('base64')}` },
+    payload: { grant_type: 'client_credentials' },
+  })
   t.equal(wrongSecret.statusCode, 401)
   t.same(wrongSecret.json(), { error: 'invalid_client', error_description: 'Client authentication failed.' })
   t.match(wrongSecret.headers['www-authenticate'], /^Basic/)
 
-  const unknownClient = await app.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'client_credentials', client_id: 'cli_nope', client_secret: 'x' } })
+  const unknownClient = await app.inject({
+    method: 'POST',
+    url: '/oauth/token',
+    payload: { grant_type: 'client_credentials', client_id: 'cli_nope', client_secret: 'x' },
+  })
   t.equal(unknownClient.json().error, 'invalid_client')
 
-  const badGrant = await app.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'password', client_id: mcn.clientId, client_secret: mcn.clientSecret } })
+  const badGrant = await app.inject({
+    method: 'POST',
+    url: '/oauth/token',
+    payload: { grant_type: 'password', client_id: mcn.clientId, client_secret: mcn.clientSecret },
+  })
   t.equal(badGrant.statusCode, 400)
   t.equal(badGrant.json().error, 'unsupported_grant_type')
 
-  const badScope = await app.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'client_credentials', client_id: mcn.clientId, client_secret: mcn.clientSecret, scope: 'organizations:write' } })
+  const badScope = await app.inject({
+    method: 'POST',
+    url: '/oauth/token',
+    payload: {
+      grant_type: 'client_credentials',
+      client_id: mcn.clientId,
+      client_secret: mcn.clientSecret,
+      scope: 'organizations:write',
+    },
+  })
   t.equal(badScope.statusCode, 400)
   t.equal(badScope.json().error, 'invalid_scope')
 
-  const both = await app.inject({ method: 'POST', url: '/oauth/token', headers: { authorization: `Basic ${basic}` }, payload: { grant_type: 'client_credentials', client_secret: mcn.clientSecret } })
+  const both = await app.inject({
+    method: 'POST',
+    url: '/oauth/token',
+    headers: { authorization: `Basic ${basic}` },
+    payload: { grant_type: 'client_credentials', client_secret: mcn.clientSecret },
+  })
   t.equal(both.json().error, 'invalid_request')
 })
 
@@ -61,8 +104,15 @@ t.test('the API refuses tokens that are missing, forged, expired, or of the wron
   const [key] = await app.db.select().from(signingKeys).orderBy(desc(signingKeys.createdAt)).limit(1)
   const privateKey = await importJWK(key!.privateJwk as JWK, 'ES256')
   const claims = decodeJwt(mcn.token)
-  const forge = (header: Record<string, unknown>, overrides: Record<string, unknown> = {}, exp: string | number = '5m') =>
-    new SignJWT({ ...claims, ...overrides }).setProtectedHeader({ alg: 'ES256', kid: key!.kid, typ: 'at+jwt', ...header } as never).setExpirationTime(exp).sign(privateKey)
+  const forge = (
+    header: Record<string, unknown>,
+    overrides: Record<string, unknown> = {},
+    exp: string | number = '5m',
+  ) =>
+    new SignJWT({ ...claims, ...overrides })
+      .setProtectedHeader({ alg: 'ES256', kid: key!.kid, typ: 'at+jwt', ...header } as never)
+      .setExpirationTime(exp)
+      .sign(privateKey)
 
   const call = (token: string) => app.inject({ url: '/v1/events', headers: { authorization: `Bearer ${token}` } })
   t.equal((await call(await forge({}))).statusCode, 200, 'a correctly made token is accepted (control)')
@@ -96,8 +146,14 @@ t.test('signing keys rotate: published before use, old tokens stay valid', async
 
   const pending = await app.keys.rotate(600)
   const jwks = (await app.inject({ url: '/.well-known/jwks.json' })).json()
-  t.ok(jwks.keys.some((k: { kid: string }) => k.kid === pending.kid), 'the new key is published at once')
-  t.ok(jwks.keys.every((k: Record<string, unknown>) => !('d' in k)), 'no private parts are published')
+  t.ok(
+    jwks.keys.some((k: { kid: string }) => k.kid === pending.kid),
+    'the new key is published at once',
+  )
+  t.ok(
+    jwks.keys.every((k: Record<string, unknown>) => !('d' in k)),
+    'no private parts are published',
+  )
   const beforeActivation = await fetchToken(app, { client_id: mcn.clientId, client_secret: mcn.clientSecret })
   t.equal(decodeProtectedHeader(beforeActivation).kid, oldKid, 'it does not sign before its activation time')
 
@@ -125,7 +181,11 @@ t.test('secrets rotate with an overlap; revoking a client stops its tokens at on
 
   const noOverlap = await mcn.post(`/v1/clients/${client.id}/rotate-secret`, { overlap_seconds: 0 })
   const newest = noOverlap.json().client_secret
-  const old = await app.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'client_credentials', client_id: client.id, client_secret: newSecret } })
+  const old = await app.inject({
+    method: 'POST',
+    url: '/oauth/token',
+    payload: { grant_type: 'client_credentials', client_id: client.id, client_secret: newSecret },
+  })
   t.equal(old.statusCode, 401, 'without overlap the previous secret stops at once')
   t.ok(await fetchToken(app, { client_id: client.id, client_secret: newest }))
 
@@ -137,11 +197,19 @@ t.test('secrets rotate with an overlap; revoking a client stops its tokens at on
   t.ok(revoked.json().revoked_at)
   const refused = await app.inject({ url: '/v1/events', headers: { authorization: `Bearer ${botToken}` } })
   t.equal(refused.statusCode, 401, 'a token issued before revocation is refused on its next use')
-  const noNewTokens = await app.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'client_credentials', client_id: client.id, client_secret: newest } })
+  const noNewTokens = await app.inject({
+    method: 'POST',
+    url: '/oauth/token',
+    payload: { grant_type: 'client_credentials', client_id: client.id, client_secret: newest },
+  })
   t.equal(noNewTokens.statusCode, 401)
 
   const other = await createTenant(app)
-  t.equal((await other.post(`/v1/clients/${client.id}/revoke`)).statusCode, 404, 'another org’s client does not exist for you')
+  t.equal(
+    (await other.post(`/v1/clients/${client.id}/revoke`)).statusCode,
+    404,
+    'another org’s client does not exist for you',
+  )
   const listed = (await mcn.get('/v1/clients')).json()
   t.ok(listed.data.some((c: { id: string }) => c.id === client.id))
 })

@@ -15,11 +15,22 @@ t.test('a job accepted while the queue was down is queued later by the sweeper a
   runtime.queues.startWorkers()
 
   const ctx = serviceCtx(app, mcn)
-  const downQueue = { add: async () => { throw new Error('queue backend unreachable') } } as unknown as Queues
-  const accepted = await startJob({ ...ctx, queues: downQueue }, { kind: 'test.record', queue: 'analytics', jobName: 'test.record' })
+  const downQueue = {
+    add: async () => {
+      throw new Error('queue backend unreachable')
+    },
+  } as unknown as Queues
+  const accepted = await startJob(
+    { ...ctx, queues: downQueue },
+    { kind: 'test.record', queue: 'analytics', jobName: 'test.record' },
+  )
   t.equal(accepted.state, 'queued', 'the request still gets its job')
 
-  t.equal(await requeueStranded(app.db, app.queues), 0, 'a fresh job is left alone: its queue add may still be in flight')
+  t.equal(
+    await requeueStranded(app.db, app.queues),
+    0,
+    'a fresh job is left alone: its queue add may still be in flight',
+  )
   // The sweeper looks for jobs queued over a minute ago; age this one instead of waiting.
   await app.db.execute(sql`update jobs set created_at = now() - interval '2 minutes' where id = ${accepted.id}`)
   t.equal(await requeueStranded(app.db, app.queues), 1)

@@ -6,7 +6,13 @@ t.test('brand-tier strategy checks for a planned price or offer', async (t) => {
   const { app } = await buildTestApp(t)
   const mcn = await createTenant(app, { kind: 'mcn' })
   const price = (amount: number) => ({ amount, currency: 'CNY' })
-  const productOf = async (tier: string) => (await makeProduct(mcn, (await makeSupplier(mcn, { brand_tier: tier })).id, { list_price: price(10000), stock: 1000 })).id
+  const productOf = async (tier: string) =>
+    (
+      await makeProduct(mcn, (await makeSupplier(mcn, { brand_tier: tier })).id, {
+        list_price: price(10000),
+        stock: 1000,
+      })
+    ).id
   const premium = await productOf('premium')
   const mature = await productOf('mature')
   const emerging = await productOf('emerging')
@@ -18,7 +24,11 @@ t.test('brand-tier strategy checks for a planned price or offer', async (t) => {
   const codes = (r: { findings: { code: string }[] }) => r.findings.map((f) => f.code)
 
   // Premium: a small discount with a gift passes; a deep cut is rejected; no gift warns; supply is capped.
-  t.match(await check({ product_id: premium, planned_price: price(9500), gift: { description: '定制礼盒' } }), { verdict: 'ok', discount_rate: 0.05, findings: [] })
+  t.match(await check({ product_id: premium, planned_price: price(9500), gift: { description: '定制礼盒' } }), {
+    verdict: 'ok',
+    discount_rate: 0.05,
+    findings: [],
+  })
   const deep = await check({ product_id: premium, planned_price: price(7000), gift: { description: 'gift' } })
   t.match(deep, { verdict: 'rejected', discount_rate: 0.3 })
   t.same(codes(deep), ['discount_above_limit'])
@@ -29,7 +39,11 @@ t.test('brand-tier strategy checks for a planned price or offer', async (t) => {
   t.equal(flood.verdict, 'rejected')
   const pool = await makePool(mcn)
   await mcn.post(`/v1/supply-pools/${pool.id}/items`, { product_id: premium, supply_limit: 50 })
-  t.same(codes(await check({ product_id: premium, planned_price: price(10000), planned_quantity: 60, pool_id: pool.id })), ['supply_above_cap'], "the pool's limit is the cap")
+  t.same(
+    codes(await check({ product_id: premium, planned_price: price(10000), planned_quantity: 60, pool_id: pool.id })),
+    ['supply_above_cap'],
+    "the pool's limit is the cap",
+  )
 
   // Mature: a moderate band.
   t.equal((await check({ product_id: mature, planned_price: price(8000) })).verdict, 'ok')
@@ -42,10 +56,27 @@ t.test('brand-tier strategy checks for a planned price or offer', async (t) => {
   t.equal((await check({ product_id: emerging, planned_price: price(7000) })).verdict, 'ok')
 
   // Any tier: above the list price, or more than in stock.
-  t.same(codes(await check({ product_id: mature, planned_price: price(12000) })), ['price_above_list', 'discount_below_band'])
-  t.same(codes(await check({ product_id: emerging, planned_price: price(7000), planned_quantity: 5000 })), ['insufficient_stock'])
+  t.same(codes(await check({ product_id: mature, planned_price: price(12000) })), [
+    'price_above_list',
+    'discount_below_band',
+  ])
+  t.same(codes(await check({ product_id: emerging, planned_price: price(7000), planned_quantity: 5000 })), [
+    'insufficient_stock',
+  ])
 
-  t.equal((await mcn.post('/v1/selection/brand-tier-checks', { product_id: mature, planned_price: { amount: 1, currency: 'USD' } })).statusCode, 422)
+  t.equal(
+    (
+      await mcn.post('/v1/selection/brand-tier-checks', {
+        product_id: mature,
+        planned_price: { amount: 1, currency: 'USD' },
+      })
+    ).statusCode,
+    422,
+  )
   const other = await createTenant(app, { kind: 'mcn' })
-  t.equal((await other.post('/v1/selection/brand-tier-checks', { product_id: mature, planned_price: price(1) })).statusCode, 422, "another tenant's product is unknown")
+  t.equal(
+    (await other.post('/v1/selection/brand-tier-checks', { product_id: mature, planned_price: price(1) })).statusCode,
+    422,
+    "another tenant's product is unknown",
+  )
 })

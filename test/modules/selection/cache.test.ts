@@ -1,10 +1,28 @@
 import t, { type Test } from 'tap'
 import postgres from 'postgres'
 import { buildTestApp, createTenant, waitForJob, type Caller } from '../../helper.js'
-import { addToPool, daysAgo, importSales, makeAnchor, makePool, makeProduct, makeSupplier, review } from '../catalog/builders.js'
+import {
+  addToPool,
+  daysAgo,
+  importSales,
+  makeAnchor,
+  makePool,
+  makeProduct,
+  makeSupplier,
+  review,
+} from '../catalog/builders.js'
 import { configureRecommendationCache, RecommendationCache } from '../../../src/modules/selection/cache.js'
 
-type Rec = { product_id: string; commission_rate: number; micro_supplier: boolean; owner_organization_id: string | null; near_duplicate_of: string | null; title: string; price: { amount: number }; parts: Record<string, number> }
+type Rec = {
+  product_id: string
+  commission_rate: number
+  micro_supplier: boolean
+  owner_organization_id: string | null
+  near_duplicate_of: string | null
+  title: string
+  price: { amount: number }
+  parts: Record<string, number>
+}
 type List = { generated_at: string; weights: Record<string, number>; data: Rec[] }
 
 async function recommend(c: Caller, anchorId: string, qs = ''): Promise<List> {
@@ -37,10 +55,18 @@ t.test('recommendation cache: hits, and every write that changes recommendations
   const farm = await makeSupplier(mcn, { name: 'Farm', kind: 'farmer', brand_tier: 'emerging' })
   const p1 = await makeProduct(mcn, brand.id, { title: 'Alpha serum', category: 'beauty', commission_rate: 0.4 })
   const p2 = await makeProduct(mcn, brand.id, { title: 'Beta cream', category: 'beauty', commission_rate: 0.3 })
-  const p3 = await makeProduct(mcn, farm.id, { title: 'Gamma honey', category: 'food', commission_rate: 0.2, external_id: 'honey-1' })
+  const p3 = await makeProduct(mcn, farm.id, {
+    title: 'Gamma honey',
+    category: 'food',
+    commission_rate: 0.2,
+    external_id: 'honey-1',
+  })
   const pool = await makePool(mcn)
   await addToPool(mcn, pool.id, [p1.id, p2.id, p3.id])
-  const anchor = await makeAnchor(mcn, { categories: ['beauty'], audience: { interests: [{ category: 'beauty', weight: 1 }] } })
+  const anchor = await makeAnchor(mcn, {
+    categories: ['beauty'],
+    audience: { interests: [{ category: 'beauty', weight: 1 }] },
+  })
   const other = await makeAnchor(mcn, { name: 'Other anchor' })
 
   await t.test('a repeated request is a hit: same ranking, same generated_at, no recomputation', async (t) => {
@@ -60,7 +86,19 @@ t.test('recommendation cache: hits, and every write that changes recommendations
     const before = await cached(t, mcn, anchor.id)
     t.equal(before.weights.expected_margin, 0.2)
     // From here on only the margin counts, so the order follows commission per unit.
-    ok(await mcn.patch('/v1/selection/weights', { weights: { audience_fit: 0, supplier_quality: 0, expected_margin: 1, long_term_value: 0, diversity: 0, micro_supplier_boost: 0, exposure_fairness: 0 } }))
+    ok(
+      await mcn.patch('/v1/selection/weights', {
+        weights: {
+          audience_fit: 0,
+          supplier_quality: 0,
+          expected_margin: 1,
+          long_term_value: 0,
+          diversity: 0,
+          micro_supplier_boost: 0,
+          exposure_fairness: 0,
+        },
+      }),
+    )
     const after = await recommend(mcn, anchor.id)
     t.not(after.generated_at, before.generated_at)
     t.equal(after.weights.expected_margin, 1)
@@ -75,7 +113,14 @@ t.test('recommendation cache: hits, and every write that changes recommendations
 
   await t.test('SKU created and changed (the product’s stock follows its SKUs)', async (t) => {
     await cached(t, mcn, anchor.id)
-    const sku = ok(await mcn.post(`/v1/products/${p2.id}/skus`, { code: 'BETA-1', price: { amount: 10000, currency: 'CNY' }, stock: 0 }), 201).json()
+    const sku = ok(
+      await mcn.post(`/v1/products/${p2.id}/skus`, {
+        code: 'BETA-1',
+        price: { amount: 10000, currency: 'CNY' },
+        stock: 0,
+      }),
+      201,
+    ).json()
     t.same(ids(await recommend(mcn, anchor.id)), [p3.id, p1.id], 'out of stock: not a candidate')
     await cached(t, mcn, anchor.id)
     ok(await mcn.patch(`/v1/skus/${sku.id}`, { stock: 5 }))
@@ -117,7 +162,11 @@ t.test('recommendation cache: hits, and every write that changes recommendations
     await cached(t, mcn, anchor.id)
     const p5 = await makeProduct(mcn, brand.id, { title: 'Epsilon oil', category: 'beauty', commission_rate: 0.6 })
     const second = await makePool(mcn, { name: 'Second' })
-    t.same(ids(await recommend(mcn, anchor.id)), [p2.id, p3.id, p1.id], 'an empty pool and an unpooled product change nothing')
+    t.same(
+      ids(await recommend(mcn, anchor.id)),
+      [p2.id, p3.id, p1.id],
+      'an empty pool and an unpooled product change nothing',
+    )
     await addToPool(mcn, second.id, [p5.id])
     t.same(ids(await recommend(mcn, anchor.id)), [p5.id, p2.id, p3.id, p1.id])
     await cached(t, mcn, anchor.id)
@@ -133,8 +182,25 @@ t.test('recommendation cache: hits, and every write that changes recommendations
 
   await t.test('product import job (upsert by external_id)', async (t) => {
     await cached(t, mcn, anchor.id)
-    const line = { external_id: 'honey-1', supplier_id: farm.id, title: 'Gamma honey', category: 'food', list_price: 10000, currency: 'CNY', commission_rate: 0.9, stock: 100 }
-    const started = ok(await mcn.request({ method: 'POST', url: '/v1/products/imports', headers: { 'content-type': 'application/x-ndjson' }, payload: JSON.stringify(line) }), 202)
+    const line = {
+      external_id: 'honey-1',
+      supplier_id: farm.id,
+      title: 'Gamma honey',
+      category: 'food',
+      list_price: 10000,
+      currency: 'CNY',
+      commission_rate: 0.9,
+      stock: 100,
+    }
+    const started = ok(
+      await mcn.request({
+        method: 'POST',
+        url: '/v1/products/imports',
+        headers: { 'content-type': 'application/x-ndjson' },
+        payload: JSON.stringify(line),
+      }),
+      202,
+    )
     t.match(await waitForJob(mcn, started.json().id), { state: 'succeeded', progress: { succeeded: 1 } })
     t.same(ids(await recommend(mcn, anchor.id)), [p3.id, p2.id, p1.id])
   })
@@ -145,13 +211,21 @@ t.test('recommendation cache: hits, and every write that changes recommendations
     await addToPool(mcn, pool.id, [pa.id])
     t.same(ids(await cached(t, mcn, anchor.id)), [p3.id, p2.id, p1.id], 'not admitted yet: not a candidate')
     const criteria = ok(await mcn.post('/v1/admission-criteria', { name: 'Open' }), 201).json()
-    t.match(ok(await mcn.post(`/v1/suppliers/${applicant.id}/applications`, { criteria_id: criteria.id }), 201).json(), { status: 'admitted' })
+    t.match(
+      ok(await mcn.post(`/v1/suppliers/${applicant.id}/applications`, { criteria_id: criteria.id }), 201).json(),
+      { status: 'admitted' },
+    )
     t.same(ids(await recommend(mcn, anchor.id)), [p3.id, p2.id, p1.id, pa.id])
   })
 
   await t.test('anchor audience profile and categories', async (t) => {
     t.equal(item(await cached(t, mcn, anchor.id), p2.id)!.parts.audience_fit, 1)
-    ok(await mcn.patch(`/v1/anchors/${anchor.id}`, { categories: ['food'], audience: { interests: [{ category: 'food', weight: 1 }] } }))
+    ok(
+      await mcn.patch(`/v1/anchors/${anchor.id}`, {
+        categories: ['food'],
+        audience: { interests: [{ category: 'food', weight: 1 }] },
+      }),
+    )
     const after = await recommend(mcn, anchor.id)
     t.equal(item(after, p2.id)!.parts.audience_fit, 0)
     t.equal(item(after, p3.id)!.parts.audience_fit, 1)
@@ -167,25 +241,38 @@ t.test('recommendation cache: hits, and every write that changes recommendations
 
   await t.test('supplier review: reputation, probation, elimination', async (t) => {
     t.equal(item(await cached(t, mcn, anchor.id), p1.id)!.parts.supplier_quality, 0.5, 'not scored yet')
-    ok(await mcn.post('/v1/inspections', { supplier_id: brand.id, inspected_on: daysAgo(1), result: 'fail', score: 20 }), 201)
+    ok(
+      await mcn.post('/v1/inspections', { supplier_id: brand.id, inspected_on: daysAgo(1), result: 'fail', score: 20 }),
+      201,
+    )
     t.match((await review(mcn)).result, { probation: [brand.id] })
     const probation = await recommend(mcn, anchor.id)
     t.equal(item(probation, p1.id)!.parts.supplier_quality, 0.2, 'the new reputation counts at once')
     await cached(t, mcn, anchor.id)
     t.match((await review(mcn)).result, { eliminated: [brand.id] })
-    t.notOk(ids(await recommend(mcn, anchor.id)).some((id) => id === p1.id || id === p2.id), 'an eliminated supplier’s products leave at once')
+    t.notOk(
+      ids(await recommend(mcn, anchor.id)).some((id) => id === p1.id || id === p2.id),
+      'an eliminated supplier’s products leave at once',
+    )
   })
 
   await t.test('pools shared by another organization: grant, the owner’s changes, revocation', async (t) => {
     const platform = await createTenant(app, { kind: 'platform' })
     const maker = await makeSupplier(platform, { name: 'Platform brand' })
-    const shared = await makeProduct(platform, maker.id, { title: 'Platform exclusive', category: 'food', commission_rate: 0.95 })
+    const shared = await makeProduct(platform, maker.id, {
+      title: 'Platform exclusive',
+      category: 'food',
+      commission_rate: 0.95,
+    })
     const platformPool = await makePool(platform)
     await addToPool(platform, platformPool.id, [shared.id])
     const before = await cached(t, mcn, anchor.id)
     t.notOk(item(before, shared.id))
 
-    const grant = ok(await platform.post(`/v1/supply-pools/${platformPool.id}/grants`, { organization_id: mcn.organizationId }), 201)
+    const grant = ok(
+      await platform.post(`/v1/supply-pools/${platformPool.id}/grants`, { organization_id: mcn.organizationId }),
+      201,
+    )
     t.equal(grant.statusCode, 201)
     const granted = await cached(t, mcn, anchor.id)
     t.match(item(granted, shared.id), { owner_organization_id: platform.organizationId, commission_rate: 0.95 })
@@ -202,7 +289,9 @@ t.test('recommendation cache: hits, and every write that changes recommendations
     ok(await platform.patch(`/v1/pool-items/${items[0].id}`, { price: { amount: 4200, currency: 'CNY' } }))
     t.equal(item(await cached(t, mcn, anchor.id), shared.id)!.price.amount, 4200)
 
-    ok(await platform.post(`/v1/supply-pools/${platformPool.id}/grants/revoke`, { organization_id: mcn.organizationId }))
+    ok(
+      await platform.post(`/v1/supply-pools/${platformPool.id}/grants/revoke`, { organization_id: mcn.organizationId }),
+    )
     t.notOk(item(await recommend(mcn, anchor.id), shared.id), 'revoked: gone at once')
   })
 })
@@ -229,7 +318,12 @@ t.test('recommendation cache: tenants never see each other’s results', async (
   t.equal(forB.data[0]!.owner_organization_id, null)
   // A's anchor is cached for A; for B it does not exist.
   t.equal((await b.get(`/v1/anchors/${inA.anchor.id}/recommendations`)).statusCode, 404)
-  t.equal((await b.post('/graphql', { query: `{ recommendations(anchor_id: "${inA.anchor.id}") { data { product_id } } }` })).json().errors?.length, 1)
+  t.equal(
+    (
+      await b.post('/graphql', { query: `{ recommendations(anchor_id: "${inA.anchor.id}") { data { product_id } } }` })
+    ).json().errors?.length,
+    1,
+  )
   // A's changes leave B's cached answer valid, and the other way round.
   ok(await a.patch(`/v1/products/${inA.p.id}`, { commission_rate: 0.05 }))
   t.equal((await recommend(a, inA.anchor.id)).data[0]!.commission_rate, 0.05)
@@ -288,13 +382,28 @@ t.test('RecommendationCache: stamps, LRU bounds, shared computations', async (t)
     await new Promise((r) => setTimeout(r, 10))
     return { n: 6 }
   }
-  const [x, y] = await Promise.all([cache.fill('f', 's1', compute, () => 1), Promise.resolve().then(() => cache.lookup('f', 's1') ?? cache.fill('f', 's1', compute, () => 1))])
+  const [x, y] = await Promise.all([
+    cache.fill('f', 's1', compute, () => 1),
+    Promise.resolve().then(() => cache.lookup('f', 's1') ?? cache.fill('f', 's1', compute, () => 1)),
+  ])
   t.equal(runs, 1, 'concurrent misses share one computation')
   t.equal(x, y)
-  await t.rejects(cache.fill('g', 's1', async () => Promise.reject(new Error('boom')), () => 1))
+  await t.rejects(
+    cache.fill(
+      'g',
+      's1',
+      async () => Promise.reject(new Error('boom')),
+      () => 1,
+    ),
+  )
   t.equal(cache.lookup('g', 's1'), undefined, 'failures are not cached')
 
   const off = new RecommendationCache<{ n: number }>({ enabled: false, maxEntries: 2, maxItems: 10, maxAgeMs: 1000 })
-  await off.fill('a', 's1', async () => ({ n: 1 }), () => 1)
+  await off.fill(
+    'a',
+    's1',
+    async () => ({ n: 1 }),
+    () => 1,
+  )
   t.equal(off.lookup('a', 's1'), undefined)
 })

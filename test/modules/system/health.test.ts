@@ -17,7 +17,13 @@ t.test('health, readiness, request ids and problem details', async (t) => {
   t.equal(missing.statusCode, 404)
   t.match(missing.headers['content-type'], /application\/problem\+json/)
   t.equal(missing.headers['request-id'], 'trace-123')
-  t.match(missing.json(), { type: 'https://showrunner.dev/problems/not-found', title: 'Not found', status: 404, code: 'not_found', request_id: 'trace-123' })
+  t.match(missing.json(), {
+    type: 'https://showrunner.dev/problems/not-found',
+    title: 'Not found',
+    status: 404,
+    code: 'not_found',
+    request_id: 'trace-123',
+  })
 })
 
 t.test('readiness answers 503 when the database is gone', async (t) => {
