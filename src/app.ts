@@ -73,7 +73,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(errors)
   await app.register(formbody)
   await app.register(schemas)
-  await app.register(openapi)
+  await app.register(openapi, { modules })
   await app.register(auth)
   await app.register(rateLimit)
   await app.register(idempotency)

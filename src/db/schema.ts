@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { pgTable, text, timestamp, jsonb, integer, index, uniqueIndex, primaryKey } from 'drizzle-orm/pg-core'
-import { createdAt, tenantPolicy, tenantTable } from './tenant-table.js'
+import { createdAt, tenantPolicy, tenantTable, versioned } from './tenant-table.js'
 
 /*
  * Control-plane tables: organizations, their API clients, published apps and signing
@@ -171,3 +171,12 @@ export const jobs = tenantTable(
   },
   (t) => [index('jobs_queued_idx').on(t.createdAt).where(sql`state = 'queued'`)],
 )
+
+/**
+ * Per-tenant settings documents (supplier policy, selection weights), one row per key; read
+ * and written through lib/settings.ts. The table keeps the name it was created with.
+ */
+export const settingsDocuments = tenantTable('catalog_settings', {
+  value: jsonb('value').notNull(),
+  ...versioned(),
+})

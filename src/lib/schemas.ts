@@ -130,3 +130,6 @@ export function Page<T extends TSchema & { $id: string }>(item: T) {
 }
 
 export const IdParams = (prefix: string) => Type.Object({ id: Id(prefix) }, { additionalProperties: false })
+
+export const DateOnly = Type.String({ format: 'date', description: 'Calendar date, YYYY-MM-DD' })
+export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])

@@ -1,32 +1,42 @@
-/** Scopes per resource and verb; declared on each route and shown in the OpenAPI document. */
-export const scopes = {
-  'catalog:read': 'Read suppliers, products, inspections, surveys and supply pools',
-  'catalog:write': 'Create and change suppliers, products, inspections, surveys and supply pools',
-  'selection:read': 'Read recommendations and brand-tier checks',
-  'selection:write': 'Change recommendation weights',
-  'anchors:read': 'Read anchors and their sales history',
-  'anchors:write': 'Create and change anchors, import sales history',
-  'governance:read': 'Read admission criteria and supplier applications',
-  'governance:write': 'Define admission criteria, review applications, trigger re-scoring',
-  'orders:read': 'Read orders',
-  'orders:write': 'Create and change orders',
-  'events:read': 'Read the event history',
-  'jobs:read': 'Read long-running jobs and their reports',
-  'apps:read': 'Read apps and installations',
-  'apps:write': 'Register apps, install and uninstall them',
-  'clients:write': 'Create, rotate and revoke API client credentials',
-  'organizations:write': 'Create organizations (platform operator only)',
-  'audit:read': 'Read the audit log',
-} as const
+/**
+ * Scopes per resource and verb. Each module declares its own in its module definition
+ * (src/modules/types.ts `defineModule`); routes declare the ones they need, and a route
+ * that names an undeclared scope stops the app at boot.
+ */
+const declared = new Map<string, { description: string; by: string }>()
 
-export type Scope = keyof typeof scopes
-export const allScopes = Object.keys(scopes) as Scope[]
+/**
+ * Every declared scope, sorted. A live array: schemas that list the scopes (identity's
+ * ScopeName) keep a reference to it, and it is complete once the module list is imported.
+ */
+export const allScopes: string[] = []
+
+export type Scope = string
+
+export function declareScopes(by: string, scopes: Record<string, string>): void {
+  for (const [scope, description] of Object.entries(scopes)) {
+    if (!/^[a-z][a-z_-]*:(read|write)$/.test(scope)) throw new Error(`${by} declares a malformed scope ${scope}`)
+    const other = declared.get(scope)
+    if (other) throw new Error(`scope ${scope} is declared by ${other.by} and ${by}`)
+    declared.set(scope, { description, by })
+    allScopes.push(scope)
+  }
+  allScopes.sort()
+}
+
+/** Scope → description, for the OpenAPI security scheme. */
+export function scopeDescriptions(): Record<string, string> {
+  return Object.fromEntries(allScopes.map((s) => [s, declared.get(s)!.description]))
+}
 
 export function isScope(s: string): s is Scope {
-  return s in scopes
+  return declared.has(s)
 }
 
 /** The `security` requirement for a route: an OAuth2 bearer token carrying these scopes. */
 export function requireScopes(...required: Scope[]) {
   return [{ oauth2: required }]
 }
+
+// Declared ahead of the orders module (after-sales issue) so installations can be granted them today.
+declareScopes('orders (reserved)', { 'orders:read': 'Read orders', 'orders:write': 'Create and change orders' })

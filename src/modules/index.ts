@@ -5,9 +5,11 @@ import { eventsModule } from './events/index.js'
 import { jobsModule } from './jobs/index.js'
 import { auditModule } from './audit/index.js'
 import { suppliersModule } from './suppliers/index.js'
+import { supplierGovernanceModule } from './supplier-governance/index.js'
 import { catalogModule } from './catalog/index.js'
 import { poolsModule } from './pools/index.js'
 import { anchorsModule } from './anchors/index.js'
+import { salesModule } from './sales/index.js'
 import { selectionModule } from './selection/index.js'
 
 /** Every domain module, in the order their routes and GraphQL types are mounted. */
@@ -18,8 +20,10 @@ export const modules: ShowrunnerModule[] = [
   jobsModule,
   auditModule,
   suppliersModule,
+  supplierGovernanceModule,
   catalogModule,
   poolsModule,
   anchorsModule,
+  salesModule,
   selectionModule,
 ]

@@ -3,6 +3,8 @@ import type { IResolvers, MercuriusLoaders } from 'mercurius'
 import type { Database } from '../db/client.js'
 import type { Queues } from '../queues/index.js'
 import type { FastifyBaseLogger } from 'fastify'
+import { declareIdPrefixes } from '../lib/ids.js'
+import { declareScopes } from '../lib/scopes.js'
 
 export interface WorkerDeps {
   db: Database
@@ -13,6 +15,12 @@ export interface WorkerDeps {
 /** What a domain module contributes; src/modules/index.ts lists them. */
 export interface ShowrunnerModule {
   name: string
+  /** Scopes the module's routes and GraphQL fields require: scope → what it allows. */
+  scopes?: Record<string, string>
+  /** Id kinds the module creates: kind → prefix (`product: 'prd'`). */
+  idPrefixes?: Record<string, string>
+  /** OpenAPI tags the module's operations use, in the order the reference shows them. */
+  tags?: { name: string; description: string }[]
   /** Mounted under /v1. */
   routes?: FastifyPluginAsync
   /** Mounted at the root (OAuth, well-known documents, health). */
@@ -20,4 +28,16 @@ export interface ShowrunnerModule {
   graphql?: { typeDefs: string; resolvers: IResolvers; loaders?: MercuriusLoaders }
   /** Registers the module's job handlers and repeatable schedules. */
   jobs?: (deps: WorkerDeps) => void | Promise<void>
+}
+
+/**
+ * Declares a module: its scopes and id prefixes join the app's registries as the module is
+ * imported, so adding a module edits no shared file but the module list. Changes it
+ * publishes are declared with `defineChange`, events with `declareEvent`, subscriptions in
+ * its index.ts.
+ */
+export function defineModule<M extends ShowrunnerModule>(m: M): M {
+  if (m.scopes) declareScopes(m.name, m.scopes)
+  if (m.idPrefixes) declareIdPrefixes(m.name, m.idPrefixes)
+  return m
 }

@@ -2,23 +2,9 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import swagger from '@fastify/swagger'
 import scalar from '@scalar/fastify-api-reference'
-import { scopes } from '../lib/scopes.js'
+import { scopeDescriptions } from '../lib/scopes.js'
+import type { ShowrunnerModule } from '../modules/types.js'
 import { webhooksSection } from '../lib/event-catalog.js'
-
-export const tags = [
-  { name: 'System', description: 'Health and readiness' },
-  { name: 'OAuth', description: 'Client-credentials tokens and signing keys' },
-  { name: 'Organizations', description: 'Organizations and API clients' },
-  { name: 'Apps', description: 'Provider apps and their installations into MCN accounts' },
-  { name: 'Audit', description: 'Who changed what' },
-  { name: 'Events', description: 'The event history and webhook catalog' },
-  { name: 'Jobs', description: 'Long-running work: imports, exports, replays' },
-  { name: 'Suppliers', description: 'Suppliers, admission, inspections and surveys (选品)' },
-  { name: 'Products', description: 'Products and SKUs' },
-  { name: 'Supply pools', description: 'Anchor-exclusive product pools (主播专供商品池)' },
-  { name: 'Anchors', description: 'Anchors (主播) and their sales history' },
-  { name: 'Selection', description: 'Ranked recommendations and brand-tier strategy checks' },
-]
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -27,7 +13,9 @@ declare module 'fastify' {
 }
 
 export default fp(
-  async function openapiPlugin(app: FastifyInstance) {
+  async function openapiPlugin(app: FastifyInstance, opts: { modules: ShowrunnerModule[] }) {
+    // Each module brings its tags; the reference shows them in module order.
+    const tags = opts.modules.flatMap((m) => m.tags ?? [])
     await app.register(swagger, {
       openapi: {
         openapi: '3.1.0',
@@ -44,7 +32,7 @@ export default fp(
             oauth2: {
               type: 'oauth2',
               description: 'OAuth 2.0 client credentials; JWT access tokens',
-              flows: { clientCredentials: { tokenUrl: '/oauth/token', scopes } },
+              flows: { clientCredentials: { tokenUrl: '/oauth/token', scopes: scopeDescriptions() } },
             },
           },
         },
@@ -56,6 +44,10 @@ export default fp(
 
     app.decorate('openapiDocument', () => {
       const doc = app.swagger() as Record<string, any>
+      // Named schemas in name order, so the document does not depend on the order modules are imported in.
+      const schemas = doc.components?.schemas as Record<string, unknown> | undefined
+      if (schemas)
+        doc.components.schemas = Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => (a < b ? -1 : 1)))
       doc.webhooks = webhooksSection()
       return doc
     })

@@ -7,72 +7,129 @@ export type ClientOptions = {
 
 export type Webhooks = WebhookSupplierAdmittedWebhookRequest | WebhookSupplierEliminatedWebhookRequest | WebhookSupplierProbationWebhookRequest | WebhookSupplierReinstatedWebhookRequest;
 
-/**
- * An amount of money in integer minor units
- */
-export type Money = {
+export type AddPoolItem = {
     /**
-     * Amount in minor units (fen for CNY)
+     * Identifier prefixed with `prd_`
      */
-    amount: number;
-    /**
-     * ISO 4217 currency code
-     */
-    currency: string;
-};
-
-export type FieldError = {
-    /**
-     * JSON Pointer to the offending input, e.g. /body/title
-     */
-    pointer: string;
-    detail: string;
+    product_id: string;
+    price?: Money;
+    supply_limit?: number;
 };
 
 /**
- * RFC 9457 problem details
+ * 入围标准: each non-null rule is checked; null means not required
  */
-export type Problem = {
-    type: string;
-    title: string;
-    status: number;
-    detail: string;
-    code: 'bad_request' | 'validation_failed' | 'unauthenticated' | 'insufficient_scope' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'idempotency_in_progress' | 'gone' | 'precondition_failed' | 'payload_too_large' | 'unsupported_media_type' | 'idempotency_key_reused' | 'unprocessable' | 'precondition_required' | 'rate_limited' | 'internal' | 'service_unavailable';
-    instance?: string;
-    request_id?: string;
-    errors?: Array<FieldError>;
-    [key: string]: unknown;
-};
-
-export type Health = {
-    status: 'ok';
-};
-
-export type Readiness = {
-    status: 'ready' | 'unavailable';
-    checks: {
-        database: 'ok' | 'failing';
-        queue: 'ok' | 'failing';
-    };
-    queue_backend: 'redis' | 'postgres';
-};
-
-export type Organization = {
+export type AdmissionCriteria = {
     /**
-     * Identifier prefixed with `org_`
+     * Identifier prefixed with `crt_`
      */
     id: string;
-    kind: 'mcn' | 'provider' | 'platform';
     name: string;
+    /**
+     * Document kinds the supplier must have on file
+     */
+    required_documents: Array<string>;
+    min_inspection_score: number | null;
+    min_survey_score: number | null;
+    min_reputation: number | null;
+    max_return_rate: number | null;
+    max_dispute_rate: number | null;
+    allowed_kinds: Array<'brand' | 'merchant' | 'factory' | 'farmer'> | null;
+    allowed_brand_tiers: Array<'premium' | 'mature' | 'emerging'> | null;
+    active: boolean;
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+export type AdmissionCriteriaList = {
+    data: Array<AdmissionCriteria>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * 主播: the subject of recommendations
+ */
+export type Anchor = {
+    /**
+     * Identifier prefixed with `anc_`
+     */
+    id: string;
+    name: string;
+    platform_handles: Array<{
+        /**
+         * douyin, kuaishou, taobao, wechat_channels, …
+         */
+        platform: string;
+        handle: string;
+    }>;
+    categories: Array<string>;
+    audience: AudienceProfile;
+    status: 'active' | 'inactive';
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+export type AnchorList = {
+    data: Array<Anchor>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * A past sale from the sales-history import; feeds audience fit, diversity, exposure and supplier return and dispute rates
+ */
+export type AnchorSale = {
+    /**
+     * Identifier prefixed with `sal_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `anc_`
+     */
+    anchor_id: string;
+    /**
+     * Identifier prefixed with `prd_`
+     */
+    product_id: string;
+    product_title: string;
+    category: string;
+    quantity: number;
+    amount: Money;
+    returned_quantity: number;
+    disputes: number;
+    sold_on: string;
+    external_id: string | null;
     /**
      * RFC 3339 time in UTC
      */
     created_at: string;
 };
 
-export type CreateOrganization = {
-    kind: 'mcn' | 'provider' | 'platform';
-    name: string;
+export type AnchorSaleList = {
+    data: Array<AnchorSale>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
 };
 
 export type ApiClient = {
@@ -85,21 +142,13 @@ export type ApiClient = {
      */
     organization_id: string;
     name: string;
-    scopes: Array<'catalog:read' | 'catalog:write' | 'selection:read' | 'selection:write' | 'anchors:read' | 'anchors:write' | 'governance:read' | 'governance:write' | 'orders:read' | 'orders:write' | 'events:read' | 'jobs:read' | 'apps:read' | 'apps:write' | 'clients:write' | 'organizations:write' | 'audit:read'>;
+    scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:write' | 'selection:read' | 'selection:write'>;
     app_id: string | null;
     revoked_at: string | null;
     /**
      * RFC 3339 time in UTC
      */
     created_at: string;
-};
-
-export type ApiClientList = {
-    data: Array<ApiClient>;
-    /**
-     * Pass as `cursor` to get the next page; null on the last page
-     */
-    next_cursor: string | null;
 };
 
 export type ApiClientCredentials = {
@@ -110,16 +159,12 @@ export type ApiClientCredentials = {
     client_secret: string;
 };
 
-export type CreateApiClient = {
-    name: string;
-    scopes?: Array<'catalog:read' | 'catalog:write' | 'selection:read' | 'selection:write' | 'anchors:read' | 'anchors:write' | 'governance:read' | 'governance:write' | 'orders:read' | 'orders:write' | 'events:read' | 'jobs:read' | 'apps:read' | 'apps:write' | 'clients:write' | 'organizations:write' | 'audit:read'>;
-};
-
-export type RotateSecret = {
+export type ApiClientList = {
+    data: Array<ApiClient>;
     /**
-     * How long the old secret keeps working
+     * Pass as `cursor` to get the next page; null on the last page
      */
-    overlap_seconds?: number;
+    next_cursor: string | null;
 };
 
 export type App = {
@@ -133,7 +178,7 @@ export type App = {
     provider_id: string;
     name: string;
     description: string | null;
-    requested_scopes: Array<'catalog:read' | 'catalog:write' | 'selection:read' | 'selection:write' | 'anchors:read' | 'anchors:write' | 'governance:read' | 'governance:write' | 'orders:read' | 'orders:write' | 'events:read' | 'jobs:read' | 'apps:read' | 'apps:write' | 'clients:write' | 'organizations:write' | 'audit:read'>;
+    requested_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:write' | 'selection:read' | 'selection:write'>;
     /**
      * RFC 3339 time in UTC
      */
@@ -148,53 +193,167 @@ export type AppList = {
     next_cursor: string | null;
 };
 
-export type RegisterApp = {
-    name: string;
-    description?: string;
-    requested_scopes: Array<'catalog:read' | 'catalog:write' | 'selection:read' | 'selection:write' | 'anchors:read' | 'anchors:write' | 'governance:read' | 'governance:write' | 'orders:read' | 'orders:write' | 'events:read' | 'jobs:read' | 'apps:read' | 'apps:write' | 'clients:write' | 'organizations:write' | 'audit:read'>;
-};
-
-export type RegisteredApp = {
-    app: App;
-    client: ApiClient;
+export type AudienceProfile = {
     /**
-     * The app client’s secret, shown once
+     * Categories the audience buys, weighted 0–1; drives audience fit
      */
-    client_secret: string;
+    interests: Array<{
+        category: string;
+        weight: number;
+    }>;
+    female_share?: number;
+    age_bands?: Array<{
+        band: string;
+        share: number;
+    }>;
+    regions?: Array<string>;
 };
 
-export type Installation = {
+export type AuditEntry = {
     /**
-     * Identifier prefixed with `ins_`
+     * Identifier prefixed with `aud_`
      */
     id: string;
     /**
-     * Identifier prefixed with `org_`
+     * What happened, e.g. product.updated
      */
-    mcn_id: string;
-    /**
-     * Identifier prefixed with `app_`
-     */
-    app_id: string;
-    /**
-     * Identifier prefixed with `org_`
-     */
-    provider_id: string;
-    granted_scopes: Array<'catalog:read' | 'catalog:write' | 'selection:read' | 'selection:write' | 'anchors:read' | 'anchors:write' | 'governance:read' | 'governance:write' | 'orders:read' | 'orders:write' | 'events:read' | 'jobs:read' | 'apps:read' | 'apps:write' | 'clients:write' | 'organizations:write' | 'audit:read'>;
-    revoked_at: string | null;
+    action: string;
+    actor: {
+        client_id: string;
+        installation_id: string | null;
+    };
+    resource: {
+        type: string;
+        id: string;
+    };
+    changes: unknown;
+    request_id: string | null;
     /**
      * RFC 3339 time in UTC
      */
-    created_at: string;
-    version: number;
+    at: string;
 };
 
-export type InstallationList = {
-    data: Array<Installation>;
+export type AuditEntryList = {
+    data: Array<AuditEntry>;
     /**
      * Pass as `cursor` to get the next page; null on the last page
      */
     next_cursor: string | null;
+};
+
+export type BrandTierCheck = {
+    /**
+     * Identifier prefixed with `prd_`
+     */
+    product_id: string;
+    /**
+     * 高端 premium, 成熟 mature or 新兴 emerging
+     */
+    brand_tier: 'premium' | 'mature' | 'emerging';
+    list_price: Money;
+    planned_price: Money;
+    /**
+     * 1 − planned / list
+     */
+    discount_rate: number;
+    /**
+     * rejected when any finding is a violation
+     */
+    verdict: 'ok' | 'warning' | 'rejected';
+    findings: Array<{
+        code: string;
+        severity: 'warning' | 'violation';
+        message: string;
+    }>;
+    /**
+     * The rules of the product’s tier that were applied
+     */
+    policy: {
+        [key: string]: unknown;
+    };
+};
+
+export type CreateAdmissionCriteria = {
+    name: string;
+    /**
+     * Document kinds the supplier must have on file
+     */
+    required_documents?: Array<string>;
+    min_inspection_score?: number | null;
+    min_survey_score?: number | null;
+    min_reputation?: number | null;
+    max_return_rate?: number | null;
+    max_dispute_rate?: number | null;
+    allowed_kinds?: Array<'brand' | 'merchant' | 'factory' | 'farmer'> | null;
+    allowed_brand_tiers?: Array<'premium' | 'mature' | 'emerging'> | null;
+};
+
+export type CreateAnchor = {
+    name: string;
+    platform_handles?: Array<{
+        /**
+         * douyin, kuaishou, taobao, wechat_channels, …
+         */
+        platform: string;
+        handle: string;
+    }>;
+    /**
+     * Categories the anchor covers
+     */
+    categories?: Array<string>;
+    audience?: AudienceProfile;
+};
+
+export type CreateApiClient = {
+    name: string;
+    scopes?: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:write' | 'selection:read' | 'selection:write'>;
+};
+
+/**
+ * Premium: a discount above 10% is a violation, a discount without a gift a warning, supply above the pool’s limit (else 300 units) a violation. Mature: a discount outside 10–30% is a warning. Emerging: a discount below 15% is a warning (too weak to draw attention).
+ */
+export type CreateBrandTierCheck = {
+    /**
+     * Identifier prefixed with `prd_`
+     */
+    product_id: string;
+    planned_price: Money;
+    planned_quantity?: number;
+    gift?: {
+        description: string;
+        value?: Money;
+    };
+    /**
+     * Identifier prefixed with `pool_`
+     */
+    pool_id?: string;
+};
+
+/**
+ * Give the product (its supplier is implied) or the supplier, or both when they agree
+ */
+export type CreateInspection = {
+    /**
+     * Identifier prefixed with `sup_`
+     */
+    supplier_id?: string;
+    /**
+     * Identifier prefixed with `prd_`
+     */
+    product_id?: string;
+    /**
+     * Calendar date, YYYY-MM-DD
+     */
+    inspected_on: string;
+    result: 'pass' | 'fail';
+    score: number;
+    defects?: Array<{
+        code: string;
+        severity: 'minor' | 'major' | 'critical';
+        description?: string;
+    }>;
+    notes?: string;
 };
 
 export type CreateInstallation = {
@@ -205,46 +364,138 @@ export type CreateInstallation = {
     /**
      * Scopes to grant; a subset of the app’s requested scopes. Default: all of them.
      */
-    scopes?: Array<'catalog:read' | 'catalog:write' | 'selection:read' | 'selection:write' | 'anchors:read' | 'anchors:write' | 'governance:read' | 'governance:write' | 'orders:read' | 'orders:write' | 'events:read' | 'jobs:read' | 'apps:read' | 'apps:write' | 'clients:write' | 'organizations:write' | 'audit:read'>;
+    scopes?: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:write' | 'selection:read' | 'selection:write'>;
 };
 
-export type TokenRequest = {
-    /**
-     * Must be client_credentials
-     */
-    grant_type: string;
-    /**
-     * For client_secret_post; otherwise use HTTP Basic
-     */
-    client_id?: string;
-    client_secret?: string;
-    /**
-     * Space-separated subset of the client’s scopes
-     */
-    scope?: string;
-    /**
-     * For an app client: the installation to act in
-     */
-    installation_id?: string;
-    [key: string]: unknown;
+export type CreateOrganization = {
+    kind: 'mcn' | 'provider' | 'platform';
+    name: string;
 };
 
-export type TokenResponse = {
-    access_token: string;
-    token_type: 'Bearer';
-    expires_in: number;
-    scope: string;
+export type CreatePoolGrant = {
+    /**
+     * Identifier prefixed with `org_`
+     */
+    organization_id: string;
 };
 
-export type OAuthError = {
-    error: 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type' | 'invalid_scope';
-    error_description: string;
+/**
+ * brand_tier defaults to the supplier’s
+ */
+export type CreateProduct = {
+    /**
+     * Identifier prefixed with `sup_`
+     */
+    supplier_id: string;
+    external_id?: string;
+    title: string;
+    /**
+     * A category such as beauty, food or apparel
+     */
+    category: string;
+    /**
+     * Free attributes such as material or origin
+     */
+    attributes?: {
+        [key: string]: string | number | boolean;
+    };
+    images?: Array<string>;
+    list_price: Money;
+    stock?: number;
+    commission_rate: number;
+    repurchase_rate?: number;
+    /**
+     * 高端 premium, 成熟 mature or 新兴 emerging
+     */
+    brand_tier?: 'premium' | 'mature' | 'emerging';
 };
 
-export type Jwks = {
-    keys: Array<{
-        [key: string]: unknown;
-    }>;
+/**
+ * The price’s currency must be the product’s
+ */
+export type CreateSku = {
+    code: string;
+    /**
+     * Free attributes such as material or origin
+     */
+    attributes?: {
+        [key: string]: string | number | boolean;
+    };
+    price: Money;
+    stock: number;
+};
+
+export type CreateSupplier = {
+    name: string;
+    /**
+     * brand, merchant, factory or farmer
+     */
+    kind: 'brand' | 'merchant' | 'factory' | 'farmer';
+    micro?: boolean;
+    /**
+     * 高端 premium, 成熟 mature or 新兴 emerging
+     */
+    brand_tier: 'premium' | 'mature' | 'emerging';
+    contacts?: Array<SupplierContact>;
+    documents?: Array<string>;
+    /**
+     * applied (default) goes through admission criteria; admitted skips them, for suppliers onboarded elsewhere
+     */
+    status?: 'applied' | 'admitted';
+};
+
+export type CreateSupplierApplication = {
+    /**
+     * Identifier prefixed with `crt_`
+     */
+    criteria_id: string;
+    /**
+     * Documents submitted with the application; kept on file
+     */
+    documents?: Array<string>;
+};
+
+export type CreateSupplyPool = {
+    name: string;
+    description?: string;
+    /**
+     * all_anchors: every anchor of the tenant may draw from the pool; listed_anchors: only anchor_ids
+     */
+    access?: 'all_anchors' | 'listed_anchors';
+    anchor_ids?: Array<string>;
+};
+
+export type CreateSurvey = {
+    /**
+     * Identifier prefixed with `sup_`
+     */
+    supplier_id?: string;
+    /**
+     * Identifier prefixed with `prd_`
+     */
+    product_id?: string;
+    /**
+     * Calendar date, YYYY-MM-DD
+     */
+    surveyed_on: string;
+    respondents: number;
+    /**
+     * Mean buyer ratings, 1–5
+     */
+    ratings: {
+        quality: number;
+        description_match: number;
+        logistics: number;
+        service: number;
+    };
+    comments?: string;
+};
+
+export type CriterionFailure = {
+    criterion: 'required_documents' | 'min_inspection_score' | 'min_survey_score' | 'min_reputation' | 'max_return_rate' | 'max_dispute_rate' | 'allowed_kinds' | 'allowed_brand_tiers';
+    detail: string;
+    expected: unknown;
+    actual: unknown;
 };
 
 export type Event = {
@@ -275,16 +526,89 @@ export type EventList = {
     next_cursor: string | null;
 };
 
-export type RowError = {
+export type FieldError = {
     /**
-     * 1-based line of the input file (CSV: counting the header)
+     * JSON Pointer to the offending input, e.g. /body/title
      */
-    line: number;
-    errors: Array<{
-        field: string;
+    pointer: string;
+    detail: string;
+};
+
+export type Health = {
+    status: 'ok';
+};
+
+/**
+ * 抽检: a spot inspection before sale
+ */
+export type Inspection = {
+    /**
+     * Identifier prefixed with `insp_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `sup_`
+     */
+    supplier_id: string;
+    product_id: string | null;
+    /**
+     * Calendar date, YYYY-MM-DD
+     */
+    inspected_on: string;
+    result: 'pass' | 'fail';
+    score: number;
+    defects: Array<{
         code: string;
-        message: string;
+        severity: 'minor' | 'major' | 'critical';
+        description?: string;
     }>;
+    notes: string | null;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+};
+
+export type InspectionList = {
+    data: Array<Inspection>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+export type Installation = {
+    /**
+     * Identifier prefixed with `ins_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `org_`
+     */
+    mcn_id: string;
+    /**
+     * Identifier prefixed with `app_`
+     */
+    app_id: string;
+    /**
+     * Identifier prefixed with `org_`
+     */
+    provider_id: string;
+    granted_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:write' | 'selection:read' | 'selection:write'>;
+    revoked_at: string | null;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    version: number;
+};
+
+export type InstallationList = {
+    data: Array<Installation>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
 };
 
 export type Job = {
@@ -328,449 +652,129 @@ export type JobList = {
     next_cursor: string | null;
 };
 
-export type AuditEntry = {
-    /**
-     * Identifier prefixed with `aud_`
-     */
-    id: string;
-    /**
-     * What happened, e.g. product.updated
-     */
-    action: string;
-    actor: {
-        client_id: string;
-        installation_id: string | null;
-    };
-    resource: {
-        type: string;
-        id: string;
-    };
-    changes: unknown;
-    request_id: string | null;
-    /**
-     * RFC 3339 time in UTC
-     */
-    at: string;
-};
-
-export type AuditEntryList = {
-    data: Array<AuditEntry>;
-    /**
-     * Pass as `cursor` to get the next page; null on the last page
-     */
-    next_cursor: string | null;
-};
-
-export type SupplierContact = {
-    name: string;
-    role?: string;
-    phone?: string;
-    email?: string;
-};
-
-/**
- * Recomputed by the governance review from inspections, surveys, return and dispute rates
- */
-export type Reputation = {
-    score: number | null;
-    components: {
-        inspections: number | null;
-        surveys: number | null;
-        returns: number | null;
-        disputes: number | null;
-        inspection_count: number;
-        survey_respondents: number;
-        units_sold: number;
-        return_rate: number | null;
-        dispute_rate: number | null;
-    } | null;
-    computed_at: string | null;
-};
-
-export type Supplier = {
-    /**
-     * Identifier prefixed with `sup_`
-     */
-    id: string;
-    name: string;
-    /**
-     * brand, merchant, factory or farmer
-     */
-    kind: 'brand' | 'merchant' | 'factory' | 'farmer';
-    /**
-     * 小微供应源 (micro supplier): boosted in selection
-     */
-    micro: boolean;
-    /**
-     * 高端 premium, 成熟 mature or 新兴 emerging
-     */
-    brand_tier: 'premium' | 'mature' | 'emerging';
-    contacts: Array<SupplierContact>;
-    documents: Array<string>;
-    /**
-     * applied → admitted; below the elimination threshold → probation → eliminated (淘汰)
-     */
-    status: 'applied' | 'admitted' | 'probation' | 'eliminated';
-    reputation: Reputation;
-    probation_since: string | null;
-    eliminated_at: string | null;
-    version: number;
-    /**
-     * RFC 3339 time in UTC
-     */
-    created_at: string;
-    /**
-     * RFC 3339 time in UTC
-     */
-    updated_at: string;
-};
-
-export type SupplierList = {
-    data: Array<Supplier>;
-    /**
-     * Pass as `cursor` to get the next page; null on the last page
-     */
-    next_cursor: string | null;
-};
-
-export type CreateSupplier = {
-    name: string;
-    /**
-     * brand, merchant, factory or farmer
-     */
-    kind: 'brand' | 'merchant' | 'factory' | 'farmer';
-    micro?: boolean;
-    /**
-     * 高端 premium, 成熟 mature or 新兴 emerging
-     */
-    brand_tier: 'premium' | 'mature' | 'emerging';
-    contacts?: Array<SupplierContact>;
-    documents?: Array<string>;
-    /**
-     * applied (default) goes through admission criteria; admitted skips them, for suppliers onboarded elsewhere
-     */
-    status?: 'applied' | 'admitted';
-};
-
-export type UpdateSupplier = {
-    name?: string;
-    /**
-     * brand, merchant, factory or farmer
-     */
-    kind?: 'brand' | 'merchant' | 'factory' | 'farmer';
-    micro?: boolean;
-    /**
-     * 高端 premium, 成熟 mature or 新兴 emerging
-     */
-    brand_tier?: 'premium' | 'mature' | 'emerging';
-    contacts?: Array<SupplierContact>;
-    documents?: Array<string>;
-};
-
-/**
- * 入围标准: each non-null rule is checked; null means not required
- */
-export type AdmissionCriteria = {
-    /**
-     * Identifier prefixed with `crt_`
-     */
-    id: string;
-    name: string;
-    /**
-     * Document kinds the supplier must have on file
-     */
-    required_documents: Array<string>;
-    min_inspection_score: number | null;
-    min_survey_score: number | null;
-    min_reputation: number | null;
-    max_return_rate: number | null;
-    max_dispute_rate: number | null;
-    allowed_kinds: Array<'brand' | 'merchant' | 'factory' | 'farmer'> | null;
-    allowed_brand_tiers: Array<'premium' | 'mature' | 'emerging'> | null;
-    active: boolean;
-    version: number;
-    /**
-     * RFC 3339 time in UTC
-     */
-    created_at: string;
-    /**
-     * RFC 3339 time in UTC
-     */
-    updated_at: string;
-};
-
-export type AdmissionCriteriaList = {
-    data: Array<AdmissionCriteria>;
-    /**
-     * Pass as `cursor` to get the next page; null on the last page
-     */
-    next_cursor: string | null;
-};
-
-export type CreateAdmissionCriteria = {
-    name: string;
-    /**
-     * Document kinds the supplier must have on file
-     */
-    required_documents?: Array<string>;
-    min_inspection_score?: number | null;
-    min_survey_score?: number | null;
-    min_reputation?: number | null;
-    max_return_rate?: number | null;
-    max_dispute_rate?: number | null;
-    allowed_kinds?: Array<'brand' | 'merchant' | 'factory' | 'farmer'> | null;
-    allowed_brand_tiers?: Array<'premium' | 'mature' | 'emerging'> | null;
-};
-
-export type UpdateAdmissionCriteria = {
-    name?: string;
-    /**
-     * Document kinds the supplier must have on file
-     */
-    required_documents?: Array<string>;
-    min_inspection_score?: number | null;
-    min_survey_score?: number | null;
-    min_reputation?: number | null;
-    max_return_rate?: number | null;
-    max_dispute_rate?: number | null;
-    allowed_kinds?: Array<'brand' | 'merchant' | 'factory' | 'farmer'> | null;
-    allowed_brand_tiers?: Array<'premium' | 'mature' | 'emerging'> | null;
-    active?: boolean;
-};
-
-export type CriterionFailure = {
-    criterion: 'required_documents' | 'min_inspection_score' | 'min_survey_score' | 'min_reputation' | 'max_return_rate' | 'max_dispute_rate' | 'allowed_kinds' | 'allowed_brand_tiers';
-    detail: string;
-    expected: unknown;
-    actual: unknown;
-};
-
-export type SupplierApplication = {
-    /**
-     * Identifier prefixed with `apl_`
-     */
-    id: string;
-    /**
-     * Identifier prefixed with `sup_`
-     */
-    supplier_id: string;
-    /**
-     * Identifier prefixed with `crt_`
-     */
-    criteria_id: string;
-    status: 'admitted' | 'refused';
-    /**
-     * Every criterion the supplier failed; empty when admitted
-     */
-    failures: Array<CriterionFailure>;
-    /**
-     * What the check measured
-     */
-    evidence: {
+export type Jwks = {
+    keys: Array<{
         [key: string]: unknown;
-    };
+    }>;
+};
+
+/**
+ * An amount of money in integer minor units
+ */
+export type Money = {
+    /**
+     * Amount in minor units (fen for CNY)
+     */
+    amount: number;
+    /**
+     * ISO 4217 currency code
+     */
+    currency: string;
+};
+
+export type OAuthError = {
+    error: 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type' | 'invalid_scope';
+    error_description: string;
+};
+
+export type Organization = {
+    /**
+     * Identifier prefixed with `org_`
+     */
+    id: string;
+    kind: 'mcn' | 'provider' | 'platform';
+    name: string;
     /**
      * RFC 3339 time in UTC
      */
     created_at: string;
 };
 
-export type SupplierApplicationList = {
-    data: Array<SupplierApplication>;
-    /**
-     * Pass as `cursor` to get the next page; null on the last page
-     */
-    next_cursor: string | null;
-};
-
-export type CreateSupplierApplication = {
-    /**
-     * Identifier prefixed with `crt_`
-     */
-    criteria_id: string;
-    /**
-     * Documents submitted with the application; kept on file
-     */
-    documents?: Array<string>;
-};
-
 /**
- * 抽检: a spot inspection before sale
+ * A pool shared by its owner with an MCN, whose anchors may then draw from it
  */
-export type Inspection = {
+export type PoolGrant = {
     /**
-     * Identifier prefixed with `insp_`
+     * Identifier prefixed with `pgr_`
      */
     id: string;
     /**
-     * Identifier prefixed with `sup_`
+     * Identifier prefixed with `pool_`
      */
-    supplier_id: string;
-    product_id: string | null;
+    pool_id: string;
     /**
-     * Calendar date, YYYY-MM-DD
+     * Identifier prefixed with `org_`
      */
-    inspected_on: string;
-    result: 'pass' | 'fail';
-    score: number;
-    defects: Array<{
-        code: string;
-        severity: 'minor' | 'major' | 'critical';
-        description?: string;
-    }>;
-    notes: string | null;
-    /**
-     * RFC 3339 time in UTC
-     */
-    created_at: string;
-};
-
-export type InspectionList = {
-    data: Array<Inspection>;
-    /**
-     * Pass as `cursor` to get the next page; null on the last page
-     */
-    next_cursor: string | null;
-};
-
-/**
- * Give the product (its supplier is implied) or the supplier, or both when they agree
- */
-export type CreateInspection = {
-    /**
-     * Identifier prefixed with `sup_`
-     */
-    supplier_id?: string;
-    /**
-     * Identifier prefixed with `prd_`
-     */
-    product_id?: string;
-    /**
-     * Calendar date, YYYY-MM-DD
-     */
-    inspected_on: string;
-    result: 'pass' | 'fail';
-    score: number;
-    defects?: Array<{
-        code: string;
-        severity: 'minor' | 'major' | 'critical';
-        description?: string;
-    }>;
-    notes?: string;
-};
-
-/**
- * 调查: buyers’ ratings after sale
- */
-export type Survey = {
-    /**
-     * Identifier prefixed with `srv_`
-     */
-    id: string;
-    /**
-     * Identifier prefixed with `sup_`
-     */
-    supplier_id: string;
-    product_id: string | null;
-    /**
-     * Calendar date, YYYY-MM-DD
-     */
-    surveyed_on: string;
-    respondents: number;
-    /**
-     * Mean buyer ratings, 1–5
-     */
-    ratings: {
-        quality: number;
-        description_match: number;
-        logistics: number;
-        service: number;
-    };
-    /**
-     * Mean rating mapped to 0–100
-     */
-    score: number;
-    comments: string | null;
-    /**
-     * RFC 3339 time in UTC
-     */
-    created_at: string;
-};
-
-export type SurveyList = {
-    data: Array<Survey>;
-    /**
-     * Pass as `cursor` to get the next page; null on the last page
-     */
-    next_cursor: string | null;
-};
-
-export type CreateSurvey = {
-    /**
-     * Identifier prefixed with `sup_`
-     */
-    supplier_id?: string;
-    /**
-     * Identifier prefixed with `prd_`
-     */
-    product_id?: string;
-    /**
-     * Calendar date, YYYY-MM-DD
-     */
-    surveyed_on: string;
-    respondents: number;
-    /**
-     * Mean buyer ratings, 1–5
-     */
-    ratings: {
-        quality: number;
-        description_match: number;
-        logistics: number;
-        service: number;
-    };
-    comments?: string;
-};
-
-/**
- * How reputation is computed and when a supplier goes on probation, then is eliminated
- */
-export type SupplierPolicy = {
-    elimination_threshold: number;
-    window_days: number;
-    weights: {
-        inspections: number;
-        surveys: number;
-        returns: number;
-        disputes: number;
-    };
-    /**
-     * A return rate at or above this scores 0
-     */
-    return_rate_ceiling: number;
-    /**
-     * A dispute rate at or above this scores 0
-     */
-    dispute_rate_ceiling: number;
-    /**
-     * Return and dispute rates count only once this many units were sold in the window
-     */
-    min_units_for_rates: number;
+    organization_id: string;
+    revoked_at: string | null;
     version: number;
-    updated_at: string | null;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
 };
 
-export type UpdateSupplierPolicy = {
-    elimination_threshold?: number;
-    window_days?: number;
-    weights?: {
-        inspections?: number;
-        surveys?: number;
-        returns?: number;
-        disputes?: number;
-    };
-    return_rate_ceiling?: number;
-    dispute_rate_ceiling?: number;
-    min_units_for_rates?: number;
+export type PoolGrantList = {
+    data: Array<PoolGrant>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+export type PoolItem = {
+    /**
+     * Identifier prefixed with `pitm_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `pool_`
+     */
+    pool_id: string;
+    /**
+     * Identifier prefixed with `prd_`
+     */
+    product_id: string;
+    /**
+     * The pool’s price; the list price when null
+     */
+    price: Money | null;
+    /**
+     * Units this pool may supply in total; unlimited when null
+     */
+    supply_limit: number | null;
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+export type PoolItemList = {
+    data: Array<PoolItem>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * RFC 9457 problem details
+ */
+export type Problem = {
+    type: string;
+    title: string;
+    status: number;
+    detail: string;
+    code: 'bad_request' | 'validation_failed' | 'unauthenticated' | 'insufficient_scope' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'idempotency_in_progress' | 'gone' | 'precondition_failed' | 'payload_too_large' | 'unsupported_media_type' | 'idempotency_key_reused' | 'unprocessable' | 'precondition_required' | 'rate_limited' | 'internal' | 'service_unavailable';
+    instance?: string;
+    request_id?: string;
+    errors?: Array<FieldError>;
+    [key: string]: unknown;
 };
 
 export type Product = {
@@ -832,483 +836,13 @@ export type ProductList = {
     next_cursor: string | null;
 };
 
-/**
- * brand_tier defaults to the supplier’s
- */
-export type CreateProduct = {
-    /**
-     * Identifier prefixed with `sup_`
-     */
-    supplier_id: string;
-    external_id?: string;
-    title: string;
-    /**
-     * A category such as beauty, food or apparel
-     */
-    category: string;
-    /**
-     * Free attributes such as material or origin
-     */
-    attributes?: {
-        [key: string]: string | number | boolean;
+export type Readiness = {
+    status: 'ready' | 'unavailable';
+    checks: {
+        database: 'ok' | 'failing';
+        queue: 'ok' | 'failing';
     };
-    images?: Array<string>;
-    list_price: Money;
-    stock?: number;
-    commission_rate: number;
-    repurchase_rate?: number;
-    /**
-     * 高端 premium, 成熟 mature or 新兴 emerging
-     */
-    brand_tier?: 'premium' | 'mature' | 'emerging';
-};
-
-export type UpdateProduct = {
-    title?: string;
-    /**
-     * A category such as beauty, food or apparel
-     */
-    category?: string;
-    /**
-     * Free attributes such as material or origin
-     */
-    attributes?: {
-        [key: string]: string | number | boolean;
-    };
-    images?: Array<string>;
-    list_price?: Money;
-    stock?: number;
-    commission_rate?: number;
-    repurchase_rate?: number | null;
-    /**
-     * 高端 premium, 成熟 mature or 新兴 emerging
-     */
-    brand_tier?: 'premium' | 'mature' | 'emerging';
-    status?: 'active' | 'archived';
-};
-
-export type Sku = {
-    /**
-     * Identifier prefixed with `sku_`
-     */
-    id: string;
-    /**
-     * Identifier prefixed with `prd_`
-     */
-    product_id: string;
-    code: string;
-    /**
-     * Free attributes such as material or origin
-     */
-    attributes: {
-        [key: string]: string | number | boolean;
-    };
-    price: Money;
-    stock: number;
-    version: number;
-    /**
-     * RFC 3339 time in UTC
-     */
-    created_at: string;
-    /**
-     * RFC 3339 time in UTC
-     */
-    updated_at: string;
-};
-
-export type SkuList = {
-    data: Array<Sku>;
-    /**
-     * Pass as `cursor` to get the next page; null on the last page
-     */
-    next_cursor: string | null;
-};
-
-/**
- * The price’s currency must be the product’s
- */
-export type CreateSku = {
-    code: string;
-    /**
-     * Free attributes such as material or origin
-     */
-    attributes?: {
-        [key: string]: string | number | boolean;
-    };
-    price: Money;
-    stock: number;
-};
-
-export type UpdateSku = {
-    /**
-     * Free attributes such as material or origin
-     */
-    attributes?: {
-        [key: string]: string | number | boolean;
-    };
-    price?: Money;
-    stock?: number;
-};
-
-/**
- * 主播专供商品池: a named pool of products with per-pool prices and supply limits
- */
-export type SupplyPool = {
-    /**
-     * Identifier prefixed with `pool_`
-     */
-    id: string;
-    name: string;
-    description: string | null;
-    /**
-     * Who built the pool: the tenant, or a provider app installed in it
-     */
-    built_by: {
-        /**
-         * Identifier prefixed with `org_`
-         */
-        organization_id: string;
-        kind: 'mcn' | 'provider' | 'platform';
-    };
-    /**
-     * all_anchors: every anchor of the tenant may draw from the pool; listed_anchors: only anchor_ids
-     */
-    access: 'all_anchors' | 'listed_anchors';
-    /**
-     * Anchors that may draw from the pool when access is listed_anchors
-     */
-    anchor_ids: Array<string>;
-    status: 'active' | 'archived';
-    item_count: number;
-    version: number;
-    /**
-     * RFC 3339 time in UTC
-     */
-    created_at: string;
-    /**
-     * RFC 3339 time in UTC
-     */
-    updated_at: string;
-};
-
-export type SupplyPoolList = {
-    data: Array<SupplyPool>;
-    /**
-     * Pass as `cursor` to get the next page; null on the last page
-     */
-    next_cursor: string | null;
-};
-
-export type CreateSupplyPool = {
-    name: string;
-    description?: string;
-    /**
-     * all_anchors: every anchor of the tenant may draw from the pool; listed_anchors: only anchor_ids
-     */
-    access?: 'all_anchors' | 'listed_anchors';
-    anchor_ids?: Array<string>;
-};
-
-/**
- * anchor_ids replaces the list
- */
-export type UpdateSupplyPool = {
-    name?: string;
-    description?: string | null;
-    /**
-     * all_anchors: every anchor of the tenant may draw from the pool; listed_anchors: only anchor_ids
-     */
-    access?: 'all_anchors' | 'listed_anchors';
-    anchor_ids?: Array<string>;
-    status?: 'active' | 'archived';
-};
-
-export type PoolItem = {
-    /**
-     * Identifier prefixed with `pitm_`
-     */
-    id: string;
-    /**
-     * Identifier prefixed with `pool_`
-     */
-    pool_id: string;
-    /**
-     * Identifier prefixed with `prd_`
-     */
-    product_id: string;
-    /**
-     * The pool’s price; the list price when null
-     */
-    price: Money | null;
-    /**
-     * Units this pool may supply in total; unlimited when null
-     */
-    supply_limit: number | null;
-    version: number;
-    /**
-     * RFC 3339 time in UTC
-     */
-    created_at: string;
-    /**
-     * RFC 3339 time in UTC
-     */
-    updated_at: string;
-};
-
-export type PoolItemList = {
-    data: Array<PoolItem>;
-    /**
-     * Pass as `cursor` to get the next page; null on the last page
-     */
-    next_cursor: string | null;
-};
-
-export type AddPoolItem = {
-    /**
-     * Identifier prefixed with `prd_`
-     */
-    product_id: string;
-    price?: Money;
-    supply_limit?: number;
-};
-
-export type UpdatePoolItem = {
-    price?: Money | null;
-    supply_limit?: number | null;
-};
-
-/**
- * A pool shared by its owner with an MCN, whose anchors may then draw from it
- */
-export type PoolGrant = {
-    /**
-     * Identifier prefixed with `pgr_`
-     */
-    id: string;
-    /**
-     * Identifier prefixed with `pool_`
-     */
-    pool_id: string;
-    /**
-     * Identifier prefixed with `org_`
-     */
-    organization_id: string;
-    revoked_at: string | null;
-    version: number;
-    /**
-     * RFC 3339 time in UTC
-     */
-    created_at: string;
-};
-
-export type PoolGrantList = {
-    data: Array<PoolGrant>;
-    /**
-     * Pass as `cursor` to get the next page; null on the last page
-     */
-    next_cursor: string | null;
-};
-
-export type CreatePoolGrant = {
-    /**
-     * Identifier prefixed with `org_`
-     */
-    organization_id: string;
-};
-
-/**
- * A pool another organization shared with the caller
- */
-export type SharedSupplyPool = {
-    /**
-     * Identifier prefixed with `pgr_`
-     */
-    grant_id: string;
-    /**
-     * Identifier prefixed with `pool_`
-     */
-    pool_id: string;
-    name: string;
-    description: string | null;
-    item_count: number;
-    /**
-     * Identifier prefixed with `org_`
-     */
-    owner_organization_id: string;
-    /**
-     * RFC 3339 time in UTC
-     */
-    granted_at: string;
-};
-
-export type SharedSupplyPoolList = {
-    data: Array<SharedSupplyPool>;
-    /**
-     * Pass as `cursor` to get the next page; null on the last page
-     */
-    next_cursor: string | null;
-};
-
-export type AudienceProfile = {
-    /**
-     * Categories the audience buys, weighted 0–1; drives audience fit
-     */
-    interests: Array<{
-        category: string;
-        weight: number;
-    }>;
-    female_share?: number;
-    age_bands?: Array<{
-        band: string;
-        share: number;
-    }>;
-    regions?: Array<string>;
-};
-
-/**
- * 主播: the subject of recommendations
- */
-export type Anchor = {
-    /**
-     * Identifier prefixed with `anc_`
-     */
-    id: string;
-    name: string;
-    platform_handles: Array<{
-        /**
-         * douyin, kuaishou, taobao, wechat_channels, …
-         */
-        platform: string;
-        handle: string;
-    }>;
-    categories: Array<string>;
-    audience: AudienceProfile;
-    status: 'active' | 'inactive';
-    version: number;
-    /**
-     * RFC 3339 time in UTC
-     */
-    created_at: string;
-    /**
-     * RFC 3339 time in UTC
-     */
-    updated_at: string;
-};
-
-export type AnchorList = {
-    data: Array<Anchor>;
-    /**
-     * Pass as `cursor` to get the next page; null on the last page
-     */
-    next_cursor: string | null;
-};
-
-export type CreateAnchor = {
-    name: string;
-    platform_handles?: Array<{
-        /**
-         * douyin, kuaishou, taobao, wechat_channels, …
-         */
-        platform: string;
-        handle: string;
-    }>;
-    /**
-     * Categories the anchor covers
-     */
-    categories?: Array<string>;
-    audience?: AudienceProfile;
-};
-
-export type UpdateAnchor = {
-    name?: string;
-    platform_handles?: Array<{
-        /**
-         * douyin, kuaishou, taobao, wechat_channels, …
-         */
-        platform: string;
-        handle: string;
-    }>;
-    /**
-     * Categories the anchor covers
-     */
-    categories?: Array<string>;
-    audience?: AudienceProfile;
-    status?: 'active' | 'inactive';
-};
-
-/**
- * A past sale from the sales-history import; feeds audience fit, diversity, exposure and supplier return and dispute rates
- */
-export type AnchorSale = {
-    /**
-     * Identifier prefixed with `sal_`
-     */
-    id: string;
-    /**
-     * Identifier prefixed with `anc_`
-     */
-    anchor_id: string;
-    /**
-     * Identifier prefixed with `prd_`
-     */
-    product_id: string;
-    product_title: string;
-    category: string;
-    quantity: number;
-    amount: Money;
-    returned_quantity: number;
-    disputes: number;
-    sold_on: string;
-    external_id: string | null;
-    /**
-     * RFC 3339 time in UTC
-     */
-    created_at: string;
-};
-
-export type AnchorSaleList = {
-    data: Array<AnchorSale>;
-    /**
-     * Pass as `cursor` to get the next page; null on the last page
-     */
-    next_cursor: string | null;
-};
-
-/**
- * Per-MCN recommendation weights. Defaults: audience_fit 0.3, supplier_quality 0.2, expected_margin 0.2, long_term_value 0.15, diversity 0.15, micro_supplier_boost 0.1 (a micro supplier’s product gains 0.1), exposure_fairness 0.1; max_category_share 0.5.
- */
-export type SelectionWeights = {
-    /**
-     * Weight of each score part
-     */
-    weights: {
-        audience_fit: number;
-        supplier_quality: number;
-        expected_margin: number;
-        long_term_value: number;
-        diversity: number;
-        micro_supplier_boost: number;
-        exposure_fairness: number;
-    };
-    /**
-     * No category takes more of a result list than this while others have candidates
-     */
-    max_category_share: number;
-    version: number;
-    updated_at: string | null;
-};
-
-export type UpdateSelectionWeights = {
-    weights?: {
-        audience_fit?: number;
-        supplier_quality?: number;
-        expected_margin?: number;
-        long_term_value?: number;
-        diversity?: number;
-        micro_supplier_boost?: number;
-        exposure_fairness?: number;
-    };
-    max_category_share?: number;
+    queue_backend: 'redis' | 'postgres';
 };
 
 export type Recommendation = {
@@ -1402,56 +936,522 @@ export type RecommendationList = {
     generated_at: string;
 };
 
-export type BrandTierCheck = {
+export type RegisterApp = {
+    name: string;
+    description?: string;
+    requested_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:write' | 'selection:read' | 'selection:write'>;
+};
+
+export type RegisteredApp = {
+    app: App;
+    client: ApiClient;
+    /**
+     * The app client’s secret, shown once
+     */
+    client_secret: string;
+};
+
+/**
+ * Recomputed by the governance review from inspections, surveys, return and dispute rates
+ */
+export type Reputation = {
+    score: number | null;
+    components: {
+        inspections: number | null;
+        surveys: number | null;
+        returns: number | null;
+        disputes: number | null;
+        inspection_count: number;
+        survey_respondents: number;
+        units_sold: number;
+        return_rate: number | null;
+        dispute_rate: number | null;
+    } | null;
+    computed_at: string | null;
+};
+
+export type RotateSecret = {
+    /**
+     * How long the old secret keeps working
+     */
+    overlap_seconds?: number;
+};
+
+export type RowError = {
+    /**
+     * 1-based line of the input file (CSV: counting the header)
+     */
+    line: number;
+    errors: Array<{
+        field: string;
+        code: string;
+        message: string;
+    }>;
+};
+
+/**
+ * Per-MCN recommendation weights. Defaults: audience_fit 0.3, supplier_quality 0.2, expected_margin 0.2, long_term_value 0.15, diversity 0.15, micro_supplier_boost 0.1 (a micro supplier’s product gains 0.1), exposure_fairness 0.1; max_category_share 0.5.
+ */
+export type SelectionWeights = {
+    /**
+     * Weight of each score part
+     */
+    weights: {
+        audience_fit: number;
+        supplier_quality: number;
+        expected_margin: number;
+        long_term_value: number;
+        diversity: number;
+        micro_supplier_boost: number;
+        exposure_fairness: number;
+    };
+    /**
+     * No category takes more of a result list than this while others have candidates
+     */
+    max_category_share: number;
+    version: number;
+    updated_at: string | null;
+};
+
+/**
+ * A pool another organization shared with the caller
+ */
+export type SharedSupplyPool = {
+    /**
+     * Identifier prefixed with `pgr_`
+     */
+    grant_id: string;
+    /**
+     * Identifier prefixed with `pool_`
+     */
+    pool_id: string;
+    name: string;
+    description: string | null;
+    item_count: number;
+    /**
+     * Identifier prefixed with `org_`
+     */
+    owner_organization_id: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    granted_at: string;
+};
+
+export type SharedSupplyPoolList = {
+    data: Array<SharedSupplyPool>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+export type Sku = {
+    /**
+     * Identifier prefixed with `sku_`
+     */
+    id: string;
     /**
      * Identifier prefixed with `prd_`
      */
     product_id: string;
+    code: string;
+    /**
+     * Free attributes such as material or origin
+     */
+    attributes: {
+        [key: string]: string | number | boolean;
+    };
+    price: Money;
+    stock: number;
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+export type SkuList = {
+    data: Array<Sku>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+export type Supplier = {
+    /**
+     * Identifier prefixed with `sup_`
+     */
+    id: string;
+    name: string;
+    /**
+     * brand, merchant, factory or farmer
+     */
+    kind: 'brand' | 'merchant' | 'factory' | 'farmer';
+    /**
+     * 小微供应源 (micro supplier): boosted in selection
+     */
+    micro: boolean;
     /**
      * 高端 premium, 成熟 mature or 新兴 emerging
      */
     brand_tier: 'premium' | 'mature' | 'emerging';
-    list_price: Money;
-    planned_price: Money;
+    contacts: Array<SupplierContact>;
+    documents: Array<string>;
     /**
-     * 1 − planned / list
+     * applied → admitted; below the elimination threshold → probation → eliminated (淘汰)
      */
-    discount_rate: number;
+    status: 'applied' | 'admitted' | 'probation' | 'eliminated';
+    reputation: Reputation;
+    probation_since: string | null;
+    eliminated_at: string | null;
+    version: number;
     /**
-     * rejected when any finding is a violation
+     * RFC 3339 time in UTC
      */
-    verdict: 'ok' | 'warning' | 'rejected';
-    findings: Array<{
-        code: string;
-        severity: 'warning' | 'violation';
-        message: string;
-    }>;
+    created_at: string;
     /**
-     * The rules of the product’s tier that were applied
+     * RFC 3339 time in UTC
      */
-    policy: {
+    updated_at: string;
+};
+
+export type SupplierApplication = {
+    /**
+     * Identifier prefixed with `apl_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `sup_`
+     */
+    supplier_id: string;
+    /**
+     * Identifier prefixed with `crt_`
+     */
+    criteria_id: string;
+    status: 'admitted' | 'refused';
+    /**
+     * Every criterion the supplier failed; empty when admitted
+     */
+    failures: Array<CriterionFailure>;
+    /**
+     * What the check measured
+     */
+    evidence: {
         [key: string]: unknown;
     };
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+};
+
+export type SupplierApplicationList = {
+    data: Array<SupplierApplication>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+export type SupplierContact = {
+    name: string;
+    role?: string;
+    phone?: string;
+    email?: string;
+};
+
+export type SupplierList = {
+    data: Array<Supplier>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
 };
 
 /**
- * Premium: a discount above 10% is a violation, a discount without a gift a warning, supply above the pool’s limit (else 300 units) a violation. Mature: a discount outside 10–30% is a warning. Emerging: a discount below 15% is a warning (too weak to draw attention).
+ * How reputation is computed and when a supplier goes on probation, then is eliminated
  */
-export type CreateBrandTierCheck = {
-    /**
-     * Identifier prefixed with `prd_`
-     */
-    product_id: string;
-    planned_price: Money;
-    planned_quantity?: number;
-    gift?: {
-        description: string;
-        value?: Money;
+export type SupplierPolicy = {
+    elimination_threshold: number;
+    window_days: number;
+    weights: {
+        inspections: number;
+        surveys: number;
+        returns: number;
+        disputes: number;
     };
+    /**
+     * A return rate at or above this scores 0
+     */
+    return_rate_ceiling: number;
+    /**
+     * A dispute rate at or above this scores 0
+     */
+    dispute_rate_ceiling: number;
+    /**
+     * Return and dispute rates count only once this many units were sold in the window
+     */
+    min_units_for_rates: number;
+    version: number;
+    updated_at: string | null;
+};
+
+/**
+ * 主播专供商品池: a named pool of products with per-pool prices and supply limits
+ */
+export type SupplyPool = {
     /**
      * Identifier prefixed with `pool_`
      */
-    pool_id?: string;
+    id: string;
+    name: string;
+    description: string | null;
+    /**
+     * Who built the pool: the tenant, or a provider app installed in it
+     */
+    built_by: {
+        /**
+         * Identifier prefixed with `org_`
+         */
+        organization_id: string;
+        kind: 'mcn' | 'provider' | 'platform';
+    };
+    /**
+     * all_anchors: every anchor of the tenant may draw from the pool; listed_anchors: only anchor_ids
+     */
+    access: 'all_anchors' | 'listed_anchors';
+    /**
+     * Anchors that may draw from the pool when access is listed_anchors
+     */
+    anchor_ids: Array<string>;
+    status: 'active' | 'archived';
+    item_count: number;
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+export type SupplyPoolList = {
+    data: Array<SupplyPool>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * 调查: buyers’ ratings after sale
+ */
+export type Survey = {
+    /**
+     * Identifier prefixed with `srv_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `sup_`
+     */
+    supplier_id: string;
+    product_id: string | null;
+    /**
+     * Calendar date, YYYY-MM-DD
+     */
+    surveyed_on: string;
+    respondents: number;
+    /**
+     * Mean buyer ratings, 1–5
+     */
+    ratings: {
+        quality: number;
+        description_match: number;
+        logistics: number;
+        service: number;
+    };
+    /**
+     * Mean rating mapped to 0–100
+     */
+    score: number;
+    comments: string | null;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+};
+
+export type SurveyList = {
+    data: Array<Survey>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+export type TokenRequest = {
+    /**
+     * Must be client_credentials
+     */
+    grant_type: string;
+    /**
+     * For client_secret_post; otherwise use HTTP Basic
+     */
+    client_id?: string;
+    client_secret?: string;
+    /**
+     * Space-separated subset of the client’s scopes
+     */
+    scope?: string;
+    /**
+     * For an app client: the installation to act in
+     */
+    installation_id?: string;
+    [key: string]: unknown;
+};
+
+export type TokenResponse = {
+    access_token: string;
+    token_type: 'Bearer';
+    expires_in: number;
+    scope: string;
+};
+
+export type UpdateAdmissionCriteria = {
+    name?: string;
+    /**
+     * Document kinds the supplier must have on file
+     */
+    required_documents?: Array<string>;
+    min_inspection_score?: number | null;
+    min_survey_score?: number | null;
+    min_reputation?: number | null;
+    max_return_rate?: number | null;
+    max_dispute_rate?: number | null;
+    allowed_kinds?: Array<'brand' | 'merchant' | 'factory' | 'farmer'> | null;
+    allowed_brand_tiers?: Array<'premium' | 'mature' | 'emerging'> | null;
+    active?: boolean;
+};
+
+export type UpdateAnchor = {
+    name?: string;
+    platform_handles?: Array<{
+        /**
+         * douyin, kuaishou, taobao, wechat_channels, …
+         */
+        platform: string;
+        handle: string;
+    }>;
+    /**
+     * Categories the anchor covers
+     */
+    categories?: Array<string>;
+    audience?: AudienceProfile;
+    status?: 'active' | 'inactive';
+};
+
+export type UpdatePoolItem = {
+    price?: Money | null;
+    supply_limit?: number | null;
+};
+
+export type UpdateProduct = {
+    title?: string;
+    /**
+     * A category such as beauty, food or apparel
+     */
+    category?: string;
+    /**
+     * Free attributes such as material or origin
+     */
+    attributes?: {
+        [key: string]: string | number | boolean;
+    };
+    images?: Array<string>;
+    list_price?: Money;
+    stock?: number;
+    commission_rate?: number;
+    repurchase_rate?: number | null;
+    /**
+     * 高端 premium, 成熟 mature or 新兴 emerging
+     */
+    brand_tier?: 'premium' | 'mature' | 'emerging';
+    status?: 'active' | 'archived';
+};
+
+export type UpdateSelectionWeights = {
+    weights?: {
+        audience_fit?: number;
+        supplier_quality?: number;
+        expected_margin?: number;
+        long_term_value?: number;
+        diversity?: number;
+        micro_supplier_boost?: number;
+        exposure_fairness?: number;
+    };
+    max_category_share?: number;
+};
+
+export type UpdateSku = {
+    /**
+     * Free attributes such as material or origin
+     */
+    attributes?: {
+        [key: string]: string | number | boolean;
+    };
+    price?: Money;
+    stock?: number;
+};
+
+export type UpdateSupplier = {
+    name?: string;
+    /**
+     * brand, merchant, factory or farmer
+     */
+    kind?: 'brand' | 'merchant' | 'factory' | 'farmer';
+    micro?: boolean;
+    /**
+     * 高端 premium, 成熟 mature or 新兴 emerging
+     */
+    brand_tier?: 'premium' | 'mature' | 'emerging';
+    contacts?: Array<SupplierContact>;
+    documents?: Array<string>;
+};
+
+export type UpdateSupplierPolicy = {
+    elimination_threshold?: number;
+    window_days?: number;
+    weights?: {
+        inspections?: number;
+        surveys?: number;
+        returns?: number;
+        disputes?: number;
+    };
+    return_rate_ceiling?: number;
+    dispute_rate_ceiling?: number;
+    min_units_for_rates?: number;
+};
+
+/**
+ * anchor_ids replaces the list
+ */
+export type UpdateSupplyPool = {
+    name?: string;
+    description?: string | null;
+    /**
+     * all_anchors: every anchor of the tenant may draw from the pool; listed_anchors: only anchor_ids
+     */
+    access?: 'all_anchors' | 'listed_anchors';
+    anchor_ids?: Array<string>;
+    status?: 'active' | 'archived';
 };
 
 export type GetHealthData = {

@@ -1,11 +1,16 @@
-import type { ShowrunnerModule } from '../types.js'
+import { defineModule } from '../types.js'
 import { pageArgs, resolver } from '../../lib/graphql.js'
 import anchorRoutes from './routes.js'
-import { registerSalesImport } from './sales-import.js'
 import * as anchors from './service.js'
 
-export const anchorsModule: ShowrunnerModule = {
+export const anchorsModule = defineModule({
   name: 'anchors',
+  scopes: {
+    'anchors:read': 'Read anchors and their sales history',
+    'anchors:write': 'Create and change anchors, import sales history',
+  },
+  idPrefixes: { anchor: 'anc' },
+  tags: [{ name: 'Anchors', description: 'Anchors (主播) and their sales history' }],
   routes: anchorRoutes,
   graphql: {
     typeDefs: `
@@ -25,5 +30,9 @@ export const anchorsModule: ShowrunnerModule = {
       },
     },
   },
-  jobs: registerSalesImport,
-}
+})
+
+// The public face of the module: what other modules may use.
+export { anchorChanged } from './changes.js'
+export { anchorExistsSql, existingAnchorIds, findAnchor } from './reads.js'
+export type { AnchorRow } from './service.js'

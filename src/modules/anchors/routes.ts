@@ -2,10 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { expectedVersion, withEtag } from '../../lib/etag.js'
 import { errors, IdParams, PageQuery, ref } from '../../lib/schemas.js'
 import { requireScopes } from '../../lib/scopes.js'
-import { Job } from '../jobs/schemas.js'
-import { importContentTypes } from '../jobs/imports.js'
-import { accepted } from '../catalog/http.js'
-import { startSalesImport } from './sales-import.js'
 import * as anchors from './service.js'
 import * as S from './schemas.js'
 
@@ -72,39 +68,6 @@ const anchorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) =>
       withEtag(reply, await anchors.updateAnchor(req.ctx, req.params.id, expectedVersion(req), req.body)),
-  )
-
-  app.get(
-    '/anchors/:id/sales',
-    {
-      schema: {
-        operationId: 'listAnchorSales',
-        tags,
-        summary: 'An anchor’s sales history, newest first',
-        security: requireScopes('anchors:read'),
-        params: IdParams('anc'),
-        querystring: S.AnchorSalesQuery,
-        response: { 200: ref(S.AnchorSaleList), ...errors(404) },
-      },
-    },
-    async (req) => anchors.listSales(req.ctx, req.params.id, req.query),
-  )
-
-  app.post(
-    '/anchor-sales/imports',
-    {
-      schema: {
-        operationId: 'importAnchorSales',
-        tags,
-        summary:
-          'Import sales history (anchor, product, quantity, date) until orders feed it; progress and per-row errors at the job',
-        security: requireScopes('anchors:write'),
-        consumes: Object.keys(importContentTypes),
-        body: S.SalesImportBody,
-        response: { 202: ref(Job), ...errors(422) },
-      },
-    },
-    async (req, reply) => accepted(reply, await startSalesImport(req.ctx, req.headers['content-type'], req.body)),
   )
 }
 

@@ -4,12 +4,13 @@ import { audit } from '../../lib/audit.js'
 import type { Ctx } from '../../lib/context.js'
 import { newId } from '../../lib/ids.js'
 import { scoped } from '../../lib/repository.js'
-import { inspectUpload, runImport, type ImportRow } from '../jobs/imports.js'
-import { startJob, type RowErrorReport } from '../jobs/service.js'
+import { inspectUpload, runImport, startJob, type ImportRow, type RowErrorReport } from '../jobs/index.js'
 import type { WorkerDeps } from '../types.js'
-import { refreshSelectionIndex } from '../selection/refresh.js'
+import { publish } from '../../lib/hooks.js'
+import { supplierBrandTiers } from '../suppliers/index.js'
+import { productsChanged } from './changes.js'
 import { PRODUCT_IMPORT_COLUMNS, ProductImportRow, type ProductImportRowValue } from './schemas.js'
-import { products, suppliers } from './tables.js'
+import { products } from './tables.js'
 
 export const PRODUCT_IMPORT_JOB = 'products.import'
 
@@ -85,14 +86,7 @@ export const productBatchApplier =
     inTenant(ctx, async (tx) => {
       const reports: RowErrorReport[] = []
       const supplierIds = [...new Set(rows.map((r) => r.record.supplier_id))]
-      const known = new Map(
-        (
-          await tx.tx
-            .select({ id: suppliers.id, brandTier: suppliers.brandTier })
-            .from(suppliers)
-            .where(scoped(tx, suppliers, inArray(suppliers.id, supplierIds)))
-        ).map((s) => [s.id, s.brandTier]),
-      )
+      const known = await supplierBrandTiers(tx, supplierIds)
       const seen = new Map<string, number>()
       const values: (typeof products.$inferInsert)[] = []
       for (const { line, record } of rows) {
@@ -156,7 +150,7 @@ export const productBatchApplier =
             },
           })
           .returning({ id: products.id })
-        await refreshSelectionIndex(tx, { productIds: written.map((w) => w.id) })
+        await publish(tx, productsChanged, { productIds: written.map((w) => w.id) })
         await audit(tx, 'products.imported', { type: 'job', id: jobId }, { rows: written.length })
       }
       return reports

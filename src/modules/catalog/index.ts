@@ -1,18 +1,21 @@
-import type { ShowrunnerModule } from '../types.js'
+import { defineModule } from '../types.js'
 import { pageArgs, resolver } from '../../lib/graphql.js'
 import type { GraphQLContext } from '../../lib/graphql.js'
 import { assertScope } from '../../plugins/auth.js'
 import { inTenant } from '../../db/tenancy.js'
-import { inArray } from 'drizzle-orm'
-import { scoped } from '../../lib/repository.js'
 import catalogRoutes from './routes.js'
 import { registerProductImport } from './import.js'
 import * as catalog from './service.js'
-import { suppliers } from './tables.js'
-import { presentSupplier } from '../suppliers/service.js'
+import { findSuppliers, presentSupplier } from '../suppliers/index.js'
 
-export const catalogModule: ShowrunnerModule = {
+export const catalogModule = defineModule({
   name: 'catalog',
+  scopes: {
+    'catalog:read': 'Read suppliers, products, inspections, surveys and supply pools',
+    'catalog:write': 'Create and change suppliers, products, inspections, surveys and supply pools',
+  },
+  idPrefixes: { product: 'prd', sku: 'sku' },
+  tags: [{ name: 'Products', description: 'Products and SKUs' }],
   routes: catalogRoutes,
   graphql: {
     typeDefs: `
@@ -40,12 +43,7 @@ export const catalogModule: ShowrunnerModule = {
         async supplier(queries: { obj: { supplier_id: string } }[], context: GraphQLContext) {
           assertScope(context.ctx, 'catalog:read')
           const ids = [...new Set(queries.map((q) => q.obj.supplier_id))]
-          const rows = await inTenant(context.ctx, (tx) =>
-            tx.tx
-              .select()
-              .from(suppliers)
-              .where(scoped(tx, suppliers, inArray(suppliers.id, ids))),
-          )
+          const rows = await inTenant(context.ctx, (tx) => findSuppliers(tx, ids))
           const byId = new Map(rows.map((r) => [r.id, presentSupplier(r)]))
           return queries.map((q) => byId.get(q.obj.supplier_id) ?? null)
         },
@@ -53,4 +51,16 @@ export const catalogModule: ShowrunnerModule = {
     },
   },
   jobs: registerProductImport,
-}
+})
+
+// The public face of the module: what other modules may use.
+export { productsChanged } from './changes.js'
+export {
+  countProductsOnSale,
+  findProduct,
+  productFactsSql,
+  type ProductScope,
+  type ProductSummary,
+  productSummaries,
+} from './reads.js'
+export type { ProductRow } from './service.js'

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { Body, Id, Money, named, Page, PageQuery, ref, StringEnum, Timestamp } from '../../lib/schemas.js'
-import { BrandTier } from '../suppliers/schemas.js'
+import { BrandTier } from '../suppliers/index.js'
 
 const Attributes = Type.Record(
   Type.String({ maxLength: 100 }),

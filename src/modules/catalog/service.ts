@@ -5,13 +5,15 @@ import type { Ctx, TxCtx } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
 import { newId } from '../../lib/ids.js'
 import { scoped, tenantRepository, type PageRequest, mapPage } from '../../lib/repository.js'
-import { refreshSelectionIndex } from '../selection/refresh.js'
-import { products, skus, suppliers } from './tables.js'
+import { publish } from '../../lib/hooks.js'
+import { patchColumns } from '../../lib/patch.js'
+import { findSupplier } from '../suppliers/index.js'
+import { productsChanged } from './changes.js'
+import { products, skus } from './tables.js'
 import type { CreateProductInput, CreateSkuInput, UpdateProductInput, UpdateSkuInput } from './schemas.js'
 
 export const productRepo = tenantRepository(products, 'product')
 const skuRepo = tenantRepository(skus, 'SKU')
-const supplierRepo = tenantRepository(suppliers, 'supplier')
 export type ProductRow = typeof products.$inferSelect
 
 export const presentProduct = (p: ProductRow) => ({
@@ -53,7 +55,7 @@ const uniqueViolation = (err: unknown, constraint: string) => {
 
 export function createProduct(ctx: Ctx, input: CreateProductInput) {
   return inTenant(ctx, async (tx) => {
-    const supplier = await supplierRepo.find(tx, input.supplier_id)
+    const supplier = await findSupplier(tx, input.supplier_id)
     if (!supplier)
       throw new AppError('unprocessable', `No supplier with id ${input.supplier_id} exists.`, {
         errors: [{ pointer: '/body/supplier_id', detail: 'not found' }],
@@ -81,7 +83,7 @@ export function createProduct(ctx: Ctx, input: CreateProductInput) {
           })
         throw err
       })
-    await refreshSelectionIndex(tx, { productIds: [row.id] })
+    await publish(tx, productsChanged, { productIds: [row.id] })
     await audit(tx, 'product.created', { type: 'product', id: row.id }, input)
     return presentProduct(row)
   })
@@ -132,20 +134,20 @@ export function updateProduct(ctx: Ctx, id: string, expectedVersion: number | un
       })
     }
     const row = await productRepo.update(tx, id, expectedVersion, {
-      ...(input.title !== undefined ? { title: input.title } : {}),
-      ...(input.category !== undefined ? { category: input.category } : {}),
-      ...(input.attributes !== undefined ? { attributes: input.attributes } : {}),
-      ...(input.images !== undefined ? { images: input.images } : {}),
-      ...(input.list_price !== undefined
-        ? { listPrice: input.list_price.amount, currency: input.list_price.currency }
-        : {}),
-      ...(input.stock !== undefined ? { stock: input.stock } : {}),
-      ...(input.commission_rate !== undefined ? { commissionRate: input.commission_rate } : {}),
-      ...(input.repurchase_rate !== undefined ? { repurchaseRate: input.repurchase_rate } : {}),
-      ...(input.brand_tier !== undefined ? { brandTier: input.brand_tier } : {}),
-      ...(input.status !== undefined ? { status: input.status } : {}),
+      ...patchColumns<ProductRow, UpdateProductInput>(input, {
+        title: 'title',
+        category: 'category',
+        attributes: 'attributes',
+        images: 'images',
+        stock: 'stock',
+        commission_rate: 'commissionRate',
+        repurchase_rate: 'repurchaseRate',
+        brand_tier: 'brandTier',
+        status: 'status',
+      }),
+      ...(input.list_price ? { listPrice: input.list_price.amount, currency: input.list_price.currency } : {}),
     })
-    await refreshSelectionIndex(tx, { productIds: [id] })
+    await publish(tx, productsChanged, { productIds: [id] })
     await audit(tx, 'product.updated', { type: 'product', id }, input)
     return presentProduct(row)
   })
@@ -162,7 +164,7 @@ async function syncStock(tx: TxCtx, productId: string) {
       updatedAt: sql`now()` as unknown as Date,
     })
     .where(scoped(tx, products, eq(products.id, productId)))
-  await refreshSelectionIndex(tx, { productIds: [productId] })
+  await publish(tx, productsChanged, { productIds: [productId] })
 }
 
 export function createSku(ctx: Ctx, productId: string, input: CreateSkuInput) {
@@ -227,9 +229,8 @@ export function updateSku(ctx: Ctx, id: string, expectedVersion: number | undefi
         errors: [{ pointer: '/body/price/currency', detail: `must be ${currency}` }],
       })
     const row = await skuRepo.update(tx, id, expectedVersion, {
-      ...(input.attributes !== undefined ? { attributes: input.attributes } : {}),
-      ...(input.price !== undefined ? { price: input.price.amount } : {}),
-      ...(input.stock !== undefined ? { stock: input.stock } : {}),
+      ...patchColumns<typeof skus.$inferSelect, UpdateSkuInput>(input, { attributes: 'attributes', stock: 'stock' }),
+      ...(input.price ? { price: input.price.amount } : {}),
     })
     if (input.stock !== undefined) await syncStock(tx, sku.productId)
     await audit(tx, 'sku.updated', { type: 'sku', id }, input)

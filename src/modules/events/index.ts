@@ -1,10 +1,13 @@
-import type { ShowrunnerModule } from '../types.js'
+import { defineModule } from '../types.js'
 import { resolver, pageArgs } from '../../lib/graphql.js'
 import * as events from './service.js'
 import eventRoutes from './routes.js'
 
-export const eventsModule: ShowrunnerModule = {
+export const eventsModule = defineModule({
   name: 'events',
+  scopes: { 'events:read': 'Read the event history' },
+  idPrefixes: { event: 'evt' },
+  tags: [{ name: 'Events', description: 'The event history and webhook catalog' }],
   routes: eventRoutes,
   graphql: {
     typeDefs: `
@@ -22,4 +25,4 @@ export const eventsModule: ShowrunnerModule = {
       },
     },
   },
-}
+})

@@ -1,11 +1,23 @@
-import type { ShowrunnerModule } from '../types.js'
+import { defineModule } from '../types.js'
 import type { GraphQLContext } from '../../lib/graphql.js'
 import { resolver, pageArgs } from '../../lib/graphql.js'
 import * as identity from './service.js'
 import { identityRoutes, oauthRoutes } from './routes.js'
 
-export const identityModule: ShowrunnerModule = {
+export const identityModule = defineModule({
   name: 'identity',
+  scopes: {
+    'apps:read': 'Read apps and installations',
+    'apps:write': 'Register apps, install and uninstall them',
+    'clients:write': 'Create, rotate and revoke API client credentials',
+    'organizations:write': 'Create organizations (platform operator only)',
+  },
+  idPrefixes: { organization: 'org', client: 'cli', app: 'app', installation: 'ins', signingKey: 'key' },
+  tags: [
+    { name: 'OAuth', description: 'Client-credentials tokens and signing keys' },
+    { name: 'Organizations', description: 'Organizations and API clients' },
+    { name: 'Apps', description: 'Provider apps and their installations into MCN accounts' },
+  ],
   rootRoutes: oauthRoutes,
   routes: identityRoutes,
   graphql: {
@@ -27,4 +39,4 @@ export const identityModule: ShowrunnerModule = {
       },
     },
   },
-}
+})

@@ -2,7 +2,13 @@ import { Type, type Static } from 'typebox'
 import { Body, Id, named, Page, ref, StringEnum, Timestamp } from '../../lib/schemas.js'
 import { allScopes } from '../../lib/scopes.js'
 
-export const ScopeName = StringEnum(allScopes, { description: 'A resource scope such as catalog:read' })
+// The enum is the live list of declared scopes, not a copy: modules declare theirs after this
+// file is evaluated, and the list is complete when the schemas are registered at app build.
+export const ScopeName = Type.Unsafe<string>({
+  type: 'string',
+  enum: allScopes,
+  description: 'A resource scope such as catalog:read',
+})
 export const OrganizationKind = StringEnum(['mcn', 'provider', 'platform'] as const)
 
 export const Organization = named(

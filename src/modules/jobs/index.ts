@@ -1,4 +1,4 @@
-import type { ShowrunnerModule } from '../types.js'
+import { defineModule } from '../types.js'
 import { resolver } from '../../lib/graphql.js'
 import * as jobs from './service.js'
 import jobRoutes from './routes.js'
@@ -9,8 +9,11 @@ const SYSTEM_CTX = {
   actor: { clientId: 'system', organizationId: '', organizationKind: 'platform' as const, scopes: [] },
 }
 
-export const jobsModule: ShowrunnerModule = {
+export const jobsModule = defineModule({
   name: 'jobs',
+  scopes: { 'jobs:read': 'Read long-running jobs and their reports' },
+  idPrefixes: { job: 'job' },
+  tags: [{ name: 'Jobs', description: 'Long-running work: imports, exports, replays' }],
   routes: jobRoutes,
   jobs: async ({ db, queues, log }) => {
     queues.handle('governance', 'jobs.requeue-stranded', async () => {
@@ -31,4 +34,9 @@ export const jobsModule: ShowrunnerModule = {
     `,
     resolvers: { Query: { job: resolver('jobs:read', (ctx, args: { id: string }) => jobs.getJob(ctx, args.id)) } },
   },
-}
+})
+
+// The public face of the module: what other modules may use.
+export { importContentTypes, inspectUpload, runImport, type ImportRow } from './imports.js'
+export { Job, JobList } from './schemas.js'
+export { finishJob, loadJob, markRunning, startJob, type RowErrorReport } from './service.js'

@@ -1,10 +1,12 @@
-import type { ShowrunnerModule } from '../types.js'
+import { defineModule } from '../types.js'
 import { pageArgs, resolver } from '../../lib/graphql.js'
 import poolRoutes from './routes.js'
 import * as pools from './service.js'
 
-export const poolsModule: ShowrunnerModule = {
+export const poolsModule = defineModule({
   name: 'pools',
+  idPrefixes: { pool: 'pool', poolItem: 'pitm', poolGrant: 'pgr' },
+  tags: [{ name: 'Supply pools', description: 'Anchor-exclusive product pools (主播专供商品池)' }],
   routes: poolRoutes,
   graphql: {
     typeDefs: `
@@ -24,4 +26,22 @@ export const poolsModule: ShowrunnerModule = {
       },
     },
   },
-}
+})
+
+// The public face of the module: what other modules may use.
+export { poolChanged } from './changes.js'
+export {
+  accessiblePools,
+  activePools,
+  asGrantee,
+  byOwner,
+  grantsToMe,
+  liveGrantsJsonSql,
+  type PoolEntry,
+  poolEntries,
+  poolEntriesJsonSql,
+  pooledProductIdsSql,
+  poolItemFor,
+  type PoolReach,
+  productsInReach,
+} from './reads.js'

@@ -13,17 +13,18 @@ import {
   type PageRequest,
   mapPage,
 } from '../../lib/repository.js'
-import { anchors } from '../anchors/tables.js'
-import { products } from '../catalog/tables.js'
-import { markSelectionChanged } from '../selection/state.js'
-import { asGrantee, byOwner, grantsToMe } from './shared.js'
+import { publish } from '../../lib/hooks.js'
+import { patchColumns } from '../../lib/patch.js'
+import { existingAnchorIds } from '../anchors/index.js'
+import { findProduct, productSummaries } from '../catalog/index.js'
+import { poolChanged } from './changes.js'
+import { asGrantee, byOwner, grantsToMe } from './reads.js'
 import { poolAnchors, poolGrants, poolItems, supplyPools } from './tables.js'
 import type { AddPoolItemInput, CreateSupplyPoolInput, UpdatePoolItemInput, UpdateSupplyPoolInput } from './schemas.js'
 
 const poolRepo = tenantRepository(supplyPools, 'supply pool')
 const itemRepo = tenantRepository(poolItems, 'pool item')
 const grantRepo = tenantRepository(poolGrants, 'pool grant')
-const productRepo = tenantRepository(products, 'product')
 type PoolRow = typeof supplyPools.$inferSelect
 
 const presentPool = (p: PoolRow, anchorIds: string[]) => ({
@@ -73,11 +74,8 @@ async function anchorIdsOf(tx: TxCtx, poolIds: string[]): Promise<Map<string, st
 
 async function setAnchors(tx: TxCtx, poolId: string, anchorIds: string[]) {
   if (anchorIds.length) {
-    const found = await tx.tx
-      .select({ id: anchors.id })
-      .from(anchors)
-      .where(scoped(tx, anchors, inArray(anchors.id, anchorIds)))
-    const missing = anchorIds.filter((id) => !found.some((f) => f.id === id))
+    const found = await existingAnchorIds(tx, anchorIds)
+    const missing = anchorIds.filter((id) => !found.has(id))
     if (missing.length)
       throw new AppError('unprocessable', `No anchor with id ${missing.join(', ')} exists.`, {
         errors: missing.map((id) => ({ pointer: `/body/anchor_ids/${anchorIds.indexOf(id)}`, detail: 'not found' })),
@@ -99,7 +97,7 @@ export function createPool(ctx: Ctx, input: CreateSupplyPoolInput) {
       access: input.access ?? 'all_anchors',
     })
     await setAnchors(tx, row.id, input.anchor_ids ?? [])
-    await markSelectionChanged(tx)
+    await publish(tx, poolChanged, { poolId: row.id })
     await audit(tx, 'supply_pool.created', { type: 'supply_pool', id: row.id }, input)
     return presentPool(row, input.anchor_ids ?? [])
   })
@@ -125,14 +123,19 @@ export function listPools(ctx: Ctx, query: PageRequest & { status?: 'active' | '
 
 export function updatePool(ctx: Ctx, id: string, expectedVersion: number | undefined, input: UpdateSupplyPoolInput) {
   return inTenant(ctx, async (tx) => {
-    const row = await poolRepo.update(tx, id, expectedVersion, {
-      ...(input.name !== undefined ? { name: input.name } : {}),
-      ...(input.description !== undefined ? { description: input.description } : {}),
-      ...(input.access !== undefined ? { access: input.access } : {}),
-      ...(input.status !== undefined ? { status: input.status } : {}),
-    })
+    const row = await poolRepo.update(
+      tx,
+      id,
+      expectedVersion,
+      patchColumns<PoolRow, UpdateSupplyPoolInput>(input, {
+        name: 'name',
+        description: 'description',
+        access: 'access',
+        status: 'status',
+      }),
+    )
     if (input.anchor_ids !== undefined) await setAnchors(tx, id, input.anchor_ids)
-    await markSelectionChanged(tx)
+    await publish(tx, poolChanged, { poolId: id })
     await audit(tx, 'supply_pool.updated', { type: 'supply_pool', id }, input)
     return presentPool(row, (await anchorIdsOf(tx, [id])).get(id)!)
   })
@@ -148,7 +151,7 @@ function checkCurrency(price: { currency: string } | null | undefined, currency:
 export function addItem(ctx: Ctx, poolId: string, input: AddPoolItemInput) {
   return inTenant(ctx, async (tx) => {
     await poolRepo.get(tx, poolId)
-    const product = await productRepo.find(tx, input.product_id)
+    const product = await findProduct(tx, input.product_id)
     if (!product)
       throw new AppError('unprocessable', `No product with id ${input.product_id} exists.`, {
         errors: [{ pointer: '/body/product_id', detail: 'not found' }],
@@ -174,7 +177,7 @@ export function addItem(ctx: Ctx, poolId: string, input: AddPoolItemInput) {
       .update(supplyPools)
       .set({ itemCount: sql`${supplyPools.itemCount} + 1` as unknown as number })
       .where(scoped(tx, supplyPools, eq(supplyPools.id, poolId)))
-    await markSelectionChanged(tx)
+    await publish(tx, poolChanged, { poolId: poolId })
     await audit(tx, 'pool_item.created', { type: 'pool_item', id: row.id }, { pool_id: poolId, ...input })
     return presentItem(row, product.currency)
   })
@@ -185,9 +188,8 @@ export function listItems(ctx: Ctx, poolId: string, page: PageRequest) {
     await poolRepo.get(tx, poolId)
     const limit = page.limit ?? 50
     const rows = await tx.tx
-      .select({ item: poolItems, currency: products.currency })
+      .select()
       .from(poolItems)
-      .innerJoin(products, and(eq(products.tenantId, poolItems.tenantId), eq(products.id, poolItems.productId)))
       .where(
         scoped(
           tx,
@@ -199,21 +201,25 @@ export function listItems(ctx: Ctx, poolId: string, page: PageRequest) {
       .orderBy(desc(poolItems.id))
       .limit(limit + 1)
     const data = rows.slice(0, limit)
+    const currencies = await currencyOf(
+      tx,
+      data.map((i) => i.productId),
+    )
     return {
-      data: data.map((r) => presentItem(r.item, r.currency)),
-      next_cursor: rows.length > limit ? encodeCursor(data[data.length - 1]!.item.id) : null,
+      data: data.map((i) => presentItem(i, currencies.get(i.productId)!)),
+      next_cursor: rows.length > limit ? encodeCursor(data[data.length - 1]!.id) : null,
     }
   })
 }
 
+/** Pool prices are in their product's currency (a pool item's product always exists: a foreign key). */
+async function currencyOf(tx: TxCtx, productIds: string[]): Promise<Map<string, string>> {
+  return new Map((await productSummaries(tx, [...new Set(productIds)])).map((p) => [p.id, p.currency]))
+}
+
 async function itemWithCurrency(tx: TxCtx, id: string) {
-  const [row] = await tx.tx
-    .select({ item: poolItems, currency: products.currency })
-    .from(poolItems)
-    .innerJoin(products, and(eq(products.tenantId, poolItems.tenantId), eq(products.id, poolItems.productId)))
-    .where(scoped(tx, poolItems, eq(poolItems.id, id)))
-  if (!row) throw new AppError('not_found', `No pool item with id ${id} exists.`)
-  return row
+  const item = await itemRepo.get(tx, id)
+  return { item, currency: (await currencyOf(tx, [item.productId])).get(item.productId)! }
 }
 
 export function getItem(ctx: Ctx, id: string) {
@@ -228,10 +234,11 @@ export function updateItem(ctx: Ctx, id: string, expectedVersion: number | undef
     const { currency } = await itemWithCurrency(tx, id)
     checkCurrency(input.price, currency)
     const row = await itemRepo.update(tx, id, expectedVersion, {
+      ...patchColumns<typeof poolItems.$inferSelect, UpdatePoolItemInput>(input, { supply_limit: 'supplyLimit' }),
+      // null takes the pool price away: the list price applies again.
       ...(input.price !== undefined ? { price: input.price?.amount ?? null } : {}),
-      ...(input.supply_limit !== undefined ? { supplyLimit: input.supply_limit } : {}),
     })
-    await markSelectionChanged(tx)
+    await publish(tx, poolChanged, { poolId: row.poolId })
     await audit(tx, 'pool_item.updated', { type: 'pool_item', id }, input)
     return presentItem(row, currency)
   })
@@ -248,7 +255,7 @@ export function removeItem(ctx: Ctx, id: string) {
       .update(supplyPools)
       .set({ itemCount: sql`${supplyPools.itemCount} - 1` as unknown as number })
       .where(scoped(tx, supplyPools, eq(supplyPools.id, row.poolId)))
-    await markSelectionChanged(tx)
+    await publish(tx, poolChanged, { poolId: row.poolId })
     await audit(tx, 'pool_item.deleted', { type: 'pool_item', id }, { pool_id: row.poolId, product_id: row.productId })
   })
 }
@@ -278,7 +285,7 @@ export function grantPool(ctx: Ctx, poolId: string, input: { organization_id: st
       })
       .returning()
     // The grantee's recommendations read the owner's version (and see the grant row itself).
-    await markSelectionChanged(tx)
+    await publish(tx, poolChanged, { poolId: poolId })
     await audit(tx, 'pool_grant.created', { type: 'pool_grant', id: row!.id }, { pool_id: poolId, ...input })
     return presentGrant(row!)
   })
@@ -306,7 +313,7 @@ export function revokeGrant(ctx: Ctx, poolId: string, input: { organization_id: 
       )
       .returning()
     if (!row) throw new AppError('not_found', `Pool ${poolId} is not shared with ${input.organization_id}.`)
-    await markSelectionChanged(tx)
+    await publish(tx, poolChanged, { poolId: poolId })
     await audit(tx, 'pool_grant.revoked', { type: 'pool_grant', id: row.id }, { pool_id: poolId, ...input })
     return presentGrant(row)
   })

@@ -1,4 +1,4 @@
-import type { BrandTier } from '../catalog/tables.js'
+import type { BrandTier } from '../suppliers/index.js'
 
 /**
  * Brand-tier strategy (高端 / 成熟 / 新兴), documented defaults:

@@ -1,8 +1,8 @@
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { eq, inArray, sql } from 'drizzle-orm'
 import type { TxCtx } from '../../lib/context.js'
 import { scoped } from '../../lib/repository.js'
-import { textArray } from '../catalog/sql.js'
-import { poolAnchors, poolItems, supplyPools } from '../pools/tables.js'
+import { textArray } from '../../lib/sql.js'
+import { type PoolEntry, type PoolReach, poolEntries, poolEntriesJsonSql, pooledProductIdsSql } from '../pools/index.js'
 import { selectionIndex } from './tables.js'
 import type { Candidate } from './scoring.js'
 
@@ -14,26 +14,6 @@ export const PER_CATEGORY_CANDIDATES = 15
 const SMALL_REACH = 3000
 /** When fewer than this share of index candidates are in reach, the pools are read directly. */
 const MIN_IN_REACH = 0.5
-
-/** The tenant's active pools the anchor may draw from (all-anchor pools and those listing it). */
-export async function accessiblePools(
-  tx: TxCtx,
-  anchorId: string,
-  onlyPool?: string,
-): Promise<{ id: string; itemCount: number }[]> {
-  return tx.tx
-    .select({ id: supplyPools.id, itemCount: supplyPools.itemCount })
-    .from(supplyPools)
-    .where(
-      scoped(
-        tx,
-        supplyPools,
-        eq(supplyPools.status, 'active'),
-        onlyPool ? eq(supplyPools.id, onlyPool) : undefined,
-        sql`(${supplyPools.access} = 'all_anchors' or exists (select 1 from ${poolAnchors} where ${and(eq(poolAnchors.tenantId, supplyPools.tenantId), eq(poolAnchors.poolId, supplyPools.id), eq(poolAnchors.anchorId, anchorId))}))`,
-      ),
-    )
-}
 
 const columns = {
   id: selectionIndex.id,
@@ -64,7 +44,7 @@ const byPrescore = sql`${selectionIndex.prescore} desc nulls last`
  */
 export async function candidates(
   tx: TxCtx,
-  pools: { id: string; itemCount: number }[],
+  pools: PoolReach[],
   categories: string[],
   onlyCategory?: string,
 ): Promise<Candidate[]> {
@@ -74,8 +54,7 @@ export async function candidates(
   const categoryFilter = onlyCategory ? eq(selectionIndex.category, onlyCategory) : undefined
   const cats = onlyCategory ? [onlyCategory] : categories
 
-  type Entry = { pool_id: string; price: number | null; supply_limit: number | null }
-  let rows: (Row & { entries: Entry[] | null })[] = []
+  let rows: (Row & { entries: PoolEntry[] | null })[] = []
   if (reach > SMALL_REACH) {
     // One statement: the best overall and per category by walking the partial indexes in
     // pre-score order, then each candidate's entries in the pools in reach.
@@ -90,10 +69,7 @@ export async function candidates(
       select cand.id, cand.tenant_id as "tenantId", cand.title, cand.category, cand.brand_tier as "brandTier", cand.supplier_id as "supplierId", cand.reputation, cand.micro,
         cand.list_price as "listPrice", cand.currency, cand.commission_rate as "commissionRate", cand.repurchase_rate as "repurchaseRate",
         cand.over_exposure as "overExposure", cand.stock, e.entries
-      from cand cross join lateral (
-        select json_agg(json_build_object('pool_id', pool_id, 'price', price, 'supply_limit', supply_limit)) as entries
-        from pool_items where pool_items.tenant_id = cand.tenant_id and pool_items.product_id = cand.id and pool_items.pool_id = any(${textArray(poolIds)})
-      ) e
+      from cand cross join lateral (select ${poolEntriesJsonSql(sql`cand.tenant_id`, sql`cand.id`, poolIds)} as entries) e
     `)
     rows = result as unknown as typeof rows
   }
@@ -101,14 +77,16 @@ export async function candidates(
   if (reach <= SMALL_REACH || inReach.length < rows.length * MIN_IN_REACH) {
     // The pools hold few of the index's best: rank what is in them instead.
     const found = (await tx.tx
-      .selectDistinct({ ...columns, prescore: selectionIndex.prescore })
-      .from(poolItems)
-      .innerJoin(
-        selectionIndex,
-        and(eq(selectionIndex.tenantId, poolItems.tenantId), eq(selectionIndex.id, poolItems.productId)),
-      )
+      .select(columns)
+      .from(selectionIndex)
       .where(
-        scoped(tx, poolItems, inArray(poolItems.poolId, poolIds), eq(selectionIndex.eligible, true), categoryFilter),
+        scoped(
+          tx,
+          selectionIndex,
+          inArray(selectionIndex.id, pooledProductIdsSql(tx, poolIds)),
+          eq(selectionIndex.eligible, true),
+          categoryFilter,
+        ),
       )
       .orderBy(byPrescore)
       .limit(OVERALL_CANDIDATES + PER_CATEGORY_CANDIDATES * 8)) as Row[]
@@ -125,31 +103,4 @@ export async function candidates(
     listPrice: Number(r.listPrice),
     pools: (entries ?? []).map((e) => ({ ...e, price: e.price === null ? null : Number(e.price) })),
   }))
-}
-
-async function poolEntries(tx: TxCtx, productIds: string[], poolIds: string[]) {
-  const out = new Map<string, { pool_id: string; price: number | null; supply_limit: number | null }[]>()
-  if (!productIds.length) return out
-  const rows = await tx.tx
-    .select({
-      productId: poolItems.productId,
-      poolId: poolItems.poolId,
-      price: poolItems.price,
-      supplyLimit: poolItems.supplyLimit,
-    })
-    .from(poolItems)
-    .where(
-      scoped(
-        tx,
-        poolItems,
-        sql`${poolItems.productId} = any(${textArray(productIds)})`,
-        sql`${poolItems.poolId} = any(${textArray(poolIds)})`,
-      ),
-    )
-  for (const r of rows)
-    out.set(r.productId, [
-      ...(out.get(r.productId) ?? []),
-      { pool_id: r.poolId, price: r.price === null ? null : Number(r.price), supply_limit: r.supplyLimit },
-    ])
-  return out
 }

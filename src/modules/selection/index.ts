@@ -1,10 +1,18 @@
-import type { ShowrunnerModule } from '../types.js'
+import { defineModule } from '../types.js'
 import { resolver } from '../../lib/graphql.js'
 import selectionRoutes from './routes.js'
 import * as selection from './service.js'
+import { subscribeSelection } from './subscriptions.js'
 
-export const selectionModule: ShowrunnerModule = {
+subscribeSelection()
+
+export const selectionModule = defineModule({
   name: 'selection',
+  scopes: {
+    'selection:read': 'Read recommendations and brand-tier checks',
+    'selection:write': 'Change recommendation weights',
+  },
+  tags: [{ name: 'Selection', description: 'Ranked recommendations and brand-tier strategy checks' }],
   routes: selectionRoutes,
   graphql: {
     typeDefs: `
@@ -25,4 +33,4 @@ export const selectionModule: ShowrunnerModule = {
       },
     },
   },
-}
+})

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { Body, Id, Money, named, ref, StringEnum, Timestamp } from '../../lib/schemas.js'
-import { BrandTier } from '../suppliers/schemas.js'
+import { BrandTier } from '../suppliers/index.js'
 import { scoreParts } from './weights.js'
 
 const Weight = Type.Number({ minimum: 0, maximum: 1 })

@@ -1,16 +1,14 @@
-import { and, eq, inArray } from 'drizzle-orm'
 import { inTenant } from '../../db/tenancy.js'
 import { audit } from '../../lib/audit.js'
 import type { Ctx, TxCtx } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
-import { scoped, tenantRepository } from '../../lib/repository.js'
-import { anchors } from '../anchors/tables.js'
+import { tenantRepository } from '../../lib/repository.js'
+import { findAnchor } from '../anchors/index.js'
+import { findProduct } from '../catalog/index.js'
+import { accessiblePools, activePools, asGrantee, poolItemFor } from '../pools/index.js'
 import { anchorSalesProfiles } from './tables.js'
-import { products } from '../catalog/tables.js'
-import { poolItems, supplyPools } from '../pools/tables.js'
-import { asGrantee } from '../pools/shared.js'
 import { brandTierPolicy, checkOffer } from './brand-tier.js'
-import { accessiblePools, candidates } from './candidates.js'
+import { candidates } from './candidates.js'
 import { deepFreeze, recommendationCache } from './cache.js'
 import { refreshSelectionIndex } from './refresh.js'
 import { affineCategories, anchorSignals, rank, type Candidate } from './scoring.js'
@@ -18,9 +16,7 @@ import { readSelectionStamp, readSelectionVersion } from './state.js'
 import { selectionSettings, type SelectionSettings } from './weights.js'
 import type { CreateBrandTierCheckInput, UpdateSelectionWeightsInput } from './schemas.js'
 
-const anchorRepo = tenantRepository(anchors, 'anchor')
 const profileRepo = tenantRepository(anchorSalesProfiles, 'anchor sales profile')
-const productRepo = tenantRepository(products, 'product')
 
 const presentWeights = (s: { value: SelectionSettings; version: number; updatedAt: Date | null }) => ({
   ...s.value,
@@ -119,7 +115,7 @@ const byOwner = (grants: [string, string][]) => {
 
 /** In the tenant's transaction: the anchor's signals, the weights and candidates from the tenant's own pools. */
 async function readOwn(tx: TxCtx, anchorId: string, query: RecommendationQuery) {
-  const anchor = await anchorRepo.get(tx, anchorId)
+  const anchor = await findAnchor(tx, anchorId, { required: true })
   const [settings, pools, profile] = await Promise.all([
     selectionSettings.values(tx),
     accessiblePools(tx, anchorId, query.pool_id),
@@ -144,7 +140,7 @@ async function finish(
   for (const [owner, poolIds] of grants) {
     shared.push(
       ...(await asGrantee(ctx, owner, poolIds, async (tx, granted) => {
-        return candidates(tx, await accessiblePoolsById(tx, granted), own.categories, query.category)
+        return candidates(tx, await activePools(tx, granted), own.categories, query.category)
       })),
     )
   }
@@ -181,19 +177,10 @@ async function finish(
   }
 }
 
-/** In the owner's tenant: the shared pools that are still active (every anchor of the grantee may draw from them). */
-async function accessiblePoolsById(tx: TxCtx, poolIds: string[]) {
-  if (!poolIds.length) return []
-  return tx.tx
-    .select({ id: supplyPools.id, itemCount: supplyPools.itemCount })
-    .from(supplyPools)
-    .where(scoped(tx, supplyPools, eq(supplyPools.status, 'active'), inArray(supplyPools.id, poolIds)))
-}
-
 /** Checks a planned price or offer for a product against its brand tier's strategy. */
 export function checkBrandTier(ctx: Ctx, input: CreateBrandTierCheckInput) {
   return inTenant(ctx, async (tx) => {
-    const product = await productRepo.find(tx, input.product_id)
+    const product = await findProduct(tx, input.product_id)
     if (!product)
       throw new AppError('unprocessable', `No product with id ${input.product_id} exists.`, {
         errors: [{ pointer: '/body/product_id', detail: 'not found' }],
@@ -204,10 +191,7 @@ export function checkBrandTier(ctx: Ctx, input: CreateBrandTierCheckInput) {
       })
     let poolSupplyLimit: number | null | undefined
     if (input.pool_id) {
-      const [item] = await tx.tx
-        .select()
-        .from(poolItems)
-        .where(scoped(tx, poolItems, and(eq(poolItems.poolId, input.pool_id), eq(poolItems.productId, product.id))))
+      const item = await poolItemFor(tx, input.pool_id, product.id)
       if (!item)
         throw new AppError('unprocessable', `Product ${product.id} is not in pool ${input.pool_id}.`, {
           errors: [{ pointer: '/body/pool_id', detail: 'does not hold the product' }],

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import type { TxCtx } from '../../lib/context.js'
-import { anchors } from '../anchors/tables.js'
-import { poolGrants } from '../pools/tables.js'
+import { anchorExistsSql } from '../anchors/index.js'
+import { liveGrantsJsonSql } from '../pools/index.js'
 import { selectionState } from './tables.js'
 
 const STATE_ID = 'selection'
@@ -9,10 +9,10 @@ const STATE_ID = 'selection'
 /**
  * Records, in the caller's transaction, that something recommendations read has changed:
  * the tenant's selection version goes up and commits or rolls back with the change, so no
- * process serves a recommendation computed before it (see cache.ts). Every write to what
- * recommendations read calls it: refreshSelectionIndex and refreshSalesStats (products,
- * SKU stock, supplier status and reputation, sales stats and anchor profiles, weights),
- * pools, pool items, pool anchors, grants and anchors.
+ * process serves a recommendation computed before it (see cache.ts). It runs from the
+ * domain changes selection subscribes to (index.ts): products and SKU stock, supplier
+ * status, fields and reviews, pools (items, anchors, grants), anchors and sales history, and
+ * from selection's own weights; refreshSelectionIndex and refreshSalesStats call it first.
  *
  * Lock order: the version row is locked until commit, so writers of one tenant queue here.
  * Take it after the rows the change itself locks (the product, the supplier, the pool)
@@ -44,11 +44,9 @@ export interface SelectionStamp {
  * least as new as this version, never older.
  */
 export async function readSelectionStamp(tx: TxCtx, anchorId: string, withGrants: boolean): Promise<SelectionStamp> {
-  const grants = withGrants
-    ? sql`(select coalesce(json_agg(json_build_array(g.tenant_id, g.pool_id) order by g.tenant_id, g.pool_id), '[]'::json) from ${poolGrants} g where g.grantee_tenant_id = ${tx.tenantId} and g.revoked_at is null)`
-    : sql`'[]'::json`
+  const grants = withGrants ? liveGrantsJsonSql(tx) : sql`'[]'::json`
   const [row] = await tx.tx.execute<{ anchor: boolean; version: number; grants: [string, string][] }>(sql`
-    select exists (select 1 from ${anchors} a where a.tenant_id = ${tx.tenantId} and a.id = ${anchorId}) as anchor,
+    select ${anchorExistsSql(tx, anchorId)} as anchor,
       coalesce((select s.version from ${selectionState} s where s.tenant_id = ${tx.tenantId} and s.id = ${STATE_ID}), 0) as version,
       ${grants} as grants
   `)

@@ -1,4 +1,4 @@
-import { settingsDocument } from '../catalog/settings.js'
+import { settingsDocument } from '../../lib/settings.js'
 
 /** The named parts of a recommendation score. */
 export const scoreParts = [

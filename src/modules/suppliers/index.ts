@@ -1,11 +1,12 @@
-import type { ShowrunnerModule } from '../types.js'
+import { defineModule } from '../types.js'
 import { pageArgs, resolver } from '../../lib/graphql.js'
 import supplierRoutes from './routes.js'
-import { registerSupplierJobs } from './jobs.js'
 import * as suppliers from './service.js'
 
-export const suppliersModule: ShowrunnerModule = {
+export const suppliersModule = defineModule({
   name: 'suppliers',
+  idPrefixes: { supplier: 'sup' },
+  tags: [{ name: 'Suppliers', description: 'Suppliers, admission, inspections and surveys (选品)' }],
   routes: supplierRoutes,
   graphql: {
     typeDefs: `
@@ -26,5 +27,19 @@ export const suppliersModule: ShowrunnerModule = {
       },
     },
   },
-  jobs: registerSupplierJobs,
-}
+})
+
+// The public face of the module: what other modules may use.
+export { supplierChanged, supplierStatusChanged, type SupplierStatusOutcome } from './changes.js'
+export {
+  allSuppliers,
+  findSupplier,
+  findSuppliers,
+  recordReputations,
+  recordSupplierDocuments,
+  supplierBrandTiers,
+  supplierFactsSql,
+} from './reads.js'
+export { BrandTier, DocumentKind, Rate, Score, SupplierKind } from './schemas.js'
+export { presentSupplier, type SupplierRow, setSupplierStatus } from './service.js'
+export { brandTiers, type ReputationComponents, type SupplierStatus, supplierKinds } from './tables.js'

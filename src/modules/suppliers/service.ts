@@ -4,14 +4,15 @@ import { audit } from '../../lib/audit.js'
 import type { Ctx, TxCtx } from '../../lib/context.js'
 import { newId } from '../../lib/ids.js'
 import { tenantRepository, type PageRequest, mapPage } from '../../lib/repository.js'
-import { emit } from '../../lib/outbox.js'
-import { suppliers, type SupplierStatus } from '../catalog/tables.js'
-import { refreshSelectionIndex } from '../selection/refresh.js'
+import { publish } from '../../lib/hooks.js'
+import { patchColumns } from '../../lib/patch.js'
+import { type SupplierRow, type SupplierStatus, suppliers } from './tables.js'
+
+export type { SupplierRow }
+import { type SupplierStatusChange, supplierChanged, supplierStatusChanged } from './changes.js'
 import type { CreateSupplierInput, UpdateSupplierInput } from './schemas.js'
-import { SUPPLIER_ADMITTED } from './events.js'
 
 export const supplierRepo = tenantRepository(suppliers, 'supplier')
-export type SupplierRow = typeof suppliers.$inferSelect
 
 export const presentSupplier = (s: SupplierRow) => ({
   id: s.id,
@@ -47,19 +48,14 @@ export function createSupplier(ctx: Ctx, input: CreateSupplierInput) {
       status: input.status ?? 'applied',
     })
     await audit(tx, 'supplier.created', { type: 'supplier', id: row.id }, input)
-    if (row.status === 'admitted')
-      await emit(
-        tx,
-        SUPPLIER_ADMITTED,
-        { type: 'supplier', id: row.id, version: row.version },
-        {
-          supplier_id: row.id,
-          name: row.name,
-          status: row.status,
-          reputation_score: null,
-          reason: 'created as admitted',
-        },
-      )
+    if (row.status === 'admitted') {
+      await publish(tx, supplierStatusChanged, {
+        supplier: row,
+        outcome: 'admitted',
+        reason: 'created as admitted',
+        reputationScore: null,
+      })
+    }
     return presentSupplier(row)
   })
 }
@@ -90,28 +86,38 @@ export function updateSupplier(ctx: Ctx, id: string, expectedVersion: number | u
   return inTenant(ctx, async (tx) => {
     const before = await supplierRepo.get(tx, id)
     // Products keep the tier they were created with; change them one by one if the brand moved.
-    const row = await supplierRepo.update(tx, id, expectedVersion, {
-      ...(input.name !== undefined ? { name: input.name } : {}),
-      ...(input.kind !== undefined ? { kind: input.kind } : {}),
-      ...(input.micro !== undefined ? { micro: input.micro } : {}),
-      ...(input.brand_tier !== undefined ? { brandTier: input.brand_tier } : {}),
-      ...(input.contacts !== undefined ? { contacts: input.contacts } : {}),
-      ...(input.documents !== undefined ? { documents: input.documents } : {}),
-    })
-    if (input.micro !== undefined && input.micro !== before.micro) await refreshSelectionIndex(tx, { supplierId: id })
+    const row = await supplierRepo.update(
+      tx,
+      id,
+      expectedVersion,
+      patchColumns<SupplierRow, UpdateSupplierInput>(input, {
+        name: 'name',
+        kind: 'kind',
+        micro: 'micro',
+        brand_tier: 'brandTier',
+        contacts: 'contacts',
+        documents: 'documents',
+      }),
+    )
+    await publish(tx, supplierChanged, { before, after: row })
     await audit(tx, 'supplier.updated', { type: 'supplier', id }, input)
     return presentSupplier(row)
   })
 }
 
-/** Changes a supplier's status and keeps the selection index in step (eliminated products leave it). */
+/**
+ * Changes a supplier's status and publishes the change in the same transaction: its public
+ * event, and whatever derives from the status (selection drops an eliminated supplier's
+ * products), follow from supplierStatusChanged.
+ */
 export async function setSupplierStatus(
   tx: TxCtx,
   id: string,
   status: SupplierStatus,
-  extra: Partial<typeof suppliers.$inferInsert> = {},
+  extra: Partial<typeof suppliers.$inferInsert>,
+  change: Omit<SupplierStatusChange, 'supplier'>,
 ): Promise<SupplierRow> {
   const row = await supplierRepo.update(tx, id, undefined, { status, ...extra })
-  await refreshSelectionIndex(tx, { supplierId: id })
+  await publish(tx, supplierStatusChanged, { supplier: row, ...change })
   return row
 }

@@ -1,86 +1,47 @@
-import { date, doublePrecision, foreignKey, index, integer, jsonb, text, boolean } from 'drizzle-orm/pg-core'
-import { createdAt, tenantTable, versioned } from '../../db/tenant-table.js'
-import { products, suppliers } from '../catalog/tables.js'
+import { sql } from 'drizzle-orm'
+import { boolean, doublePrecision, index, jsonb, text, timestamp } from 'drizzle-orm/pg-core'
+import { tenantTable, versioned } from '../../db/tenant-table.js'
 
-/** 入围标准: the rules an application is checked against, defined as data. */
-export const admissionCriteria = tenantTable('admission_criteria', {
-  name: text('name').notNull(),
-  requiredDocuments: text('required_documents').array().notNull(),
-  minInspectionScore: doublePrecision('min_inspection_score'),
-  minSurveyScore: doublePrecision('min_survey_score'),
-  minReputation: doublePrecision('min_reputation'),
-  maxReturnRate: doublePrecision('max_return_rate'),
-  maxDisputeRate: doublePrecision('max_dispute_rate'),
-  allowedKinds: text('allowed_kinds').array(),
-  allowedBrandTiers: text('allowed_brand_tiers').array(),
-  active: boolean('active').notNull().default(true),
-  ...versioned(),
-})
+export const supplierKinds = ['brand', 'merchant', 'factory', 'farmer'] as const
+export const brandTiers = ['premium', 'mature', 'emerging'] as const
+export const supplierStatuses = ['applied', 'admitted', 'probation', 'eliminated'] as const
+export type BrandTier = (typeof brandTiers)[number]
+export type SupplierStatus = (typeof supplierStatuses)[number]
 
-export type CriterionFailure = { criterion: string; detail: string; expected: unknown; actual: unknown }
+export type SupplierContact = { name: string; role?: string; phone?: string; email?: string }
+export type ReputationComponents = {
+  inspections: number | null
+  surveys: number | null
+  returns: number | null
+  disputes: number | null
+  inspection_count: number
+  survey_respondents: number
+  units_sold: number
+  return_rate: number | null
+  dispute_rate: number | null
+}
 
-export const supplierApplications = tenantTable(
-  'supplier_applications',
+/** Brands, merchants, factories and farmers that supply goods (货). */
+export const suppliers = tenantTable(
+  'suppliers',
   {
-    supplierId: text('supplier_id').notNull(),
-    criteriaId: text('criteria_id').notNull(),
-    status: text('status', { enum: ['admitted', 'refused'] }).notNull(),
-    failures: jsonb('failures').$type<CriterionFailure[]>().notNull(),
-    /** What the check saw, so a decision can be explained later. */
-    evidence: jsonb('evidence').$type<Record<string, unknown>>().notNull(),
-    createdAt: createdAt(),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: supplierKinds }).notNull(),
+    /** 小微供应源: farmers, small factories; boosted in selection. */
+    micro: boolean('micro').notNull().default(false),
+    brandTier: text('brand_tier', { enum: brandTiers }).notNull(),
+    contacts: jsonb('contacts').$type<SupplierContact[]>().notNull().default([]),
+    /** Document kinds on file (business_license, food_permit, …), checked by admission criteria. */
+    documents: text('documents').array().notNull().default(sql`'{}'::text[]`),
+    status: text('status', { enum: supplierStatuses }).notNull().default('applied'),
+    reputationScore: doublePrecision('reputation_score'),
+    reputationComponents: jsonb('reputation_components').$type<ReputationComponents>(),
+    reputationComputedAt: timestamp('reputation_computed_at', { withTimezone: true }),
+    probationSince: timestamp('probation_since', { withTimezone: true }),
+    eliminatedAt: timestamp('eliminated_at', { withTimezone: true }),
+    ...versioned(),
   },
-  (t) => [
-    foreignKey({ columns: [t.tenantId, t.supplierId], foreignColumns: [suppliers.tenantId, suppliers.id] }),
-    foreignKey({
-      columns: [t.tenantId, t.criteriaId],
-      foreignColumns: [admissionCriteria.tenantId, admissionCriteria.id],
-    }),
-    index('supplier_applications_supplier_idx').on(t.tenantId, t.supplierId),
-  ],
+  (t) => [index('suppliers_status_idx').on(t.tenantId, t.status)],
 )
 
-export type Defect = { code: string; severity: 'minor' | 'major' | 'critical'; description?: string }
-
-/** 抽检: a spot inspection before sale. */
-export const inspections = tenantTable(
-  'inspections',
-  {
-    supplierId: text('supplier_id').notNull(),
-    productId: text('product_id'),
-    inspectedOn: date('inspected_on').notNull(),
-    result: text('result', { enum: ['pass', 'fail'] }).notNull(),
-    score: doublePrecision('score').notNull(),
-    defects: jsonb('defects').$type<Defect[]>().notNull(),
-    notes: text('notes'),
-    createdAt: createdAt(),
-  },
-  (t) => [
-    foreignKey({ columns: [t.tenantId, t.supplierId], foreignColumns: [suppliers.tenantId, suppliers.id] }),
-    foreignKey({ columns: [t.tenantId, t.productId], foreignColumns: [products.tenantId, products.id] }),
-    index('inspections_supplier_idx').on(t.tenantId, t.supplierId, t.inspectedOn),
-  ],
-)
-
-export type SurveyRatings = { quality: number; description_match: number; logistics: number; service: number }
-
-/** 调查: buyers' ratings after sale, aggregated per survey. */
-export const surveys = tenantTable(
-  'surveys',
-  {
-    supplierId: text('supplier_id').notNull(),
-    productId: text('product_id'),
-    surveyedOn: date('surveyed_on').notNull(),
-    respondents: integer('respondents').notNull(),
-    ratings: jsonb('ratings').$type<SurveyRatings>().notNull(),
-    /** Mean rating (1–5) mapped to 0–100. */
-    score: doublePrecision('score').notNull(),
-    comments: text('comments'),
-    createdAt: createdAt(),
-  },
-  (t) => [
-    foreignKey({ columns: [t.tenantId, t.supplierId], foreignColumns: [suppliers.tenantId, suppliers.id] }),
-    foreignKey({ columns: [t.tenantId, t.productId], foreignColumns: [products.tenantId, products.id] }),
-    index('surveys_supplier_idx').on(t.tenantId, t.supplierId, t.surveyedOn),
-  ],
-)
+export type SupplierRow = typeof suppliers.$inferSelect

@@ -1,4 +1,8 @@
-import type { ShowrunnerModule } from '../types.js'
+import { defineModule } from '../types.js'
 import systemRoutes from './routes.js'
 
-export const systemModule: ShowrunnerModule = { name: 'system', rootRoutes: systemRoutes }
+export const systemModule = defineModule({
+  name: 'system',
+  tags: [{ name: 'System', description: 'Health and readiness' }],
+  rootRoutes: systemRoutes,
+})

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import type { Ctx, SerializedCtx } from '../../lib/context.js'
-import { finishJob, loadJob, markRunning, startJob } from '../jobs/service.js'
+import { finishJob, loadJob, markRunning, startJob } from '../jobs/index.js'
 import type { WorkerDeps } from '../types.js'
 import type { JobEnvelope } from '../../queues/index.js'
 import { reviewSuppliers } from './reputation.js'

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm'
-import type { TxCtx } from '../../lib/context.js'
-import { AppError } from '../../lib/errors.js'
-import { scoped, tenantRepository } from '../../lib/repository.js'
-import { catalogSettings } from './tables.js'
+import type { TxCtx } from './context.js'
+import { AppError } from './errors.js'
+import { scoped, tenantRepository } from './repository.js'
+import { settingsDocuments } from '../db/schema.js'
 
-const repo = tenantRepository(catalogSettings, 'settings document')
+const repo = tenantRepository(settingsDocuments, 'settings document')
 
 type Plain = Record<string, unknown>
 const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -47,7 +47,7 @@ export function settingsDocument<T extends object>(key: string, defaults: () => 
       check?.(value)
       if (current.version === 0) {
         const [inserted] = await ctx.tx
-          .insert(catalogSettings)
+          .insert(settingsDocuments)
           .values({ tenantId: ctx.tenantId, id: key, value })
           .onConflictDoNothing()
           .returning()
@@ -64,9 +64,9 @@ export function settingsDocument<T extends object>(key: string, defaults: () => 
     /** Locks nothing; for code that only needs the values. */
     async values(ctx: TxCtx): Promise<T> {
       const [row] = await ctx.tx
-        .select({ value: catalogSettings.value })
-        .from(catalogSettings)
-        .where(scoped(ctx, catalogSettings, eq(catalogSettings.id, key)))
+        .select({ value: settingsDocuments.value })
+        .from(settingsDocuments)
+        .where(scoped(ctx, settingsDocuments, eq(settingsDocuments.id, key)))
       return row ? mergeSettings(defaults(), row.value) : defaults()
     },
   }

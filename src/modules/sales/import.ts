@@ -1,18 +1,15 @@
-import { and, eq, inArray } from 'drizzle-orm'
 import { inTenant } from '../../db/tenancy.js'
 import { audit } from '../../lib/audit.js'
 import type { Ctx } from '../../lib/context.js'
 import { newId } from '../../lib/ids.js'
-import { scoped } from '../../lib/repository.js'
-import { inspectUpload, runImport, type ImportRow } from '../jobs/imports.js'
-import { startJob, type RowErrorReport } from '../jobs/service.js'
+import { publish } from '../../lib/hooks.js'
+import { existingAnchorIds } from '../anchors/index.js'
+import { inspectUpload, runImport, startJob, type ImportRow, type RowErrorReport } from '../jobs/index.js'
+import { productsInReach } from '../pools/index.js'
 import type { WorkerDeps } from '../types.js'
-import { products } from '../catalog/tables.js'
-import { poolItems } from '../pools/tables.js'
-import { asGrantee, byOwner, grantsToMe } from '../pools/shared.js'
-import { refreshSalesStats } from '../selection/refresh.js'
+import { salesRecorded } from './changes.js'
 import { SALE_IMPORT_COLUMNS, SaleImportRow, type SaleImportRowValue } from './schemas.js'
-import { anchors, anchorSales } from './tables.js'
+import { anchorSales } from './tables.js'
 
 export const SALES_IMPORT_JOB = 'anchor-sales.import'
 
@@ -28,46 +25,6 @@ export function startSalesImport(ctx: Ctx, contentType: string | undefined, body
   })
 }
 
-type SaleProduct = { id: string; title: string; category: string; listPrice: number; currency: string }
-
-/** Products a sale may name: the tenant's own, or those in pools shared with it. */
-async function resolveProducts(ctx: Ctx, ids: string[]): Promise<Map<string, SaleProduct>> {
-  const cols = {
-    id: products.id,
-    title: products.title,
-    category: products.category,
-    listPrice: products.listPrice,
-    currency: products.currency,
-  }
-  const { own, grants } = await inTenant(ctx, async (tx) => ({
-    own: await tx.tx
-      .select(cols)
-      .from(products)
-      .where(scoped(tx, products, inArray(products.id, ids))),
-    grants: await grantsToMe(tx),
-  }))
-  const found = new Map(own.map((p) => [p.id, p]))
-  const missing = ids.filter((id) => !found.has(id))
-  if (missing.length && grants.length) {
-    for (const [owner, poolIds] of byOwner(grants)) {
-      const shared = await asGrantee(ctx, owner, poolIds, (tx, granted) =>
-        granted.length
-          ? tx.tx
-              .selectDistinct(cols)
-              .from(products)
-              .innerJoin(
-                poolItems,
-                and(eq(poolItems.tenantId, products.tenantId), eq(poolItems.productId, products.id)),
-              )
-              .where(scoped(tx, products, inArray(products.id, missing), inArray(poolItems.poolId, granted)))
-          : Promise.resolve([]),
-      )
-      for (const p of shared) found.set(p.id, p)
-    }
-  }
-  return found
-}
-
 /**
  * Writes one batch of sales. Unknown anchors or products are reported per row. A row is
  * written at most once: by its external_id, or else by (job, line), so a retried job does
@@ -76,16 +33,9 @@ async function resolveProducts(ctx: Ctx, ids: string[]): Promise<Map<string, Sal
 export const salesBatchApplier =
   (jobId: string) =>
   async (ctx: Ctx, rows: ImportRow<SaleImportRowValue>[]): Promise<RowErrorReport[]> => {
-    const known = await resolveProducts(ctx, [...new Set(rows.map((r) => r.record.product_id))])
+    const known = await productsInReach(ctx, [...new Set(rows.map((r) => r.record.product_id))])
     return inTenant(ctx, async (tx) => {
-      const anchorIds = new Set(
-        (
-          await tx.tx
-            .select({ id: anchors.id })
-            .from(anchors)
-            .where(scoped(tx, anchors, inArray(anchors.id, [...new Set(rows.map((r) => r.record.anchor_id))])))
-        ).map((a) => a.id),
-      )
+      const anchorIds = await existingAnchorIds(tx, [...new Set(rows.map((r) => r.record.anchor_id))])
       const reports: RowErrorReport[] = []
       const values: (typeof anchorSales.$inferInsert)[] = []
       for (const { line, record } of rows) {
@@ -138,8 +88,9 @@ export function registerSalesImport(deps: WorkerDeps) {
     const ctx: Ctx = { ...job.data.ctx, db: deps.db, queues: deps.queues, log: deps.log }
     const { jobId } = job.data.payload as { jobId: string }
     const result = await runImport(ctx, jobId, SaleImportRow, salesBatchApplier(jobId))
-    // Audience fit, diversity and exposure read the refreshed stats.
-    await inTenant(ctx, (tx) => refreshSalesStats(tx))
+    // Once per import, not per batch: what derives from sales history (selection's stats and
+    // profiles) is rebuilt in one transaction after the last batch.
+    await inTenant(ctx, (tx) => publish(tx, salesRecorded, { jobId }))
     return result
   })
 }

@@ -2,15 +2,20 @@ import { eq, inArray, sql } from 'drizzle-orm'
 import { inTenant } from '../../db/tenancy.js'
 import { audit } from '../../lib/audit.js'
 import type { Ctx, TxCtx } from '../../lib/context.js'
-import { emit } from '../../lib/outbox.js'
+import { publish } from '../../lib/hooks.js'
 import { scoped } from '../../lib/repository.js'
-import { anchorSales } from '../anchors/tables.js'
-import { settingsDocument } from '../catalog/settings.js'
-import { products, suppliers, type ReputationComponents } from '../catalog/tables.js'
-import { selectionIndex } from '../selection/tables.js'
-import { refreshSalesStats } from '../selection/refresh.js'
-import { SUPPLIER_ELIMINATED, SUPPLIER_PROBATION, SUPPLIER_REINSTATED } from './events.js'
-import { setSupplierStatus, supplierRepo, type SupplierRow } from './service.js'
+import { textArray } from '../../lib/sql.js'
+import { settingsDocument } from '../../lib/settings.js'
+import { countProductsOnSale, productFactsSql } from '../catalog/index.js'
+import { headAnchorIds, salesSql } from '../sales/index.js'
+import {
+  allSuppliers,
+  recordReputations,
+  type ReputationComponents,
+  type SupplierRow,
+  setSupplierStatus,
+} from '../suppliers/index.js'
+import { reputationsReviewed } from './changes.js'
 import { inspections, surveys } from './tables.js'
 import type { UpdateSupplierPolicyInput } from './schemas.js'
 
@@ -83,7 +88,7 @@ export async function supplierSignals(
   supplierIds?: string[],
 ): Promise<Map<string, SupplierSignals>> {
   const since = sql`current_date - ${policy.window_days}::int`
-  const only = (col: typeof inspections.supplierId | typeof surveys.supplierId | typeof products.supplierId) =>
+  const only = (col: typeof inspections.supplierId | typeof surveys.supplierId) =>
     supplierIds ? inArray(col, supplierIds) : undefined
   const [insp, surv, sales] = await Promise.all([
     tx.tx
@@ -104,20 +109,13 @@ export async function supplierSignals(
       .from(surveys)
       .where(scoped(tx, surveys, sql`${surveys.surveyedOn} >= ${since}`, only(surveys.supplierId)))
       .groupBy(surveys.supplierId),
-    tx.tx
-      .select({
-        supplierId: products.supplierId,
-        units: sql<number>`sum(${anchorSales.quantity})::int`,
-        returned: sql<number>`sum(${anchorSales.returnedQuantity})::int`,
-        disputes: sql<number>`sum(${anchorSales.disputes})::int`,
-      })
-      .from(anchorSales)
-      .innerJoin(
-        products,
-        sql`${products.tenantId} = ${anchorSales.tenantId} and ${products.id} = ${anchorSales.productId}`,
-      )
-      .where(scoped(tx, anchorSales, sql`${anchorSales.soldOn} >= ${since}`, only(products.supplierId)))
-      .groupBy(products.supplierId),
+    tx.tx.execute<{ supplierId: string; units: number; returned: number; disputes: number }>(sql`
+      select p.supplier_id as "supplierId", sum(s.quantity)::int as units, sum(s.returned_quantity)::int as returned,
+        sum(s.disputes)::int as disputes
+      from ${salesSql(tx, policy.window_days)} s join ${productFactsSql(tx)} p on p.tenant_id = s.tenant_id and p.id = s.product_id
+      ${supplierIds ? sql`where p.supplier_id = any(${textArray(supplierIds)})` : sql``}
+      group by p.supplier_id
+    `),
   ])
   const out = new Map<string, SupplierSignals>()
   const at = (id: string) => out.get(id) ?? out.set(id, emptySignals()).get(id)!
@@ -176,7 +174,7 @@ export interface ReviewResult {
 export function reviewSuppliers(ctx: Ctx, reviewId: string): Promise<ReviewResult> {
   return inTenant(ctx, async (tx) => {
     const policy = await supplierPolicy.values(tx)
-    const all = await tx.tx.select().from(suppliers).where(scoped(tx, suppliers)).orderBy(suppliers.id)
+    const all = await allSuppliers(tx)
     const signals = await supplierSignals(tx, policy)
     const result: ReviewResult = {
       reviewed: all.length,
@@ -191,66 +189,56 @@ export function reviewSuppliers(ctx: Ctx, reviewId: string): Promise<ReviewResul
       ...computeReputation(signals.get(s.id) ?? emptySignals(), policy),
     }))
 
-    if (computed.length) {
-      const payload = JSON.stringify(
-        computed.map((c) => ({ id: c.supplier.id, score: c.score, components: c.components })),
-      )
-      await tx.tx.execute(sql`
-        update suppliers set reputation_score = x.score, reputation_components = x.components, reputation_computed_at = now()
-        from jsonb_to_recordset(${payload}::jsonb) as x(id text, score float8, components jsonb)
-        where ${scoped(tx, suppliers, sql`suppliers.id = x.id`)}
-      `)
-    }
+    await recordReputations(
+      tx,
+      computed.map((c) => ({ id: c.supplier.id, score: c.score, components: c.components })),
+    )
 
     for (const c of computed) {
       if (c.score === null) continue
       result.scored++
       const below = c.score < policy.elimination_threshold
       const s = c.supplier
+      const judged = { reputationScore: c.score, eliminationThreshold: policy.elimination_threshold }
       if (below && s.status === 'admitted') {
-        const row = await setSupplierStatus(tx, s.id, 'probation', { probationSince: sql`now()` as unknown as Date })
-        await announce(
+        const reason = `reputation ${c.score} is below the elimination threshold ${policy.elimination_threshold}`
+        const row = await setSupplierStatus(
           tx,
-          SUPPLIER_PROBATION,
-          row,
-          c.score,
-          policy,
-          `reputation ${c.score} is below the elimination threshold ${policy.elimination_threshold}`,
+          s.id,
+          'probation',
+          { probationSince: sql`now()` as unknown as Date },
+          { outcome: 'probation', reason, ...judged },
         )
+        await auditStatus(tx, 'supplier.probation', row, reason, judged)
         result.probation.push(s.id)
       } else if (below && s.status === 'probation') {
-        const [{ n }] = (await tx.tx
-          .select({ n: sql<number>`count(*)::int` })
-          .from(selectionIndex)
-          .where(
-            scoped(tx, selectionIndex, eq(selectionIndex.supplierId, s.id), eq(selectionIndex.eligible, true)),
-          )) as [{ n: number }]
-        const row = await setSupplierStatus(tx, s.id, 'eliminated', { eliminatedAt: sql`now()` as unknown as Date })
-        await announce(
+        const productsRemoved = await countProductsOnSale(tx, s.id)
+        const reason = `reputation ${c.score} stayed below the elimination threshold ${policy.elimination_threshold} after probation`
+        const row = await setSupplierStatus(
           tx,
-          SUPPLIER_ELIMINATED,
-          row,
-          c.score,
-          policy,
-          `reputation ${c.score} stayed below the elimination threshold ${policy.elimination_threshold} after probation`,
-          { products_removed: n },
+          s.id,
+          'eliminated',
+          { eliminatedAt: sql`now()` as unknown as Date },
+          { outcome: 'eliminated', reason, productsRemoved, ...judged },
         )
+        await auditStatus(tx, 'supplier.eliminated', row, reason, { ...judged, productsRemoved })
         result.eliminated.push(s.id)
       } else if (!below && s.status === 'probation') {
-        const row = await setSupplierStatus(tx, s.id, 'admitted', { probationSince: null })
-        await announce(
+        const reason = `reputation ${c.score} is back above the elimination threshold ${policy.elimination_threshold}`
+        const row = await setSupplierStatus(
           tx,
-          SUPPLIER_REINSTATED,
-          row,
-          c.score,
-          policy,
-          `reputation ${c.score} is back above the elimination threshold ${policy.elimination_threshold}`,
+          s.id,
+          'admitted',
+          { probationSince: null },
+          { outcome: 'reinstated', reason, ...judged },
         )
+        await auditStatus(tx, 'supplier.reinstated', row, reason, judged)
         result.reinstated.push(s.id)
       }
     }
-    // Sales stats and the whole selection index follow the new reputations.
-    result.head_anchors = (await refreshSalesStats(tx)).headAnchors
+    // Sales stats and the whole selection index follow the new reputations (selection subscribes).
+    await publish(tx, reputationsReviewed, { reviewId })
+    result.head_anchors = await headAnchorIds(tx)
     await audit(
       tx,
       'suppliers.reviewed',
@@ -261,26 +249,28 @@ export function reviewSuppliers(ctx: Ctx, reviewId: string): Promise<ReviewResul
   })
 }
 
-async function announce(
+/** The audit row of a status change carries what its event carries. */
+function auditStatus(
   tx: TxCtx,
-  type: string,
+  action: string,
   row: SupplierRow,
-  score: number,
-  policy: SupplierPolicyValue,
   reason: string,
-  extra: Record<string, unknown> = {},
+  judged: { reputationScore: number; eliminationThreshold: number; productsRemoved?: number },
 ) {
-  const data = {
-    supplier_id: row.id,
-    name: row.name,
-    status: row.status,
-    reputation_score: score,
-    elimination_threshold: policy.elimination_threshold,
-    reason,
-    ...extra,
-  }
-  await emit(tx, type, { type: 'supplier', id: row.id, version: row.version }, data)
-  await audit(tx, type, { type: 'supplier', id: row.id }, data)
+  return audit(
+    tx,
+    action,
+    { type: 'supplier', id: row.id },
+    {
+      supplier_id: row.id,
+      name: row.name,
+      status: row.status,
+      reputation_score: judged.reputationScore,
+      elimination_threshold: judged.eliminationThreshold,
+      reason,
+      ...(judged.productsRemoved === undefined ? {} : { products_removed: judged.productsRemoved }),
+    },
+  )
 }
 
 /** The reputation of one supplier as of now, for admission checks. */

@@ -5,14 +5,13 @@ import type { Ctx, TxCtx } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
 import { newId } from '../../lib/ids.js'
 import { tenantRepository, type PageRequest, mapPage } from '../../lib/repository.js'
-import { products } from '../catalog/tables.js'
-import { supplierRepo } from './service.js'
+import { findProduct } from '../catalog/index.js'
+import { findSupplier } from '../suppliers/index.js'
 import { inspections, surveys } from './tables.js'
 import type { CreateInspectionInput, CreateSurveyInput } from './schemas.js'
 
 const inspectionRepo = tenantRepository(inspections, 'inspection')
 const surveyRepo = tenantRepository(surveys, 'survey')
-const productRepo = tenantRepository(products, 'product')
 
 const presentInspection = (i: typeof inspections.$inferSelect) => ({
   id: i.id,
@@ -44,7 +43,7 @@ async function subjectOf(
   input: { supplier_id?: string; product_id?: string },
 ): Promise<{ supplierId: string; productId: string | null }> {
   if (input.product_id) {
-    const product = await productRepo.find(tx, input.product_id)
+    const product = await findProduct(tx, input.product_id)
     if (!product)
       throw new AppError('unprocessable', `No product with id ${input.product_id} exists.`, {
         errors: [{ pointer: '/body/product_id', detail: 'not found' }],
@@ -62,7 +61,7 @@ async function subjectOf(
     throw new AppError('validation_failed', 'Give product_id or supplier_id.', {
       errors: [{ pointer: '/body/supplier_id', detail: 'product_id or supplier_id is required' }],
     })
-  if (!(await supplierRepo.find(tx, input.supplier_id)))
+  if (!(await findSupplier(tx, input.supplier_id)))
     throw new AppError('unprocessable', `No supplier with id ${input.supplier_id} exists.`, {
       errors: [{ pointer: '/body/supplier_id', detail: 'not found' }],
     })

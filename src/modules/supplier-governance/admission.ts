@@ -4,11 +4,9 @@ import { audit } from '../../lib/audit.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
 import { newId } from '../../lib/ids.js'
-import { emit } from '../../lib/outbox.js'
 import { tenantRepository, type PageRequest, mapPage } from '../../lib/repository.js'
-import { SUPPLIER_ADMITTED } from './events.js'
 import { currentReputation } from './reputation.js'
-import { setSupplierStatus, supplierRepo, type SupplierRow } from './service.js'
+import { findSupplier, recordSupplierDocuments, type SupplierRow, setSupplierStatus } from '../suppliers/index.js'
 import { admissionCriteria, supplierApplications, type CriterionFailure } from './tables.js'
 import type { CreateAdmissionCriteriaInput, UpdateAdmissionCriteriaInput } from './schemas.js'
 
@@ -115,16 +113,14 @@ export function updateCriteria(
  */
 export function applyForAdmission(ctx: Ctx, supplierId: string, input: { criteria_id: string; documents?: string[] }) {
   return inTenant(ctx, async (tx) => {
-    let supplier = await supplierRepo.get(tx, supplierId)
+    const found = await findSupplier(tx, supplierId, { required: true })
     const criteria = await criteriaRepo.get(tx, input.criteria_id)
     if (!criteria.active)
       throw new AppError('unprocessable', `Admission criteria ${criteria.id} are no longer active.`, {
         errors: [{ pointer: '/body/criteria_id', detail: 'is not active' }],
       })
-    const submitted = input.documents ?? []
-    const documents = [...new Set([...supplier.documents, ...submitted])]
-    if (documents.length !== supplier.documents.length)
-      supplier = await supplierRepo.update(tx, supplierId, undefined, { documents })
+    const supplier = await recordSupplierDocuments(tx, found, input.documents ?? [])
+    const documents = supplier.documents
 
     const rep = await currentReputation(tx, supplierId)
     const evidence = {
@@ -156,18 +152,12 @@ export function applyForAdmission(ctx: Ctx, supplierId: string, input: { criteri
       { supplier_id: supplierId, criteria_id: criteria.id, failures },
     )
     if (status === 'admitted' && supplier.status !== 'admitted') {
-      const row = await setSupplierStatus(tx, supplierId, 'admitted', { probationSince: null, eliminatedAt: null })
-      await emit(
+      await setSupplierStatus(
         tx,
-        SUPPLIER_ADMITTED,
-        { type: 'supplier', id: row.id, version: row.version },
-        {
-          supplier_id: row.id,
-          name: row.name,
-          status: row.status,
-          reputation_score: rep.score,
-          reason: `passed admission criteria ${criteria.id}`,
-        },
+        supplierId,
+        'admitted',
+        { probationSince: null, eliminatedAt: null },
+        { outcome: 'admitted', reason: `passed admission criteria ${criteria.id}`, reputationScore: rep.score },
       )
     }
     return presentApplication(application)
@@ -235,7 +225,7 @@ export function getApplication(ctx: Ctx, id: string) {
 
 export function listApplications(ctx: Ctx, supplierId: string, page: PageRequest) {
   return inTenant(ctx, async (tx) => {
-    await supplierRepo.get(tx, supplierId)
+    await findSupplier(tx, supplierId, { required: true })
     return mapPage(applicationRepo.list(tx, page, eq(supplierApplications.supplierId, supplierId)), presentApplication)
   })
 }

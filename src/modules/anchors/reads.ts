@@ -1,0 +1,30 @@
+import { inArray, sql, type SQL } from 'drizzle-orm'
+import type { TxCtx } from '../../lib/context.js'
+import { AppError } from '../../lib/errors.js'
+import { scoped } from '../../lib/repository.js'
+import { anchorRepo, type AnchorRow } from './service.js'
+import { anchors } from './tables.js'
+
+/** What other modules may read of anchors, inside the caller's tenant transaction. */
+export async function findAnchor(tx: TxCtx, id: string, opts: { required: true }): Promise<AnchorRow>
+export async function findAnchor(tx: TxCtx, id: string, opts?: { required?: false }): Promise<AnchorRow | undefined>
+export async function findAnchor(tx: TxCtx, id: string, opts: { required?: boolean } = {}) {
+  const row = await anchorRepo.find(tx, id)
+  if (!row && opts.required) throw new AppError('not_found', `No anchor with id ${id} exists.`)
+  return row
+}
+
+/** Which of `ids` are anchors of the tenant. */
+export async function existingAnchorIds(tx: TxCtx, ids: string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set()
+  const rows = await tx.tx
+    .select({ id: anchors.id })
+    .from(anchors)
+    .where(scoped(tx, anchors, inArray(anchors.id, ids)))
+  return new Set(rows.map((r) => r.id))
+}
+
+/** A boolean SQL expression: the anchor exists in the tenant; for statements that read several facts at once. */
+export function anchorExistsSql(tx: TxCtx, anchorId: string): SQL {
+  return sql`exists (select 1 from ${anchors} a where a.tenant_id = ${tx.tenantId} and a.id = ${anchorId})`
+}

@@ -1,0 +1,176 @@
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm'
+import { inTenant } from '../../db/tenancy.js'
+import type { Ctx, TxCtx } from '../../lib/context.js'
+import { scoped } from '../../lib/repository.js'
+import { textArray } from '../../lib/sql.js'
+import { type ProductSummary, productSummaries } from '../catalog/index.js'
+import { poolAnchors, poolGrants, poolItems, supplyPools } from './tables.js'
+
+export type GrantRow = typeof poolGrants.$inferSelect
+
+/**
+ * Pools other organizations shared with the caller. The grant row belongs to the owner;
+ * its RLS policy lets the grantee read it, which is all the grantee can see of the owner.
+ */
+export function grantsToMe(tx: TxCtx): Promise<GrantRow[]> {
+  return tx.tx
+    .select()
+    .from(poolGrants)
+    .where(and(eq(poolGrants.granteeTenantId, tx.tenantId), isNull(poolGrants.revokedAt)))
+}
+
+/**
+ * Runs `fn` in the owner's tenant for pools it shared with the caller, after checking in
+ * the owner's own transaction that the grants still stand; `fn` gets only those pool ids.
+ * Runs outside the caller's transaction (a transaction acts as one tenant).
+ */
+export function asGrantee<T>(
+  ctx: Ctx,
+  ownerTenantId: string,
+  poolIds: string[],
+  fn: (ownerTx: TxCtx, grantedPoolIds: string[]) => Promise<T>,
+): Promise<T> {
+  const ownerCtx: Ctx = { ...ctx, tenantId: ownerTenantId, tx: undefined }
+  return inTenant(ownerCtx, async (tx) => {
+    const live = await tx.tx
+      .select({ poolId: poolGrants.poolId })
+      .from(poolGrants)
+      .where(
+        scoped(
+          tx,
+          poolGrants,
+          inArray(poolGrants.poolId, poolIds),
+          eq(poolGrants.granteeTenantId, ctx.tenantId),
+          isNull(poolGrants.revokedAt),
+        ),
+      )
+    return fn(
+      tx,
+      live.map((g) => g.poolId),
+    )
+  })
+}
+
+/** Grants to the caller, grouped by owner tenant. */
+export function byOwner(grants: GrantRow[]): Map<string, string[]> {
+  const out = new Map<string, string[]>()
+  for (const g of grants) out.set(g.tenantId, [...(out.get(g.tenantId) ?? []), g.poolId])
+  return out
+}
+
+/** The tenant's active pools the anchor may draw from (all-anchor pools and those listing it). */
+export function accessiblePools(tx: TxCtx, anchorId: string, onlyPool?: string): Promise<PoolReach[]> {
+  return tx.tx
+    .select({ id: supplyPools.id, itemCount: supplyPools.itemCount })
+    .from(supplyPools)
+    .where(
+      scoped(
+        tx,
+        supplyPools,
+        eq(supplyPools.status, 'active'),
+        onlyPool ? eq(supplyPools.id, onlyPool) : undefined,
+        sql`(${supplyPools.access} = 'all_anchors' or exists (select 1 from ${poolAnchors} where ${and(eq(poolAnchors.tenantId, supplyPools.tenantId), eq(poolAnchors.poolId, supplyPools.id), eq(poolAnchors.anchorId, anchorId))}))`,
+      ),
+    )
+}
+
+/** In the owner's tenant: which of the given pools are still active. */
+export function activePools(tx: TxCtx, poolIds: string[]): Promise<PoolReach[]> {
+  if (!poolIds.length) return Promise.resolve([])
+  return tx.tx
+    .select({ id: supplyPools.id, itemCount: supplyPools.itemCount })
+    .from(supplyPools)
+    .where(scoped(tx, supplyPools, eq(supplyPools.status, 'active'), inArray(supplyPools.id, poolIds)))
+}
+
+export type PoolReach = { id: string; itemCount: number }
+export type PoolEntry = { pool_id: string; price: number | null; supply_limit: number | null }
+
+/** Each product's entries (pool, price, supply limit) in the given pools. */
+export async function poolEntries(
+  tx: TxCtx,
+  productIds: string[],
+  poolIds: string[],
+): Promise<Map<string, PoolEntry[]>> {
+  const out = new Map<string, PoolEntry[]>()
+  if (!productIds.length) return out
+  const rows = await tx.tx
+    .select({
+      productId: poolItems.productId,
+      poolId: poolItems.poolId,
+      price: poolItems.price,
+      supplyLimit: poolItems.supplyLimit,
+    })
+    .from(poolItems)
+    .where(
+      scoped(
+        tx,
+        poolItems,
+        sql`${poolItems.productId} = any(${textArray(productIds)})`,
+        sql`${poolItems.poolId} = any(${textArray(poolIds)})`,
+      ),
+    )
+  for (const r of rows) {
+    out.set(r.productId, [
+      ...(out.get(r.productId) ?? []),
+      { pool_id: r.poolId, price: r.price === null ? null : Number(r.price), supply_limit: r.supplyLimit },
+    ])
+  }
+  return out
+}
+
+/**
+ * A JSON array (or null) of one product's entries in the given pools, as an SQL expression
+ * for statements that read candidates and their entries at once. `tenantId` and `productId`
+ * are SQL expressions of the outer query.
+ */
+export function poolEntriesJsonSql(tenantId: SQL, productId: SQL, poolIds: string[]): SQL {
+  return sql`(select json_agg(json_build_object('pool_id', pool_id, 'price', price, 'supply_limit', supply_limit))
+    from ${poolItems} where ${poolItems.tenantId} = ${tenantId} and ${poolItems.productId} = ${productId} and ${poolItems.poolId} = any(${textArray(poolIds)}))`
+}
+
+/** The ids of the products in the given pools, as a subquery. */
+export function pooledProductIdsSql(tx: TxCtx, poolIds: string[]): SQL {
+  return sql`(select ${poolItems.productId} from ${poolItems} where ${scoped(tx, poolItems, inArray(poolItems.poolId, poolIds))})`
+}
+
+/** The pool item for a product in a pool, if the pool holds it. */
+export async function poolItemFor(tx: TxCtx, poolId: string, productId: string) {
+  const [item] = await tx.tx
+    .select()
+    .from(poolItems)
+    .where(scoped(tx, poolItems, eq(poolItems.poolId, poolId), eq(poolItems.productId, productId)))
+  return item
+}
+
+/** Live grants to the tenant as a JSON array of [owner tenant, pool id], sorted; an SQL expression. */
+export function liveGrantsJsonSql(tx: TxCtx): SQL {
+  return sql`(select coalesce(json_agg(json_build_array(g.tenant_id, g.pool_id) order by g.tenant_id, g.pool_id), '[]'::json) from ${poolGrants} g where g.grantee_tenant_id = ${tx.tenantId} and g.revoked_at is null)`
+}
+
+/** Products a tenant's anchors may sell: the tenant's own, or those in pools shared with it. */
+export async function productsInReach(ctx: Ctx, ids: string[]): Promise<Map<string, ProductSummary>> {
+  const { own, grants } = await inTenant(ctx, async (tx) => ({
+    own: await productSummaries(tx, ids),
+    grants: await grantsToMe(tx),
+  }))
+  const found = new Map(own.map((p) => [p.id, p]))
+  const missing = ids.filter((id) => !found.has(id))
+  if (missing.length && grants.length) {
+    for (const [owner, poolIds] of byOwner(grants)) {
+      const shared = await asGrantee(ctx, owner, poolIds, async (tx, granted) => {
+        if (!granted.length) return []
+        const held = await tx.tx
+          .selectDistinct({ productId: poolItems.productId })
+          .from(poolItems)
+          .where(scoped(tx, poolItems, inArray(poolItems.productId, missing), inArray(poolItems.poolId, granted)))
+        return productSummaries(
+          tx,
+          held.map((h) => h.productId),
+        )
+      })
+      for (const p of shared) found.set(p.id, p)
+    }
+  }
+  return found
+}

@@ -1,0 +1,21 @@
+import { defineModule } from '../types.js'
+import { registerSupplierJobs } from './jobs.js'
+import supplierGovernanceRoutes from './routes.js'
+
+/**
+ * Supplier governance: admission criteria (入围标准), spot inspections (抽检), surveys (调查),
+ * the reputation score and its scheduled review, probation and elimination (淘汰).
+ */
+export const supplierGovernanceModule = defineModule({
+  name: 'supplier-governance',
+  scopes: {
+    'governance:read': 'Read admission criteria and supplier applications',
+    'governance:write': 'Define admission criteria, review applications, trigger re-scoring',
+  },
+  idPrefixes: { criteria: 'crt', application: 'apl', inspection: 'insp', survey: 'srv' },
+  routes: supplierGovernanceRoutes,
+  jobs: registerSupplierJobs,
+})
+
+// The public face of the module: what other modules may use.
+export { reputationsReviewed } from './changes.js'
