@@ -240,4 +240,4 @@ export function startChildWith(script: string, input: unknown): Promise<ChildSer
   return startChild(script, { [CHILD_INPUT]: JSON.stringify(input) })
 }
 
-export const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
+const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
