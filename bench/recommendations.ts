@@ -33,8 +33,7 @@ import autocannon from 'autocannon'
 import postgres from 'postgres'
 import { runMigrations } from '../src/db/migrate.js'
 import { recommendationCache } from '../src/modules/selection/cache.js'
-import { databaseUrl } from '../test/support/database.js'
-import { BENCH_ADMIN_URL, createBenchDatabase } from './lib/database.js'
+import { BENCH_ADMIN_URL, benchDatabaseUrl, createBenchDatabase } from './lib/database.js'
 import { onStop, startShowrunner } from './lib/server.js'
 import { fetchToken } from './lib/tenants.js'
 import { seedCatalog, type SeedResult } from './seed-catalog.js'
@@ -42,8 +41,6 @@ import { seedCatalog, type SeedResult } from './seed-catalog.js'
 const here = fileURLToPath(import.meta.url)
 const DB_NAME = 'showrunner_bench_selection'
 const SEED_FILE = path.resolve(path.dirname(here), '../.showrunner/bench-selection-seed.json')
-
-const dbUrl = (name: string) => databaseUrl(BENCH_ADMIN_URL, name)
 
 /** The API process: the real app, listening on a free port; answers cache statistics over IPC. */
 async function serve(databaseUrl: string, cache: string) {
@@ -98,7 +95,7 @@ async function prepare(products: number, reuse: boolean): Promise<SeedResult> {
       const seed = JSON.parse(fs.readFileSync(SEED_FILE, 'utf8')) as SeedResult
       if (seed.products === products) {
         // An earlier seed may predate the newest migrations.
-        await runMigrations(dbUrl(DB_NAME))
+        await runMigrations(benchDatabaseUrl(DB_NAME))
         return seed
       }
     }
@@ -107,7 +104,7 @@ async function prepare(products: number, reuse: boolean): Promise<SeedResult> {
   }
   await createBenchDatabase(DB_NAME)
   console.log(`seeding ${products} products…`)
-  const seed = await seedCatalog(dbUrl(DB_NAME), { products })
+  const seed = await seedCatalog(benchDatabaseUrl(DB_NAME), { products })
   console.log(`seeded in ${seed.seconds.toFixed(1)} s`)
   fs.mkdirSync(path.dirname(SEED_FILE), { recursive: true })
   fs.writeFileSync(SEED_FILE, JSON.stringify(seed, null, 2))
@@ -208,7 +205,7 @@ async function main() {
       `warning: load average ${load.map((l) => l.toFixed(2)).join(' ')} before the run; other processes will skew the figures`,
     )
   const seed = await prepare(Number(values.products), values.reuse!)
-  const admin = postgres(dbUrl(DB_NAME), { max: 1, onnotice: () => {} })
+  const admin = postgres(benchDatabaseUrl(DB_NAME), { max: 1, onnotice: () => {} })
   const anchorIds = (
     await admin<{ id: string }[]>`select id from anchors where tenant_id = ${seed.tenantId} order by id`
   ).map((r) => r.id)
@@ -219,7 +216,7 @@ async function main() {
   ).map((r) => r.id)
   await admin.end()
 
-  const on = await startServer(dbUrl(DB_NAME), 'on')
+  const on = await startServer(benchDatabaseUrl(DB_NAME), 'on')
   let off: Awaited<ReturnType<typeof startServer>> | undefined
   try {
     const base = on.base
@@ -278,7 +275,7 @@ async function main() {
     await Promise.all(inflight)
 
     // cold: the cache off, every request computes.
-    off = await startServer(dbUrl(DB_NAME), 'off')
+    off = await startServer(benchDatabaseUrl(DB_NAME), 'off')
     const coldUrl = `${off.base}${path(seed.anchorId)}`
     await run({ url: coldUrl, token, duration: warmup, connections, record: false })
     console.log('measuring cold (cache off)…')

@@ -5,12 +5,17 @@
  */
 import postgres from 'postgres'
 import { connectDatabase, type DatabaseHandle } from '../../src/db/client.js'
-import { createMigratedDatabase, type ScratchDatabase } from '../../test/support/database.js'
+import { createMigratedDatabase, databaseUrl, type ScratchDatabase } from '../../test/support/database.js'
 
 /** Admin connection (a superuser or a role with CREATEDB on the local server). */
 export const BENCH_ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 
 export type BenchDatabase = ScratchDatabase
+
+/** The URL of database `name` on the bench server. */
+export function benchDatabaseUrl(name: string): string {
+  return databaseUrl(BENCH_ADMIN_URL, name)
+}
 
 /** Drops and recreates `name` on the local PostgreSQL, migrated. */
 export function createBenchDatabase(name = 'showrunner_bench'): Promise<BenchDatabase> {
