@@ -1,12 +1,13 @@
 /**
  * Child entry: the real Showrunner app (buildApp on startRuntime) on 127.0.0.1 and a free
  * port, plus the bench-only plugins it was given, registered before listen. Started by
- * `startAppChild()` in bench/lib.ts; stops when the parent says so or goes away.
+ * `startAppChild()` in bench/lib/server.ts; stops when the parent says so or goes away.
  */
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { FastifyPluginAsync } from 'fastify'
-import { BENCH_DIR, childFailed, childInput, childReady, onStop, startShowrunner, type AppChildInput } from './lib.js'
+import { BENCH_DIR } from './lib/paths.js'
+import { childFailed, childInput, childReady, onStop, startShowrunner, type AppChildInput } from './lib/server.js'
 
 async function main() {
   const input = childInput<AppChildInput>()

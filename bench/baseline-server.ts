@@ -6,7 +6,7 @@
  */
 import Fastify from 'fastify'
 import postgres from 'postgres'
-import { childFailed, childInput, childReady, onStop } from './lib.js'
+import { childFailed, childInput, childReady, onStop } from './lib/server.js'
 
 export interface BaselineInput {
   databaseUrl: string

@@ -13,32 +13,13 @@
 import path from 'node:path'
 import type { BaselineInput } from './baseline-server.js'
 import type { EventsDirectOptions } from './plugins/events-direct.js'
-import {
-  BASELINES_DIR,
-  benchOptions,
-  contended,
-  connectOwner,
-  createBenchDatabase,
-  figuresTable,
-  fetchToken,
-  formatTable,
-  machineInfo,
-  measure,
-  onInterrupt,
-  readJson,
-  RESULTS_DIR,
-  seedEvents,
-  seedTenant,
-  serverVersion,
-  startAppChild,
-  startChildWith,
-  stopAllChildren,
-  writeJson,
-  type BenchDatabase,
-  type ChildServer,
-  type Figures,
-  type LoadOptions,
-} from './lib.js'
+import { connectOwner, createBenchDatabase, serverVersion, type BenchDatabase } from './lib/database.js'
+import { contended, measure, type Figures } from './lib/load.js'
+import { benchOptions, type LoadOptions } from './lib/options.js'
+import { BASELINES_DIR, RESULTS_DIR } from './lib/paths.js'
+import { figuresTable, formatTable, machineInfo, readJson, writeJson } from './lib/report.js'
+import { onInterrupt, startAppChild, startChildWith, stopAllChildren, type ChildServer } from './lib/server.js'
+import { fetchToken, seedEvents, seedTenant } from './lib/tenants.js'
 
 interface HttpResults {
   bench: 'http'

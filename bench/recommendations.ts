@@ -31,55 +31,38 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import postgres from 'postgres'
-import pino from 'pino'
-import { buildApp } from '../src/app.js'
-import { loadConfig } from '../src/config.js'
 import { runMigrations } from '../src/db/migrate.js'
-import { startRuntime } from '../src/runtime.js'
 import { recommendationCache } from '../src/modules/selection/cache.js'
+import { BENCH_ADMIN_URL, benchDatabaseUrl, createBenchDatabase } from './lib/database.js'
+import { onStop, startShowrunner } from './lib/server.js'
+import { fetchToken } from './lib/tenants.js'
 import { seedCatalog, type SeedResult } from './seed-catalog.js'
 
 const here = fileURLToPath(import.meta.url)
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'
 const DB_NAME = 'showrunner_bench_selection'
 const SEED_FILE = path.resolve(path.dirname(here), '../.showrunner/bench-selection-seed.json')
 
-const dbUrl = (name: string) => {
-  const u = new URL(ADMIN_URL)
-  u.pathname = `/${name}`
-  return u.toString()
-}
-
 /** The API process: the real app, listening on a free port; answers cache statistics over IPC. */
 async function serve(databaseUrl: string, cache: string) {
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: databaseUrl,
-    REDIS_URL,
-    QUEUE_PREFIX: 'bench_selection',
-    RATE_LIMIT_MAX: '100000000',
-    DB_POOL_MAX: '20',
-    PUBLIC_URL: 'http://127.0.0.1',
-    RECOMMENDATION_CACHE: cache,
+  const running = await startShowrunner({
+    databaseUrl,
+    env: {
+      LOG_LEVEL: 'warn',
+      QUEUE_PREFIX: 'bench_selection',
+      RATE_LIMIT_MAX: '100000000',
+      DB_POOL_MAX: '20',
+      PUBLIC_URL: 'http://127.0.0.1',
+      RECOMMENDATION_CACHE: cache,
+    },
   })
-  const log = pino({ level: 'warn' })
-  const runtime = await startRuntime(config, log, { migrate: false })
-  const app = await buildApp({ config, database: runtime.database, queues: runtime.queues, logger: log })
-  await app.listen({ host: '127.0.0.1', port: 0 })
-  const address = app.server.address()
-  process.send?.({ port: typeof address === 'object' && address ? address.port : 0 })
+  process.send?.({ port: Number(new URL(running.url).port) })
   process.on('message', (m: { type?: string }) => {
     if (m.type !== 'stats') return
-    const c = recommendationCache(app.db)
+    const c = recommendationCache(running.app.db)
     process.send?.({ type: 'stats', hits: c.hits, misses: c.misses, size: c.size })
   })
-  process.on('disconnect', async () => {
-    await app.close()
-    await runtime.close()
-    process.exit(0)
-  })
+  // The parent disconnects when it is done.
+  onStop(() => running.close())
 }
 
 type CacheStats = { hits: number; misses: number; size: number }
@@ -105,25 +88,23 @@ async function startServer(databaseUrl: string, cache: 'on' | 'off') {
 }
 
 async function prepare(products: number, reuse: boolean): Promise<SeedResult> {
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} })
+  const admin = postgres(BENCH_ADMIN_URL, { max: 1, onnotice: () => {} })
   try {
     const [exists] = await admin`select 1 from pg_database where datname = ${DB_NAME}`
     if (reuse && exists && fs.existsSync(SEED_FILE)) {
       const seed = JSON.parse(fs.readFileSync(SEED_FILE, 'utf8')) as SeedResult
       if (seed.products === products) {
         // An earlier seed may predate the newest migrations.
-        await runMigrations(dbUrl(DB_NAME))
+        await runMigrations(benchDatabaseUrl(DB_NAME))
         return seed
       }
     }
-    await admin.unsafe(`drop database if exists ${DB_NAME} with (force)`)
-    await admin.unsafe(`create database ${DB_NAME}`)
   } finally {
     await admin.end()
   }
-  await runMigrations(dbUrl(DB_NAME))
+  await createBenchDatabase(DB_NAME)
   console.log(`seeding ${products} products…`)
-  const seed = await seedCatalog(dbUrl(DB_NAME), { products })
+  const seed = await seedCatalog(benchDatabaseUrl(DB_NAME), { products })
   console.log(`seeded in ${seed.seconds.toFixed(1)} s`)
   fs.mkdirSync(path.dirname(SEED_FILE), { recursive: true })
   fs.writeFileSync(SEED_FILE, JSON.stringify(seed, null, 2))
@@ -224,7 +205,7 @@ async function main() {
       `warning: load average ${load.map((l) => l.toFixed(2)).join(' ')} before the run; other processes will skew the figures`,
     )
   const seed = await prepare(Number(values.products), values.reuse!)
-  const admin = postgres(dbUrl(DB_NAME), { max: 1, onnotice: () => {} })
+  const admin = postgres(benchDatabaseUrl(DB_NAME), { max: 1, onnotice: () => {} })
   const anchorIds = (
     await admin<{ id: string }[]>`select id from anchors where tenant_id = ${seed.tenantId} order by id`
   ).map((r) => r.id)
@@ -235,20 +216,11 @@ async function main() {
   ).map((r) => r.id)
   await admin.end()
 
-  const on = await startServer(dbUrl(DB_NAME), 'on')
+  const on = await startServer(benchDatabaseUrl(DB_NAME), 'on')
   let off: Awaited<ReturnType<typeof startServer>> | undefined
   try {
     const base = on.base
-    const tokenRes = await fetch(`${base}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        grant_type: 'client_credentials',
-        client_id: seed.clientId,
-        client_secret: seed.clientSecret,
-      }),
-    })
-    const { access_token: token } = (await tokenRes.json()) as { access_token: string }
+    const token = await fetchToken(base, seed)
     const path = (anchorId: string) => `/v1/anchors/${anchorId}/recommendations?limit=${values.limit}`
     const url = `${base}${path(seed.anchorId)}`
     const sample = await fetch(url, { headers: { authorization: `Bearer ${token}` } })
@@ -303,7 +275,7 @@ async function main() {
     await Promise.all(inflight)
 
     // cold: the cache off, every request computes.
-    off = await startServer(dbUrl(DB_NAME), 'off')
+    off = await startServer(benchDatabaseUrl(DB_NAME), 'off')
     const coldUrl = `${off.base}${path(seed.anchorId)}`
     await run({ url: coldUrl, token, duration: warmup, connections, record: false })
     console.log('measuring cold (cache off)…')

@@ -14,9 +14,9 @@ import pino from 'pino'
 import { connectDatabase } from '../src/db/client.js'
 import { inTenant } from '../src/db/tenancy.js'
 import { newId } from '../src/lib/ids.js'
-import { createClient, createOrganization } from '../src/modules/identity/service.js'
 import { refreshSalesStats } from '../src/modules/selection/refresh.js'
 import { Queues } from '../src/queues/index.js'
+import { seedTenant } from './lib/tenants.js'
 
 export interface SeedResult {
   tenantId: string
@@ -89,9 +89,8 @@ export async function seedCatalog(
   const database = connectDatabase(databaseUrl, { max: 4 })
   const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} })
   try {
-    const org = await createOrganization(database.db, { kind: 'mcn', name: 'Bench MCN' })
-    const { client, client_secret } = await createClient(database.db, { organizationId: org.id, name: 'bench' })
-    const tenant = org.id
+    const credentials = await seedTenant(database.db, { kind: 'mcn', name: 'Bench MCN' })
+    const tenant = credentials.organizationId
 
     const suppliers = Array.from({ length: supplierCount }, (_, i) => {
       const r = Math.random()
@@ -182,7 +181,7 @@ export async function seedCatalog(
     await inTenant(
       {
         tenantId: tenant,
-        actor: { clientId: client.id, organizationId: tenant, organizationKind: 'mcn', scopes: [] },
+        actor: { clientId: credentials.clientId, organizationId: tenant, organizationKind: 'mcn', scopes: [] },
         requestId: 'seed',
         log,
         db: database.db,
@@ -198,8 +197,8 @@ export async function seedCatalog(
     >`select anchor_id from anchor_sales where tenant_id = ${tenant} group by anchor_id order by count(*) desc limit 1`
     return {
       tenantId: tenant,
-      clientId: client.id,
-      clientSecret: client_secret,
+      clientId: credentials.clientId,
+      clientSecret: credentials.clientSecret,
       anchorId: top!.anchor_id,
       products: products.length,
       seconds: (Date.now() - started) / 1000,
