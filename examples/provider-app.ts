@@ -73,7 +73,12 @@ export async function runProviderApp(opts: ProviderAppOptions) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const env = (name: string) => process.env[name] ?? (console.error(`set ${name}`), process.exit(2))
+  const env = (name: string) => {
+    const value = process.env[name]
+    if (value !== undefined) return value
+    console.error(`set ${name}`)
+    process.exit(2)
+  }
   await runProviderApp({
     baseUrl: process.env.SHOWRUNNER_URL ?? 'http://localhost:3000',
     provider: { clientId: env('PROVIDER_CLIENT_ID'), clientSecret: env('PROVIDER_CLIENT_SECRET') },

@@ -46,7 +46,11 @@ export function createReceiver(secret: string, onEvent: (event: ShowrunnerEvent)
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const secret = process.env.WEBHOOK_SECRET ?? (console.error('set WEBHOOK_SECRET'), process.exit(2))
+  const secret = process.env.WEBHOOK_SECRET
+  if (secret === undefined) {
+    console.error('set WEBHOOK_SECRET')
+    process.exit(2)
+  }
   const port = Number(process.env.PORT ?? 4000)
   createReceiver(secret, (e) =>
     console.log(`${e.type} ${e.resource.type}/${e.resource.id} v${e.resource.version}`),

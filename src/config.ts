@@ -67,6 +67,7 @@ export function loadConfig(
     })
     throw new ConfigError(`invalid configuration:\n${[...new Set(lines)].join('\n')}`)
   }
+  // Value.Check above proved the shape; the converted record's static type does not show it.
   const cfg = candidate as unknown as Static<typeof ConfigSchema>
   return { ...cfg, publicUrl: (cfg.PUBLIC_URL ?? `http://localhost:${cfg.PORT}`).replace(/\/$/, ''), ...overrides }
 }

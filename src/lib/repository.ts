@@ -1,5 +1,5 @@
 import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm'
-import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
+import type { PgColumn, PgTable, PgUpdateSetSource } from 'drizzle-orm/pg-core'
 import type { TxCtx } from './context.js'
 import type { Executor } from '../db/client.js'
 import { AppError } from './errors.js'
@@ -67,7 +67,7 @@ export async function mapPage<T, U>(page: Promise<PageResult<T>>, fn: (row: T) =
  * these, so a query without the tenant filter cannot be expressed by accident; RLS on
  * the app role is the second wall behind it.
  */
-export function scoped<T extends TenantTable>(ctx: TxCtx, table: T, ...conditions: (SQL | undefined)[]): SQL {
+export function scoped<T extends PgTable & { tenantId: PgColumn }>(ctx: TxCtx, table: T, ...conditions: (SQL | undefined)[]): SQL {
   return and(eq(table.tenantId, ctx.tenantId), ...conditions)!
 }
 
@@ -123,12 +123,14 @@ export function tenantRepository<T extends TenantTable>(table: T, resourceName: 
       ctx: TxCtx,
       id: string,
       expectedVersion: number | undefined,
-      set: Partial<T['$inferInsert']>,
+      set: PgUpdateSetSource<T>,
     ): Promise<Row> {
+      // Every versioned table built by db/tenant-table.ts has these columns; T does not say so.
       const v = table as unknown as Versioned
       const [row] = await ctx.tx
         .update(table)
-        .set({ ...set, version: sql`${v.version} + 1`, updatedAt: sql`now()` } as never)
+        // T is generic here, so drizzle cannot see that version and updated_at are its columns.
+        .set({ ...set, version: sql`${v.version} + 1`, updatedAt: sql`now()` } as PgUpdateSetSource<T>)
         .where(
           scoped(ctx, table, eq(t.id, id), expectedVersion === undefined ? undefined : eq(v.version, expectedVersion)),
         )

@@ -59,7 +59,7 @@ export default fp(
             key,
             requestHash,
             state: 'running',
-            expiresAt: sql`now() + interval '${sql.raw(String(KEEP_HOURS))} hours'` as unknown as Date,
+            expiresAt: sql`now() + interval '${sql.raw(String(KEEP_HOURS))} hours'`,
           })
           .onConflictDoNothing()
           .returning({ id: idempotencyKeys.id })
@@ -74,7 +74,7 @@ export default fp(
         if (existing.state === 'done') return { kind: 'replay' as const, row: existing }
         const [taken] = await ctx.tx
           .update(idempotencyKeys)
-          .set({ lockedAt: sql`now()` as unknown as Date })
+          .set({ lockedAt: sql`now()` })
           .where(
             and(
               where,

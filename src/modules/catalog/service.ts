@@ -159,9 +159,9 @@ async function syncStock(tx: TxCtx, productId: string) {
     .update(products)
     .set({
       stock:
-        sql`(select coalesce(sum(${skus.stock}), 0) from ${skus} where ${scoped(tx, skus, eq(skus.productId, productId))})` as unknown as number,
-      version: sql`${products.version} + 1` as unknown as number,
-      updatedAt: sql`now()` as unknown as Date,
+        sql`(select coalesce(sum(${skus.stock}), 0) from ${skus} where ${scoped(tx, skus, eq(skus.productId, productId))})`,
+      version: sql`${products.version} + 1`,
+      updatedAt: sql`now()`,
     })
     .where(scoped(tx, products, eq(products.id, productId)))
   await publish(tx, productsChanged, { productIds: [productId] })

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm'
 import {
   bigint,
-  boolean,
   check,
   doublePrecision,
   foreignKey,
@@ -9,7 +8,6 @@ import {
   integer,
   jsonb,
   text,
-  timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core'
 import { tenantTable, versioned } from '../../db/tenant-table.js'

@@ -76,12 +76,12 @@ export class KeyStore {
         alg: ALG,
         publicJwk,
         privateJwk,
-        activatesAt: sql`now() + make_interval(secs => ${leadSeconds})` as unknown as Date,
+        activatesAt: sql`now() + make_interval(secs => ${leadSeconds})`,
       })
       // Older keys stop signing once the new one activates, but stay published (see load()).
       await tx
         .update(signingKeys)
-        .set({ retiredAt: sql`now() + make_interval(secs => ${leadSeconds})` as unknown as Date })
+        .set({ retiredAt: sql`now() + make_interval(secs => ${leadSeconds})` })
         .where(and(isNull(signingKeys.retiredAt), sql`${signingKeys.kid} <> ${kid}`))
     })
     return kid

@@ -193,7 +193,7 @@ export async function revokeClient(ctx: Ctx, id: string) {
   await ownClient(ctx, id)
   const [updated] = await ctx.db
     .update(apiClients)
-    .set({ revokedAt: sql`coalesce(${apiClients.revokedAt}, now())` as unknown as Date })
+    .set({ revokedAt: sql`coalesce(${apiClients.revokedAt}, now())` })
     .where(eq(apiClients.id, id))
     .returning()
   await inTenant(ctx, (tx) => audit(tx, 'client.revoked', { type: 'client', id }))
@@ -397,8 +397,8 @@ export async function uninstall(ctx: Ctx, id: string) {
     const [row] = await tx.tx
       .update(installations)
       .set({
-        revokedAt: sql`coalesce(${installations.revokedAt}, now())` as unknown as Date,
-        version: sql`${installations.version} + 1` as unknown as number,
+        revokedAt: sql`coalesce(${installations.revokedAt}, now())`,
+        version: sql`${installations.version} + 1`,
       })
       .where(scoped(tx, installations, eq(installations.id, id)))
       .returning()

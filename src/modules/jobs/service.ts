@@ -110,7 +110,7 @@ export function markRunning(ctx: Ctx, id: string) {
   return inTenant(ctx, (tx) =>
     tx.tx
       .update(jobs)
-      .set({ state: 'running', updatedAt: sql`now()` as unknown as Date })
+      .set({ state: 'running', updatedAt: sql`now()` })
       .where(scoped(tx, jobs, eq(jobs.id, id))),
   )
 }
@@ -129,7 +129,7 @@ export function recordProgress(
         succeeded: sql`${jobs.succeeded} + ${delta.succeeded}`,
         failed: sql`${jobs.failed} + ${delta.failed}`,
         rowErrors: sql`(select coalesce(jsonb_agg(e), '[]'::jsonb) from (select e from jsonb_array_elements(${jobs.rowErrors} || ${JSON.stringify(delta.rowErrors)}::jsonb) e limit ${MAX_LISTED_ROW_ERRORS}) s)`,
-        updatedAt: sql`now()` as unknown as Date,
+        updatedAt: sql`now()`,
       })
       .where(scoped(tx, jobs, eq(jobs.id, id))),
   )
@@ -149,8 +149,8 @@ export function finishJob(
         failureReason: outcome.failureReason ?? null,
         input: null,
         ...(outcome.total !== undefined ? { total: outcome.total } : {}),
-        finishedAt: sql`now()` as unknown as Date,
-        updatedAt: sql`now()` as unknown as Date,
+        finishedAt: sql`now()`,
+        updatedAt: sql`now()`,
       })
       .where(scoped(tx, jobs, eq(jobs.id, id))),
   )
@@ -161,7 +161,7 @@ export function resetProgress(ctx: Ctx, id: string) {
   return inTenant(ctx, (tx) =>
     tx.tx
       .update(jobs)
-      .set({ processed: 0, succeeded: 0, failed: 0, rowErrors: [], updatedAt: sql`now()` as unknown as Date })
+      .set({ processed: 0, succeeded: 0, failed: 0, rowErrors: [], updatedAt: sql`now()` })
       .where(scoped(tx, jobs, eq(jobs.id, id))),
   )
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm'
+import { desc, eq, inArray, lt, sql } from 'drizzle-orm'
 import { organizations } from '../../db/schema.js'
 import { inTenant } from '../../db/tenancy.js'
 import { audit } from '../../lib/audit.js'
@@ -67,7 +67,7 @@ async function anchorIdsOf(tx: TxCtx, poolIds: string[]): Promise<Map<string, st
   const rows = await tx.tx
     .select()
     .from(poolAnchors)
-    .where(scoped(tx, poolAnchors as never, inArray(poolAnchors.poolId, poolIds)))
+    .where(scoped(tx, poolAnchors, inArray(poolAnchors.poolId, poolIds)))
   for (const r of rows) out.get(r.poolId)!.push(r.anchorId)
   return out
 }
@@ -81,7 +81,7 @@ async function setAnchors(tx: TxCtx, poolId: string, anchorIds: string[]) {
         errors: missing.map((id) => ({ pointer: `/body/anchor_ids/${anchorIds.indexOf(id)}`, detail: 'not found' })),
       })
   }
-  await tx.tx.delete(poolAnchors).where(scoped(tx, poolAnchors as never, eq(poolAnchors.poolId, poolId)))
+  await tx.tx.delete(poolAnchors).where(scoped(tx, poolAnchors, eq(poolAnchors.poolId, poolId)))
   if (anchorIds.length)
     await tx.tx.insert(poolAnchors).values(anchorIds.map((anchorId) => ({ tenantId: tx.tenantId, poolId, anchorId })))
 }
@@ -175,7 +175,7 @@ export function addItem(ctx: Ctx, poolId: string, input: AddPoolItemInput) {
       })
     await tx.tx
       .update(supplyPools)
-      .set({ itemCount: sql`${supplyPools.itemCount} + 1` as unknown as number })
+      .set({ itemCount: sql`${supplyPools.itemCount} + 1` })
       .where(scoped(tx, supplyPools, eq(supplyPools.id, poolId)))
     await publish(tx, poolChanged, { poolId: poolId })
     await audit(tx, 'pool_item.created', { type: 'pool_item', id: row.id }, { pool_id: poolId, ...input })
@@ -253,7 +253,7 @@ export function removeItem(ctx: Ctx, id: string) {
     if (!row) throw new AppError('not_found', `No pool item with id ${id} exists.`)
     await tx.tx
       .update(supplyPools)
-      .set({ itemCount: sql`${supplyPools.itemCount} - 1` as unknown as number })
+      .set({ itemCount: sql`${supplyPools.itemCount} - 1` })
       .where(scoped(tx, supplyPools, eq(supplyPools.id, row.poolId)))
     await publish(tx, poolChanged, { poolId: row.poolId })
     await audit(tx, 'pool_item.deleted', { type: 'pool_item', id }, { pool_id: row.poolId, product_id: row.productId })
@@ -304,9 +304,9 @@ export function revokeGrant(ctx: Ctx, poolId: string, input: { organization_id: 
     const [row] = await tx.tx
       .update(poolGrants)
       .set({
-        revokedAt: sql`coalesce(${poolGrants.revokedAt}, now())` as unknown as Date,
-        version: sql`${poolGrants.version} + 1` as unknown as number,
-        updatedAt: sql`now()` as unknown as Date,
+        revokedAt: sql`coalesce(${poolGrants.revokedAt}, now())`,
+        version: sql`${poolGrants.version} + 1`,
+        updatedAt: sql`now()`,
       })
       .where(
         scoped(tx, poolGrants, eq(poolGrants.poolId, poolId), eq(poolGrants.granteeTenantId, input.organization_id)),

@@ -139,8 +139,7 @@ export function configureRecommendationCache(
 }
 
 export function recommendationCache<V>(db: Database): RecommendationCache<V> {
-  let cache = caches.get(db)
-  if (!cache) caches.set(db, (cache = new RecommendationCache<unknown>({ ...defaultCacheOptions })))
+  const cache = caches.get(db) ?? configureRecommendationCache(db, {})
   return cache as RecommendationCache<V>
 }
 

@@ -71,6 +71,7 @@ export async function candidates(
         cand.over_exposure as "overExposure", cand.stock, e.entries
       from cand cross join lateral (select ${poolEntriesJsonSql(sql`cand.tenant_id`, sql`cand.id`, poolIds)} as entries) e
     `)
+    // execute() returns untyped rows; the select list above names every column of Row.
     rows = result as unknown as typeof rows
   }
   const inReach = rows.filter((r) => r.entries !== null)

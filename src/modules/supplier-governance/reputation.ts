@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm'
+import { inArray, sql } from 'drizzle-orm'
 import { inTenant } from '../../db/tenancy.js'
 import { audit } from '../../lib/audit.js'
 import type { Ctx, TxCtx } from '../../lib/context.js'
@@ -206,7 +206,7 @@ export function reviewSuppliers(ctx: Ctx, reviewId: string): Promise<ReviewResul
           tx,
           s.id,
           'probation',
-          { probationSince: sql`now()` as unknown as Date },
+          { probationSince: sql`now()` },
           { outcome: 'probation', reason, ...judged },
         )
         await auditStatus(tx, 'supplier.probation', row, reason, judged)
@@ -218,7 +218,7 @@ export function reviewSuppliers(ctx: Ctx, reviewId: string): Promise<ReviewResul
           tx,
           s.id,
           'eliminated',
-          { eliminatedAt: sql`now()` as unknown as Date },
+          { eliminatedAt: sql`now()` },
           { outcome: 'eliminated', reason, productsRemoved, ...judged },
         )
         await auditStatus(tx, 'supplier.eliminated', row, reason, { ...judged, productsRemoved })

@@ -1,3 +1,4 @@
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core'
 import { eq } from 'drizzle-orm'
 import { inTenant } from '../../db/tenancy.js'
 import { audit } from '../../lib/audit.js'
@@ -114,7 +115,7 @@ export async function setSupplierStatus(
   tx: TxCtx,
   id: string,
   status: SupplierStatus,
-  extra: Partial<typeof suppliers.$inferInsert>,
+  extra: PgUpdateSetSource<typeof suppliers>,
   change: Omit<SupplierStatusChange, 'supplier'>,
 ): Promise<SupplierRow> {
   const row = await supplierRepo.update(tx, id, undefined, { status, ...extra })

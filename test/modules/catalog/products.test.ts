@@ -1,6 +1,6 @@
 import t from 'tap'
 import { buildTestApp, createTenant, waitForJob } from '../../helper.js'
-import { makeProduct, makeSupplier } from './builders.js'
+import { makeSupplier } from './builders.js'
 
 t.test('products and SKUs', async (t) => {
   const { app } = await buildTestApp(t)
