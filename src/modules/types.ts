@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { IResolvers, MercuriusLoaders } from 'mercurius'
 import type { Database } from '../db/client.js'
 import type { Queues } from '../queues/index.js'
+import type { JobDefinition } from '../lib/jobs.js'
 import type { FastifyBaseLogger } from 'fastify'
 
 export interface WorkerDeps {
@@ -18,6 +19,6 @@ export interface ShowrunnerModule {
   /** Mounted at the root (OAuth, well-known documents, health). */
   rootRoutes?: FastifyPluginAsync
   graphql?: { typeDefs: string; resolvers: IResolvers; loaders?: MercuriusLoaders }
-  /** Registers the module's job handlers and repeatable schedules. */
-  jobs?: (deps: WorkerDeps) => void | Promise<void>
+  /** The module's jobs (see defineJob), schedules included; the runtime registers them with the workers. */
+  jobs?: JobDefinition[]
 }

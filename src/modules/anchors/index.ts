@@ -1,7 +1,7 @@
 import type { ShowrunnerModule } from '../types.js'
 import { pageArgs, resolver } from '../../lib/graphql.js'
 import anchorRoutes from './routes.js'
-import { registerSalesImport } from './sales-import.js'
+import { salesImportJob } from './sales-import.js'
 import * as anchors from './service.js'
 
 export const anchorsModule: ShowrunnerModule = {
@@ -25,5 +25,5 @@ export const anchorsModule: ShowrunnerModule = {
       },
     },
   },
-  jobs: registerSalesImport,
+  jobs: [salesImportJob],
 }

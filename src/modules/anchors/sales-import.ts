@@ -5,8 +5,8 @@ import type { Ctx } from '../../lib/context.js'
 import { newId } from '../../lib/ids.js'
 import { scoped } from '../../lib/repository.js'
 import { inspectUpload, runImport, type ImportRow } from '../jobs/imports.js'
-import { startJob, type RowErrorReport } from '../jobs/service.js'
-import type { WorkerDeps } from '../types.js'
+import { JobResourcePayload, startJob, type RowErrorReport } from '../jobs/service.js'
+import { defineJob } from '../../lib/jobs.js'
 import { products } from '../catalog/tables.js'
 import { poolItems } from '../pools/tables.js'
 import { asGrantee, byOwner, grantsToMe } from '../pools/shared.js'
@@ -18,10 +18,7 @@ export const SALES_IMPORT_JOB = 'anchor-sales.import'
 
 export function startSalesImport(ctx: Ctx, contentType: string | undefined, body: unknown) {
   const upload = inspectUpload(contentType, body, SALE_IMPORT_COLUMNS)
-  return startJob(ctx, {
-    kind: SALES_IMPORT_JOB,
-    queue: 'ingest',
-    jobName: SALES_IMPORT_JOB,
+  return startJob(ctx, salesImportJob, {
     input: upload.input,
     inputFormat: upload.format,
     total: upload.total,
@@ -133,13 +130,14 @@ export const salesBatchApplier =
     })
   }
 
-export function registerSalesImport(deps: WorkerDeps) {
-  deps.queues.handle('ingest', SALES_IMPORT_JOB, async (job) => {
-    const ctx: Ctx = { ...job.data.ctx, db: deps.db, queues: deps.queues, log: deps.log }
-    const { jobId } = job.data.payload as { jobId: string }
+export const salesImportJob = defineJob({
+  queue: 'ingest',
+  name: SALES_IMPORT_JOB,
+  payload: JobResourcePayload,
+  handler: async (ctx, { jobId }) => {
     const result = await runImport(ctx, jobId, SaleImportRow, salesBatchApplier(jobId))
     // Audience fit, diversity and exposure read the refreshed stats.
     await inTenant(ctx, (tx) => refreshSalesStats(tx))
     return result
-  })
-}
+  },
+})

@@ -5,8 +5,8 @@ import type { Ctx } from '../../lib/context.js'
 import { newId } from '../../lib/ids.js'
 import { scoped } from '../../lib/repository.js'
 import { inspectUpload, runImport, type ImportRow } from '../jobs/imports.js'
-import { startJob, type RowErrorReport } from '../jobs/service.js'
-import type { WorkerDeps } from '../types.js'
+import { JobResourcePayload, startJob, type RowErrorReport } from '../jobs/service.js'
+import { defineJob } from '../../lib/jobs.js'
 import { refreshSelectionIndex } from '../selection/refresh.js'
 import { PRODUCT_IMPORT_COLUMNS, ProductImportRow, type ProductImportRowValue } from './schemas.js'
 import { products, suppliers } from './tables.js'
@@ -15,10 +15,7 @@ export const PRODUCT_IMPORT_JOB = 'products.import'
 
 export function startProductImport(ctx: Ctx, contentType: string | undefined, body: unknown) {
   const upload = inspectUpload(contentType, body, PRODUCT_IMPORT_COLUMNS)
-  return startJob(ctx, {
-    kind: PRODUCT_IMPORT_JOB,
-    queue: 'ingest',
-    jobName: PRODUCT_IMPORT_JOB,
+  return startJob(ctx, productImportJob, {
     input: upload.input,
     inputFormat: upload.format,
     total: upload.total,
@@ -162,10 +159,9 @@ export const productBatchApplier =
       return reports
     })
 
-export function registerProductImport(deps: WorkerDeps) {
-  deps.queues.handle('ingest', PRODUCT_IMPORT_JOB, async (job) => {
-    const ctx = { ...job.data.ctx, db: deps.db, queues: deps.queues, log: deps.log }
-    const { jobId } = job.data.payload as { jobId: string }
-    return runImport(ctx, jobId, ProductImportRow, productBatchApplier(jobId))
-  })
-}
+export const productImportJob = defineJob({
+  queue: 'ingest',
+  name: PRODUCT_IMPORT_JOB,
+  payload: JobResourcePayload,
+  handler: (ctx, { jobId }) => runImport(ctx, jobId, ProductImportRow, productBatchApplier(jobId)),
+})

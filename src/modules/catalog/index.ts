@@ -6,7 +6,7 @@ import { inTenant } from '../../db/tenancy.js'
 import { inArray } from 'drizzle-orm'
 import { scoped } from '../../lib/repository.js'
 import catalogRoutes from './routes.js'
-import { registerProductImport } from './import.js'
+import { productImportJob } from './import.js'
 import * as catalog from './service.js'
 import { suppliers } from './tables.js'
 import { presentSupplier } from '../suppliers/service.js'
@@ -52,5 +52,5 @@ export const catalogModule: ShowrunnerModule = {
       },
     },
   },
-  jobs: registerProductImport,
+  jobs: [productImportJob],
 }

@@ -3,26 +3,10 @@ import { resolver } from '../../lib/graphql.js'
 import * as jobs from './service.js'
 import jobRoutes from './routes.js'
 
-const SYSTEM_CTX = {
-  tenantId: '',
-  requestId: 'scheduler',
-  actor: { clientId: 'system', organizationId: '', organizationKind: 'platform' as const, scopes: [] },
-}
-
 export const jobsModule: ShowrunnerModule = {
   name: 'jobs',
   routes: jobRoutes,
-  jobs: async ({ db, queues, log }) => {
-    queues.handle('governance', 'jobs.requeue-stranded', async () => {
-      const requeued = await jobs.requeueStranded(db, queues)
-      if (requeued) log.warn({ requeued }, 'queued stranded jobs again')
-      return { requeued }
-    })
-    await queues.schedule('governance', 'jobs.requeue-stranded', '* * * * *', 'jobs.requeue-stranded', {
-      ctx: SYSTEM_CTX,
-      payload: {},
-    })
-  },
+  jobs: [jobs.requeueStrandedJob],
   graphql: {
     typeDefs: `
       type JobProgress { total: Int, processed: Int!, succeeded: Int!, failed: Int! }

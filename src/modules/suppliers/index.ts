@@ -1,7 +1,7 @@
 import type { ShowrunnerModule } from '../types.js'
 import { pageArgs, resolver } from '../../lib/graphql.js'
 import supplierRoutes from './routes.js'
-import { registerSupplierJobs } from './jobs.js'
+import { reviewAllJob, reviewJob } from './jobs.js'
 import * as suppliers from './service.js'
 
 export const suppliersModule: ShowrunnerModule = {
@@ -26,5 +26,5 @@ export const suppliersModule: ShowrunnerModule = {
       },
     },
   },
-  jobs: registerSupplierJobs,
+  jobs: [reviewJob, reviewAllJob],
 }
