@@ -134,7 +134,7 @@ export function defineJob<S extends TSchema>(spec: {
       if (problems.length) throw new JobPayloadError(spec.name, problems, 'enqueue')
       return envelope
     },
-    enqueue(ctx, payload, opts) {
+    async enqueue(ctx, payload, opts) {
       return ctx.queues.add(spec.queue, spec.name, definition.envelope(ctx, payload), opts)
     },
     receive(data) {
