@@ -77,83 +77,89 @@ t.test('startJob checks the envelope before it writes the job row', async (t) =>
   t.match(accepted, { kind: 'test.export', state: 'queued' })
 })
 
-t.test('in the worker: a bad envelope fails that job at once, the next job runs with the rebuilt ctx', async (t) => {
-  const { app, runtime } = await buildTestApp(t)
-  const mcn = await createTenant(app)
-  const { log, lines } = capturedLog()
+// Both backends: Redis in production, BullMQ's PostgreSQL backend when REDIS_URL is unset.
+for (const backend of ['redis', 'postgres'] as const)
+  t.test(
+    `in the worker (${backend}): a bad envelope fails that job at once, the next job runs with the rebuilt ctx`,
+    async (t) => {
+      const { app, runtime } = await buildTestApp(t, { redis: backend === 'redis' })
+      t.equal(runtime.queues.backend, backend)
+      const mcn = await createTenant(app)
+      const { log, lines } = capturedLog()
 
-  const seen: { ctx: Ctx; payload: { count: number; label: string }; jobId: string }[] = []
-  let ran!: () => void
-  const goodJobRan = new Promise<void>((resolve) => {
-    ran = resolve
-  })
-  const countJob = defineJob({
-    queue: 'analytics',
-    name: 'test.count',
-    payload: CountPayload,
-    handler: async (ctx, payload, job) => {
-      ctx.log.info({ counted: payload.count }, 'counting')
-      seen.push({ ctx, payload, jobId: job.id })
-      ran()
-      return payload.count
+      const seen: { ctx: Ctx; payload: { count: number; label: string }; jobId: string }[] = []
+      let ran!: () => void
+      const goodJobRan = new Promise<void>((resolve) => {
+        ran = resolve
+      })
+      const countJob = defineJob({
+        queue: 'analytics',
+        name: 'test.count',
+        payload: CountPayload,
+        handler: async (ctx, payload, job) => {
+          ctx.log.info({ counted: payload.count }, 'counting')
+          seen.push({ ctx, payload, jobId: job.id })
+          ran()
+          return payload.count
+        },
+      })
+      await registerJobs({ db: app.db, queues: app.queues, log }, [countJob])
+      const failures: { id: string; message: string }[] = []
+      runtime.queues.startWorkers({
+        concurrency: 1,
+        onFailed: (_queue, job, err) => failures.push({ id: String((job as { id: string }).id), message: err.message }),
+      })
+
+      const ctx: Ctx = { ...serviceCtx(app, mcn), requestId: 'req_jobs_test' }
+      // Written past enqueue's check, as an older deployment or another producer could.
+      const badPayload = await runtime.queues.add('analytics', 'test.count', {
+        ctx: serializeCtx(ctx),
+        payload: { count: -1, label: 'x', extra: true },
+      })
+      const badCtx = await runtime.queues.add('analytics', 'test.count', {
+        // Parsed like any envelope a worker reads, so the type does not forbid the missing fields.
+        ctx: JSON.parse(JSON.stringify({ tenantId: mcn.organizationId })),
+        payload: { count: 1, label: 'x' },
+      })
+      const good = await countJob.enqueue(ctx, { count: 3, label: 'three' })
+      await goodJobRan
+
+      t.equal(seen.length, 1, 'the handler saw only the good job')
+      await until(() => failures.length === 2)
+      t.same(Object.fromEntries(failures.map((f) => [f.id, f.message])), {
+        [badPayload]:
+          'job test.count refused by the worker: its envelope does not match the schema: payload.extra is not allowed; payload.count must be >= 0',
+        [badCtx]:
+          'job test.count refused by the worker: its envelope does not match the schema: ctx.requestId is required; ctx.actor is required',
+      })
+      t.same(
+        await runtime.queues.queue('analytics').getJobCounts('failed', 'delayed', 'waiting'),
+        { failed: 2, delayed: 0, waiting: 0 },
+        'a refused envelope is not retried',
+      )
+
+      const [{ ctx: got, payload, jobId }] = seen
+      t.equal(jobId, good)
+      t.same(payload, { count: 3, label: 'three' })
+      t.equal(got.tenantId, mcn.organizationId)
+      t.same(got.actor, ctx.actor)
+      t.equal(got.requestId, 'req_jobs_test')
+      t.equal(got.db, app.db)
+      t.equal(got.queues, app.queues)
+      t.match(
+        lines.find((l) => l.msg === 'counting'),
+        {
+          jobId: good,
+          jobName: 'test.count',
+          queue: 'analytics',
+          reqId: 'req_jobs_test',
+          tenantId: mcn.organizationId,
+          counted: 3,
+        },
+        'the handler logs through a child logger bound to the job',
+      )
     },
-  })
-  await registerJobs({ db: app.db, queues: app.queues, log }, [countJob])
-  const failures: { id: string; message: string }[] = []
-  runtime.queues.startWorkers({
-    concurrency: 1,
-    onFailed: (_queue, job, err) => failures.push({ id: String((job as { id: string }).id), message: err.message }),
-  })
-
-  const ctx: Ctx = { ...serviceCtx(app, mcn), requestId: 'req_jobs_test' }
-  // Written past enqueue's check, as an older deployment or another producer could.
-  const badPayload = await runtime.queues.add('analytics', 'test.count', {
-    ctx: serializeCtx(ctx),
-    payload: { count: -1, label: 'x', extra: true },
-  })
-  const badCtx = await runtime.queues.add('analytics', 'test.count', {
-    // Parsed like any envelope a worker reads, so the type does not forbid the missing fields.
-    ctx: JSON.parse(JSON.stringify({ tenantId: mcn.organizationId })),
-    payload: { count: 1, label: 'x' },
-  })
-  const good = await countJob.enqueue(ctx, { count: 3, label: 'three' })
-  await goodJobRan
-
-  t.equal(seen.length, 1, 'the handler saw only the good job')
-  await until(() => failures.length === 2)
-  t.same(Object.fromEntries(failures.map((f) => [f.id, f.message])), {
-    [badPayload]:
-      'job test.count refused by the worker: its envelope does not match the schema: payload.extra is not allowed; payload.count must be >= 0',
-    [badCtx]:
-      'job test.count refused by the worker: its envelope does not match the schema: ctx.requestId is required; ctx.actor is required',
-  })
-  t.same(
-    await runtime.queues.queue('analytics').getJobCounts('failed', 'delayed', 'waiting'),
-    { failed: 2, delayed: 0, waiting: 0 },
-    'a refused envelope is not retried',
   )
-
-  const [{ ctx: got, payload, jobId }] = seen
-  t.equal(jobId, good)
-  t.same(payload, { count: 3, label: 'three' })
-  t.equal(got.tenantId, mcn.organizationId)
-  t.same(got.actor, ctx.actor)
-  t.equal(got.requestId, 'req_jobs_test')
-  t.equal(got.db, app.db)
-  t.equal(got.queues, app.queues)
-  t.match(
-    lines.find((l) => l.msg === 'counting'),
-    {
-      jobId: good,
-      jobName: 'test.count',
-      queue: 'analytics',
-      reqId: 'req_jobs_test',
-      tenantId: mcn.organizationId,
-      counted: 3,
-    },
-    'the handler logs through a child logger bound to the job',
-  )
-})
 
 t.test('a schedule is declared with its job, checked when workers start, and runs as the platform', async (t) => {
   const { app, runtime } = await buildTestApp(t)
