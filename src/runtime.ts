@@ -3,6 +3,7 @@ import type { Config } from './config.js'
 import { connectDatabase, type DatabaseHandle } from './db/client.js'
 import type { EmbeddedDatabase } from './db/embedded.js'
 import { runMigrations } from './db/migrate.js'
+import { registerJobs } from './lib/jobs.js'
 import { Queues } from './queues/index.js'
 import { modules } from './modules/index.js'
 
@@ -62,11 +63,16 @@ export async function startRuntime(
   }
 }
 
-/** Registers every module's job handlers and starts one worker per queue. */
+/** Registers every module's jobs and their schedules, and starts one worker per queue. */
 export async function startWorkers(runtime: Runtime, log: FastifyBaseLogger): Promise<void> {
-  const deps = { db: runtime.database.db, queues: runtime.queues, log }
-  for (const m of modules) await m.jobs?.(deps)
+  await registerJobs(
+    { db: runtime.database.db, queues: runtime.queues, log },
+    modules.flatMap((m) => m.jobs ?? []),
+  )
   runtime.queues.startWorkers({
-    onFailed: (queue, job, err) => log.error({ queue, jobId: (job as { id?: string })?.id, err }, 'job failed'),
+    onFailed: (queue, job, err) => {
+      const { id, name } = (job ?? {}) as { id?: string; name?: string }
+      log.error({ queue, jobId: id, jobName: name, err }, 'job failed')
+    },
   })
 }

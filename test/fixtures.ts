@@ -3,7 +3,8 @@ import { createTenant, type Caller } from './helper.js'
 import type { Ctx } from '../src/lib/context.js'
 import { inTenant } from '../src/db/tenancy.js'
 import { emit } from '../src/lib/outbox.js'
-import { startJob } from '../src/modules/jobs/service.js'
+import { JobResourcePayload, startJob } from '../src/modules/jobs/service.js'
+import { defineJob } from '../src/lib/jobs.js'
 
 /**
  * One creator per id prefix: makes a resource of that kind in the owner's tenant (through
@@ -28,6 +29,14 @@ export function serviceCtx(app: FastifyInstance, caller: Caller): Ctx {
     queues: app.queues,
   }
 }
+
+/** A job resource that stays queued: no worker is registered for it. */
+const fixtureJob = defineJob({
+  queue: 'analytics',
+  name: 'fixture.noop',
+  payload: JobResourcePayload,
+  handler: async () => undefined,
+})
 
 const created = async (
   res: { statusCode: number; body: string; json(): any },
@@ -55,8 +64,7 @@ export const fixtures: Record<string, FixtureCreator> = {
     inTenant(serviceCtx(app, owner), (tx) =>
       emit(tx, 'fixture.happened', { type: 'fixture', id: 'fx_1', version: 1 }, { secret: 'owner-data' }),
     ),
-  job: async (owner, { app }) =>
-    (await startJob(serviceCtx(app, owner), { kind: 'fixture', queue: 'analytics', jobName: 'fixture.noop' })).id,
+  job: async (owner, { app }) => (await startJob(serviceCtx(app, owner), fixtureJob)).id,
   // Catalog, governance, supply pools and anchors (issue #4).
   sup: (owner) => fixtureSupplier(owner),
   prd: (owner) => fixtureProduct(owner),

@@ -38,3 +38,20 @@ export interface SerializedCtx {
 export function serializeCtx(ctx: Ctx): SerializedCtx {
   return { tenantId: ctx.tenantId, actor: ctx.actor, requestId: ctx.requestId }
 }
+
+/**
+ * The context of work no caller asked for (schedules, sweepers): the platform acting as
+ * itself, or, given a tenant, acting inside that tenant with no scopes of a client.
+ */
+export function systemCtx(requestId: string, tenant?: { id: string; kind: OrgKind }): SerializedCtx {
+  return {
+    tenantId: tenant?.id ?? '',
+    actor: {
+      clientId: 'system',
+      organizationId: tenant?.id ?? '',
+      organizationKind: tenant?.kind ?? 'platform',
+      scopes: [],
+    },
+    requestId,
+  }
+}

@@ -67,7 +67,11 @@ export async function mapPage<T, U>(page: Promise<PageResult<T>>, fn: (row: T) =
  * these, so a query without the tenant filter cannot be expressed by accident; RLS on
  * the app role is the second wall behind it.
  */
-export function scoped<T extends PgTable & { tenantId: PgColumn }>(ctx: TxCtx, table: T, ...conditions: (SQL | undefined)[]): SQL {
+export function scoped<T extends PgTable & { tenantId: PgColumn }>(
+  ctx: TxCtx,
+  table: T,
+  ...conditions: (SQL | undefined)[]
+): SQL {
   return and(eq(table.tenantId, ctx.tenantId), ...conditions)!
 }
 
@@ -119,12 +123,7 @@ export function tenantRepository<T extends TenantTable>(table: T, resourceName: 
      * Optimistic update: bumps `version`; with `expectedVersion` (from If-Match) a stale
      * write matches no row and answers 412 instead of overwriting.
      */
-    async update(
-      ctx: TxCtx,
-      id: string,
-      expectedVersion: number | undefined,
-      set: PgUpdateSetSource<T>,
-    ): Promise<Row> {
+    async update(ctx: TxCtx, id: string, expectedVersion: number | undefined, set: PgUpdateSetSource<T>): Promise<Row> {
       // Every versioned table built by db/tenant-table.ts has these columns; T does not say so.
       const v = table as unknown as Versioned
       const [row] = await ctx.tx

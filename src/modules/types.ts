@@ -1,16 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { IResolvers, MercuriusLoaders } from 'mercurius'
-import type { Database } from '../db/client.js'
-import type { Queues } from '../queues/index.js'
-import type { FastifyBaseLogger } from 'fastify'
+import type { JobDefinition } from '../lib/jobs.js'
 import { declareIdPrefixes } from '../lib/ids.js'
 import { declareScopes } from '../lib/scopes.js'
-
-export interface WorkerDeps {
-  db: Database
-  queues: Queues
-  log: FastifyBaseLogger
-}
 
 /** What a domain module contributes; src/modules/index.ts lists them. */
 export interface ShowrunnerModule {
@@ -26,8 +18,8 @@ export interface ShowrunnerModule {
   /** Mounted at the root (OAuth, well-known documents, health). */
   rootRoutes?: FastifyPluginAsync
   graphql?: { typeDefs: string; resolvers: IResolvers; loaders?: MercuriusLoaders }
-  /** Registers the module's job handlers and repeatable schedules. */
-  jobs?: (deps: WorkerDeps) => void | Promise<void>
+  /** The module's jobs (see defineJob), schedules included; the runtime registers them with the workers. */
+  jobs?: JobDefinition[]
 }
 
 /**

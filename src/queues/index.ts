@@ -3,6 +3,7 @@ import {
   Worker as RedisWorker,
   withBackend,
   createPostgresBackend,
+  UnrecoverableError,
   type Job,
   type JobsOptions,
 } from 'bullmq'
@@ -18,12 +19,21 @@ export interface JobEnvelope<P = unknown> {
   payload: P
 }
 
-export type JobHandler = (job: {
+/** A queue entry as a worker receives it: its data is whatever was queued, checked by src/lib/jobs.ts. */
+export interface QueuedJob {
   id: string
   name: string
-  data: JobEnvelope
+  queue: QueueName
+  /** 1 on the first run, 2 on the first retry, and so on. */
+  attempt: number
+  data: unknown
   updateProgress(p: number | object): Promise<void>
-}) => Promise<unknown>
+}
+
+export type JobHandler = (job: QueuedJob) => Promise<unknown>
+
+/** Fails a job at once, without the usual retries: running it again cannot help (e.g. a payload that breaks its schema). */
+export class PermanentJobError extends UnrecoverableError {}
 
 interface AnyQueue {
   add(name: string, data: unknown, opts?: JobsOptions): Promise<Job>
@@ -123,7 +133,7 @@ export class Queues {
     )
   }
 
-  /** Modules declare which job names they process; see src/jobs/registry.ts. */
+  /** The processor of one job name; modules declare jobs with defineJob (src/lib/jobs.ts), which registers here. */
   handle(queue: QueueName, name: string, handler: JobHandler): void {
     const key = `${queue}:${name}`
     if (this.handlers.has(key)) throw new Error(`job handler ${key} registered twice`)
@@ -142,7 +152,10 @@ export class Queues {
         return handler({
           id: String(job.id),
           name: job.name,
-          data: job.data as JobEnvelope,
+          queue: name,
+          attempt: job.attemptsMade + 1,
+          data: job.data,
+          // BullMQ types progress as its own JobProgress union, which number | object is.
           updateProgress: (p) => job.updateProgress(p as never),
         })
       }

@@ -3,8 +3,15 @@ import { inTenant } from '../../db/tenancy.js'
 import { audit } from '../../lib/audit.js'
 import type { Ctx } from '../../lib/context.js'
 import { newId } from '../../lib/ids.js'
-import { inspectUpload, runImport, startJob, type ImportRow, type RowErrorReport } from '../jobs/index.js'
-import type { WorkerDeps } from '../types.js'
+import {
+  inspectUpload,
+  JobResourcePayload,
+  runImport,
+  startJob,
+  type ImportRow,
+  type RowErrorReport,
+} from '../jobs/index.js'
+import { defineJob } from '../../lib/jobs.js'
 import { publish } from '../../lib/hooks.js'
 import { supplierBrandTiers } from '../suppliers/index.js'
 import { productsChanged } from './changes.js'
@@ -15,10 +22,7 @@ export const PRODUCT_IMPORT_JOB = 'products.import'
 
 export function startProductImport(ctx: Ctx, contentType: string | undefined, body: unknown) {
   const upload = inspectUpload(contentType, body, PRODUCT_IMPORT_COLUMNS)
-  return startJob(ctx, {
-    kind: PRODUCT_IMPORT_JOB,
-    queue: 'ingest',
-    jobName: PRODUCT_IMPORT_JOB,
+  return startJob(ctx, productImportJob, {
     input: upload.input,
     inputFormat: upload.format,
     total: upload.total,
@@ -155,10 +159,9 @@ export const productBatchApplier =
       return reports
     })
 
-export function registerProductImport(deps: WorkerDeps) {
-  deps.queues.handle('ingest', PRODUCT_IMPORT_JOB, async (job) => {
-    const ctx = { ...job.data.ctx, db: deps.db, queues: deps.queues, log: deps.log }
-    const { jobId } = job.data.payload as { jobId: string }
-    return runImport(ctx, jobId, ProductImportRow, productBatchApplier(jobId))
-  })
-}
+export const productImportJob = defineJob({
+  queue: 'ingest',
+  name: PRODUCT_IMPORT_JOB,
+  payload: JobResourcePayload,
+  handler: (ctx, { jobId }) => runImport(ctx, jobId, ProductImportRow, productBatchApplier(jobId)),
+})

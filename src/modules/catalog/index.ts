@@ -4,7 +4,7 @@ import type { GraphQLContext } from '../../lib/graphql.js'
 import { assertScope } from '../../plugins/auth.js'
 import { inTenant } from '../../db/tenancy.js'
 import catalogRoutes from './routes.js'
-import { registerProductImport } from './import.js'
+import { productImportJob } from './import.js'
 import * as catalog from './service.js'
 import { findSuppliers, presentSupplier } from '../suppliers/index.js'
 
@@ -50,7 +50,7 @@ export const catalogModule = defineModule({
       },
     },
   },
-  jobs: registerProductImport,
+  jobs: [productImportJob],
 })
 
 // The public face of the module: what other modules may use.

@@ -158,8 +158,7 @@ async function syncStock(tx: TxCtx, productId: string) {
   await tx.tx
     .update(products)
     .set({
-      stock:
-        sql`(select coalesce(sum(${skus.stock}), 0) from ${skus} where ${scoped(tx, skus, eq(skus.productId, productId))})`,
+      stock: sql`(select coalesce(sum(${skus.stock}), 0) from ${skus} where ${scoped(tx, skus, eq(skus.productId, productId))})`,
       version: sql`${products.version} + 1`,
       updatedAt: sql`now()`,
     })

@@ -1,10 +1,13 @@
 import { and, eq, lt, sql } from 'drizzle-orm'
+import { Type } from 'typebox'
 import type { Database } from '../../db/client.js'
 import { jobs } from '../../db/schema.js'
 import { inTenant } from '../../db/tenancy.js'
-import { serializeCtx, type Ctx } from '../../lib/context.js'
+import type { Ctx } from '../../lib/context.js'
 import { newId } from '../../lib/ids.js'
+import { defineJob, type JobDefinition } from '../../lib/jobs.js'
 import { scoped, tenantRepository, type PageRequest } from '../../lib/repository.js'
+import { Id } from '../../lib/schemas.js'
 import type { JobEnvelope, QueueName, Queues } from '../../queues/index.js'
 
 const repo = tenantRepository(jobs, 'job')
@@ -26,39 +29,42 @@ export const presentJob = (j: JobRow) => ({
   finished_at: j.finishedAt?.toISOString() ?? null,
 })
 
+/** The payload of a job that has a job resource: the id of its row (also its queue job id). */
+export const JobResourcePayload = Type.Object({ jobId: Id('job') })
+
 /**
  * Records the job, then queues it under the same id. The row is the source of truth: a
- * `queued` row whose queue entry was lost is queued again by `requeueStranded`.
+ * `queued` row whose queue entry was lost is queued again by `requeueStranded`. The
+ * envelope is checked against the job's schema before the row is written.
  */
-export async function startJob(
+export async function startJob<P extends { jobId: string }>(
   ctx: Ctx,
+  job: JobDefinition<P>,
   spec: {
-    kind: string
-    queue: QueueName
-    jobName: string
     input?: string
     inputFormat?: 'csv' | 'jsonl'
     total?: number
-    payload?: Record<string, unknown>
-  },
+    payload?: Omit<P, 'jobId'>
+  } = {},
 ) {
   const id = newId('job')
-  const envelope = { ctx: serializeCtx(ctx), payload: { jobId: id, ...spec.payload } }
+  // The spread cannot be proven to be a P by the compiler; envelope() checks it against the schema.
+  const envelope = job.envelope(ctx, { ...spec.payload, jobId: id } as P)
   const row = await inTenant(ctx, (tx) =>
     repo.insert(tx, {
       id,
-      kind: spec.kind,
+      kind: job.name,
       input: spec.input ?? null,
       inputFormat: spec.inputFormat ?? null,
       total: spec.total ?? null,
       state: 'queued',
-      queue: spec.queue,
-      jobName: spec.jobName,
+      queue: job.queue,
+      jobName: job.name,
       envelope,
     }),
   )
   try {
-    await ctx.queues.add(spec.queue, spec.jobName, envelope, { jobId: id })
+    await ctx.queues.add(job.queue, job.name, envelope, { jobId: id })
   } catch (err) {
     // The job is accepted: its row is committed, and requeueStranded() queues it later.
     ctx.log.warn({ err, jobId: id }, 'queue unavailable; the job will be queued by the sweeper')
@@ -89,6 +95,19 @@ export async function requeueStranded(db: Database, queues: Queues): Promise<num
   }
   return stranded.length
 }
+
+/** The sweeper, every minute. */
+export const requeueStrandedJob = defineJob({
+  queue: 'governance',
+  name: 'jobs.requeue-stranded',
+  payload: Type.Object({}),
+  schedule: { cron: '* * * * *', payload: {} },
+  handler: async (ctx) => {
+    const requeued = await requeueStranded(ctx.db, ctx.queues)
+    if (requeued) ctx.log.warn({ requeued }, 'queued stranded jobs again')
+    return { requeued }
+  },
+})
 
 export function getJob(ctx: Ctx, id: string) {
   return inTenant(ctx, async (tx) => presentJob(await repo.get(tx, id)))

@@ -3,10 +3,17 @@ import { audit } from '../../lib/audit.js'
 import type { Ctx } from '../../lib/context.js'
 import { newId } from '../../lib/ids.js'
 import { publish } from '../../lib/hooks.js'
+import { defineJob } from '../../lib/jobs.js'
 import { existingAnchorIds } from '../anchors/index.js'
-import { inspectUpload, runImport, startJob, type ImportRow, type RowErrorReport } from '../jobs/index.js'
+import {
+  inspectUpload,
+  JobResourcePayload,
+  runImport,
+  startJob,
+  type ImportRow,
+  type RowErrorReport,
+} from '../jobs/index.js'
 import { productsInReach } from '../pools/index.js'
-import type { WorkerDeps } from '../types.js'
 import { salesRecorded } from './changes.js'
 import { SALE_IMPORT_COLUMNS, SaleImportRow, type SaleImportRowValue } from './schemas.js'
 import { anchorSales } from './tables.js'
@@ -15,10 +22,7 @@ export const SALES_IMPORT_JOB = 'anchor-sales.import'
 
 export function startSalesImport(ctx: Ctx, contentType: string | undefined, body: unknown) {
   const upload = inspectUpload(contentType, body, SALE_IMPORT_COLUMNS)
-  return startJob(ctx, {
-    kind: SALES_IMPORT_JOB,
-    queue: 'ingest',
-    jobName: SALES_IMPORT_JOB,
+  return startJob(ctx, salesImportJob, {
     input: upload.input,
     inputFormat: upload.format,
     total: upload.total,
@@ -83,14 +87,15 @@ export const salesBatchApplier =
     })
   }
 
-export function registerSalesImport(deps: WorkerDeps) {
-  deps.queues.handle('ingest', SALES_IMPORT_JOB, async (job) => {
-    const ctx: Ctx = { ...job.data.ctx, db: deps.db, queues: deps.queues, log: deps.log }
-    const { jobId } = job.data.payload as { jobId: string }
+export const salesImportJob = defineJob({
+  queue: 'ingest',
+  name: SALES_IMPORT_JOB,
+  payload: JobResourcePayload,
+  handler: async (ctx, { jobId }) => {
     const result = await runImport(ctx, jobId, SaleImportRow, salesBatchApplier(jobId))
     // Once per import, not per batch: what derives from sales history (selection's stats and
     // profiles) is rebuilt in one transaction after the last batch.
     await inTenant(ctx, (tx) => publish(tx, salesRecorded, { jobId }))
     return result
-  })
-}
+  },
+})

@@ -1,5 +1,5 @@
 import { defineModule } from '../types.js'
-import { registerSalesImport } from './import.js'
+import { salesImportJob } from './import.js'
 import salesRoutes from './routes.js'
 
 /** Anchors' sales history (imported until orders feed it): what selection and supplier reputation learn from. */
@@ -7,7 +7,7 @@ export const salesModule = defineModule({
   name: 'sales',
   idPrefixes: { sale: 'sal' },
   routes: salesRoutes,
-  jobs: registerSalesImport,
+  jobs: [salesImportJob],
 })
 
 // The public face of the module: what other modules may use.

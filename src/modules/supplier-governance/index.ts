@@ -1,5 +1,5 @@
 import { defineModule } from '../types.js'
-import { registerSupplierJobs } from './jobs.js'
+import { reviewAllJob, reviewJob } from './jobs.js'
 import supplierGovernanceRoutes from './routes.js'
 
 /**
@@ -14,7 +14,7 @@ export const supplierGovernanceModule = defineModule({
   },
   idPrefixes: { criteria: 'crt', application: 'apl', inspection: 'insp', survey: 'srv' },
   routes: supplierGovernanceRoutes,
-  jobs: registerSupplierJobs,
+  jobs: [reviewJob, reviewAllJob],
 })
 
 // The public face of the module: what other modules may use.

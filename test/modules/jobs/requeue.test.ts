@@ -2,16 +2,21 @@ import t from 'tap'
 import { sql } from 'drizzle-orm'
 import { buildTestApp, createTenant, waitForJob } from '../../helper.js'
 import { serviceCtx } from '../../fixtures.js'
-import { finishJob, requeueStranded, startJob } from '../../../src/modules/jobs/service.js'
+import { finishJob, JobResourcePayload, requeueStranded, startJob } from '../../../src/modules/jobs/service.js'
+import { defineJob, registerJobs } from '../../../src/lib/jobs.js'
 import type { Queues } from '../../../src/queues/index.js'
+
+const recordJob = defineJob({
+  queue: 'analytics',
+  name: 'test.record',
+  payload: JobResourcePayload,
+  handler: (ctx, { jobId }) => finishJob(ctx, jobId, { state: 'succeeded', result: { ran: true } }),
+})
 
 t.test('a job accepted while the queue was down is queued later by the sweeper and runs', async (t) => {
   const { app, runtime } = await buildTestApp(t)
   const mcn = await createTenant(app)
-  runtime.queues.handle('analytics', 'test.record', async (job) => {
-    const ctx = { ...job.data.ctx, db: app.db, queues: app.queues, log: app.log }
-    await finishJob(ctx, (job.data.payload as { jobId: string }).jobId, { state: 'succeeded', result: { ran: true } })
-  })
+  await registerJobs({ db: app.db, queues: app.queues, log: app.log }, [recordJob])
   runtime.queues.startWorkers()
 
   const ctx = serviceCtx(app, mcn)
@@ -20,10 +25,7 @@ t.test('a job accepted while the queue was down is queued later by the sweeper a
       throw new Error('queue backend unreachable')
     },
   } as unknown as Queues
-  const accepted = await startJob(
-    { ...ctx, queues: downQueue },
-    { kind: 'test.record', queue: 'analytics', jobName: 'test.record' },
-  )
+  const accepted = await startJob({ ...ctx, queues: downQueue }, recordJob)
   t.equal(accepted.state, 'queued', 'the request still gets its job')
 
   t.equal(
