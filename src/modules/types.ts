@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify'
-import type { IResolvers, MercuriusLoaders } from 'mercurius'
 import type { Database } from '../db/client.js'
 import type { Queues } from '../queues/index.js'
 import type { FastifyBaseLogger } from 'fastify'
+import type { GraphQLContribution } from '../lib/graphql-schema.js'
 
 export interface WorkerDeps {
   db: Database
@@ -17,7 +17,8 @@ export interface ShowrunnerModule {
   routes?: FastifyPluginAsync
   /** Mounted at the root (OAuth, well-known documents, health). */
   rootRoutes?: FastifyPluginAsync
-  graphql?: { typeDefs: string; resolvers: IResolvers; loaders?: MercuriusLoaders }
+  /** Types, Query fields (each with its scope) and loaders, built into one schema. */
+  graphql?: GraphQLContribution
   /** Registers the module's job handlers and repeatable schedules. */
   jobs?: (deps: WorkerDeps) => void | Promise<void>
 }

@@ -71,15 +71,13 @@ export class KeyStore {
     const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: ALG, use: 'sig' }
     const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: ALG }
     await this.db.transaction(async (tx) => {
-      await tx
-        .insert(signingKeys)
-        .values({
-          kid,
-          alg: ALG,
-          publicJwk,
-          privateJwk,
-          activatesAt: sql`now() + make_interval(secs => ${leadSeconds})` as unknown as Date,
-        })
+      await tx.insert(signingKeys).values({
+        kid,
+        alg: ALG,
+        publicJwk,
+        privateJwk,
+        activatesAt: sql`now() + make_interval(secs => ${leadSeconds})` as unknown as Date,
+      })
       // Older keys stop signing once the new one activates, but stay published (see load()).
       await tx
         .update(signingKeys)

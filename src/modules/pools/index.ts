@@ -1,27 +1,9 @@
 import type { ShowrunnerModule } from '../types.js'
-import { pageArgs, resolver } from '../../lib/graphql.js'
+import { poolsGraphql } from './resolvers.js'
 import poolRoutes from './routes.js'
-import * as pools from './service.js'
 
 export const poolsModule: ShowrunnerModule = {
   name: 'pools',
   routes: poolRoutes,
-  graphql: {
-    typeDefs: `
-      type SupplyPool { id: ID!, name: String!, description: String, access: String!, anchor_ids: [String!]!, status: String!, item_count: Int!, version: Int!, created_at: String!, updated_at: String! }
-      type SupplyPoolPage { data: [SupplyPool!]!, next_cursor: String }
-      extend type Query {
-        supplyPool(id: ID!): SupplyPool
-        supplyPools(first: Int, after: String): SupplyPoolPage!
-      }
-    `,
-    resolvers: {
-      Query: {
-        supplyPool: resolver('catalog:read', (ctx, args: { id: string }) => pools.getPool(ctx, args.id)),
-        supplyPools: resolver('catalog:read', (ctx, args: { first?: number; after?: string }) =>
-          pools.listPools(ctx, pageArgs(args)),
-        ),
-      },
-    },
-  },
+  graphql: poolsGraphql,
 }

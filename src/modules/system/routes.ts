@@ -55,13 +55,11 @@ const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ),
       ])
       const ready = database === 'ok' && queue === 'ok'
-      return reply
-        .code(ready ? 200 : 503)
-        .send({
-          status: ready ? 'ready' : 'unavailable',
-          checks: { database, queue },
-          queue_backend: app.queues.backend,
-        })
+      return reply.code(ready ? 200 : 503).send({
+        status: ready ? 'ready' : 'unavailable',
+        checks: { database, queue },
+        queue_backend: app.queues.backend,
+      })
     },
   )
 }
