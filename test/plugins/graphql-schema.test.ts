@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import t from 'tap'
 import {
   buildSchema,
+  graphql,
   getIntrospectionQuery,
   getNamedType,
   GraphQLEnumType,
@@ -20,7 +21,7 @@ import { modules } from '../../src/modules/index.js'
 import { graphqlSchemaFor, PUBLIC_FIELDS, QUERY_DEPTH_LIMIT } from '../../src/plugins/graphql.js'
 import { buildGraphQLSchema, graphqlType, loaderField, queryField } from '../../src/lib/graphql-schema.js'
 import { depthLimit } from '../../src/lib/graphql-depth.js'
-import { Money, namedSchemas } from '../../src/lib/schemas.js'
+import { Money, namedSchemas, PageQuery, ref } from '../../src/lib/schemas.js'
 import { Viewer } from '../../src/modules/identity/resolvers.js'
 import { generateGraphqlSchema, graphqlSchemaPath } from '../../scripts/openapi.js'
 
@@ -223,3 +224,58 @@ t.test('depth limit: field and inline-fragment levels count, introspection does 
   )
   t.match(errorsOf(`{ __typename ${nested(9).slice(1)}`), [/9 levels deep/], 'beside introspection, fields still count')
 })
+
+t.test(
+  'arguments: pages as first/after, clamped to the schema’s bounds, objects as inputs, scope checked first',
+  async (t) => {
+    const Priced = graphqlType('Priced', Type.Object({ price: ref(Money), seen: Type.Unknown() }))
+    const PricedList = graphqlType(
+      'PricedList',
+      Type.Object({ data: Type.Array(ref(Priced)), next_cursor: Type.Union([Type.String(), Type.Null()]) }),
+    )
+    const calls: unknown[] = []
+    const { schema } = buildGraphQLSchema(
+      [
+        {
+          types: [Priced],
+          query: {
+            priced: queryField({
+              type: PricedList,
+              args: Type.Object({ ...PageQuery.properties, price: Type.Optional(ref(Money)) }),
+              page: true,
+              scope: 'catalog:read',
+              resolve: (_ctx, args) => {
+                calls.push(args)
+                return { data: args.price ? [{ price: args.price, seen: args }] : [], next_cursor: null }
+              },
+            }),
+          },
+        },
+      ],
+      { publicFields: [] },
+    )
+    const sdl = printSchema(schema)
+    t.match(
+      sdl,
+      /priced\(\s+"""Page size, 1–200"""\s+first: Int = 50[\s\S]*after: String\s+price: MoneyInput\s+\): PricedList!/,
+    )
+    t.match(sdl, /input MoneyInput \{[\s\S]*amount: Int![\s\S]*currency: String!\s+\}/)
+
+    const run = (scopes: string[], source: string) =>
+      // Only the actor's scopes are read before the resolver runs; the rest of Ctx is not needed here.
+      graphql({ schema, source, contextValue: { ctx: { actor: { scopes } } as never } })
+    const answered = await run(
+      ['catalog:read'],
+      '{ priced(first: 1000, after: null, price: { amount: 5, currency: "CNY" }) { data { price { amount } seen } } }',
+    )
+    t.equal(answered.errors, undefined)
+    t.same(calls, [{ limit: 200, price: { amount: 5, currency: 'CNY' } }], 'REST’s names, nulls dropped, first clamped')
+    t.same(answered.data, { priced: { data: [{ price: { amount: 5 }, seen: calls[0] }] } })
+    await run(['catalog:read'], '{ priced(first: 0) { next_cursor } }')
+    t.same(calls[1], { limit: 1 })
+
+    const refused = await run(['events:read'], '{ priced { next_cursor } }')
+    t.match(refused.errors, [{ message: /needs the scope catalog:read/ }])
+    t.equal(calls.length, 2, 'the resolver did not run')
+  },
+)
