@@ -105,7 +105,7 @@ export function queryField<A extends TObject = TObject>(def: {
   description?: string
   resolve: (ctx: Ctx, args: Static<A>) => unknown
 }): QueryFieldDef {
-  return def as QueryFieldDef
+  return def
 }
 
 /** A typed loader field: `load` receives the parents as their schema describes them. */
@@ -119,7 +119,7 @@ export function loaderField<P extends TSchema>(
     load: (ctx: Ctx, parents: Static<P>[]) => Promise<unknown[]>
   },
 ): LoaderDef {
-  return def as LoaderDef
+  return def
 }
 
 /**
@@ -333,11 +333,8 @@ export function buildGraphQLSchema(
 
   function inputObject(s: Json, base: string): GraphQLInputObjectType {
     const name = `${base}Input`
-    const seen = anonymousInputs.get(s) ?? named.get(name)
-    if (seen) {
-      if (seen instanceof GraphQLInputObjectType) return seen
-      throw new Error(`GraphQL: the type name ${name} is produced twice`)
-    }
+    const seen = anonymousInputs.get(s) ?? (origin.get(name) === s ? named.get(name) : undefined)
+    if (seen) return seen as GraphQLInputObjectType
     const required = new Set((s.required as string[] | undefined) ?? [])
     const type = claim(
       new GraphQLInputObjectType({
@@ -356,26 +353,28 @@ export function buildGraphQLSchema(
           ),
       }),
     )
+    origin.set(name, s)
     anonymousInputs.set(s, type)
     return type
   }
 
   function outputOf(def: { type: NamedSchema; nullable?: boolean }): GraphQLOutputType {
-    const t = objectType(byId.get(def.type.$id)!, def.type.$id)
+    const s = byId.get(def.type.$id)!
+    if (!isObject(s)) throw new Error(`GraphQL: ${def.type.$id} is not an object schema`)
+    const t = objectType(s, def.type.$id)
     return def.nullable ? t : new GraphQLNonNull(t)
   }
 
   function argsOf(fieldName: string, def: QueryFieldDef) {
     const schema: Json = def.args ? json(def.args) : { properties: {}, required: [] }
-    const properties = { ...(schema.properties as Record<string, Json>) }
-    const renamed: Record<string, string> = {}
+    let properties = schema.properties as Record<string, Json>
+    let renamed: Record<string, string> = {}
     if (def.page) {
-      if (!properties.limit || !properties.cursor)
-        throw new Error(`GraphQL: Query.${fieldName} is a page but its args have no limit and cursor`)
       const { limit, cursor, ...filters } = properties
-      Object.assign(renamed, { first: 'limit', after: 'cursor' })
-      for (const k of Object.keys(properties)) delete properties[k]
-      Object.assign(properties, { first: limit, after: cursor }, filters)
+      if (!limit || !cursor)
+        throw new Error(`GraphQL: Query.${fieldName} is a page but its args have no limit and cursor`)
+      properties = { first: limit, after: cursor, ...filters }
+      renamed = { first: 'limit', after: 'cursor' }
     }
     const required = new Set((schema.required as string[] | undefined) ?? [])
     // A page's filters are named after its items' type, so `products(status:)` takes the
@@ -417,6 +416,7 @@ export function buildGraphQLSchema(
       if (!def.scope && !publicFields.has(name))
         throw new Error(`GraphQL: Query.${name} declares no scope and is not on the public list`)
       const { args, toService } = argsOf(name, def)
+      // queryField typed `resolve` by the args schema, which the arguments built from it satisfy.
       const resolve = def.resolve as (ctx: Ctx, args: unknown) => unknown
       const scope = def.scope
       queryFields[name] = {
@@ -444,6 +444,7 @@ export function buildGraphQLSchema(
   for (const [typeName, fields] of loaderFields) {
     loaders[typeName] = {}
     for (const [field, def] of Object.entries(fields)) {
+      // loaderField typed `load` by the parent's schema, which is what the parent type was built from.
       const load = def.load as (ctx: Ctx, parents: unknown[]) => Promise<unknown[]>
       const scope = def.scope!
       loaders[typeName][field] = async (queries, context) => {
