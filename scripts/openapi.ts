@@ -1,6 +1,7 @@
 /**
- * Writes the OpenAPI document generated from the route schemas to openapi/openapi.json
- * (`write`), or fails when the committed file differs from what the routes produce (`check`).
+ * Writes the OpenAPI document generated from the route schemas to openapi/openapi.json and
+ * the GraphQL SDL generated from the same schemas to openapi/schema.graphql (`write`), or
+ * fails when a committed file differs from what the code produces (`check`).
  * The app is built without connecting to anything: no database or queue is touched.
  */
 import fs from 'node:fs'
@@ -10,8 +11,15 @@ import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { connectDatabase } from '../src/db/client.js'
 import { Queues } from '../src/queues/index.js'
+import { modules } from '../src/modules/index.js'
+import { graphqlSDL } from '../src/plugins/graphql.js'
 
 export const openapiPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../openapi/openapi.json')
+export const graphqlSchemaPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../openapi/schema.graphql')
+
+export function generateGraphqlSchema(): string {
+  return graphqlSDL(modules)
+}
 
 export async function generateDocument(): Promise<string> {
   // Fixed values so the document does not depend on the machine that generates it.
@@ -32,21 +40,32 @@ export async function generateDocument(): Promise<string> {
 }
 
 async function main(mode: string | undefined) {
-  const generated = await generateDocument()
+  const outputs = [
+    { file: openapiPath, generated: await generateDocument(), from: 'the routes' },
+    { file: graphqlSchemaPath, generated: generateGraphqlSchema(), from: 'the GraphQL contributions' },
+  ]
   if (mode === 'check') {
-    const committed = fs.existsSync(openapiPath) ? fs.readFileSync(openapiPath, 'utf8') : ''
-    if (committed !== generated) {
+    let stale = false
+    for (const { file, generated, from } of outputs) {
+      const name = path.relative(process.cwd(), file)
+      const committed = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : ''
+      if (committed === generated) {
+        console.log(`${name} matches ${from}`)
+        continue
+      }
       console.error(
-        'openapi/openapi.json is out of date with the routes: run `npm run openapi` (and `npm run sdk`) and commit the result.',
+        `${name} is out of date with ${from}: run \`npm run openapi\` (and \`npm run sdk\`) and commit the result.`,
       )
-      process.exit(1)
+      stale = true
     }
-    console.log('openapi/openapi.json matches the routes')
+    if (stale) process.exit(1)
     return
   }
-  fs.mkdirSync(path.dirname(openapiPath), { recursive: true })
-  fs.writeFileSync(openapiPath, generated)
-  console.log(`wrote ${path.relative(process.cwd(), openapiPath)}`)
+  for (const { file, generated } of outputs) {
+    fs.mkdirSync(path.dirname(file), { recursive: true })
+    fs.writeFileSync(file, generated)
+    console.log(`wrote ${path.relative(process.cwd(), file)}`)
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

@@ -1,7 +1,4 @@
 import type { Ctx } from './context.js'
-import { assertScope } from '../plugins/auth.js'
-import type { Scope } from './scopes.js'
-
 import type { MercuriusContext } from 'mercurius'
 
 declare module 'mercurius' {
@@ -13,19 +10,4 @@ declare module 'mercurius' {
 
 export type GraphQLContext = MercuriusContext
 
-/**
- * A resolver that checks a scope, then calls the same service method REST calls.
- * GraphQL has no logic of its own.
- */
-export function resolver<A, R>(scope: Scope, fn: (ctx: Ctx, args: A) => Promise<R> | R) {
-  return (_root: unknown, args: A, context: GraphQLContext) => {
-    assertScope(context.ctx, scope)
-    return fn(context.ctx, args)
-  }
-}
-
-/** Page arguments shared by list fields: `first` (1–200) and `after` (a cursor). */
-export const pageArgs = (args: { first?: number | null; after?: string | null }) => ({
-  limit: Math.min(Math.max(args.first ?? 50, 1), 200),
-  cursor: args.after ?? undefined,
-})
+export { graphqlType, loaderField, queryField, type GraphQLContribution } from './graphql-schema.js'

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
-import type { IResolvers, MercuriusLoaders } from 'mercurius'
+import type { GraphQLContribution } from '../lib/graphql-schema.js'
 import type { JobDefinition } from '../lib/jobs.js'
 import { declareIdPrefixes } from '../lib/ids.js'
 import { declareScopes } from '../lib/scopes.js'
@@ -17,7 +17,7 @@ export interface ShowrunnerModule {
   routes?: FastifyPluginAsync
   /** Mounted at the root (OAuth, well-known documents, health). */
   rootRoutes?: FastifyPluginAsync
-  graphql?: { typeDefs: string; resolvers: IResolvers; loaders?: MercuriusLoaders }
+  graphql?: GraphQLContribution
   /** The module's jobs (see defineJob), schedules included; the runtime registers them with the workers. */
   jobs?: JobDefinition[]
 }

@@ -1,54 +1,77 @@
 import type { FastifyInstance } from 'fastify'
+import { printSchema, type GraphQLError } from 'graphql'
 import mercurius from 'mercurius'
 import { toAppError } from './errors.js'
 import type { ShowrunnerModule } from '../modules/types.js'
+import { buildGraphQLSchema } from '../lib/graphql-schema.js'
+import { depthLimit } from '../lib/graphql-depth.js'
 
-const baseTypeDefs = `type Query { _service: String }`
+/** Query fields any authenticated caller may read: `viewer` only describes the caller's own token. */
+export const PUBLIC_FIELDS = ['viewer']
+export const QUERY_DEPTH_LIMIT = 8
+
+/** The executable schema from every module's contribution; throws on a field without a scope. */
+export function graphqlSchemaFor(modules: ShowrunnerModule[]) {
+  return buildGraphQLSchema(
+    modules.flatMap((m) => (m.graphql ? [m.graphql] : [])),
+    { publicFields: PUBLIC_FIELDS },
+  )
+}
+
+/** The SDL committed as openapi/schema.graphql. */
+export function graphqlSDL(modules: ShowrunnerModule[]): string {
+  return `${printSchema(graphqlSchemaFor(modules).schema)}\n`
+}
+
+const badRequest = (e: GraphQLError | (Error & Partial<GraphQLError>)) => ({
+  message: e.message,
+  locations: e.locations,
+  path: e.path,
+  extensions: { code: 'bad_request', status: 400 },
+})
 
 /**
  * GraphQL over the same services as REST. Registered in its own encapsulated context,
- * so the authentication hook below guards /graphql only; scopes are checked per field.
+ * so the authentication hook below guards /graphql only; scopes are checked per field
+ * by the schema builder.
  */
 export default async function graphqlPlugin(app: FastifyInstance, opts: { modules: ShowrunnerModule[] }) {
-  const withGraphql = opts.modules.filter((m) => m.graphql)
-  const resolvers: Record<string, Record<string, unknown>> = {}
-  for (const m of withGraphql) {
-    for (const [type, fields] of Object.entries(m.graphql!.resolvers))
-      resolvers[type] = { ...resolvers[type], ...(fields as object) }
-  }
-  const loaders = Object.assign({}, ...withGraphql.map((m) => m.graphql!.loaders ?? {}))
+  const { schema, loaders } = graphqlSchemaFor(opts.modules)
 
   app.addHook('onRequest', async (request) => {
     if (request.url.startsWith('/graphql')) await app.authenticate(request, [])
   })
 
   await app.register(mercurius, {
-    schema: [baseTypeDefs, ...withGraphql.map((m) => m.graphql!.typeDefs)],
-    resolvers: resolvers as never,
-    loaders,
+    schema,
+    // Mercurius types loaders against its own context; ours read `ctx` from the same object.
+    loaders: loaders as never,
     path: '/graphql',
     graphiql: app.config.NODE_ENV === 'development',
-    queryDepth: 8,
+    validationRules: [depthLimit(QUERY_DEPTH_LIMIT)],
     context: (request) => ({ ctx: request.ctx }),
     errorFormatter: (execution, context) => {
       const formatted = mercurius.defaultErrorFormatter(execution, context)
-      const errors = (execution.errors ?? []).map((e) => {
-        // No original error: the query itself is malformed, too deep, or names unknown fields.
-        if (!e.originalError)
-          return {
-            message: e.message,
-            locations: e.locations,
-            path: e.path,
-            extensions: { code: 'bad_request', status: 400 },
-          }
+      let invalid = false
+      const errors = (execution.errors ?? []).flatMap((e) => {
+        // Mercurius wraps a query that fails to parse or validate in one error holding the real ones.
+        const wrapped = (e.originalError as { errors?: unknown } | undefined)?.errors
+        if (Array.isArray(wrapped)) {
+          invalid = true
+          return (wrapped as GraphQLError[]).map(badRequest)
+        }
+        // No original error: the query itself is malformed.
+        if (!e.originalError) return [badRequest(e)]
         const appErr = toAppError(e.originalError)
         if (appErr.status >= 500) app.log.error({ err: e.originalError }, 'graphql resolver failed')
-        return {
-          message: appErr.message,
-          locations: e.locations,
-          path: e.path,
-          extensions: { code: appErr.code, status: appErr.status },
-        }
+        return [
+          {
+            message: appErr.message,
+            locations: e.locations,
+            path: e.path,
+            extensions: { code: appErr.code, status: appErr.status },
+          },
+        ]
       })
       // An error raised before execution (authentication) keeps its HTTP status.
       const requestLevel =
@@ -57,10 +80,8 @@ export default async function graphqlPlugin(app: FastifyInstance, opts: { module
         !errors[0]!.path &&
         typeof errors[0]!.extensions.status === 'number' &&
         errors[0]!.extensions.status !== 400
-      return {
-        statusCode: requestLevel ? (errors[0]!.extensions.status as number) : formatted.statusCode,
-        response: { data: execution.data ?? null, errors },
-      }
+      const statusCode = invalid ? 400 : requestLevel ? (errors[0]!.extensions.status as number) : formatted.statusCode
+      return { statusCode, response: { data: execution.data ?? null, errors } }
     },
   })
 }

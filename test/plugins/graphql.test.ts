@@ -1,5 +1,8 @@
 import t from 'tap'
+import { buildClientSchema, getIntrospectionQuery, printSchema } from 'graphql'
 import { buildTestApp, createTenant } from '../helper.js'
+import { modules } from '../../src/modules/index.js'
+import { graphqlSchemaFor } from '../../src/plugins/graphql.js'
 
 t.test('GraphQL: authenticated, scoped per field, depth-limited, same services as REST', async (t) => {
   const { app } = await buildTestApp(t)
@@ -13,14 +16,14 @@ t.test('GraphQL: authenticated, scoped per field, depth-limited, same services a
       ? caller.post('/graphql', { query, variables })
       : app.inject({ method: 'POST', url: '/graphql', payload: { query } })
 
-  const anonymous = await gql(undefined, '{ viewer { tenantId } }')
+  const anonymous = await gql(undefined, '{ viewer { tenant_id } }')
   t.equal(anonymous.statusCode, 401)
   t.match(anonymous.json(), { data: null, errors: [{ extensions: { code: 'unauthenticated', status: 401 } }] })
 
-  const viewer = await gql(mcn, '{ viewer { tenantId organizationKind scopes } }')
+  const viewer = await gql(mcn, '{ viewer { tenant_id organization_kind scopes } }')
   t.equal(viewer.statusCode, 200)
-  t.equal(viewer.json().data.viewer.tenantId, mcn.organizationId)
-  t.equal(viewer.json().data.viewer.organizationKind, 'mcn')
+  t.equal(viewer.json().data.viewer.tenant_id, mcn.organizationId)
+  t.equal(viewer.json().data.viewer.organization_kind, 'mcn')
 
   const provider = await createTenant(app, { kind: 'provider' })
   const appId = (await provider.post('/v1/apps', { name: 'gql app', requested_scopes: ['events:read'] })).json().app.id
@@ -42,12 +45,92 @@ t.test('GraphQL: authenticated, scoped per field, depth-limited, same services a
   t.match(refused.json().errors, [{ extensions: { code: 'insufficient_scope', status: 403 }, message: /apps:read/ }])
   t.equal((await gql(narrow, '{ events { data { id } } }')).json().errors, undefined)
 
+  // No field path of today's schema is deeper than 8, and introspection is not counted: inline
+  // fragments count as levels, as in mercurius' own depth check.
   const deep = await gql(
     mcn,
-    '{ events { data { resource { type } } } __schema { types { fields { type { ofType { ofType { ofType { ofType { name } } } } } } } } }',
+    '{ ... on Query { ... on Query { ... on Query { ... on Query { ... on Query { events { data { resource { type } } } } } } } } }',
   )
   t.ok(deep.json().errors?.length, 'a query deeper than the limit is refused')
   const malformed = await gql(mcn, '{ nope }')
   t.equal(malformed.statusCode, 400)
   t.match(malformed.json().errors, [{ extensions: { code: 'bad_request' } }])
+})
+
+t.test('GraphQL: introspection, GraphQL’s own validation messages, loaders over services', async (t) => {
+  const { app } = await buildTestApp(t)
+  const mcn = await createTenant(app, { name: 'GQL schema MCN' })
+  const narrow = await createTenant(app, { scopes: ['events:read'] })
+
+  const introspection = await narrow.post('/graphql', { query: getIntrospectionQuery() })
+  t.equal(introspection.statusCode, 200, introspection.body)
+  t.equal(introspection.json().errors, undefined)
+  const client = buildClientSchema(introspection.json().data)
+  t.equal(printSchema(client), printSchema(graphqlSchemaFor(modules).schema), 'the client sees the whole schema')
+
+  const unknown = await mcn.post('/graphql', { query: '{ products { data { idd } } }' })
+  t.equal(unknown.statusCode, 400)
+  t.match(unknown.json(), {
+    data: null,
+    errors: [
+      {
+        message: 'Cannot query field "idd" on type "Product". Did you mean "id"?',
+        locations: [{ line: 1, column: 21 }],
+        extensions: { code: 'bad_request', status: 400 },
+      },
+    ],
+  })
+  const twoErrors = await mcn.post('/graphql', { query: '{ nope products { data { idd } } }' })
+  t.equal(twoErrors.statusCode, 400)
+  t.same(
+    twoErrors.json().errors.map((e: any) => e.message),
+    ['Cannot query field "nope" on type "Query".', 'Cannot query field "idd" on type "Product". Did you mean "id"?'],
+  )
+  const badEnum = await mcn.post('/graphql', { query: '{ suppliers(status: gone) { data { id } } }' })
+  t.equal(badEnum.statusCode, 400)
+  t.match(badEnum.json().errors, [{ message: /Value "gone" does not exist in "SupplierStatus" enum/ }])
+
+  const supplier = (
+    await mcn.post('/v1/suppliers', {
+      name: 'GQL brand',
+      kind: 'brand',
+      brand_tier: 'mature',
+      status: 'admitted',
+      contacts: [{ name: 'Li', role: 'sales' }],
+    })
+  ).json()
+  for (const title of ['serum', 'toner'])
+    await mcn.post('/v1/products', {
+      supplier_id: supplier.id,
+      title,
+      category: 'beauty',
+      list_price: { amount: 12900, currency: 'CNY' },
+      commission_rate: 0.2,
+    })
+  const listed = await mcn.post('/graphql', {
+    query: `query($s: String) { products(supplier_id: $s, status: active) { data {
+      title list_price { amount currency } brand_tier
+      supplier { id name status contacts { name role } reputation { score components { units_sold } } } } } }`,
+    variables: { s: supplier.id },
+  })
+  t.equal(listed.statusCode, 200, listed.body)
+  const rest = (await mcn.get(`/v1/suppliers/${supplier.id}`)).json()
+  t.same(
+    listed.json().data.products.data.map((p: any) => p.title),
+    ['toner', 'serum'],
+  )
+  for (const product of listed.json().data.products.data) {
+    t.same(product.list_price, { amount: 12900, currency: 'CNY' }, 'money is an integer, as in REST')
+    t.equal(product.brand_tier, 'mature')
+    t.same(product.supplier, {
+      id: rest.id,
+      name: rest.name,
+      status: rest.status,
+      contacts: [{ name: 'Li', role: 'sales' }],
+      reputation: { score: rest.reputation.score, components: rest.reputation.components },
+    })
+  }
+
+  const noCatalog = await narrow.post('/graphql', { query: '{ products { data { id } } }' })
+  t.match(noCatalog.json().errors, [{ extensions: { code: 'insufficient_scope', status: 403 } }])
 })

@@ -1,7 +1,5 @@
 import { defineModule } from '../types.js'
-import type { GraphQLContext } from '../../lib/graphql.js'
-import { resolver, pageArgs } from '../../lib/graphql.js'
-import * as identity from './service.js'
+import { identityGraphql } from './resolvers.js'
 import { identityRoutes, oauthRoutes } from './routes.js'
 
 export const identityModule = defineModule({
@@ -20,23 +18,5 @@ export const identityModule = defineModule({
   ],
   rootRoutes: oauthRoutes,
   routes: identityRoutes,
-  graphql: {
-    typeDefs: `
-      type Viewer { clientId: String!, organizationId: String!, organizationKind: String!, tenantId: String!, installationId: String, scopes: [String!]! }
-      type Installation { id: ID!, mcn_id: String!, app_id: String!, provider_id: String!, granted_scopes: [String!]!, revoked_at: String, created_at: String!, version: Int! }
-      type InstallationPage { data: [Installation!]!, next_cursor: String }
-      extend type Query {
-        viewer: Viewer!
-        installations(first: Int, after: String): InstallationPage!
-      }
-    `,
-    resolvers: {
-      Query: {
-        viewer: (_root: unknown, _args: unknown, { ctx }: GraphQLContext) => ({ ...ctx.actor, tenantId: ctx.tenantId }),
-        installations: resolver('apps:read', (ctx, args: { first?: number; after?: string }) =>
-          identity.listInstallations(ctx, pageArgs(args)),
-        ),
-      },
-    },
-  },
+  graphql: identityGraphql,
 })

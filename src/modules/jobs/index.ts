@@ -1,5 +1,5 @@
 import { defineModule } from '../types.js'
-import { resolver } from '../../lib/graphql.js'
+import { jobsGraphql } from './resolvers.js'
 import * as jobs from './service.js'
 import jobRoutes from './routes.js'
 
@@ -10,14 +10,7 @@ export const jobsModule = defineModule({
   tags: [{ name: 'Jobs', description: 'Long-running work: imports, exports, replays' }],
   routes: jobRoutes,
   jobs: [jobs.requeueStrandedJob],
-  graphql: {
-    typeDefs: `
-      type JobProgress { total: Int, processed: Int!, succeeded: Int!, failed: Int! }
-      type Job { id: ID!, kind: String!, state: String!, progress: JobProgress!, result: JSON, errors: JSON, failure_reason: String, created_at: String!, updated_at: String!, finished_at: String }
-      extend type Query { job(id: ID!): Job }
-    `,
-    resolvers: { Query: { job: resolver('jobs:read', (ctx, args: { id: string }) => jobs.getJob(ctx, args.id)) } },
-  },
+  graphql: jobsGraphql,
 })
 
 // The public face of the module: what other modules may use.

@@ -1,32 +1,13 @@
 import { defineModule } from '../types.js'
-import { pageArgs, resolver } from '../../lib/graphql.js'
+import { suppliersGraphql } from './resolvers.js'
 import supplierRoutes from './routes.js'
-import * as suppliers from './service.js'
 
 export const suppliersModule = defineModule({
   name: 'suppliers',
   idPrefixes: { supplier: 'sup' },
   tags: [{ name: 'Suppliers', description: 'Suppliers, admission, inspections and surveys (选品)' }],
   routes: supplierRoutes,
-  graphql: {
-    typeDefs: `
-      type Reputation { score: Float, components: JSON, computed_at: String }
-      type Supplier { id: ID!, name: String!, kind: String!, micro: Boolean!, brand_tier: String!, documents: [String!]!, status: String!, reputation: Reputation!, probation_since: String, eliminated_at: String, version: Int!, created_at: String!, updated_at: String! }
-      type SupplierPage { data: [Supplier!]!, next_cursor: String }
-      extend type Query {
-        supplier(id: ID!): Supplier
-        suppliers(first: Int, after: String, status: String): SupplierPage!
-      }
-    `,
-    resolvers: {
-      Query: {
-        supplier: resolver('catalog:read', (ctx, args: { id: string }) => suppliers.getSupplier(ctx, args.id)),
-        suppliers: resolver('catalog:read', (ctx, args: { first?: number; after?: string; status?: string }) =>
-          suppliers.listSuppliers(ctx, { ...pageArgs(args), status: args.status as never }),
-        ),
-      },
-    },
-  },
+  graphql: suppliersGraphql,
 })
 
 // The public face of the module: what other modules may use.
@@ -43,3 +24,6 @@ export {
 export { BrandTier, DocumentKind, Rate, Score, SupplierKind } from './schemas.js'
 export { presentSupplier, type SupplierRow, setSupplierStatus } from './service.js'
 export { brandTiers, type ReputationComponents, type SupplierStatus, supplierKinds } from './tables.js'
+/** For other modules' GraphQL loaders (Product.supplier). */
+export { getSuppliersByIds } from './service.js'
+export { Supplier } from './schemas.js'

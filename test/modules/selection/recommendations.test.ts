@@ -224,7 +224,7 @@ t.test('recommendations: every scoring part, diversity, fairness, weights and is
 
   // GraphQL answers from the same service.
   const gql = await mcn.post('/graphql', {
-    query: `{ recommendations(anchor_id: "${anchor.id}", limit: 3) { data { product_id score score_breakdown } } }`,
+    query: `{ recommendations(anchor_id: "${anchor.id}", limit: 3) { data { product_id score score_breakdown { audience_fit } } } }`,
   })
   t.equal(gql.statusCode, 200, gql.body)
   t.equal(gql.json().data.recommendations.data.length, 3)
