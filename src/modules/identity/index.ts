@@ -4,6 +4,8 @@ import { resolver, pageArgs } from '../../lib/graphql.js'
 import * as identity from './service.js'
 import { identityRoutes, oauthRoutes } from './routes.js'
 
+export { organizationKind } from './service.js'
+
 export const identityModule: ShowrunnerModule = {
   name: 'identity',
   rootRoutes: oauthRoutes,
