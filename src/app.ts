@@ -1,4 +1,9 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  type RouteOptions,
+} from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import formbody from '@fastify/formbody'
 import SerializerSelector from '@fastify/fast-json-stringify-compiler'
@@ -11,7 +16,8 @@ import auth from './plugins/auth.js'
 import idempotency from './plugins/idempotency.js'
 import rateLimit from './plugins/rate-limit.js'
 import graphql from './plugins/graphql.js'
-import { importContentTypes } from './modules/jobs/imports.js'
+import { importContentTypes } from './modules/jobs/index.js'
+import { isScope } from './lib/scopes.js'
 import { modules } from './modules/index.js'
 
 export interface BuildOptions extends Infrastructure {
@@ -30,7 +36,10 @@ const memoizedSerializers: SerializerSelector.SerializerFactory = (externalSchem
   return (route) => {
     const key = JSON.stringify(route.schema)
     let serializer = cache.get(key)
-    if (!serializer) cache.set(key, (serializer = compile(route)))
+    if (!serializer) {
+      serializer = compile(route)
+      cache.set(key, serializer)
+    }
     return serializer
   }
 }
@@ -39,6 +48,39 @@ const isLogger = (l: unknown): l is FastifyBaseLogger =>
   typeof l === 'object' && l !== null && typeof (l as FastifyBaseLogger).child === 'function'
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+/**
+ * The `/v1` routes that answer without a token, as `METHOD /v1/path` (the path as
+ * declared, e.g. `/v1/things/:id`). Empty: every `/v1` operation names its scopes. A
+ * route leaves authentication only by being listed here, so that decision is made and
+ * reviewed in this one place; `security: []` on the route itself is refused.
+ */
+export const publicV1Routes: ReadonlySet<string> = new Set<string>()
+
+/**
+ * Security fails closed: the auth plugin authenticates a request only when its route
+ * declares `schema.security`, so a `/v1` route without one would be open to anyone.
+ * Such a route stops the app at boot instead.
+ */
+function refuseUnsecuredV1Route(route: RouteOptions): void {
+  if (route.url !== '/v1' && !route.url.startsWith('/v1/')) return
+  const security = (route.schema as { security?: unknown } | undefined)?.security
+  const secured = Array.isArray(security) && security.length > 0
+  // A scope no module declares can be granted to nobody: the route would answer 403 forever.
+  const undeclared = secured
+    ? (security as Record<string, string[]>[]).flatMap((s) => Object.values(s).flat()).filter((s) => !isScope(s))
+    : []
+  if (undeclared.length)
+    throw new Error(
+      `${[route.method].flat().join(',')} ${route.url} requires undeclared scopes: ${undeclared.join(', ')}.`,
+    )
+  for (const method of [route.method].flat()) {
+    if (secured || publicV1Routes.has(`${method} ${route.url}`)) continue
+    throw new Error(
+      `${method} ${route.url} declares no security: give it \`schema.security\` (requireScopes(...)), or, if it must answer without a token, list it in publicV1Routes in src/app.ts.`,
+    )
+  }
+}
 
 /**
  * The whole API as one Fastify instance built from plugins; the CLI and the tests boot
@@ -69,6 +111,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => done(null, body))
   }
 
+  // Before any plugin or module adds a route, so none is missed.
+  app.addHook('onRoute', refuseUnsecuredV1Route)
   await app.register(infrastructure, opts)
   await app.register(errors)
   await app.register(formbody)

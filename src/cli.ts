@@ -5,8 +5,7 @@ import pino from 'pino'
 import { loadConfig, ConfigError, type Config } from './config.js'
 import { buildApp } from './app.js'
 import { startRuntime, startWorkers, type Runtime } from './runtime.js'
-import { createClient, createOrganization } from './modules/identity/service.js'
-import { KeyStore } from './modules/identity/keys.js'
+import { createClient, createOrganization, KeyStore } from './modules/identity/index.js'
 import { allScopes, isScope, type Scope } from './lib/scopes.js'
 
 const usage = `showrunner <command>

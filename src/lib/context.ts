@@ -19,14 +19,24 @@ export interface Ctx {
   actor: Actor
   requestId: string
   log: FastifyBaseLogger
+  /** The pool, as the owning role: control-plane work, and where tenant transactions start. */
   db: Database
   queues: Queues
-  tx?: Tx
 }
 
-export interface TxCtx extends Ctx {
-  tx: Tx
-}
+/**
+ * The context inside a tenant transaction (db/tenancy.ts `inTenant`). It has no pool: a
+ * query on the pool would run outside both the transaction and the tenant, so the type
+ * checker refuses `ctx.db` here.
+ */
+export type TxCtx = Omit<Ctx, 'db'> & { tx: Tx }
+
+/**
+ * The context inside a control-plane transaction (db/control-plane.ts `inControlPlane`):
+ * `owner` is a transaction on the pool as the owning role, which alone can write
+ * organizations, clients and apps. No pool handle either, so every write joins it.
+ */
+export type ControlPlaneCtx = Omit<Ctx, 'db'> & { owner: Tx }
 
 /** What a job carries so its processor can rebuild the caller's context. */
 export interface SerializedCtx {

@@ -46,7 +46,7 @@ import type { MercuriusContext } from 'mercurius'
 import type { Ctx } from './context.js'
 import type { Scope } from './scopes.js'
 import { namedSchemas } from './schemas.js'
-import { assertScope } from '../plugins/auth.js'
+import { assertScope } from './scopes.js'
 
 /** A TypeBox schema as the JSON Schema it is at runtime. */
 type Json = { [key: string]: unknown }

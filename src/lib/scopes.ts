@@ -3,6 +3,9 @@
  * (src/modules/types.ts `defineModule`); routes declare the ones they need, and a route
  * that names an undeclared scope stops the app at boot.
  */
+import type { Actor, Ctx } from './context.js'
+import { AppError } from './errors.js'
+
 const declared = new Map<string, { description: string; by: string }>()
 
 /**
@@ -31,6 +34,17 @@ export function scopeDescriptions(): Record<string, string> {
 
 export function isScope(s: string): s is Scope {
   return declared.has(s)
+}
+
+export function hasScope(actor: Actor, scope: string): boolean {
+  return actor.scopes.includes(scope)
+}
+
+export function assertScope(ctx: Ctx, scope: string): void {
+  if (!hasScope(ctx.actor, scope))
+    throw new AppError('insufficient_scope', `This operation needs the scope ${scope}.`, {
+      extensions: { required_scope: scope },
+    })
 }
 
 /** The `security` requirement for a route: an OAuth2 bearer token carrying these scopes. */

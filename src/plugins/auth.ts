@@ -2,7 +2,8 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError } from '../lib/errors.js'
 import type { Actor, Ctx, OrgKind } from '../lib/context.js'
-import { KeyStore } from '../modules/identity/keys.js'
+import { KeyStore } from '../modules/identity/index.js'
+import { hasScope } from '../lib/scopes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -23,17 +24,6 @@ export function requiredScopes(request: FastifyRequest): string[] | undefined {
   return security[0]!.oauth2 ?? []
 }
 
-export function hasScope(actor: Actor, scope: string): boolean {
-  return actor.scopes.includes(scope)
-}
-
-export function assertScope(ctx: Ctx, scope: string): void {
-  if (!hasScope(ctx.actor, scope))
-    throw new AppError('insufficient_scope', `This operation needs the scope ${scope}.`, {
-      extensions: { required_scope: scope },
-    })
-}
-
 const challenge = (error?: string) => ({ 'www-authenticate': error ? `Bearer error="${error}"` : 'Bearer' })
 
 export default fp(
@@ -44,11 +34,12 @@ export default fp(
       tokenTtlSeconds: app.config.TOKEN_TTL_SECONDS,
     })
     app.decorate('keys', keys)
+    // Fastify wants a placeholder per request; authentication replaces it before any handler runs.
     app.decorateRequest('ctx', null as unknown as Ctx)
 
     /** Tokens are checked against the live client and installation, so revocation is immediate. */
     async function actorFor(token: string): Promise<{ actor: Actor; tenantId: string }> {
-      let claims
+      let claims: Awaited<ReturnType<KeyStore['verify']>>
       try {
         claims = await keys.verify(token)
       } catch {

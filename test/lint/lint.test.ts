@@ -73,6 +73,17 @@ t.test('a cycle between modules fails even when no file cycle exists', async (t)
   t.notMatch(res.stderr, /no-file-cycles/)
 })
 
+t.test('an import cycle between files fails', async (t) => {
+  const root = tree(t, {
+    'src/modules/a/index.ts': "export { x } from './x.js'\n",
+    'src/modules/a/x.ts': "import { y } from './y.js'\nexport const x = () => y\n",
+    'src/modules/a/y.ts': "import { x } from './x.js'\nexport const y = () => x\n",
+  })
+  const res = boundaries(root)
+  t.equal(res.status, 1)
+  t.match(res.stderr, /no-file-cycles: src\/modules\/a\/x\.ts → src\/modules\/a\/y\.ts → src\/modules\/a\/x\.ts/)
+})
+
 t.test('foreign keys between tables.ts files are no module dependency', async (t) => {
   const root = tree(t, {
     'src/modules/a/index.ts': "export { y } from '../b/index.js'\n",

@@ -20,3 +20,8 @@ export const identityModule = defineModule({
   routes: identityRoutes,
   graphql: identityGraphql,
 })
+
+// The public face of the module: what other modules may use.
+export { KeyStore } from './keys.js'
+// Also used by `showrunner admin`, which acts as the operator with no token.
+export { createClient, createOrganization, organizationKind } from './service.js'

@@ -1,9 +1,10 @@
 import { and, eq, isNull, sql } from 'drizzle-orm'
-import type { Database } from '../../db/client.js'
+import type { Database, Executor } from '../../db/client.js'
+import { inControlPlane } from '../../db/control-plane.js'
 import { apiClients, apps, installations, organizations } from '../../db/schema.js'
 import { inTenant } from '../../db/tenancy.js'
 import { audit } from '../../lib/audit.js'
-import type { Ctx, OrgKind } from '../../lib/context.js'
+import type { ControlPlaneCtx, Ctx, OrgKind } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
 import { newId } from '../../lib/ids.js'
 import { keysetPage, mapPage, scoped, type PageRequest } from '../../lib/repository.js'
@@ -62,7 +63,7 @@ export const present = {
   }),
 }
 
-function requireOwnCredentials(ctx: Ctx): void {
+function requireOwnCredentials(ctx: Ctx | ControlPlaneCtx): void {
   if (ctx.actor.installationId)
     throw new AppError(
       'forbidden',
@@ -77,7 +78,8 @@ function requireKind(ctx: Ctx, ...kinds: OrgKind[]): void {
 
 // ── Organizations and clients (control plane; also used by `showrunner admin`) ──
 
-export async function createOrganization(db: Database, input: CreateOrganizationInput) {
+/** `db` is the pool (the CLI) or a control-plane transaction. */
+export async function createOrganization(db: Executor, input: CreateOrganizationInput) {
   const [org] = await db
     .insert(organizations)
     .values({ id: newId('organization'), kind: input.kind, name: input.name })
@@ -88,13 +90,22 @@ export async function createOrganization(db: Database, input: CreateOrganization
 export async function createOrganizationAs(ctx: Ctx, input: CreateOrganizationInput) {
   requireOwnCredentials(ctx)
   requireKind(ctx, 'platform')
-  const org = await createOrganization(ctx.db, input)
-  await inTenant(ctx, (tx) => audit(tx, 'organization.created', { type: 'organization', id: org.id }, input))
-  return org
+  return inControlPlane(ctx, async (cp) => {
+    const org = await createOrganization(cp.owner, input)
+    await audit(cp, 'organization.created', { type: 'organization', id: org.id }, input)
+    return org
+  })
 }
 
+/** What kind an organization is, or undefined when there is none; read on the pool, outside any tenant. */
+export async function organizationKind(ctx: Ctx, id: string): Promise<OrgKind | undefined> {
+  const [org] = await ctx.db.select({ kind: organizations.kind }).from(organizations).where(eq(organizations.id, id))
+  return org?.kind
+}
+
+/** `db` is the pool (the CLI) or a control-plane transaction. */
 export async function createClient(
-  db: Database,
+  db: Executor,
   input: { organizationId: string; name: string; scopes?: Scope[]; appId?: string },
 ) {
   const [org] = await db.select().from(organizations).where(eq(organizations.id, input.organizationId))
@@ -121,23 +132,25 @@ export async function createClientAs(ctx: Ctx, input: CreateApiClientInput) {
   const notHeld = scopes?.filter((s) => !ctx.actor.scopes.includes(s)) ?? []
   if (notHeld.length)
     throw new AppError('forbidden', `A client cannot be given scopes its creator does not hold: ${notHeld.join(', ')}.`)
-  const created = await createClient(ctx.db, {
-    organizationId: ctx.actor.organizationId,
-    name: input.name,
-    scopes: scopes ?? (ctx.actor.scopes as Scope[]),
+  return inControlPlane(ctx, async (cp) => {
+    const created = await createClient(cp.owner, {
+      organizationId: ctx.actor.organizationId,
+      name: input.name,
+      scopes: scopes ?? (ctx.actor.scopes as Scope[]),
+    })
+    await audit(cp, 'client.created', { type: 'client', id: created.client.id }, { scopes: created.client.scopes })
+    return created
   })
-  await inTenant(ctx, (tx) =>
-    audit(tx, 'client.created', { type: 'client', id: created.client.id }, { scopes: created.client.scopes }),
-  )
-  return created
 }
 
-async function ownClient(ctx: Ctx, id: string): Promise<ClientRow> {
-  requireOwnCredentials(ctx)
-  const [client] = await ctx.db
+/** The caller's own client, locked until the control-plane transaction ends so changes to it do not interleave. */
+async function ownClient(cp: ControlPlaneCtx, id: string): Promise<ClientRow> {
+  requireOwnCredentials(cp)
+  const [client] = await cp.owner
     .select()
     .from(apiClients)
-    .where(and(eq(apiClients.id, id), eq(apiClients.organizationId, ctx.actor.organizationId)))
+    .where(and(eq(apiClients.id, id), eq(apiClients.organizationId, cp.actor.organizationId)))
+    .for('update')
   if (!client) throw new AppError('not_found', `No client with id ${id} exists.`)
   return client
 }
@@ -157,8 +170,12 @@ export async function listClients(ctx: Ctx, page: PageRequest) {
 }
 
 /** A new secret; the old one keeps working for `overlapSeconds` so deployments can roll. */
-export async function rotateClientSecret(ctx: Ctx, id: string, overlapSeconds = 3600) {
-  const client = await ownClient(ctx, id)
+export function rotateClientSecret(ctx: Ctx, id: string, overlapSeconds = 3600) {
+  return inControlPlane(ctx, (cp) => rotateOwnClientSecret(cp, id, overlapSeconds))
+}
+
+async function rotateOwnClientSecret(cp: ControlPlaneCtx, id: string, overlapSeconds: number) {
+  const client = await ownClient(cp, id)
   if (client.revokedAt) throw new AppError('conflict', 'A revoked client cannot be rotated.')
   const secret = newClientSecret()
   const now = Date.now()
@@ -172,7 +189,7 @@ export async function rotateClientSecret(ctx: Ctx, id: string, overlapSeconds = 
           : new Date(now + overlapSeconds * 1000).toISOString(),
     }))
     .filter((h) => Date.parse(h.expiresAt!) > now)
-  const [updated] = await ctx.db
+  const [updated] = await cp.owner
     .update(apiClients)
     .set({
       secretHashes: [
@@ -182,22 +199,23 @@ export async function rotateClientSecret(ctx: Ctx, id: string, overlapSeconds = 
     })
     .where(eq(apiClients.id, client.id))
     .returning()
-  await inTenant(ctx, (tx) =>
-    audit(tx, 'client.secret_rotated', { type: 'client', id }, { overlap_seconds: overlapSeconds }),
-  )
+  await audit(cp, 'client.secret_rotated', { type: 'client', id }, { overlap_seconds: overlapSeconds })
   return { client: present.client(updated!), client_secret: secret }
 }
 
 /** Revoking a client refuses its secrets and every token it already holds, at once. */
-export async function revokeClient(ctx: Ctx, id: string) {
-  await ownClient(ctx, id)
-  const [updated] = await ctx.db
-    .update(apiClients)
-    .set({ revokedAt: sql`coalesce(${apiClients.revokedAt}, now())` })
-    .where(eq(apiClients.id, id))
-    .returning()
-  await inTenant(ctx, (tx) => audit(tx, 'client.revoked', { type: 'client', id }))
-  return present.client(updated!)
+export function revokeClient(ctx: Ctx, id: string) {
+  return inControlPlane(ctx, async (cp) => {
+    await ownClient(cp, id)
+    const [updated] = await cp.owner
+      .update(apiClients)
+      // Revoking twice keeps the first revocation time.
+      .set({ revokedAt: sql`coalesce(${apiClients.revokedAt}, now())` })
+      .where(eq(apiClients.id, id))
+      .returning()
+    await audit(cp, 'client.revoked', { type: 'client', id })
+    return present.client(updated!)
+  })
 }
 
 // ── Tokens ──
@@ -299,24 +317,26 @@ export async function registerApp(ctx: Ctx, input: RegisterAppInput) {
   const ungrantable = requested.filter((s) => NEVER_GRANTED.includes(s) || !isScope(s))
   if (ungrantable.length)
     throw new AppError('unprocessable', `These scopes cannot be requested by an app: ${ungrantable.join(', ')}.`)
-  const [app] = await ctx.db
-    .insert(apps)
-    .values({
-      id: newId('app'),
-      providerId: ctx.actor.organizationId,
-      name: input.name,
-      description: input.description ?? null,
-      requestedScopes: requested,
+  return inControlPlane(ctx, async (cp) => {
+    const [app] = await cp.owner
+      .insert(apps)
+      .values({
+        id: newId('app'),
+        providerId: ctx.actor.organizationId,
+        name: input.name,
+        description: input.description ?? null,
+        requestedScopes: requested,
+      })
+      .returning()
+    const credentials = await createClient(cp.owner, {
+      organizationId: ctx.actor.organizationId,
+      name: `${input.name} (app)`,
+      scopes: requested,
+      appId: app!.id,
     })
-    .returning()
-  const credentials = await createClient(ctx.db, {
-    organizationId: ctx.actor.organizationId,
-    name: `${input.name} (app)`,
-    scopes: requested,
-    appId: app!.id,
+    await audit(cp, 'app.registered', { type: 'app', id: app!.id }, input)
+    return { app: present.app(app!), ...credentials }
   })
-  await inTenant(ctx, (tx) => audit(tx, 'app.registered', { type: 'app', id: app!.id }, input))
-  return { app: present.app(app!), ...credentials }
 }
 
 /** Published apps are visible to every organization, so an MCN can review one before installing. */

@@ -116,7 +116,12 @@ export async function runImport<S extends TSchema>(
   jobId: string,
   schema: S,
   apply: (ctx: Ctx, rows: ImportRow<Static<S>>[]) => Promise<RowErrorReport[]>,
-  opts: { batchSize?: number; onProgress?: (processed: number) => Promise<void> } = {},
+  opts: {
+    batchSize?: number
+    onProgress?: (processed: number) => Promise<void>
+    /** Runs after the last batch and before the job shows `succeeded`, so derived data is fresh by then. */
+    beforeFinish?: () => Promise<void>
+  } = {},
 ): Promise<{ succeeded: number; failed: number }> {
   const job = await loadJob(ctx, jobId)
   if (job.state === 'succeeded' || job.state === 'failed') return { succeeded: job.succeeded, failed: job.failed }
@@ -170,6 +175,7 @@ export async function runImport<S extends TSchema>(
     })
     throw err
   }
+  await opts.beforeFinish?.()
   await finishJob(ctx, jobId, { state: 'succeeded', result: { succeeded, failed }, total: processed })
   return { succeeded, failed }
 }

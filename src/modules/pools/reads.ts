@@ -30,7 +30,7 @@ export function asGrantee<T>(
   poolIds: string[],
   fn: (ownerTx: TxCtx, grantedPoolIds: string[]) => Promise<T>,
 ): Promise<T> {
-  const ownerCtx: Ctx = { ...ctx, tenantId: ownerTenantId, tx: undefined }
+  const ownerCtx: Ctx = { ...ctx, tenantId: ownerTenantId }
   return inTenant(ownerCtx, async (tx) => {
     const live = await tx.tx
       .select({ poolId: poolGrants.poolId })

@@ -1,5 +1,4 @@
 import { desc, eq, inArray, lt, sql } from 'drizzle-orm'
-import { organizations } from '../../db/schema.js'
 import { inTenant } from '../../db/tenancy.js'
 import { audit } from '../../lib/audit.js'
 import type { Ctx, TxCtx } from '../../lib/context.js'
@@ -19,6 +18,7 @@ import { existingAnchorIds } from '../anchors/index.js'
 import { findProduct, productSummaries } from '../catalog/index.js'
 import { poolChanged } from './changes.js'
 import { asGrantee, byOwner, grantsToMe } from './reads.js'
+import { organizationKind } from '../identity/index.js'
 import { poolAnchors, poolGrants, poolItems, supplyPools } from './tables.js'
 import type { AddPoolItemInput, CreateSupplyPoolInput, UpdatePoolItemInput, UpdateSupplyPoolInput } from './schemas.js'
 
@@ -263,15 +263,12 @@ export function removeItem(ctx: Ctx, id: string) {
 // ── Sharing a pool with an MCN ──
 
 /** The pool's owner shares it with an MCN organization, whose anchors may then draw from it. */
-export function grantPool(ctx: Ctx, poolId: string, input: { organization_id: string }) {
+export async function grantPool(ctx: Ctx, poolId: string, input: { organization_id: string }) {
+  // Organizations are control-plane data, read by the owning role before the tenant transaction.
+  const granteeKind = await organizationKind(ctx, input.organization_id)
   return inTenant(ctx, async (tx) => {
     await poolRepo.get(tx, poolId)
-    // Organizations are control-plane data, read by the API's own role.
-    const [org] = await ctx.db
-      .select({ kind: organizations.kind })
-      .from(organizations)
-      .where(eq(organizations.id, input.organization_id))
-    if (!org || org.kind !== 'mcn' || input.organization_id === ctx.tenantId) {
+    if (granteeKind !== 'mcn' || input.organization_id === ctx.tenantId) {
       throw new AppError('unprocessable', 'A pool can be shared with another MCN organization only.', {
         errors: [{ pointer: '/body/organization_id', detail: 'is not another MCN organization' }],
       })

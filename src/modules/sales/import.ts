@@ -92,10 +92,11 @@ export const salesImportJob = defineJob({
   name: SALES_IMPORT_JOB,
   payload: JobResourcePayload,
   handler: async (ctx, { jobId }) => {
-    const result = await runImport(ctx, jobId, SaleImportRow, salesBatchApplier(jobId))
     // Once per import, not per batch: what derives from sales history (selection's stats and
-    // profiles) is rebuilt in one transaction after the last batch.
-    await inTenant(ctx, (tx) => publish(tx, salesRecorded, { jobId }))
-    return result
+    // profiles) is rebuilt in one transaction after the last batch, before the job shows
+    // succeeded, so a caller who waited for the job reads fresh recommendations.
+    return runImport(ctx, jobId, SaleImportRow, salesBatchApplier(jobId), {
+      beforeFinish: () => inTenant(ctx, (tx) => publish(tx, salesRecorded, { jobId })),
+    })
   },
 })
