@@ -10,8 +10,27 @@ import {
 import { Redis } from 'ioredis'
 import type { SerializedCtx } from '../lib/context.js'
 
-export const queueNames = ['ingest', 'transcode', 'analytics', 'webhooks', 'governance'] as const
-export type QueueName = (typeof queueNames)[number]
+/**
+ * Queues are declared by the modules whose jobs run on them (`defineModule({ queues })`);
+ * several modules may share one (catalog and sales both import on `ingest`).
+ */
+export type QueueName = string
+const declaredQueues = new Map<QueueName, Set<string>>()
+
+export function declareQueues(by: string, names: QueueName[]): void {
+  for (const name of names) {
+    if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`${by} declares a malformed queue name ${name}`)
+    declaredQueues.set(name, (declaredQueues.get(name) ?? new Set()).add(by))
+  }
+}
+
+// The platform's queues by purpose (DESIGN.md "Workers"); modules declare those they use and may add their own.
+declareQueues('platform', ['ingest', 'transcode', 'analytics', 'webhooks', 'governance'])
+
+/** Queue → the modules that declared it. */
+export function queueDeclarations(): Map<QueueName, string[]> {
+  return new Map([...declaredQueues].map(([q, by]) => [q, [...by].sort()]))
+}
 
 /** Every job carries the serialized caller context next to its typed payload. */
 export interface JobEnvelope<P = unknown> {
@@ -93,6 +112,12 @@ export class Queues {
   }
 
   queue(name: QueueName): AnyQueue {
+    if (!declaredQueues.has(name))
+      throw new Error(`no module declares the queue ${name}; add it to the module's definition`)
+    return this.open(name)
+  }
+
+  private open(name: QueueName): AnyQueue {
     let q = this.queues.get(name)
     if (!q) {
       q =

@@ -10,6 +10,7 @@ export const catalogModule = defineModule({
     'catalog:write': 'Create and change suppliers, products, inspections, surveys and supply pools',
   },
   idPrefixes: { product: 'prd', sku: 'sku' },
+  queues: ['ingest'],
   tags: [{ name: 'Products', description: 'Products and SKUs' }],
   routes: catalogRoutes,
   graphql: catalogGraphql,

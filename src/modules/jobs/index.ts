@@ -7,6 +7,7 @@ export const jobsModule = defineModule({
   name: 'jobs',
   scopes: { 'jobs:read': 'Read long-running jobs and their reports' },
   idPrefixes: { job: 'job' },
+  queues: ['governance'],
   tags: [{ name: 'Jobs', description: 'Long-running work: imports, exports, replays' }],
   routes: jobRoutes,
   jobs: [jobs.requeueStrandedJob],

@@ -6,6 +6,7 @@ import salesRoutes from './routes.js'
 export const salesModule = defineModule({
   name: 'sales',
   idPrefixes: { sale: 'sal' },
+  queues: ['ingest'],
   routes: salesRoutes,
   jobs: [salesImportJob],
 })

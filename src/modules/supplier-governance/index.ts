@@ -13,6 +13,7 @@ export const supplierGovernanceModule = defineModule({
     'governance:write': 'Define admission criteria, review applications, trigger re-scoring',
   },
   idPrefixes: { criteria: 'crt', application: 'apl', inspection: 'insp', survey: 'srv' },
+  queues: ['governance'],
   routes: supplierGovernanceRoutes,
   jobs: [reviewJob, reviewAllJob],
 })
