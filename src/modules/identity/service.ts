@@ -120,7 +120,7 @@ function checkGrantable(ctx: Ctx, kind: OrgKind, scopes: Scope[] | undefined, po
     throw new AppError('forbidden', `A client cannot be given scopes its creator does not hold: ${notHeld.join(', ')}.`)
   const notForKind = scopes?.filter((s) => !defaultScopes(kind).includes(s)) ?? []
   if (notForKind.length)
-    throw new AppError('validation_failed', `A ${kind} organization’s client cannot hold: ${notForKind.join(', ')}.`, {
+    throw new AppError('unprocessable', `A ${kind} organization’s client cannot hold: ${notForKind.join(', ')}.`, {
       errors: [{ pointer, detail: `not available to a ${kind} organization: ${notForKind.join(', ')}` }],
     })
 }
