@@ -55,6 +55,8 @@ async function providerApp(app: FastifyInstance): Promise<string> {
 }
 
 export const fixtures: Record<string, FixtureCreator> = {
+  // An organization is its own tenant: the owner's organization is the resource another must not see.
+  org: async (owner) => owner.organizationId,
   cli: async (owner) =>
     created(await owner.post('/v1/clients', { name: 'fixture client', scopes: ['events:read'] }), (b) => b.client.id),
   app: async (_owner, { app }) => providerApp(app),
@@ -147,6 +149,7 @@ const fakeId = (prefix: string) => `${prefix}_01h00000000000000000000000`
  */
 export const sampleBodies: Record<string, unknown> = {
   rotateClientSecret: { overlap_seconds: 0 },
+  createOrganizationClient: { name: 'intruder client' },
   applyForAdmission: { criteria_id: fakeId('crt') },
   createSku: { code: 'intruder-sku', price: { amount: 1, currency: 'CNY' }, stock: 1 },
   addPoolItem: { product_id: fakeId('prd') },

@@ -3,7 +3,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { AddPoolItemData, AddPoolItemErrors, AddPoolItemResponses, ApplyForAdmissionData, ApplyForAdmissionErrors, ApplyForAdmissionResponses, CheckBrandTierData, CheckBrandTierErrors, CheckBrandTierResponses, CreateAdmissionCriteriaData, CreateAdmissionCriteriaErrors, CreateAdmissionCriteriaResponses, CreateAnchorData, CreateAnchorErrors, CreateAnchorResponses, CreateClientData, CreateClientErrors, CreateClientResponses, CreateInspectionData, CreateInspectionErrors, CreateInspectionResponses, CreateInstallationData, CreateInstallationErrors, CreateInstallationResponses, CreateOrganizationData, CreateOrganizationErrors, CreateOrganizationResponses, CreatePoolGrantData, CreatePoolGrantErrors, CreatePoolGrantResponses, CreateProductData, CreateProductErrors, CreateProductResponses, CreateSkuData, CreateSkuErrors, CreateSkuResponses, CreateSupplierData, CreateSupplierErrors, CreateSupplierResponses, CreateSupplyPoolData, CreateSupplyPoolErrors, CreateSupplyPoolResponses, CreateSurveyData, CreateSurveyErrors, CreateSurveyResponses, CreateTokenData, CreateTokenErrors, CreateTokenResponses, DeleteInstallationData, DeleteInstallationErrors, DeleteInstallationResponses, DeletePoolItemData, DeletePoolItemErrors, DeletePoolItemResponses, GetAdmissionCriteriaData, GetAdmissionCriteriaErrors, GetAdmissionCriteriaResponses, GetAnchorData, GetAnchorErrors, GetAnchorResponses, GetAppData, GetAppErrors, GetAppResponses, GetEventData, GetEventErrors, GetEventResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetInspectionData, GetInspectionErrors, GetInspectionResponses, GetInstallationData, GetInstallationErrors, GetInstallationResponses, GetJobData, GetJobErrors, GetJobResponses, GetJwksData, GetJwksResponses, GetPoolItemData, GetPoolItemErrors, GetPoolItemResponses, GetProductData, GetProductErrors, GetProductResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetSelectionWeightsData, GetSelectionWeightsErrors, GetSelectionWeightsResponses, GetSkuData, GetSkuErrors, GetSkuResponses, GetSupplierApplicationData, GetSupplierApplicationErrors, GetSupplierApplicationResponses, GetSupplierData, GetSupplierErrors, GetSupplierPolicyData, GetSupplierPolicyErrors, GetSupplierPolicyResponses, GetSupplierResponses, GetSupplyPoolData, GetSupplyPoolErrors, GetSupplyPoolResponses, GetSurveyData, GetSurveyErrors, GetSurveyResponses, ImportAnchorSalesData, ImportAnchorSalesErrors, ImportAnchorSalesResponses, ImportProductsData, ImportProductsErrors, ImportProductsResponses, ListAdmissionCriteriaData, ListAdmissionCriteriaErrors, ListAdmissionCriteriaResponses, ListAnchorSalesData, ListAnchorSalesErrors, ListAnchorSalesResponses, ListAnchorsData, ListAnchorsErrors, ListAnchorsResponses, ListAppsData, ListAppsErrors, ListAppsResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListClientsData, ListClientsErrors, ListClientsResponses, ListEventsData, ListEventsErrors, ListEventsResponses, ListInspectionsData, ListInspectionsErrors, ListInspectionsResponses, ListInstallationsData, ListInstallationsErrors, ListInstallationsResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListPoolGrantsData, ListPoolGrantsErrors, ListPoolGrantsResponses, ListPoolItemsData, ListPoolItemsErrors, ListPoolItemsResponses, ListProductsData, ListProductsErrors, ListProductsResponses, ListSharedSupplyPoolsData, ListSharedSupplyPoolsErrors, ListSharedSupplyPoolsResponses, ListSkusData, ListSkusErrors, ListSkusResponses, ListSupplierApplicationsData, ListSupplierApplicationsErrors, ListSupplierApplicationsResponses, ListSuppliersData, ListSuppliersErrors, ListSuppliersResponses, ListSupplyPoolsData, ListSupplyPoolsErrors, ListSupplyPoolsResponses, ListSurveysData, ListSurveysErrors, ListSurveysResponses, RecommendForAnchorData, RecommendForAnchorErrors, RecommendForAnchorResponses, RegisterAppData, RegisterAppErrors, RegisterAppResponses, RevokeClientData, RevokeClientErrors, RevokeClientResponses, RevokePoolGrantData, RevokePoolGrantErrors, RevokePoolGrantResponses, RotateClientSecretData, RotateClientSecretErrors, RotateClientSecretResponses, StartSupplierReviewData, StartSupplierReviewErrors, StartSupplierReviewResponses, UpdateAdmissionCriteriaData, UpdateAdmissionCriteriaErrors, UpdateAdmissionCriteriaResponses, UpdateAnchorData, UpdateAnchorErrors, UpdateAnchorResponses, UpdatePoolItemData, UpdatePoolItemErrors, UpdatePoolItemResponses, UpdateProductData, UpdateProductErrors, UpdateProductResponses, UpdateSelectionWeightsData, UpdateSelectionWeightsErrors, UpdateSelectionWeightsResponses, UpdateSkuData, UpdateSkuErrors, UpdateSkuResponses, UpdateSupplierData, UpdateSupplierErrors, UpdateSupplierPolicyData, UpdateSupplierPolicyErrors, UpdateSupplierPolicyResponses, UpdateSupplierResponses, UpdateSupplyPoolData, UpdateSupplyPoolErrors, UpdateSupplyPoolResponses } from './types.gen.js';
+import type { AddPoolItemData, AddPoolItemErrors, AddPoolItemResponses, ApplyForAdmissionData, ApplyForAdmissionErrors, ApplyForAdmissionResponses, CheckBrandTierData, CheckBrandTierErrors, CheckBrandTierResponses, CreateAdmissionCriteriaData, CreateAdmissionCriteriaErrors, CreateAdmissionCriteriaResponses, CreateAnchorData, CreateAnchorErrors, CreateAnchorResponses, CreateClientData, CreateClientErrors, CreateClientResponses, CreateInspectionData, CreateInspectionErrors, CreateInspectionResponses, CreateInstallationData, CreateInstallationErrors, CreateInstallationResponses, CreateOrganizationClientData, CreateOrganizationClientErrors, CreateOrganizationClientResponses, CreateOrganizationData, CreateOrganizationErrors, CreateOrganizationResponses, CreatePoolGrantData, CreatePoolGrantErrors, CreatePoolGrantResponses, CreateProductData, CreateProductErrors, CreateProductResponses, CreateSkuData, CreateSkuErrors, CreateSkuResponses, CreateSupplierData, CreateSupplierErrors, CreateSupplierResponses, CreateSupplyPoolData, CreateSupplyPoolErrors, CreateSupplyPoolResponses, CreateSurveyData, CreateSurveyErrors, CreateSurveyResponses, CreateTokenData, CreateTokenErrors, CreateTokenResponses, DeleteInstallationData, DeleteInstallationErrors, DeleteInstallationResponses, DeletePoolItemData, DeletePoolItemErrors, DeletePoolItemResponses, GetAdmissionCriteriaData, GetAdmissionCriteriaErrors, GetAdmissionCriteriaResponses, GetAnchorData, GetAnchorErrors, GetAnchorResponses, GetAppData, GetAppErrors, GetAppResponses, GetClientData, GetClientErrors, GetClientResponses, GetEventData, GetEventErrors, GetEventResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetInspectionData, GetInspectionErrors, GetInspectionResponses, GetInstallationData, GetInstallationErrors, GetInstallationResponses, GetJobData, GetJobErrors, GetJobResponses, GetJwksData, GetJwksResponses, GetOrganizationData, GetOrganizationErrors, GetOrganizationResponses, GetPoolItemData, GetPoolItemErrors, GetPoolItemResponses, GetProductData, GetProductErrors, GetProductResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetSelectionWeightsData, GetSelectionWeightsErrors, GetSelectionWeightsResponses, GetSkuData, GetSkuErrors, GetSkuResponses, GetSupplierApplicationData, GetSupplierApplicationErrors, GetSupplierApplicationResponses, GetSupplierData, GetSupplierErrors, GetSupplierPolicyData, GetSupplierPolicyErrors, GetSupplierPolicyResponses, GetSupplierResponses, GetSupplyPoolData, GetSupplyPoolErrors, GetSupplyPoolResponses, GetSurveyData, GetSurveyErrors, GetSurveyResponses, ImportAnchorSalesData, ImportAnchorSalesErrors, ImportAnchorSalesResponses, ImportProductsData, ImportProductsErrors, ImportProductsResponses, ListAdmissionCriteriaData, ListAdmissionCriteriaErrors, ListAdmissionCriteriaResponses, ListAnchorSalesData, ListAnchorSalesErrors, ListAnchorSalesResponses, ListAnchorsData, ListAnchorsErrors, ListAnchorsResponses, ListAppsData, ListAppsErrors, ListAppsResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListClientsData, ListClientsErrors, ListClientsResponses, ListEventsData, ListEventsErrors, ListEventsResponses, ListInspectionsData, ListInspectionsErrors, ListInspectionsResponses, ListInstallationsData, ListInstallationsErrors, ListInstallationsResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListOrganizationClientsData, ListOrganizationClientsErrors, ListOrganizationClientsResponses, ListOrganizationsData, ListOrganizationsErrors, ListOrganizationsResponses, ListPoolGrantsData, ListPoolGrantsErrors, ListPoolGrantsResponses, ListPoolItemsData, ListPoolItemsErrors, ListPoolItemsResponses, ListProductsData, ListProductsErrors, ListProductsResponses, ListSharedSupplyPoolsData, ListSharedSupplyPoolsErrors, ListSharedSupplyPoolsResponses, ListSkusData, ListSkusErrors, ListSkusResponses, ListSupplierApplicationsData, ListSupplierApplicationsErrors, ListSupplierApplicationsResponses, ListSuppliersData, ListSuppliersErrors, ListSuppliersResponses, ListSupplyPoolsData, ListSupplyPoolsErrors, ListSupplyPoolsResponses, ListSurveysData, ListSurveysErrors, ListSurveysResponses, RecommendForAnchorData, RecommendForAnchorErrors, RecommendForAnchorResponses, RegisterAppData, RegisterAppErrors, RegisterAppResponses, RevokeClientData, RevokeClientErrors, RevokeClientResponses, RevokePoolGrantData, RevokePoolGrantErrors, RevokePoolGrantResponses, RotateClientSecretData, RotateClientSecretErrors, RotateClientSecretResponses, StartSupplierReviewData, StartSupplierReviewErrors, StartSupplierReviewResponses, UpdateAdmissionCriteriaData, UpdateAdmissionCriteriaErrors, UpdateAdmissionCriteriaResponses, UpdateAnchorData, UpdateAnchorErrors, UpdateAnchorResponses, UpdatePoolItemData, UpdatePoolItemErrors, UpdatePoolItemResponses, UpdateProductData, UpdateProductErrors, UpdateProductResponses, UpdateSelectionWeightsData, UpdateSelectionWeightsErrors, UpdateSelectionWeightsResponses, UpdateSkuData, UpdateSkuErrors, UpdateSkuResponses, UpdateSupplierData, UpdateSupplierErrors, UpdateSupplierPolicyData, UpdateSupplierPolicyErrors, UpdateSupplierPolicyResponses, UpdateSupplierResponses, UpdateSupplyPoolData, UpdateSupplyPoolErrors, UpdateSupplyPoolResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -49,11 +49,73 @@ export const createToken = <ThrowOnError extends boolean = true>(options: Option
 export const getJwks = <ThrowOnError extends boolean = true>(options?: Options<GetJwksData, ThrowOnError>) => (options?.client ?? client).get<GetJwksResponses, unknown, ThrowOnError>({ url: '/.well-known/jwks.json', ...options });
 
 /**
- * Create an organization (platform only)
+ * List organizations: the platform sees those it manages, anyone else its own
+ *
+ * The platform operator manages every MCN and provider organization and itself (not other platform organizations). An MCN or provider sees only its own organization; an installation token, the MCN it acts in.
+ */
+export const listOrganizations = <ThrowOnError extends boolean = true>(options?: Options<ListOrganizationsData, ThrowOnError>) => (options?.client ?? client).get<ListOrganizationsResponses, ListOrganizationsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/organizations',
+    ...options
+});
+
+/**
+ * Create an organization, with its first API client if asked (platform only)
+ *
+ * Only a platform client with its own credentials can call this. Send `first_client: { name, scopes? }` to get the organization’s first API client in the same transaction: the answer’s `first_client` holds the client (with the scopes it was given) and its `client_secret`, shown only in this answer — store it now, only a hash is kept. Without `first_client` the organization is created with no client, as before; make one later with `POST /v1/organizations/{id}/clients`.
+ *
+ * **Scopes of a new client.** Name them in `scopes`, or leave them out:
+ * - an organization’s first client, one the platform makes for it, and `showrunner admin create-client` get every declared scope its kind may hold: for an MCN or provider every scope but `organizations:write`, for the platform all of them;
+ * - `POST /v1/clients` gives the scopes of the calling token.
+ * Named scopes must be held by the caller, and only a platform client may hold `organizations:write`. Give each client the fewest it needs: a back office for suppliers, products and supply pools needs `catalog:read catalog:write`; a reporting job, only `*:read` scopes; only the client that manages credentials needs `clients:write`.
+ *
+ * **Which scopes an app should ask for** (`POST /v1/apps` `requested_scopes`): only what it reads or writes inside the MCN, e.g. `catalog:read selection:read` for a selection tool. `clients:write`, `apps:write` and `organizations:write` can never be requested: an installation never manages credentials or apps. The MCN may grant fewer than requested, so an app should check the `scope` of its token.
  */
 export const createOrganization = <ThrowOnError extends boolean = true>(options: Options<CreateOrganizationData, ThrowOnError>) => (options.client ?? client).post<CreateOrganizationResponses, CreateOrganizationErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/organizations',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get an organization (404 for one the caller cannot see)
+ */
+export const getOrganization = <ThrowOnError extends boolean = true>(options: Options<GetOrganizationData, ThrowOnError>) => (options.client ?? client).get<GetOrganizationResponses, GetOrganizationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/organizations/{id}',
+    ...options
+});
+
+/**
+ * List the API clients of an organization the caller manages
+ *
+ * The caller’s own organization, or for the platform one it manages (which also needs `organizations:read`). Secrets are never listed.
+ */
+export const listOrganizationClients = <ThrowOnError extends boolean = true>(options: Options<ListOrganizationClientsData, ThrowOnError>) => (options.client ?? client).get<ListOrganizationClientsResponses, ListOrganizationClientsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/organizations/{id}/clients',
+    ...options
+});
+
+/**
+ * Create an API client for an organization the caller manages
+ *
+ * For the caller’s own organization this is `POST /v1/clients`. The platform can make a client for any organization it manages, which also needs `organizations:write`; another organization’s id answers 404. The `client_secret` is shown only in this answer.
+ *
+ * **Scopes of a new client.** Name them in `scopes`, or leave them out:
+ * - an organization’s first client, one the platform makes for it, and `showrunner admin create-client` get every declared scope its kind may hold: for an MCN or provider every scope but `organizations:write`, for the platform all of them;
+ * - `POST /v1/clients` gives the scopes of the calling token.
+ * Named scopes must be held by the caller, and only a platform client may hold `organizations:write`. Give each client the fewest it needs: a back office for suppliers, products and supply pools needs `catalog:read catalog:write`; a reporting job, only `*:read` scopes; only the client that manages credentials needs `clients:write`.
+ *
+ * **Which scopes an app should ask for** (`POST /v1/apps` `requested_scopes`): only what it reads or writes inside the MCN, e.g. `catalog:read selection:read` for a selection tool. `clients:write`, `apps:write` and `organizations:write` can never be requested: an installation never manages credentials or apps. The MCN may grant fewer than requested, so an app should check the `scope` of its token.
+ */
+export const createOrganizationClient = <ThrowOnError extends boolean = true>(options: Options<CreateOrganizationClientData, ThrowOnError>) => (options.client ?? client).post<CreateOrganizationClientResponses, CreateOrganizationClientErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/organizations/{id}/clients',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -72,6 +134,15 @@ export const listClients = <ThrowOnError extends boolean = true>(options?: Optio
 
 /**
  * Create an API client for the caller’s organization
+ *
+ * The `client_secret` is shown only in this answer. Without `scopes` the new client gets the scopes of the token that calls this; named scopes must be held by that token.
+ *
+ * **Scopes of a new client.** Name them in `scopes`, or leave them out:
+ * - an organization’s first client, one the platform makes for it, and `showrunner admin create-client` get every declared scope its kind may hold: for an MCN or provider every scope but `organizations:write`, for the platform all of them;
+ * - `POST /v1/clients` gives the scopes of the calling token.
+ * Named scopes must be held by the caller, and only a platform client may hold `organizations:write`. Give each client the fewest it needs: a back office for suppliers, products and supply pools needs `catalog:read catalog:write`; a reporting job, only `*:read` scopes; only the client that manages credentials needs `clients:write`.
+ *
+ * **Which scopes an app should ask for** (`POST /v1/apps` `requested_scopes`): only what it reads or writes inside the MCN, e.g. `catalog:read selection:read` for a selection tool. `clients:write`, `apps:write` and `organizations:write` can never be requested: an installation never manages credentials or apps. The MCN may grant fewer than requested, so an app should check the `scope` of its token.
  */
 export const createClient = <ThrowOnError extends boolean = true>(options: Options<CreateClientData, ThrowOnError>) => (options.client ?? client).post<CreateClientResponses, CreateClientErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -84,7 +155,20 @@ export const createClient = <ThrowOnError extends boolean = true>(options: Optio
 });
 
 /**
+ * Get an API client (never its secret)
+ *
+ * A client of the caller’s organization, or for the platform one of an organization it manages (which also needs `organizations:read`). Any other id answers 404.
+ */
+export const getClient = <ThrowOnError extends boolean = true>(options: Options<GetClientData, ThrowOnError>) => (options.client ?? client).get<GetClientResponses, GetClientErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/clients/{id}',
+    ...options
+});
+
+/**
  * Issue a new secret; the old one works for an overlap period
+ *
+ * For a client of the caller’s organization, or for the platform one of an organization it manages (which also needs `organizations:write`); any other id answers 404. The new `client_secret` is shown only in this answer.
  */
 export const rotateClientSecret = <ThrowOnError extends boolean = true>(options: Options<RotateClientSecretData, ThrowOnError>) => (options.client ?? client).post<RotateClientSecretResponses, RotateClientSecretErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -98,6 +182,8 @@ export const rotateClientSecret = <ThrowOnError extends boolean = true>(options:
 
 /**
  * Revoke a client and every token it holds
+ *
+ * For a client of the caller’s organization, or for the platform one of an organization it manages (which also needs `organizations:write`); any other id answers 404.
  */
 export const revokeClient = <ThrowOnError extends boolean = true>(options: Options<RevokeClientData, ThrowOnError>) => (options.client ?? client).post<RevokeClientResponses, RevokeClientErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

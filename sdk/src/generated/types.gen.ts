@@ -142,7 +142,7 @@ export type ApiClient = {
      */
     organization_id: string;
     name: string;
-    scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:write' | 'selection:read' | 'selection:write'>;
+    scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write'>;
     app_id: string | null;
     revoked_at: string | null;
     /**
@@ -178,7 +178,7 @@ export type App = {
     provider_id: string;
     name: string;
     description: string | null;
-    requested_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:write' | 'selection:read' | 'selection:write'>;
+    requested_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write'>;
     /**
      * RFC 3339 time in UTC
      */
@@ -307,7 +307,7 @@ export type CreateAnchor = {
 
 export type CreateApiClient = {
     name: string;
-    scopes?: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:write' | 'selection:read' | 'selection:write'>;
+    scopes?: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write'>;
 };
 
 /**
@@ -364,12 +364,13 @@ export type CreateInstallation = {
     /**
      * Scopes to grant; a subset of the app’s requested scopes. Default: all of them.
      */
-    scopes?: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:write' | 'selection:read' | 'selection:write'>;
+    scopes?: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write'>;
 };
 
 export type CreateOrganization = {
     kind: 'mcn' | 'provider' | 'platform';
     name: string;
+    first_client?: CreateApiClient;
 };
 
 export type CreatePoolGrant = {
@@ -491,6 +492,20 @@ export type CreateSurvey = {
     comments?: string;
 };
 
+export type CreatedOrganization = {
+    /**
+     * Identifier prefixed with `org_`
+     */
+    id: string;
+    kind: 'mcn' | 'provider' | 'platform';
+    name: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    first_client?: ApiClientCredentials;
+};
+
 export type CriterionFailure = {
     criterion: 'required_documents' | 'min_inspection_score' | 'min_survey_score' | 'min_reputation' | 'max_return_rate' | 'max_dispute_rate' | 'allowed_kinds' | 'allowed_brand_tiers';
     detail: string;
@@ -594,7 +609,7 @@ export type Installation = {
      * Identifier prefixed with `org_`
      */
     provider_id: string;
-    granted_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:write' | 'selection:read' | 'selection:write'>;
+    granted_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write'>;
     revoked_at: string | null;
     /**
      * RFC 3339 time in UTC
@@ -688,6 +703,14 @@ export type Organization = {
      * RFC 3339 time in UTC
      */
     created_at: string;
+};
+
+export type OrganizationList = {
+    data: Array<Organization>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
 };
 
 /**
@@ -939,7 +962,7 @@ export type RecommendationList = {
 export type RegisterApp = {
     name: string;
     description?: string;
-    requested_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:write' | 'selection:read' | 'selection:write'>;
+    requested_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write'>;
 };
 
 export type RegisteredApp = {
@@ -1553,6 +1576,56 @@ export type GetJwksResponses = {
 
 export type GetJwksResponse = GetJwksResponses[keyof GetJwksResponses];
 
+export type ListOrganizationsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+    };
+    url: '/v1/organizations';
+};
+
+export type ListOrganizationsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListOrganizationsError = ListOrganizationsErrors[keyof ListOrganizationsErrors];
+
+export type ListOrganizationsResponses = {
+    /**
+     * Default Response
+     */
+    200: OrganizationList;
+};
+
+export type ListOrganizationsResponse = ListOrganizationsResponses[keyof ListOrganizationsResponses];
+
 export type CreateOrganizationData = {
     body: CreateOrganization;
     path?: never;
@@ -1593,10 +1666,173 @@ export type CreateOrganizationResponses = {
     /**
      * Default Response
      */
-    201: Organization;
+    201: CreatedOrganization;
 };
 
 export type CreateOrganizationResponse = CreateOrganizationResponses[keyof CreateOrganizationResponses];
+
+export type GetOrganizationData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `org_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/organizations/{id}';
+};
+
+export type GetOrganizationErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetOrganizationError = GetOrganizationErrors[keyof GetOrganizationErrors];
+
+export type GetOrganizationResponses = {
+    /**
+     * Default Response
+     */
+    200: Organization;
+};
+
+export type GetOrganizationResponse = GetOrganizationResponses[keyof GetOrganizationResponses];
+
+export type ListOrganizationClientsData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `org_`
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+    };
+    url: '/v1/organizations/{id}/clients';
+};
+
+export type ListOrganizationClientsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListOrganizationClientsError = ListOrganizationClientsErrors[keyof ListOrganizationClientsErrors];
+
+export type ListOrganizationClientsResponses = {
+    /**
+     * Default Response
+     */
+    200: ApiClientList;
+};
+
+export type ListOrganizationClientsResponse = ListOrganizationClientsResponses[keyof ListOrganizationClientsResponses];
+
+export type CreateOrganizationClientData = {
+    body: CreateApiClient;
+    path: {
+        /**
+         * Identifier prefixed with `org_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/organizations/{id}/clients';
+};
+
+export type CreateOrganizationClientErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CreateOrganizationClientError = CreateOrganizationClientErrors[keyof CreateOrganizationClientErrors];
+
+export type CreateOrganizationClientResponses = {
+    /**
+     * Default Response
+     */
+    201: ApiClientCredentials;
+};
+
+export type CreateOrganizationClientResponse = CreateOrganizationClientResponses[keyof CreateOrganizationClientResponses];
 
 export type ListClientsData = {
     body?: never;
@@ -1692,6 +1928,56 @@ export type CreateClientResponses = {
 };
 
 export type CreateClientResponse = CreateClientResponses[keyof CreateClientResponses];
+
+export type GetClientData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `cli_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/clients/{id}';
+};
+
+export type GetClientErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetClientError = GetClientErrors[keyof GetClientErrors];
+
+export type GetClientResponses = {
+    /**
+     * Default Response
+     */
+    200: ApiClient;
+};
+
+export type GetClientResponse = GetClientResponses[keyof GetClientResponses];
 
 export type RotateClientSecretData = {
     body: RotateSecret;

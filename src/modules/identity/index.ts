@@ -8,7 +8,8 @@ export const identityModule = defineModule({
     'apps:read': 'Read apps and installations',
     'apps:write': 'Register apps, install and uninstall them',
     'clients:write': 'Create, rotate and revoke API client credentials',
-    'organizations:write': 'Create organizations (platform operator only)',
+    'organizations:read': 'Read organizations: the platform, those it manages; anyone else, its own',
+    'organizations:write': 'Create organizations and manage their clients (platform operator only)',
   },
   idPrefixes: { organization: 'org', client: 'cli', app: 'app', installation: 'ins', signingKey: 'key' },
   tags: [

@@ -80,6 +80,16 @@ export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 }
 
+/** What every operation that makes a client says about the scopes it gets. */
+const SCOPES_OF_A_NEW_CLIENT = [
+  '**Scopes of a new client.** Name them in `scopes`, or leave them out:',
+  '- an organization’s first client, one the platform makes for it, and `showrunner admin create-client` get every declared scope its kind may hold: for an MCN or provider every scope but `organizations:write`, for the platform all of them;',
+  '- `POST /v1/clients` gives the scopes of the calling token.',
+  'Named scopes must be held by the caller, and only a platform client may hold `organizations:write`. Give each client the fewest it needs: a back office for suppliers, products and supply pools needs `catalog:read catalog:write`; a reporting job, only `*:read` scopes; only the client that manages credentials needs `clients:write`.',
+  '',
+  '**Which scopes an app should ask for** (`POST /v1/apps` `requested_scopes`): only what it reads or writes inside the MCN, e.g. `catalog:read selection:read` for a selection tool. `clients:write`, `apps:write` and `organizations:write` can never be requested: an installation never manages credentials or apps. The MCN may grant fewer than requested, so an app should check the `scope` of its token.',
+].join('\n')
+
 export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/organizations',
@@ -87,13 +97,89 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'createOrganization',
         tags: ['Organizations'],
-        summary: 'Create an organization (platform only)',
+        summary: 'Create an organization, with its first API client if asked (platform only)',
+        description: [
+          'Only a platform client with its own credentials can call this. Send `first_client: { name, scopes? }` to get the organization’s first API client in the same transaction: the answer’s `first_client` holds the client (with the scopes it was given) and its `client_secret`, shown only in this answer — store it now, only a hash is kept. Without `first_client` the organization is created with no client, as before; make one later with `POST /v1/organizations/{id}/clients`.',
+          '',
+          SCOPES_OF_A_NEW_CLIENT,
+        ].join('\n'),
         security: requireScopes('organizations:write'),
         body: ref(S.CreateOrganization),
-        response: { 201: ref(S.Organization), ...errors(422) },
+        response: { 201: ref(S.CreatedOrganization), ...errors(422) },
       },
     },
     async (req, reply) => reply.code(201).send(await identity.createOrganizationAs(req.ctx, req.body)),
+  )
+
+  app.get(
+    '/organizations',
+    {
+      schema: {
+        operationId: 'listOrganizations',
+        tags: ['Organizations'],
+        summary: 'List organizations: the platform sees those it manages, anyone else its own',
+        description:
+          'The platform operator manages every MCN and provider organization and itself (not other platform organizations). An MCN or provider sees only its own organization; an installation token, the MCN it acts in.',
+        security: requireScopes('organizations:read'),
+        querystring: PageQuery,
+        response: { 200: ref(S.OrganizationList), ...errors() },
+      },
+    },
+    async (req) => identity.listOrganizations(req.ctx, req.query),
+  )
+
+  app.get(
+    '/organizations/:id',
+    {
+      schema: {
+        operationId: 'getOrganization',
+        tags: ['Organizations'],
+        summary: 'Get an organization (404 for one the caller cannot see)',
+        security: requireScopes('organizations:read'),
+        params: IdParams('org'),
+        response: { 200: ref(S.Organization), ...errors(404) },
+      },
+    },
+    async (req) => identity.getOrganization(req.ctx, req.params.id),
+  )
+
+  app.post(
+    '/organizations/:id/clients',
+    {
+      schema: {
+        operationId: 'createOrganizationClient',
+        tags: ['Organizations'],
+        summary: 'Create an API client for an organization the caller manages',
+        description: [
+          'For the caller’s own organization this is `POST /v1/clients`. The platform can make a client for any organization it manages, which also needs `organizations:write`; another organization’s id answers 404. The `client_secret` is shown only in this answer.',
+          '',
+          SCOPES_OF_A_NEW_CLIENT,
+        ].join('\n'),
+        security: requireScopes('clients:write'),
+        params: IdParams('org'),
+        body: ref(S.CreateApiClient),
+        response: { 201: ref(S.ApiClientCredentials), ...errors(404, 422) },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await identity.createClientFor(req.ctx, req.params.id, req.body)),
+  )
+
+  app.get(
+    '/organizations/:id/clients',
+    {
+      schema: {
+        operationId: 'listOrganizationClients',
+        tags: ['Organizations'],
+        summary: 'List the API clients of an organization the caller manages',
+        description:
+          'The caller’s own organization, or for the platform one it manages (which also needs `organizations:read`). Secrets are never listed.',
+        security: requireScopes('clients:write'),
+        params: IdParams('org'),
+        querystring: PageQuery,
+        response: { 200: ref(S.ApiClientList), ...errors(404) },
+      },
+    },
+    async (req) => identity.listOrganizationClients(req.ctx, req.params.id, req.query),
   )
 
   app.post(
@@ -103,6 +189,11 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'createClient',
         tags: ['Organizations'],
         summary: 'Create an API client for the caller’s organization',
+        description: [
+          'The `client_secret` is shown only in this answer. Without `scopes` the new client gets the scopes of the token that calls this; named scopes must be held by that token.',
+          '',
+          SCOPES_OF_A_NEW_CLIENT,
+        ].join('\n'),
         security: requireScopes('clients:write'),
         body: ref(S.CreateApiClient),
         response: { 201: ref(S.ApiClientCredentials), ...errors(422) },
@@ -126,6 +217,23 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => identity.listClients(req.ctx, req.query),
   )
 
+  app.get(
+    '/clients/:id',
+    {
+      schema: {
+        operationId: 'getClient',
+        tags: ['Organizations'],
+        summary: 'Get an API client (never its secret)',
+        description:
+          'A client of the caller’s organization, or for the platform one of an organization it manages (which also needs `organizations:read`). Any other id answers 404.',
+        security: requireScopes('clients:write'),
+        params: IdParams('cli'),
+        response: { 200: ref(S.ApiClient), ...errors(404) },
+      },
+    },
+    async (req) => identity.getClient(req.ctx, req.params.id),
+  )
+
   app.post(
     '/clients/:id/rotate-secret',
     {
@@ -133,6 +241,8 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'rotateClientSecret',
         tags: ['Organizations'],
         summary: 'Issue a new secret; the old one works for an overlap period',
+        description:
+          'For a client of the caller’s organization, or for the platform one of an organization it manages (which also needs `organizations:write`); any other id answers 404. The new `client_secret` is shown only in this answer.',
         security: requireScopes('clients:write'),
         params: IdParams('cli'),
         body: Type.Optional(ref(S.RotateSecret)),
@@ -149,6 +259,8 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'revokeClient',
         tags: ['Organizations'],
         summary: 'Revoke a client and every token it holds',
+        description:
+          'For a client of the caller’s organization, or for the platform one of an organization it manages (which also needs `organizations:write`); any other id answers 404.',
         security: requireScopes('clients:write'),
         params: IdParams('cli'),
         response: { 200: ref(S.ApiClient), ...errors(404) },

@@ -15,10 +15,7 @@ export const Organization = named(
   'Organization',
   Type.Object({ id: Id('org'), kind: OrganizationKind, name: Type.String(), created_at: Timestamp }),
 )
-export const CreateOrganization = named(
-  'CreateOrganization',
-  Body({ kind: OrganizationKind, name: Type.String({ minLength: 1, maxLength: 200 }) }),
-)
+export const OrganizationList = Page(Organization)
 
 export const ApiClient = named(
   'ApiClient',
@@ -45,6 +42,22 @@ export const CreateApiClient = named(
   Body({
     name: Type.String({ minLength: 1, maxLength: 200 }),
     scopes: Type.Optional(Type.Array(ScopeName, { uniqueItems: true })),
+  }),
+)
+export const CreateOrganization = named(
+  'CreateOrganization',
+  Body({
+    kind: OrganizationKind,
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    // Described in the operation: a `$ref` carries no description of its own.
+    first_client: Type.Optional(ref(CreateApiClient)),
+  }),
+)
+export const CreatedOrganization = named(
+  'CreatedOrganization',
+  Type.Object({
+    ...Organization.properties,
+    first_client: Type.Optional(ref(ApiClientCredentials)),
   }),
 )
 export const RotateSecret = named(

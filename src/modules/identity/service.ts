@@ -1,14 +1,14 @@
-import { and, eq, isNull, sql } from 'drizzle-orm'
+import { and, eq, isNull, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { Database, Executor } from '../../db/client.js'
 import { inControlPlane } from '../../db/control-plane.js'
 import { apiClients, apps, installations, organizations } from '../../db/schema.js'
 import { inTenant } from '../../db/tenancy.js'
 import { audit } from '../../lib/audit.js'
-import type { ControlPlaneCtx, Ctx, OrgKind } from '../../lib/context.js'
+import type { Actor, ControlPlaneCtx, Ctx, OrgKind } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
 import { newId } from '../../lib/ids.js'
 import { keysetPage, mapPage, scoped, type PageRequest } from '../../lib/repository.js'
-import { allScopes, isScope, type Scope } from '../../lib/scopes.js'
+import { allScopes, hasScope, isScope, type Scope } from '../../lib/scopes.js'
 import type { KeyStore } from './keys.js'
 import { hashSecret, newClientSecret, verifySecret } from './secrets.js'
 import type {
@@ -22,7 +22,7 @@ type ClientRow = typeof apiClients.$inferSelect
 type AppRow = typeof apps.$inferSelect
 type InstallationRow = typeof installations.$inferSelect
 
-/** Only the platform operator creates organizations. */
+/** Only the platform operator creates organizations and manages other organizations' clients. */
 const PLATFORM_ONLY: Scope[] = ['organizations:write']
 /** Installation tokens act inside another org's tenant; credentials and apps stay with their owner. */
 const NEVER_GRANTED: Scope[] = ['clients:write', 'apps:write', 'organizations:write']
@@ -71,12 +71,59 @@ function requireOwnCredentials(ctx: Ctx | ControlPlaneCtx): void {
     )
 }
 
+/** Like the route's scope check (same problem), for what only some targets need. */
+function requireScope(actor: Actor, scope: Scope): void {
+  if (!hasScope(actor, scope))
+    throw new AppError('insufficient_scope', `This operation needs the scope ${scope}.`, {
+      extensions: { required_scope: scope },
+    })
+}
+
 function requireKind(ctx: Ctx, ...kinds: OrgKind[]): void {
   if (!kinds.includes(ctx.actor.organizationKind))
     throw new AppError('forbidden', `Only ${kinds.join(' or ')} organizations can do this.`)
 }
 
 // ── Organizations and clients (control plane; also used by `showrunner admin`) ──
+
+/**
+ * The scopes a new client gets when none are named (the first client of an organization,
+ * one the platform makes for it, or `showrunner admin create-client`): every declared scope
+ * its organization's kind may hold.
+ */
+export function defaultScopes(kind: OrgKind): Scope[] {
+  return allScopes.filter((s) => kind === 'platform' || !PLATFORM_ONLY.includes(s))
+}
+
+/**
+ * The platform operator manages every MCN and provider organization of the instance, and
+ * itself; it does not manage other platform organizations. Nobody else manages anyone.
+ */
+function manages(actor: Actor, org: { id: string; kind: OrgKind }): boolean {
+  if (org.id === actor.organizationId) return true
+  return actor.organizationKind === 'platform' && !actor.installationId && org.kind !== 'platform'
+}
+
+/** The organizations a caller may read: all it manages; an installation token, the MCN it acts in. */
+function visibleOrganizations(ctx: Ctx): SQL | undefined {
+  if (ctx.actor.installationId || ctx.actor.organizationKind !== 'platform') return eq(organizations.id, ctx.tenantId)
+  return or(ne(organizations.kind, 'platform'), eq(organizations.id, ctx.actor.organizationId))
+}
+
+/**
+ * Scopes named for a new client of an organization of `kind`: the creator must hold them
+ * (no escalation), and only a platform client may hold the platform's scopes.
+ */
+function checkGrantable(ctx: Ctx, kind: OrgKind, scopes: Scope[] | undefined, pointer: string): void {
+  const notHeld = scopes?.filter((s) => !ctx.actor.scopes.includes(s)) ?? []
+  if (notHeld.length)
+    throw new AppError('forbidden', `A client cannot be given scopes its creator does not hold: ${notHeld.join(', ')}.`)
+  const notForKind = scopes?.filter((s) => !defaultScopes(kind).includes(s)) ?? []
+  if (notForKind.length)
+    throw new AppError('unprocessable', `A ${kind} organization’s client cannot hold: ${notForKind.join(', ')}.`, {
+      errors: [{ pointer, detail: `not available to a ${kind} organization: ${notForKind.join(', ')}` }],
+    })
+}
 
 /** `db` is the pool (the CLI) or a control-plane transaction. */
 export async function createOrganization(db: Executor, input: CreateOrganizationInput) {
@@ -87,14 +134,61 @@ export async function createOrganization(db: Executor, input: CreateOrganization
   return present.organization(org!)
 }
 
+/** An organization, and its first client when asked for, in one transaction with their audit rows. */
 export async function createOrganizationAs(ctx: Ctx, input: CreateOrganizationInput) {
   requireOwnCredentials(ctx)
   requireKind(ctx, 'platform')
+  const first = input.first_client
+  const firstScopes = first?.scopes as Scope[] | undefined
+  checkGrantable(ctx, input.kind, firstScopes, '/body/first_client/scopes')
   return inControlPlane(ctx, async (cp) => {
     const org = await createOrganization(cp.owner, input)
     await audit(cp, 'organization.created', { type: 'organization', id: org.id }, input)
-    return org
+    if (!first) return org
+    const credentials = await createClient(cp.owner, { organizationId: org.id, name: first.name, scopes: firstScopes })
+    await audit(
+      cp,
+      'client.created',
+      { type: 'client', id: credentials.client.id },
+      { organization_id: org.id, scopes: credentials.client.scopes },
+    )
+    return { ...org, first_client: credentials }
   })
+}
+
+export async function listOrganizations(ctx: Ctx, page: PageRequest) {
+  return mapPage(
+    keysetPage<typeof organizations.$inferSelect>(
+      ctx.db,
+      organizations,
+      organizations.id,
+      page,
+      visibleOrganizations(ctx),
+    ),
+    present.organization,
+  )
+}
+
+export async function getOrganization(ctx: Ctx, id: string) {
+  const [org] = await ctx.db
+    .select()
+    .from(organizations)
+    .where(and(eq(organizations.id, id), visibleOrganizations(ctx)))
+  if (!org) throw new AppError('not_found', `No organization with id ${id} exists.`)
+  return present.organization(org)
+}
+
+/**
+ * An organization whose clients the caller manages: its own, or for the platform one it
+ * manages, which also takes `organizations:read` to read or `organizations:write` to change.
+ * Any other id answers 404, as if it did not exist.
+ */
+async function managedOrganization(ctx: Ctx, id: string, need: 'read' | 'write') {
+  requireOwnCredentials(ctx)
+  const [org] = await ctx.db.select().from(organizations).where(eq(organizations.id, id))
+  if (!org || !manages(ctx.actor, org)) throw new AppError('not_found', `No organization with id ${id} exists.`)
+  if (org.id !== ctx.actor.organizationId) requireScope(ctx.actor, `organizations:${need}`)
+  return org
 }
 
 /** What kind an organization is, or undefined when there is none; read on the pool, outside any tenant. */
@@ -110,7 +204,7 @@ export async function createClient(
 ) {
   const [org] = await db.select().from(organizations).where(eq(organizations.id, input.organizationId))
   if (!org) throw new AppError('not_found', `No organization with id ${input.organizationId} exists.`)
-  const scopes = input.scopes ?? allScopes.filter((s) => org.kind === 'platform' || !PLATFORM_ONLY.includes(s))
+  const scopes = input.scopes ?? defaultScopes(org.kind)
   const secret = newClientSecret()
   const [client] = await db
     .insert(apiClients)
@@ -143,16 +237,67 @@ export async function createClientAs(ctx: Ctx, input: CreateApiClientInput) {
   })
 }
 
-/** The caller's own client, locked until the control-plane transaction ends so changes to it do not interleave. */
-async function ownClient(cp: ControlPlaneCtx, id: string): Promise<ClientRow> {
+/**
+ * A client for the organization `organizationId`. For the caller's own organization this is
+ * `createClientAs` (default: the calling token's scopes); for one the platform manages the
+ * default is every scope that organization's kind may hold.
+ */
+export async function createClientFor(ctx: Ctx, organizationId: string, input: CreateApiClientInput) {
+  const org = await managedOrganization(ctx, organizationId, 'write')
+  if (org.id === ctx.actor.organizationId) return createClientAs(ctx, input)
+  const scopes = input.scopes as Scope[] | undefined
+  checkGrantable(ctx, org.kind, scopes, '/body/scopes')
+  return inControlPlane(ctx, async (cp) => {
+    const created = await createClient(cp.owner, { organizationId: org.id, name: input.name, scopes })
+    await audit(
+      cp,
+      'client.created',
+      { type: 'client', id: created.client.id },
+      { organization_id: org.id, scopes: created.client.scopes },
+    )
+    return created
+  })
+}
+
+/**
+ * A client the caller manages (its own organization's, or for the platform one of an
+ * organization it manages), locked until the control-plane transaction ends so changes to
+ * it do not interleave. Any other id answers 404.
+ */
+async function managedClient(cp: ControlPlaneCtx, id: string): Promise<ClientRow> {
   requireOwnCredentials(cp)
-  const [client] = await cp.owner
-    .select()
+  const [row] = await cp.owner
+    .select({ client: apiClients, kind: organizations.kind })
     .from(apiClients)
-    .where(and(eq(apiClients.id, id), eq(apiClients.organizationId, cp.actor.organizationId)))
-    .for('update')
-  if (!client) throw new AppError('not_found', `No client with id ${id} exists.`)
-  return client
+    .innerJoin(organizations, eq(organizations.id, apiClients.organizationId))
+    .where(eq(apiClients.id, id))
+    .for('update', { of: apiClients })
+  if (!row || !manages(cp.actor, { id: row.client.organizationId, kind: row.kind }))
+    throw new AppError('not_found', `No client with id ${id} exists.`)
+  if (row.client.organizationId !== cp.actor.organizationId) requireScope(cp.actor, 'organizations:write')
+  return row.client
+}
+
+export async function getClient(ctx: Ctx, id: string) {
+  requireOwnCredentials(ctx)
+  const [row] = await ctx.db
+    .select({ client: apiClients, kind: organizations.kind })
+    .from(apiClients)
+    .innerJoin(organizations, eq(organizations.id, apiClients.organizationId))
+    .where(eq(apiClients.id, id))
+  if (!row || !manages(ctx.actor, { id: row.client.organizationId, kind: row.kind }))
+    throw new AppError('not_found', `No client with id ${id} exists.`)
+  if (row.client.organizationId !== ctx.actor.organizationId) requireScope(ctx.actor, 'organizations:read')
+  return present.client(row.client)
+}
+
+/** The clients of an organization the caller manages (its own, or for the platform one it manages). */
+export async function listOrganizationClients(ctx: Ctx, organizationId: string, page: PageRequest) {
+  const org = await managedOrganization(ctx, organizationId, 'read')
+  return mapPage(
+    keysetPage<ClientRow>(ctx.db, apiClients, apiClients.id, page, eq(apiClients.organizationId, org.id)),
+    present.client,
+  )
 }
 
 export async function listClients(ctx: Ctx, page: PageRequest) {
@@ -175,7 +320,7 @@ export function rotateClientSecret(ctx: Ctx, id: string, overlapSeconds = 3600) 
 }
 
 async function rotateOwnClientSecret(cp: ControlPlaneCtx, id: string, overlapSeconds: number) {
-  const client = await ownClient(cp, id)
+  const client = await managedClient(cp, id)
   if (client.revokedAt) throw new AppError('conflict', 'A revoked client cannot be rotated.')
   const secret = newClientSecret()
   const now = Date.now()
@@ -199,21 +344,26 @@ async function rotateOwnClientSecret(cp: ControlPlaneCtx, id: string, overlapSec
     })
     .where(eq(apiClients.id, client.id))
     .returning()
-  await audit(cp, 'client.secret_rotated', { type: 'client', id }, { overlap_seconds: overlapSeconds })
+  await audit(
+    cp,
+    'client.secret_rotated',
+    { type: 'client', id },
+    { organization_id: client.organizationId, overlap_seconds: overlapSeconds },
+  )
   return { client: present.client(updated!), client_secret: secret }
 }
 
 /** Revoking a client refuses its secrets and every token it already holds, at once. */
 export function revokeClient(ctx: Ctx, id: string) {
   return inControlPlane(ctx, async (cp) => {
-    await ownClient(cp, id)
+    const client = await managedClient(cp, id)
     const [updated] = await cp.owner
       .update(apiClients)
       // Revoking twice keeps the first revocation time.
       .set({ revokedAt: sql`coalesce(${apiClients.revokedAt}, now())` })
       .where(eq(apiClients.id, id))
       .returning()
-    await audit(cp, 'client.revoked', { type: 'client', id })
+    await audit(cp, 'client.revoked', { type: 'client', id }, { organization_id: client.organizationId })
     return present.client(updated!)
   })
 }
