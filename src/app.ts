@@ -9,7 +9,8 @@ import formbody from '@fastify/formbody'
 import SerializerSelector from '@fastify/fast-json-stringify-compiler'
 import { typeid } from 'typeid-js'
 import infrastructure, { type Infrastructure } from './plugins/infrastructure.js'
-import errors from './plugins/errors.js'
+import errors, { answerFrameworkError } from './plugins/errors.js'
+import { AppError } from './lib/errors.js'
 import schemas from './plugins/schemas.js'
 import openapi from './plugins/openapi.js'
 import auth from './plugins/auth.js'
@@ -48,6 +49,17 @@ const isLogger = (l: unknown): l is FastifyBaseLogger =>
   typeof l === 'object' && l !== null && typeof (l as FastifyBaseLogger).child === 'function'
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+const nulInBody = () =>
+  new AppError('bad_request', 'The body contains a NUL character (\\u0000), which no field accepts.')
+
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\0')
+  if (Array.isArray(value)) return value.some(containsNul)
+  if (value && typeof value === 'object')
+    return Object.entries(value).some(([k, v]) => k.includes('\0') || containsNul(v))
+  return false
+}
 
 /**
  * The `/v1` routes that answer without a token, as `METHOD /v1/path` (the path as
@@ -100,6 +112,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     // Ajv: coerce query strings, keep unknown body fields visible to `additionalProperties: false`.
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: true } },
     schemaController: { compilersFactory: { buildSerializer: memoizedSerializers } },
+    // Errors raised before routing (an over-long id, a broken percent-encoding) are problems too.
+    frameworkErrors: answerFrameworkError,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>()
@@ -107,8 +121,28 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('request-id', request.id)
   })
+  // PostgreSQL refuses a NUL in text and jsonb, so it is refused here as bad input instead.
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+    parseJson(request, body as string, (err, value) => {
+      if (err) return done(err)
+      if (/\\u0000/i.test(body as string) && containsNul(value)) return done(nulInBody(), undefined)
+      done(null, value)
+    }),
+  )
+  const utf8 = new TextDecoder('utf-8', { fatal: true })
   for (const type of Object.keys(importContentTypes)) {
-    app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => done(null, body))
+    app.addContentTypeParser(type, { parseAs: 'buffer' }, (_req, body, done) => {
+      let text: string
+      try {
+        text = utf8.decode(body as Buffer)
+      } catch {
+        return done(new AppError('bad_request', 'The upload is not UTF-8 text.'), undefined)
+      }
+      if (text.includes('\0')) return done(nulInBody(), undefined)
+      done(null, text)
+    })
   }
 
   // Before any plugin or module adds a route, so none is missed.

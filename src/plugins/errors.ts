@@ -2,6 +2,13 @@ import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError, toProblem, type FieldError, type ProblemCode } from '../lib/errors.js'
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Errors answer in RFC 6749 §5.2's JSON (`error`, `error_description`), not problem details. */
+    oauthErrors?: boolean
+  }
+}
+
 interface AjvError {
   instancePath: string
   keyword: string
@@ -37,6 +44,7 @@ const statusToCode: Record<number, ProblemCode> = {
   410: 'gone',
   412: 'precondition_failed',
   413: 'payload_too_large',
+  414: 'uri_too_long',
   415: 'unsupported_media_type',
   422: 'unprocessable',
   428: 'precondition_required',
@@ -44,8 +52,66 @@ const statusToCode: Record<number, ProblemCode> = {
   503: 'service_unavailable',
 }
 
+/** The media types a route's body may be sent as: its `consumes`, else JSON (and a form for OAuth). */
+export function acceptedTypes(request: FastifyRequest | undefined): string[] {
+  const route = request?.routeOptions
+  const consumes = (route?.schema as { consumes?: string[] } | undefined)?.consumes
+  if (consumes?.length) return consumes
+  return route?.config?.oauthErrors ? ['application/x-www-form-urlencoded', 'application/json'] : ['application/json']
+}
+
+function unsupportedMediaType(request: FastifyRequest | undefined, cause?: unknown): AppError {
+  const given =
+    String(request?.headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim() || 'no content type'
+  const accepted = acceptedTypes(request)
+  const detail = accepted.includes('text/csv')
+    ? `This operation does not take ${given}: send text/csv or application/x-ndjson with --data-binary (accepted: ${accepted.join(', ')}).`
+    : `This operation does not take ${given}: send ${accepted.join(' or ')}.`
+  return new AppError('unsupported_media_type', detail, { cause })
+}
+
+/**
+ * PostgreSQL's data exceptions (class 22: out of range, invalid text, a NUL byte) and
+ * nesting limits are caused by the values a caller sent, never by the server's state.
+ */
+function isInputRejectedByDatabase(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string' && /^(22[0-9A-Z]{3}|54001)$/.test(code) && (e as Error).name === 'PostgresError')
+      return true
+  }
+  return false
+}
+
+/** Fastify's own 4xx answers, with details that tell the caller what to do instead. */
+function frameworkDetail(e: FastifyError, request: FastifyRequest | undefined): string {
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': {
+      const limit = request?.routeOptions?.bodyLimit
+      return limit
+        ? `The request body is larger than this operation's limit of ${Math.round(limit / 1024 / 1024)} MB.`
+        : 'The request body is too large.'
+    }
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return 'A path segment is longer than any id (ids are at most 100 characters).'
+    case 'FST_ERR_BAD_URL':
+      return 'The URL is not valid: a path segment has a malformed percent-encoding.'
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'The body is not valid JSON.'
+    default:
+      if (e instanceof SyntaxError || e.name === 'SyntaxError')
+        return /prototype/i.test(e.message)
+          ? 'The body may not contain "__proto__" or "constructor.prototype" keys.'
+          : `The body is not valid JSON: ${e.message}.`
+      return e.message
+  }
+}
+
 /** Turns anything thrown into an AppError; internals never reach the caller. */
-export function toAppError(err: unknown): AppError {
+export function toAppError(err: unknown, request?: FastifyRequest): AppError {
   if (err instanceof AppError) return err
   const e = err as FastifyError & { validation?: AjvError[]; validationContext?: string }
   if (e?.validation) {
@@ -59,10 +125,13 @@ export function toAppError(err: unknown): AppError {
       { errors },
     )
   }
+  if (isInputRejectedByDatabase(err))
+    return new AppError('bad_request', 'A value in the request is out of range or is not valid text.', { cause: err })
   const status = typeof e?.statusCode === 'number' ? e.statusCode : 500
+  if (status === 415) return unsupportedMediaType(request, err)
   if (status < 500 && statusToCode[status]) {
     // Fastify's own 4xx messages (bad JSON, wrong content type, body too large) are safe to show.
-    return new AppError(statusToCode[status], e.message, { cause: err })
+    return new AppError(statusToCode[status], frameworkDetail(e, request), { cause: err })
   }
   if (status === 503)
     return new AppError('service_unavailable', 'The service is temporarily unavailable; retry later.', { cause: err })
@@ -79,14 +148,74 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: A
     .send(toProblem(err, String(request.id), request.url.split('?')[0]))
 }
 
+/** RFC 6749 §5.2: the token endpoint's errors are `{ error, error_description }` JSON. */
+function sendOAuthError(reply: FastifyReply, err: AppError) {
+  if (err.headers) reply.headers(err.headers)
+  return reply
+    .code(err.status)
+    .type('application/json; charset=utf-8')
+    .send({ error: 'invalid_request', error_description: err.message })
+}
+
+function answer(err: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const appErr = toAppError(err, request)
+  if (appErr.status >= 500) request.log.error({ err, requestId: request.id }, 'request failed')
+  else request.log.info({ code: appErr.code, detail: appErr.message }, 'request refused')
+  // Rate limiting keeps its problem answer everywhere: clients handle 429 the same on every route.
+  if (request.routeOptions?.config?.oauthErrors && appErr.status < 500 && appErr.status !== 429)
+    return sendOAuthError(reply, appErr)
+  return sendProblem(reply, request, appErr)
+}
+
+/**
+ * Errors Fastify answers before a route is found (a path segment over `maxParamLength`,
+ * a malformed percent-encoding): the `frameworkErrors` server option.
+ */
+export function answerFrameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  reply.header('request-id', request.id)
+  return answer(err, request, reply)
+}
+
+const hasBody = (request: FastifyRequest) =>
+  request.headers['content-length'] !== undefined || request.headers['transfer-encoding'] !== undefined
+
+/** Non-finite numbers only come from coercing a query or path value like "1e400". */
+function refuseNonFiniteNumbers(request: FastifyRequest) {
+  const errors: FieldError[] = []
+  for (const [context, values] of [
+    ['query', request.query],
+    ['params', request.params],
+  ] as const) {
+    if (!values || typeof values !== 'object') continue
+    for (const [name, value] of Object.entries(values))
+      if (typeof value === 'number' && !Number.isFinite(value))
+        errors.push({ pointer: `/${context}/${name}`, detail: 'must be a finite number' })
+  }
+  if (errors.length)
+    throw new AppError(
+      'validation_failed',
+      `The request has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}.`,
+      {
+        errors,
+      },
+    )
+}
+
 export default fp(
   async function errorsPlugin(app: FastifyInstance) {
-    app.setErrorHandler((err, request, reply) => {
-      const appErr = toAppError(err)
-      if (appErr.status >= 500) request.log.error({ err, requestId: request.id }, 'request failed')
-      else request.log.info({ code: appErr.code, detail: appErr.message }, 'request refused')
-      return sendProblem(reply, request, appErr)
+    app.setErrorHandler(answer)
+    // A body parser is registered per content type for the whole app (JSON, form, uploads);
+    // each operation takes only the types it declares.
+    app.addHook('preValidation', async (request) => {
+      const schema = request.routeOptions.schema as { operationId?: string; body?: unknown } | undefined
+      if (!schema?.operationId || !schema.body || !hasBody(request) || request.body === undefined) return
+      const type = String(request.headers['content-type'] ?? '')
+        .split(';')[0]!
+        .trim()
+        .toLowerCase()
+      if (!acceptedTypes(request).includes(type)) throw unsupportedMediaType(request)
     })
+    app.addHook('preHandler', async (request) => refuseNonFiniteNumbers(request))
     app.setNotFoundHandler((request, reply) =>
       sendProblem(
         reply,

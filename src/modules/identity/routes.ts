@@ -24,6 +24,8 @@ export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/oauth/token',
     {
       attachValidation: true,
+      // Body parsing and other framework errors answer in RFC 6749's JSON as well.
+      config: { oauthErrors: true },
       schema: {
         operationId: 'createToken',
         tags: ['OAuth'],
