@@ -110,7 +110,16 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     },
     bodyLimit: 50 * 1024 * 1024,
     // Ajv: coerce query strings, keep unknown body fields visible to `additionalProperties: false`.
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: true } },
+    // allowUnionTypes: attribute values are one `type` list so that coercion cannot change a JSON value's type.
+    ajv: {
+      customOptions: {
+        coerceTypes: 'array',
+        allowUnionTypes: true,
+        removeAdditional: false,
+        useDefaults: true,
+        allErrors: true,
+      },
+    },
     schemaController: { compilersFactory: { buildSerializer: memoizedSerializers } },
     // Errors raised before routing (an over-long id, a broken percent-encoding) are problems too.
     frameworkErrors: answerFrameworkError,

@@ -107,7 +107,7 @@ export async function waitForJob(caller: Caller, jobId: string, timeoutMs = 2000
   while (Date.now() < deadline) {
     const res = await caller.get(`/v1/jobs/${jobId}`)
     const job = res.json()
-    if (job.state === 'succeeded' || job.state === 'failed') return job
+    if (job.state === 'succeeded' || job.state === 'completed_with_errors' || job.state === 'failed') return job
     await new Promise((r) => setTimeout(r, 100))
   }
   throw new Error(`job ${jobId} did not finish in ${timeoutMs} ms`)

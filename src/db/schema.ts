@@ -152,7 +152,7 @@ export const jobs = tenantTable(
     queue: text('queue'),
     jobName: text('job_name'),
     envelope: jsonb('envelope'),
-    state: text('state', { enum: ['queued', 'running', 'succeeded', 'failed'] })
+    state: text('state', { enum: ['queued', 'running', 'succeeded', 'completed_with_errors', 'failed'] })
       .notNull()
       .default('queued'),
     total: integer('total'),
@@ -161,7 +161,7 @@ export const jobs = tenantTable(
     failed: integer('failed').notNull().default(0),
     result: jsonb('result'),
     rowErrors: jsonb('row_errors')
-      .$type<{ line: number; errors: { field: string; code: string; message: string }[] }[]>()
+      .$type<{ line: number; errors: { pointer: string; detail: string; field: string; code: string }[] }[]>()
       .notNull()
       .default(sql`'[]'::jsonb`),
     failureReason: text('failure_reason'),

@@ -3,7 +3,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { AddPoolItemData, AddPoolItemErrors, AddPoolItemResponses, ApplyForAdmissionData, ApplyForAdmissionErrors, ApplyForAdmissionResponses, CheckBrandTierData, CheckBrandTierErrors, CheckBrandTierResponses, CreateAdmissionCriteriaData, CreateAdmissionCriteriaErrors, CreateAdmissionCriteriaResponses, CreateAnchorData, CreateAnchorErrors, CreateAnchorResponses, CreateClientData, CreateClientErrors, CreateClientResponses, CreateInspectionData, CreateInspectionErrors, CreateInspectionResponses, CreateInstallationData, CreateInstallationErrors, CreateInstallationResponses, CreateOrganizationClientData, CreateOrganizationClientErrors, CreateOrganizationClientResponses, CreateOrganizationData, CreateOrganizationErrors, CreateOrganizationResponses, CreatePoolGrantData, CreatePoolGrantErrors, CreatePoolGrantResponses, CreateProductData, CreateProductErrors, CreateProductResponses, CreateSkuData, CreateSkuErrors, CreateSkuResponses, CreateSupplierData, CreateSupplierErrors, CreateSupplierResponses, CreateSupplyPoolData, CreateSupplyPoolErrors, CreateSupplyPoolResponses, CreateSurveyData, CreateSurveyErrors, CreateSurveyResponses, CreateTokenData, CreateTokenErrors, CreateTokenResponses, DeleteInstallationData, DeleteInstallationErrors, DeleteInstallationResponses, DeletePoolItemData, DeletePoolItemErrors, DeletePoolItemResponses, GetAdmissionCriteriaData, GetAdmissionCriteriaErrors, GetAdmissionCriteriaResponses, GetAnchorData, GetAnchorErrors, GetAnchorResponses, GetAppData, GetAppErrors, GetAppResponses, GetClientData, GetClientErrors, GetClientResponses, GetEventData, GetEventErrors, GetEventResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetInspectionData, GetInspectionErrors, GetInspectionResponses, GetInstallationData, GetInstallationErrors, GetInstallationResponses, GetJobData, GetJobErrors, GetJobResponses, GetJwksData, GetJwksResponses, GetOrganizationData, GetOrganizationErrors, GetOrganizationResponses, GetPoolItemData, GetPoolItemErrors, GetPoolItemResponses, GetProductData, GetProductErrors, GetProductResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetSelectionWeightsData, GetSelectionWeightsErrors, GetSelectionWeightsResponses, GetSkuData, GetSkuErrors, GetSkuResponses, GetSupplierApplicationData, GetSupplierApplicationErrors, GetSupplierApplicationResponses, GetSupplierData, GetSupplierErrors, GetSupplierPolicyData, GetSupplierPolicyErrors, GetSupplierPolicyResponses, GetSupplierResponses, GetSupplyPoolData, GetSupplyPoolErrors, GetSupplyPoolResponses, GetSurveyData, GetSurveyErrors, GetSurveyResponses, ImportAnchorSalesData, ImportAnchorSalesErrors, ImportAnchorSalesResponses, ImportProductsData, ImportProductsErrors, ImportProductsResponses, ListAdmissionCriteriaData, ListAdmissionCriteriaErrors, ListAdmissionCriteriaResponses, ListAnchorSalesData, ListAnchorSalesErrors, ListAnchorSalesResponses, ListAnchorsData, ListAnchorsErrors, ListAnchorsResponses, ListAppsData, ListAppsErrors, ListAppsResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListClientsData, ListClientsErrors, ListClientsResponses, ListEventsData, ListEventsErrors, ListEventsResponses, ListInspectionsData, ListInspectionsErrors, ListInspectionsResponses, ListInstallationsData, ListInstallationsErrors, ListInstallationsResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListOrganizationClientsData, ListOrganizationClientsErrors, ListOrganizationClientsResponses, ListOrganizationsData, ListOrganizationsErrors, ListOrganizationsResponses, ListPoolGrantsData, ListPoolGrantsErrors, ListPoolGrantsResponses, ListPoolItemsData, ListPoolItemsErrors, ListPoolItemsResponses, ListProductsData, ListProductsErrors, ListProductsResponses, ListSharedSupplyPoolsData, ListSharedSupplyPoolsErrors, ListSharedSupplyPoolsResponses, ListSkusData, ListSkusErrors, ListSkusResponses, ListSupplierApplicationsData, ListSupplierApplicationsErrors, ListSupplierApplicationsResponses, ListSuppliersData, ListSuppliersErrors, ListSuppliersResponses, ListSupplyPoolsData, ListSupplyPoolsErrors, ListSupplyPoolsResponses, ListSurveysData, ListSurveysErrors, ListSurveysResponses, RecommendForAnchorData, RecommendForAnchorErrors, RecommendForAnchorResponses, RegisterAppData, RegisterAppErrors, RegisterAppResponses, RevokeClientData, RevokeClientErrors, RevokeClientResponses, RevokePoolGrantData, RevokePoolGrantErrors, RevokePoolGrantResponses, RotateClientSecretData, RotateClientSecretErrors, RotateClientSecretResponses, StartSupplierReviewData, StartSupplierReviewErrors, StartSupplierReviewResponses, UpdateAdmissionCriteriaData, UpdateAdmissionCriteriaErrors, UpdateAdmissionCriteriaResponses, UpdateAnchorData, UpdateAnchorErrors, UpdateAnchorResponses, UpdatePoolItemData, UpdatePoolItemErrors, UpdatePoolItemResponses, UpdateProductData, UpdateProductErrors, UpdateProductResponses, UpdateSelectionWeightsData, UpdateSelectionWeightsErrors, UpdateSelectionWeightsResponses, UpdateSkuData, UpdateSkuErrors, UpdateSkuResponses, UpdateSupplierData, UpdateSupplierErrors, UpdateSupplierPolicyData, UpdateSupplierPolicyErrors, UpdateSupplierPolicyResponses, UpdateSupplierResponses, UpdateSupplyPoolData, UpdateSupplyPoolErrors, UpdateSupplyPoolResponses } from './types.gen.js';
+import type { AddPoolItemData, AddPoolItemErrors, AddPoolItemResponses, ApplyForAdmissionData, ApplyForAdmissionErrors, ApplyForAdmissionResponses, CheckBrandTierData, CheckBrandTierErrors, CheckBrandTierResponses, CreateAdmissionCriteriaData, CreateAdmissionCriteriaErrors, CreateAdmissionCriteriaResponses, CreateAnchorData, CreateAnchorErrors, CreateAnchorResponses, CreateClientData, CreateClientErrors, CreateClientResponses, CreateInspectionData, CreateInspectionErrors, CreateInspectionResponses, CreateInstallationData, CreateInstallationErrors, CreateInstallationResponses, CreateOrganizationClientData, CreateOrganizationClientErrors, CreateOrganizationClientResponses, CreateOrganizationData, CreateOrganizationErrors, CreateOrganizationResponses, CreatePoolGrantData, CreatePoolGrantErrors, CreatePoolGrantResponses, CreateProductData, CreateProductErrors, CreateProductResponses, CreateSkuData, CreateSkuErrors, CreateSkuResponses, CreateSupplierData, CreateSupplierErrors, CreateSupplierResponses, CreateSupplyPoolData, CreateSupplyPoolErrors, CreateSupplyPoolResponses, CreateSurveyData, CreateSurveyErrors, CreateSurveyResponses, CreateTokenData, CreateTokenErrors, CreateTokenResponses, DeleteInstallationData, DeleteInstallationErrors, DeleteInstallationResponses, DeletePoolItemData, DeletePoolItemErrors, DeletePoolItemResponses, GetAdmissionCriteriaData, GetAdmissionCriteriaErrors, GetAdmissionCriteriaResponses, GetAnchorData, GetAnchorErrors, GetAnchorResponses, GetAnchorSalesImportTemplateData, GetAnchorSalesImportTemplateErrors, GetAnchorSalesImportTemplateResponses, GetAppData, GetAppErrors, GetAppResponses, GetClientData, GetClientErrors, GetClientResponses, GetEventData, GetEventErrors, GetEventResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetInspectionData, GetInspectionErrors, GetInspectionResponses, GetInstallationData, GetInstallationErrors, GetInstallationResponses, GetJobData, GetJobErrors, GetJobResponses, GetJwksData, GetJwksResponses, GetOrganizationData, GetOrganizationErrors, GetOrganizationResponses, GetPoolItemData, GetPoolItemErrors, GetPoolItemResponses, GetProductData, GetProductErrors, GetProductImportTemplateData, GetProductImportTemplateErrors, GetProductImportTemplateResponses, GetProductResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetSelectionWeightsData, GetSelectionWeightsErrors, GetSelectionWeightsResponses, GetSkuData, GetSkuErrors, GetSkuResponses, GetSupplierApplicationData, GetSupplierApplicationErrors, GetSupplierApplicationResponses, GetSupplierData, GetSupplierErrors, GetSupplierPolicyData, GetSupplierPolicyErrors, GetSupplierPolicyResponses, GetSupplierResponses, GetSupplyPoolData, GetSupplyPoolErrors, GetSupplyPoolResponses, GetSurveyData, GetSurveyErrors, GetSurveyResponses, ImportAnchorSalesData, ImportAnchorSalesErrors, ImportAnchorSalesResponses, ImportProductsData, ImportProductsErrors, ImportProductsResponses, ListAdmissionCriteriaData, ListAdmissionCriteriaErrors, ListAdmissionCriteriaResponses, ListAnchorSalesData, ListAnchorSalesErrors, ListAnchorSalesResponses, ListAnchorsData, ListAnchorsErrors, ListAnchorsResponses, ListAppsData, ListAppsErrors, ListAppsResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListClientsData, ListClientsErrors, ListClientsResponses, ListEventsData, ListEventsErrors, ListEventsResponses, ListInspectionsData, ListInspectionsErrors, ListInspectionsResponses, ListInstallationsData, ListInstallationsErrors, ListInstallationsResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListOrganizationClientsData, ListOrganizationClientsErrors, ListOrganizationClientsResponses, ListOrganizationsData, ListOrganizationsErrors, ListOrganizationsResponses, ListPoolGrantsData, ListPoolGrantsErrors, ListPoolGrantsResponses, ListPoolItemsData, ListPoolItemsErrors, ListPoolItemsResponses, ListProductsData, ListProductsErrors, ListProductsResponses, ListSharedSupplyPoolsData, ListSharedSupplyPoolsErrors, ListSharedSupplyPoolsResponses, ListSkusData, ListSkusErrors, ListSkusResponses, ListSupplierApplicationsData, ListSupplierApplicationsErrors, ListSupplierApplicationsResponses, ListSuppliersData, ListSuppliersErrors, ListSuppliersResponses, ListSupplyPoolsData, ListSupplyPoolsErrors, ListSupplyPoolsResponses, ListSurveysData, ListSurveysErrors, ListSurveysResponses, RecommendForAnchorData, RecommendForAnchorErrors, RecommendForAnchorResponses, RegisterAppData, RegisterAppErrors, RegisterAppResponses, RevokeClientData, RevokeClientErrors, RevokeClientResponses, RevokePoolGrantData, RevokePoolGrantErrors, RevokePoolGrantResponses, RotateClientSecretData, RotateClientSecretErrors, RotateClientSecretResponses, StartSupplierReviewData, StartSupplierReviewErrors, StartSupplierReviewResponses, UpdateAdmissionCriteriaData, UpdateAdmissionCriteriaErrors, UpdateAdmissionCriteriaResponses, UpdateAnchorData, UpdateAnchorErrors, UpdateAnchorResponses, UpdatePoolItemData, UpdatePoolItemErrors, UpdatePoolItemResponses, UpdateProductData, UpdateProductErrors, UpdateProductResponses, UpdateSelectionWeightsData, UpdateSelectionWeightsErrors, UpdateSelectionWeightsResponses, UpdateSkuData, UpdateSkuErrors, UpdateSkuResponses, UpdateSupplierData, UpdateSupplierErrors, UpdateSupplierPolicyData, UpdateSupplierPolicyErrors, UpdateSupplierPolicyResponses, UpdateSupplierResponses, UpdateSupplyPoolData, UpdateSupplyPoolErrors, UpdateSupplyPoolResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -565,6 +565,26 @@ export const updateProduct = <ThrowOnError extends boolean = true>(options: Opti
 
 /**
  * Bulk import products from CSV or JSON lines; upserts on external_id; progress and per-row errors at the job
+ *
+ * Send the file as the body with `content-type: text/csv` (a header line, then one product per line; UTF-8; comma-separated, RFC 4180 quoting) or `application/x-ndjson` (one JSON object per line with the same fields). Rows upsert on `external_id`. Download a template from `GET /v1/products/imports/template`.
+ *
+ * | column | type | required | notes |
+ * |---|---|---|---|
+ * | external_id | string, 1–200 | yes | your own code; a second row with the same value in one file is a row error |
+ * | supplier_id | id `sup_…` | yes | a supplier of your organization |
+ * | title | string, 1–500 | yes | |
+ * | category | string, 1–100 | yes | e.g. beauty, food, tea |
+ * | list_price | integer, **minor units** | yes | fen for CNY (39.90 CNY is `3990`), yen for JPY, fils for KWD; a decimal such as `39.90` is a row error, never rounded |
+ * | currency | ISO 4217 code | yes | e.g. CNY |
+ * | commission_rate | number 0–1 | yes | share of the price paid to the anchor |
+ * | stock | integer ≥ 0 | no (0) | units available; `3.5` is a row error |
+ * | repurchase_rate | number 0–1 | no | 复购率 |
+ * | brand_tier | premium, mature, emerging | no | defaults to the supplier's |
+ * | images | http(s) URLs | no | CSV: separated by `|`; JSON lines: an array |
+ * | attributes | JSON object | no | values are strings, numbers or booleans and keep their type; CSV: the object as JSON text in one quoted cell, e.g. `"{""weight_g"":500,""organic"":true}"` |
+ * | status | active, archived | no (active) | |
+ *
+ * An empty CSV cell means "not given". With `?dry_run=true` every row is validated and reported and nothing is written. The job ends `succeeded` when every row was imported, `completed_with_errors` when some were, `failed` when none; `errors` lists each failing row by `line` (CSV: counting the header) with a `pointer` (e.g. `/list_price`) and a `detail`.
  */
 export const importProducts = <ThrowOnError extends boolean = true>(options: Options<ImportProductsData, ThrowOnError>) => (options.client ?? client).post<ImportProductsResponses, ImportProductsErrors, ThrowOnError>({
     bodySerializer: null,
@@ -575,6 +595,15 @@ export const importProducts = <ThrowOnError extends boolean = true>(options: Opt
         'Content-Type': 'text/csv',
         ...options.headers
     }
+});
+
+/**
+ * A CSV template for the product import: the header and an example row
+ */
+export const getProductImportTemplate = <ThrowOnError extends boolean = true>(options?: Options<GetProductImportTemplateData, ThrowOnError>) => (options?.client ?? client).get<GetProductImportTemplateResponses, GetProductImportTemplateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/products/imports/template',
+    ...options
 });
 
 /**
@@ -817,6 +846,22 @@ export const listAnchorSales = <ThrowOnError extends boolean = true>(options: Op
 
 /**
  * Import sales history (anchor, product, quantity, date) until orders feed it; progress and per-row errors at the job
+ *
+ * Send the file as the body with `content-type: text/csv` (a header line, then one sale per line; UTF-8; comma-separated, RFC 4180 quoting) or `application/x-ndjson` (one JSON object per line with the same fields). Download a template from `GET /v1/anchor-sales/imports/template`.
+ *
+ * | column | type | required | notes |
+ * |---|---|---|---|
+ * | anchor_id | id `anc_…` | yes | an anchor of your organization |
+ * | product_id | id `prd_…` | yes | a product of your catalog or of a pool shared with you |
+ * | quantity | integer ≥ 1 | yes | `1.5` is a row error |
+ * | sold_on | date, YYYY-MM-DD | yes | |
+ * | amount | integer ≥ 0, **minor units** | no | fen for CNY (119.70 CNY is `11970`); defaults to the product's list price × quantity; a decimal is a row error, never rounded |
+ * | currency | ISO 4217 code | no | when given, must be the product's |
+ * | returned_quantity | integer ≥ 0 | no (0) | at most quantity |
+ * | disputes | integer ≥ 0 | no (0) | |
+ * | external_id | string, 1–200 | no | your order line's code; a sale is recorded once per external_id |
+ *
+ * An empty CSV cell means "not given". With `?dry_run=true` every row is validated and reported and nothing is written. The job ends `succeeded` when every row was imported, `completed_with_errors` when some were, `failed` when none; `errors` lists each failing row by `line` (CSV: counting the header) with a `pointer` (e.g. `/quantity`) and a `detail`.
  */
 export const importAnchorSales = <ThrowOnError extends boolean = true>(options: Options<ImportAnchorSalesData, ThrowOnError>) => (options.client ?? client).post<ImportAnchorSalesResponses, ImportAnchorSalesErrors, ThrowOnError>({
     bodySerializer: null,
@@ -827,6 +872,15 @@ export const importAnchorSales = <ThrowOnError extends boolean = true>(options: 
         'Content-Type': 'text/csv',
         ...options.headers
     }
+});
+
+/**
+ * A CSV template for the sales-history import: the header and an example row
+ */
+export const getAnchorSalesImportTemplate = <ThrowOnError extends boolean = true>(options?: Options<GetAnchorSalesImportTemplateData, ThrowOnError>) => (options?.client ?? client).get<GetAnchorSalesImportTemplateResponses, GetAnchorSalesImportTemplateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/anchor-sales/imports/template',
+    ...options
 });
 
 /**

@@ -635,13 +635,19 @@ export type Job = {
      * e.g. products.import
      */
     kind: string;
-    state: 'queued' | 'running' | 'succeeded' | 'failed';
+    /**
+     * queued → running → one of: succeeded (every row, or the whole task, went through); completed_with_errors (an import where some rows were written and others are listed in errors); failed (nothing could be processed: no row was valid, or the job stopped on an error, see failure_reason)
+     */
+    state: 'queued' | 'running' | 'succeeded' | 'completed_with_errors' | 'failed';
     progress: {
         total: number | null;
         processed: number;
         succeeded: number;
         failed: number;
     };
+    /**
+     * What the job produced. Imports: { succeeded, failed, dry_run }; with dry_run true nothing was written and the counts say what would have been
+     */
     result: unknown;
     /**
      * Per-row error report (at most 1000 rows are listed)
@@ -1006,9 +1012,22 @@ export type RowError = {
      */
     line: number;
     errors: Array<{
+        /**
+         * JSON Pointer into the row, e.g. /list_price; empty for the whole row
+         */
+        pointer: string;
+        /**
+         * What is wrong, for a person
+         */
+        detail: string;
+        /**
+         * The column the pointer names
+         */
         field: string;
+        /**
+         * e.g. type, required, format, not_found, duplicate, invalid_json
+         */
         code: string;
-        message: string;
     }>;
 };
 
@@ -3902,11 +3921,16 @@ export type UpdateProductResponse = UpdateProductResponses[keyof UpdateProductRe
 
 export type ImportProductsData = {
     /**
-     * CSV with a header line (columns external_id, supplier_id, title, category, list_price, currency, commission_rate; optional stock, repurchase_rate, brand_tier, images, attributes, status), or JSON lines with the same fields
+     * CSV with a header line (columns external_id, supplier_id, title, category, list_price, currency, commission_rate; optional stock, repurchase_rate, brand_tier, images, attributes, status), or JSON lines with the same fields; list_price in integer minor units
      */
     body: string;
     path?: never;
-    query?: never;
+    query?: {
+        /**
+         * Validate every row and report row errors without writing anything; the job ends as it would have, and its result says dry_run: true
+         */
+        dry_run?: boolean;
+    };
     url: '/v1/products/imports';
 };
 
@@ -3947,6 +3971,47 @@ export type ImportProductsResponses = {
 };
 
 export type ImportProductsResponse = ImportProductsResponses[keyof ImportProductsResponses];
+
+export type GetProductImportTemplateData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/products/imports/template';
+};
+
+export type GetProductImportTemplateErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetProductImportTemplateError = GetProductImportTemplateErrors[keyof GetProductImportTemplateErrors];
+
+export type GetProductImportTemplateResponses = {
+    /**
+     * The header line and one example row
+     */
+    200: string;
+};
+
+export type GetProductImportTemplateResponse = GetProductImportTemplateResponses[keyof GetProductImportTemplateResponses];
 
 export type ListSkusData = {
     body?: never;
@@ -5126,11 +5191,16 @@ export type ListAnchorSalesResponse = ListAnchorSalesResponses[keyof ListAnchorS
 
 export type ImportAnchorSalesData = {
     /**
-     * CSV with a header line (anchor_id, product_id, quantity, sold_on; optional amount, currency, returned_quantity, disputes, external_id) or JSON lines with the same fields
+     * CSV with a header line (anchor_id, product_id, quantity, sold_on; optional amount, currency, returned_quantity, disputes, external_id) or JSON lines with the same fields; amount in integer minor units
      */
     body: string;
     path?: never;
-    query?: never;
+    query?: {
+        /**
+         * Validate every row and report row errors without writing anything; the job ends as it would have, and its result says dry_run: true
+         */
+        dry_run?: boolean;
+    };
     url: '/v1/anchor-sales/imports';
 };
 
@@ -5171,6 +5241,47 @@ export type ImportAnchorSalesResponses = {
 };
 
 export type ImportAnchorSalesResponse = ImportAnchorSalesResponses[keyof ImportAnchorSalesResponses];
+
+export type GetAnchorSalesImportTemplateData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/anchor-sales/imports/template';
+};
+
+export type GetAnchorSalesImportTemplateErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetAnchorSalesImportTemplateError = GetAnchorSalesImportTemplateErrors[keyof GetAnchorSalesImportTemplateErrors];
+
+export type GetAnchorSalesImportTemplateResponses = {
+    /**
+     * The header line and one example row
+     */
+    200: string;
+};
+
+export type GetAnchorSalesImportTemplateResponse = GetAnchorSalesImportTemplateResponses[keyof GetAnchorSalesImportTemplateResponses];
 
 export type RecommendForAnchorData = {
     body?: never;

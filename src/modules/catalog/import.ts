@@ -5,10 +5,11 @@ import type { Ctx } from '../../lib/context.js'
 import { newId } from '../../lib/ids.js'
 import {
   inspectUpload,
-  JobResourcePayload,
+  ImportJobPayload,
   runImport,
   startJob,
   type ImportRow,
+  rowProblem,
   type RowErrorReport,
 } from '../jobs/index.js'
 import { defineJob } from '../../lib/jobs.js'
@@ -20,12 +21,13 @@ import { products } from './tables.js'
 
 export const PRODUCT_IMPORT_JOB = 'products.import'
 
-export function startProductImport(ctx: Ctx, contentType: string | undefined, body: unknown) {
+export function startProductImport(ctx: Ctx, contentType: string | undefined, body: unknown, dryRun = false) {
   const upload = inspectUpload(contentType, body, PRODUCT_IMPORT_COLUMNS)
   return startJob(ctx, productImportJob, {
     input: upload.input,
     inputFormat: upload.format,
     total: upload.total,
+    payload: { dry_run: dryRun },
   })
 }
 
@@ -53,8 +55,8 @@ function normalize(
       : (row.images ?? [])
   const badImage = images.find((i) => !isHttpUrl(i))
   if (badImage !== undefined)
-    errors.push({ field: 'images', code: 'format', message: `"${badImage.slice(0, 100)}" is not an http(s) URL` })
-  if (images.length > 30) errors.push({ field: 'images', code: 'maxItems', message: 'at most 30 images' })
+    errors.push(rowProblem('images', 'format', `"${badImage.slice(0, 100)}" is not an http(s) URL`))
+  if (images.length > 30) errors.push(rowProblem('images', 'maxItems', 'at most 30 images'))
   let attributes: Record<string, string | number | boolean> = {}
   if (typeof row.attributes === 'string') {
     try {
@@ -65,14 +67,9 @@ function normalize(
         !Array.isArray(parsed) &&
         Object.values(parsed).every((v) => ['string', 'number', 'boolean'].includes(typeof v))
       if (ok) attributes = parsed as typeof attributes
-      else
-        errors.push({
-          field: 'attributes',
-          code: 'type',
-          message: 'must be a JSON object of strings, numbers and booleans',
-        })
+      else errors.push(rowProblem('attributes', 'type', 'must be a JSON object of strings, numbers and booleans'))
     } catch {
-      errors.push({ field: 'attributes', code: 'invalid_json', message: 'is not valid JSON' })
+      errors.push(rowProblem('attributes', 'invalid_json', 'is not valid JSON'))
     }
   } else if (row.attributes) attributes = row.attributes
   return errors.length ? { errors } : { images, attributes }
@@ -81,11 +78,11 @@ function normalize(
 /**
  * Upserts one batch of valid rows by external_id in one transaction. Rows that cannot be
  * applied (unknown supplier, a second row for the same external_id) are reported, the
- * others written.
+ * others written; on a dry run they are checked the same way and nothing is written.
  */
 export const productBatchApplier =
   (jobId: string) =>
-  (ctx: Ctx, rows: ImportRow<ProductImportRowValue>[]): Promise<RowErrorReport[]> =>
+  (ctx: Ctx, rows: ImportRow<ProductImportRowValue>[], dryRun = false): Promise<RowErrorReport[]> =>
     inTenant(ctx, async (tx) => {
       const reports: RowErrorReport[] = []
       const supplierIds = [...new Set(rows.map((r) => r.record.supplier_id))]
@@ -97,15 +94,16 @@ export const productBatchApplier =
         const normalized = normalize(record)
         if ('errors' in normalized) errors.push(...normalized.errors)
         const tier = known.get(record.supplier_id)
-        if (!tier)
-          errors.push({ field: 'supplier_id', code: 'not_found', message: `no supplier with id ${record.supplier_id}` })
+        if (!tier) errors.push(rowProblem('supplier_id', 'not_found', `no supplier with id ${record.supplier_id}`))
         const earlier = seen.get(record.external_id)
         if (earlier !== undefined)
-          errors.push({
-            field: 'external_id',
-            code: 'duplicate',
-            message: `external_id ${record.external_id} already appears on line ${earlier}`,
-          })
+          errors.push(
+            rowProblem(
+              'external_id',
+              'duplicate',
+              `external_id ${record.external_id} already appears on line ${earlier}`,
+            ),
+          )
         if (errors.length || 'errors' in normalized || !tier) {
           reports.push({ line, errors })
           continue
@@ -129,7 +127,7 @@ export const productBatchApplier =
           status: record.status ?? 'active',
         })
       }
-      if (values.length) {
+      if (values.length && !dryRun) {
         const written = await tx.tx
           .insert(products)
           .values(values)
@@ -162,6 +160,7 @@ export const productBatchApplier =
 export const productImportJob = defineJob({
   queue: 'ingest',
   name: PRODUCT_IMPORT_JOB,
-  payload: JobResourcePayload,
-  handler: (ctx, { jobId }) => runImport(ctx, jobId, ProductImportRow, productBatchApplier(jobId)),
+  payload: ImportJobPayload,
+  handler: (ctx, { jobId, dry_run }) =>
+    runImport(ctx, jobId, ProductImportRow, productBatchApplier(jobId), { dryRun: dry_run ?? false }),
 })

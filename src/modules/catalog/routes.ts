@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
 import { expectedVersion, withEtag } from '../../lib/etag.js'
 import { errors, IdParams, PageQuery, ref } from '../../lib/schemas.js'
 import { requireScopes } from '../../lib/scopes.js'
 import { accepted } from '../../lib/http.js'
-import { importContentTypes, Job } from '../jobs/index.js'
+import { csvTemplate, importContentTypes, ImportQuery, Job } from '../jobs/index.js'
 import { startProductImport } from './import.js'
 import * as catalog from './service.js'
 import * as S from './schemas.js'
@@ -81,13 +82,44 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary:
           'Bulk import products from CSV or JSON lines; upserts on external_id; progress and per-row errors at the job',
+        description: S.PRODUCT_IMPORT_FORMAT,
         security: requireScopes('catalog:write'),
         consumes: Object.keys(importContentTypes),
+        querystring: ImportQuery,
         body: S.ImportBody,
         response: { 202: ref(Job), ...errors(422) },
       },
     },
-    async (req, reply) => accepted(reply, await startProductImport(req.ctx, req.headers['content-type'], req.body)),
+    async (req, reply) =>
+      accepted(
+        reply,
+        await startProductImport(req.ctx, req.headers['content-type'], req.body, req.query.dry_run ?? false),
+      ),
+  )
+
+  app.get(
+    '/products/imports/template',
+    {
+      schema: {
+        operationId: 'getProductImportTemplate',
+        tags,
+        summary: 'A CSV template for the product import: the header and an example row',
+        security: requireScopes('catalog:read'),
+        produces: ['text/csv'],
+        response: {
+          200: {
+            description: 'The header line and one example row',
+            content: { 'text/csv': { schema: Type.String() } },
+          },
+          ...errors(),
+        },
+      },
+    },
+    async (_req, reply) =>
+      reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="products-import-template.csv"')
+        .send(csvTemplate(S.PRODUCT_IMPORT_TEMPLATE_COLUMNS, [S.PRODUCT_IMPORT_EXAMPLE])),
   )
 
   app.post(

@@ -2,11 +2,20 @@ import { Type, type Static } from 'typebox'
 import { Body, Id, Money, named, Page, PageQuery, ref, StringEnum, Timestamp } from '../../lib/schemas.js'
 import { BrandTier } from '../suppliers/index.js'
 
-const Attributes = Type.Record(
-  Type.String({ maxLength: 100 }),
-  Type.Union([Type.String({ maxLength: 1000 }), Type.Number(), Type.Boolean()]),
-  { description: 'Free attributes such as material or origin', maxProperties: 100 },
-)
+/**
+ * One `type` list rather than a union: the request validator coerces types, and under a
+ * union Ajv coerces to the first branch (string), so 500 and true came back as "500" and
+ * "true". With a type list Ajv coerces only a value that is none of the types.
+ */
+const AttributeValue = Type.Unsafe<string | number | boolean>({
+  type: ['string', 'number', 'boolean'],
+  maxLength: 1000,
+  description: 'A string (at most 1000 characters), a number or a boolean; kept as given',
+})
+const Attributes = Type.Record(Type.String({ maxLength: 100 }), AttributeValue, {
+  description: 'Free attributes such as material or origin',
+  maxProperties: 100,
+})
 const ImageUrl = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 })
 const Category = Type.String({
   minLength: 1,
@@ -130,7 +139,7 @@ export const ProductImportRow = Type.Object({
   supplier_id: Id('sup'),
   title: Type.String({ minLength: 1, maxLength: 500 }),
   category: Category,
-  list_price: Type.Integer({ minimum: 0 }),
+  list_price: Type.Integer({ minimum: 0, description: 'Integer minor units of currency' }),
   currency: Type.String({ pattern: '^[A-Z]{3}$' }),
   stock: Type.Integer({ minimum: 0, default: 0 }),
   commission_rate: Rate,
@@ -149,9 +158,55 @@ export const PRODUCT_IMPORT_COLUMNS = [
   'currency',
   'commission_rate',
 ]
+/** Every column of the product import, required ones first: the template's header. */
+export const PRODUCT_IMPORT_TEMPLATE_COLUMNS = [
+  ...PRODUCT_IMPORT_COLUMNS,
+  'stock',
+  'repurchase_rate',
+  'brand_tier',
+  'images',
+  'attributes',
+  'status',
+]
+export const PRODUCT_IMPORT_EXAMPLE = {
+  external_id: 'PUER-2019',
+  supplier_id: 'sup_01h455vb4pex5vsknk084sn02q',
+  title: '云南普洱 2019',
+  category: 'tea',
+  list_price: '3990',
+  currency: 'CNY',
+  commission_rate: '0.2',
+  stock: '100',
+  repurchase_rate: '0.35',
+  brand_tier: 'mature',
+  images: 'https://img.example.com/a.jpg|https://img.example.com/b.jpg',
+  attributes: '{"weight_g":500,"organic":true,"origin":"Yunnan"}',
+  status: 'active',
+}
+
+export const PRODUCT_IMPORT_FORMAT = `Send the file as the body with \`content-type: text/csv\` (a header line, then one product per line; UTF-8; comma-separated, RFC 4180 quoting) or \`application/x-ndjson\` (one JSON object per line with the same fields). Rows upsert on \`external_id\`. Download a template from \`GET /v1/products/imports/template\`.
+
+| column | type | required | notes |
+|---|---|---|---|
+| external_id | string, 1–200 | yes | your own code; a second row with the same value in one file is a row error |
+| supplier_id | id \`sup_…\` | yes | a supplier of your organization |
+| title | string, 1–500 | yes | |
+| category | string, 1–100 | yes | e.g. beauty, food, tea |
+| list_price | integer, **minor units** | yes | fen for CNY (39.90 CNY is \`3990\`), yen for JPY, fils for KWD; a decimal such as \`39.90\` is a row error, never rounded |
+| currency | ISO 4217 code | yes | e.g. CNY |
+| commission_rate | number 0–1 | yes | share of the price paid to the anchor |
+| stock | integer ≥ 0 | no (0) | units available; \`3.5\` is a row error |
+| repurchase_rate | number 0–1 | no | 复购率 |
+| brand_tier | premium, mature, emerging | no | defaults to the supplier's |
+| images | http(s) URLs | no | CSV: separated by \`|\`; JSON lines: an array |
+| attributes | JSON object | no | values are strings, numbers or booleans and keep their type; CSV: the object as JSON text in one quoted cell, e.g. \`"{""weight_g"":500,""organic"":true}"\` |
+| status | active, archived | no (active) | |
+
+An empty CSV cell means "not given". With \`?dry_run=true\` every row is validated and reported and nothing is written. The job ends \`succeeded\` when every row was imported, \`completed_with_errors\` when some were, \`failed\` when none; \`errors\` lists each failing row by \`line\` (CSV: counting the header) with a \`pointer\` (e.g. \`/list_price\`) and a \`detail\`.`
+
 export const ImportBody = Type.String({
   description:
-    'CSV with a header line (columns external_id, supplier_id, title, category, list_price, currency, commission_rate; optional stock, repurchase_rate, brand_tier, images, attributes, status), or JSON lines with the same fields',
+    'CSV with a header line (columns external_id, supplier_id, title, category, list_price, currency, commission_rate; optional stock, repurchase_rate, brand_tier, images, attributes, status), or JSON lines with the same fields; list_price in integer minor units',
 })
 
 export type CreateProductInput = Static<typeof CreateProduct>

@@ -1,14 +1,48 @@
 import { parse } from 'csv-parse/sync'
-import type { TSchema, Static } from 'typebox'
+import { Type, type TSchema, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import type { Ctx } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
-import { finishJob, loadJob, markRunning, recordProgress, resetProgress, type RowErrorReport } from './service.js'
+import { Id } from '../../lib/schemas.js'
+import {
+  finishJob,
+  isFinished,
+  loadJob,
+  markRunning,
+  recordProgress,
+  resetProgress,
+  rowProblem,
+  type FinishedJobState,
+  type RowErrorReport,
+} from './service.js'
 
 export type ImportFormat = 'csv' | 'jsonl'
 export interface ImportRow<T = Record<string, unknown>> {
   line: number
   record: T
+}
+
+/** The payload of an import job: its job row, and whether it only validates. */
+export const ImportJobPayload = Type.Object({ jobId: Id('job'), dry_run: Type.Optional(Type.Boolean()) })
+
+/** The `?dry_run=true` query of an import operation. */
+export const ImportQuery = Type.Object(
+  {
+    dry_run: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          'Validate every row and report row errors without writing anything; the job ends as it would have, and its result says dry_run: true',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+/** A CSV text of the header and example rows, for an import's template download. */
+export function csvTemplate(columns: string[], examples: Record<string, string>[]): string {
+  const cell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v)
+  return `${[columns, ...examples.map((e) => columns.map((c) => e[c] ?? ''))].map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`
 }
 
 export const importContentTypes: Record<string, ImportFormat> = {
@@ -68,7 +102,7 @@ function* readRows(format: ImportFormat, input: string): Generator<ImportRow<unk
       try {
         yield { line: i + 1, record: JSON.parse(text) as unknown }
       } catch {
-        yield { line: i + 1, errors: [{ field: '', code: 'invalid_json', message: 'the line is not valid JSON' }] }
+        yield { line: i + 1, errors: [rowProblem('', 'invalid_json', 'the line is not valid JSON')] }
       }
     }
     return
@@ -87,21 +121,70 @@ function* readRows(format: ImportFormat, input: string): Generator<ImportRow<unk
   }
 }
 
-/** Validates one record against a row schema; CSV strings are converted to the schema's types first. */
+type JsonSchema = { type?: string | string[]; anyOf?: JsonSchema[]; properties?: Record<string, JsonSchema> }
+// TypeBox schemas are plain JSON Schema objects at runtime; its static types do not say so.
+const asJson = (s: TSchema) => s as unknown as JsonSchema
+const types = (s: JsonSchema): string[] =>
+  s.anyOf ? s.anyOf.flatMap(types) : Array.isArray(s.type) ? s.type : s.type ? [s.type] : []
+const INTEGER = /^[+-]?\d+$/
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
+
+/**
+ * A CSV cell is text; it becomes the column's type only when the text is exactly a value
+ * of that type. `39.90` in an integer column stays text and fails the check: nothing is
+ * rounded or truncated. A column that accepts text (images, attributes) keeps its text.
+ */
+function convertCell(schema: JsonSchema | undefined, cell: unknown): unknown {
+  if (typeof cell !== 'string' || !schema) return cell
+  const accepted = types(schema)
+  if (accepted.includes('string')) return cell
+  if (accepted.includes('integer') && INTEGER.test(cell)) {
+    const n = Number(cell)
+    return Number.isSafeInteger(n) ? n : cell
+  }
+  if (accepted.includes('number') && DECIMAL.test(cell)) {
+    const n = Number(cell)
+    return Number.isFinite(n) ? n : cell
+  }
+  if (accepted.includes('boolean') && (cell === 'true' || cell === 'false')) return cell === 'true'
+  return cell
+}
+
+const describe = (value: unknown) => {
+  const text = JSON.stringify(value) ?? String(value)
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text
+}
+
+/**
+ * Validates one record against a row schema. CSV cells are converted to the schema's
+ * types only when they are exactly such a value; JSON lines are taken as written, so a
+ * `39.9` for an integer column is a row error, never 39.
+ */
 export function checkRow<S extends TSchema>(
   schema: S,
   row: ImportRow<unknown>,
+  format: ImportFormat = 'jsonl',
 ): { ok: true; row: ImportRow<Static<S>> } | { ok: false; report: RowErrorReport } {
-  const candidate = Value.Default(schema, Value.Convert(schema, Value.Clone(row.record)))
+  const record = Value.Clone(row.record)
+  const properties = asJson(schema).properties ?? {}
+  if (format === 'csv' && typeof record === 'object' && record !== null && !Array.isArray(record))
+    for (const [key, cell] of Object.entries(record))
+      (record as Record<string, unknown>)[key] = convertCell(properties[key], cell)
+  const candidate = Value.Default(schema, record)
   if (Value.Check(schema, candidate)) return { ok: true, row: { line: row.line, record: candidate as Static<S> } }
   const errors = Value.Errors(schema, candidate).map((e) => {
     const params = e.params as { additionalProperties?: string[]; requiredProperties?: string[] }
     const field =
-      e.instancePath.replace(/^\//, '').replaceAll('/', '.') ||
+      e.instancePath.replace(/^\//, '').split('/')[0] ||
       params.requiredProperties?.[0] ||
       params.additionalProperties?.[0] ||
       ''
-    return { field, code: e.keyword, message: e.message }
+    const value =
+      field && typeof candidate === 'object' && candidate !== null
+        ? (candidate as Record<string, unknown>)[field]
+        : undefined
+    const detail = e.keyword === 'required' || value === undefined ? e.message : `${e.message}, got ${describe(value)}`
+    return rowProblem(field, e.keyword, detail)
   })
   return { ok: false, report: { line: row.line, errors } }
 }
@@ -115,16 +198,19 @@ export async function runImport<S extends TSchema>(
   ctx: Ctx,
   jobId: string,
   schema: S,
-  apply: (ctx: Ctx, rows: ImportRow<Static<S>>[]) => Promise<RowErrorReport[]>,
+  apply: (ctx: Ctx, rows: ImportRow<Static<S>>[], dryRun: boolean) => Promise<RowErrorReport[]>,
   opts: {
     batchSize?: number
     onProgress?: (processed: number) => Promise<void>
-    /** Runs after the last batch and before the job shows `succeeded`, so derived data is fresh by then. */
+    /** Runs after the last batch and before the job shows finished, so derived data is fresh by then; not on a dry run. */
     beforeFinish?: () => Promise<void>
+    /** Validate and report only: `apply` is told to write nothing. */
+    dryRun?: boolean
   } = {},
-): Promise<{ succeeded: number; failed: number }> {
+): Promise<{ succeeded: number; failed: number; dry_run: boolean }> {
+  const dryRun = opts.dryRun ?? false
   const job = await loadJob(ctx, jobId)
-  if (job.state === 'succeeded' || job.state === 'failed') return { succeeded: job.succeeded, failed: job.failed }
+  if (isFinished(job.state)) return { succeeded: job.succeeded, failed: job.failed, dry_run: dryRun }
   await markRunning(ctx, jobId)
   await resetProgress(ctx, jobId)
   const batchSize = opts.batchSize ?? 500
@@ -136,7 +222,7 @@ export async function runImport<S extends TSchema>(
   let pendingCount = 0
 
   const flush = async () => {
-    const applyErrors = batch.length ? await apply(ctx, batch) : []
+    const applyErrors = batch.length ? await apply(ctx, batch, dryRun) : []
     const errors = [...pendingErrors, ...applyErrors].sort((a, b) => a.line - b.line)
     const batchFailed = pendingErrors.length + applyErrors.length
     const batchSucceeded = batch.length - applyErrors.length
@@ -156,11 +242,12 @@ export async function runImport<S extends TSchema>(
   }
 
   try {
-    for (const item of readRows(job.inputFormat ?? 'jsonl', job.input ?? '')) {
+    const format = job.inputFormat ?? 'jsonl'
+    for (const item of readRows(format, job.input ?? '')) {
       pendingCount++
       if ('errors' in item) pendingErrors.push(item)
       else {
-        const checked = checkRow(schema, item)
+        const checked = checkRow(schema, item, format)
         if (checked.ok) batch.push(checked.row)
         else pendingErrors.push(checked.report)
       }
@@ -171,11 +258,24 @@ export async function runImport<S extends TSchema>(
     await finishJob(ctx, jobId, {
       state: 'failed',
       failureReason: 'The import stopped on an unexpected error; the rows processed so far are kept.',
-      result: { succeeded, failed },
+      result: { succeeded, failed, dry_run: dryRun },
     })
     throw err
   }
-  await opts.beforeFinish?.()
-  await finishJob(ctx, jobId, { state: 'succeeded', result: { succeeded, failed }, total: processed })
-  return { succeeded, failed }
+  if (!dryRun) await opts.beforeFinish?.()
+  const result = { succeeded, failed, dry_run: dryRun }
+  const state = importOutcome(succeeded, failed)
+  await finishJob(ctx, jobId, {
+    state,
+    result,
+    total: processed,
+    ...(state === 'failed'
+      ? { failureReason: `None of the ${failed} rows could be ${dryRun ? 'validated' : 'imported'}; see errors.` }
+      : {}),
+  })
+  return result
 }
+
+/** `succeeded` only when every row went through; `failed` when none did. */
+export const importOutcome = (succeeded: number, failed: number): FinishedJobState =>
+  failed === 0 ? 'succeeded' : succeeded === 0 ? 'failed' : 'completed_with_errors'

@@ -15,6 +15,23 @@ export const jobsModule = defineModule({
 })
 
 // The public face of the module: what other modules may use.
-export { importContentTypes, inspectUpload, runImport, type ImportRow } from './imports.js'
+export {
+  csvTemplate,
+  importContentTypes,
+  ImportJobPayload,
+  ImportQuery,
+  inspectUpload,
+  runImport,
+  type ImportRow,
+} from './imports.js'
 export { Job, JobList } from './schemas.js'
-export { finishJob, JobResourcePayload, loadJob, markRunning, type RowErrorReport, startJob } from './service.js'
+export {
+  finishJob,
+  isFinished,
+  JobResourcePayload,
+  loadJob,
+  markRunning,
+  rowProblem,
+  type RowErrorReport,
+  startJob,
+} from './service.js'

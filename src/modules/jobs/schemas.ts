@@ -5,7 +5,14 @@ export const RowError = named(
   'RowError',
   Type.Object({
     line: Type.Integer({ description: '1-based line of the input file (CSV: counting the header)' }),
-    errors: Type.Array(Type.Object({ field: Type.String(), code: Type.String(), message: Type.String() })),
+    errors: Type.Array(
+      Type.Object({
+        pointer: Type.String({ description: 'JSON Pointer into the row, e.g. /list_price; empty for the whole row' }),
+        detail: Type.String({ description: 'What is wrong, for a person' }),
+        field: Type.String({ description: 'The column the pointer names' }),
+        code: Type.String({ description: 'e.g. type, required, format, not_found, duplicate, invalid_json' }),
+      }),
+    ),
   }),
 )
 
@@ -14,14 +21,20 @@ export const Job = named(
   Type.Object({
     id: Id('job'),
     kind: Type.String({ description: 'e.g. products.import' }),
-    state: StringEnum(['queued', 'running', 'succeeded', 'failed'] as const),
+    state: StringEnum(['queued', 'running', 'succeeded', 'completed_with_errors', 'failed'] as const, {
+      description:
+        'queued → running → one of: succeeded (every row, or the whole task, went through); completed_with_errors (an import where some rows were written and others are listed in errors); failed (nothing could be processed: no row was valid, or the job stopped on an error, see failure_reason)',
+    }),
     progress: Type.Object({
       total: Type.Union([Type.Integer(), Type.Null()]),
       processed: Type.Integer(),
       succeeded: Type.Integer(),
       failed: Type.Integer(),
     }),
-    result: Type.Unknown(),
+    result: Type.Unknown({
+      description:
+        'What the job produced. Imports: { succeeded, failed, dry_run }; with dry_run true nothing was written and the counts say what would have been',
+    }),
     errors: Type.Array(ref(RowError), { description: 'Per-row error report (at most 1000 rows are listed)' }),
     failure_reason: Type.Union([Type.String(), Type.Null()]),
     created_at: Timestamp,

@@ -14,7 +14,26 @@ const repo = tenantRepository(jobs, 'job')
 export const MAX_LISTED_ROW_ERRORS = 1000
 
 export type JobRow = typeof jobs.$inferSelect
-export type RowErrorReport = { line: number; errors: { field: string; code: string; message: string }[] }
+/**
+ * One failing row. Each error speaks the vocabulary of problem details: `pointer` is a
+ * JSON Pointer into the row (`/list_price`), `detail` says what is wrong; `field` and
+ * `code` are the same place and the keyword, for callers that switch on them.
+ */
+export type RowErrorReport = { line: number; errors: RowProblem[] }
+export type RowProblem = { pointer: string; detail: string; field: string; code: string }
+
+/** A row error for `field` (a top-level column, or '' for the whole row). */
+export const rowProblem = (field: string, code: string, detail: string): RowProblem => ({
+  pointer: field ? `/${field.replaceAll('~', '~0').replaceAll('/', '~1')}` : '',
+  detail,
+  field,
+  code,
+})
+
+/** The states in which a job is over. */
+export const FINISHED_JOB_STATES = ['succeeded', 'completed_with_errors', 'failed'] as const
+export type FinishedJobState = (typeof FINISHED_JOB_STATES)[number]
+export const isFinished = (state: string) => (FINISHED_JOB_STATES as readonly string[]).includes(state)
 
 export const presentJob = (j: JobRow) => ({
   id: j.id,
@@ -157,7 +176,7 @@ export function recordProgress(
 export function finishJob(
   ctx: Ctx,
   id: string,
-  outcome: { state: 'succeeded' | 'failed'; result?: unknown; failureReason?: string; total?: number },
+  outcome: { state: FinishedJobState; result?: unknown; failureReason?: string; total?: number },
 ) {
   return inTenant(ctx, (tx) =>
     tx.tx

@@ -7,10 +7,11 @@ import { defineJob } from '../../lib/jobs.js'
 import { existingAnchorIds } from '../anchors/index.js'
 import {
   inspectUpload,
-  JobResourcePayload,
+  ImportJobPayload,
   runImport,
   startJob,
   type ImportRow,
+  rowProblem,
   type RowErrorReport,
 } from '../jobs/index.js'
 import { productsInReach } from '../pools/index.js'
@@ -20,23 +21,24 @@ import { anchorSales } from './tables.js'
 
 export const SALES_IMPORT_JOB = 'anchor-sales.import'
 
-export function startSalesImport(ctx: Ctx, contentType: string | undefined, body: unknown) {
+export function startSalesImport(ctx: Ctx, contentType: string | undefined, body: unknown, dryRun = false) {
   const upload = inspectUpload(contentType, body, SALE_IMPORT_COLUMNS)
   return startJob(ctx, salesImportJob, {
     input: upload.input,
     inputFormat: upload.format,
     total: upload.total,
+    payload: { dry_run: dryRun },
   })
 }
 
 /**
  * Writes one batch of sales. Unknown anchors or products are reported per row. A row is
  * written at most once: by its external_id, or else by (job, line), so a retried job does
- * not count a sale twice.
+ * not count a sale twice. A dry run checks the same and writes nothing.
  */
 export const salesBatchApplier =
   (jobId: string) =>
-  async (ctx: Ctx, rows: ImportRow<SaleImportRowValue>[]): Promise<RowErrorReport[]> => {
+  async (ctx: Ctx, rows: ImportRow<SaleImportRowValue>[], dryRun = false): Promise<RowErrorReport[]> => {
     const known = await productsInReach(ctx, [...new Set(rows.map((r) => r.record.product_id))])
     return inTenant(ctx, async (tx) => {
       const anchorIds = await existingAnchorIds(tx, [...new Set(rows.map((r) => r.record.anchor_id))])
@@ -46,17 +48,19 @@ export const salesBatchApplier =
         const errors: RowErrorReport['errors'] = []
         const product = known.get(record.product_id)
         if (!anchorIds.has(record.anchor_id))
-          errors.push({ field: 'anchor_id', code: 'not_found', message: `no anchor with id ${record.anchor_id}` })
+          errors.push(rowProblem('anchor_id', 'not_found', `no anchor with id ${record.anchor_id}`))
         if (!product)
-          errors.push({
-            field: 'product_id',
-            code: 'not_found',
-            message: `no product with id ${record.product_id} in the catalog or a shared pool`,
-          })
+          errors.push(
+            rowProblem(
+              'product_id',
+              'not_found',
+              `no product with id ${record.product_id} in the catalog or a shared pool`,
+            ),
+          )
         if (record.returned_quantity > record.quantity)
-          errors.push({ field: 'returned_quantity', code: 'maximum', message: 'cannot exceed quantity' })
+          errors.push(rowProblem('returned_quantity', 'maximum', 'cannot exceed quantity'))
         if (product && record.currency && record.currency !== product.currency)
-          errors.push({ field: 'currency', code: 'mismatch', message: `the product is priced in ${product.currency}` })
+          errors.push(rowProblem('currency', 'mismatch', `the product is priced in ${product.currency}`))
         if (errors.length || !product) {
           reports.push({ line, errors })
           continue
@@ -79,7 +83,7 @@ export const salesBatchApplier =
           importLine: line,
         })
       }
-      if (values.length) {
+      if (values.length && !dryRun) {
         await tx.tx.insert(anchorSales).values(values).onConflictDoNothing()
         await audit(tx, 'anchor_sales.imported', { type: 'job', id: jobId }, { rows: values.length })
       }
@@ -90,12 +94,13 @@ export const salesBatchApplier =
 export const salesImportJob = defineJob({
   queue: 'ingest',
   name: SALES_IMPORT_JOB,
-  payload: JobResourcePayload,
-  handler: async (ctx, { jobId }) => {
+  payload: ImportJobPayload,
+  handler: async (ctx, { jobId, dry_run }) => {
     // Once per import, not per batch: what derives from sales history (selection's stats and
     // profiles) is rebuilt in one transaction after the last batch, before the job shows
     // succeeded, so a caller who waited for the job reads fresh recommendations.
     return runImport(ctx, jobId, SaleImportRow, salesBatchApplier(jobId), {
+      dryRun: dry_run ?? false,
       beforeFinish: () => inTenant(ctx, (tx) => publish(tx, salesRecorded, { jobId })),
     })
   },

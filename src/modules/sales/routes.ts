@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
 import { accepted } from '../../lib/http.js'
 import { errors, IdParams, ref } from '../../lib/schemas.js'
 import { requireScopes } from '../../lib/scopes.js'
-import { importContentTypes, Job } from '../jobs/index.js'
+import { csvTemplate, importContentTypes, ImportQuery, Job } from '../jobs/index.js'
 import { startSalesImport } from './import.js'
 import * as sales from './service.js'
 import * as S from './schemas.js'
@@ -35,13 +36,44 @@ const salesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary:
           'Import sales history (anchor, product, quantity, date) until orders feed it; progress and per-row errors at the job',
+        description: S.SALE_IMPORT_FORMAT,
         security: requireScopes('anchors:write'),
         consumes: Object.keys(importContentTypes),
+        querystring: ImportQuery,
         body: S.SalesImportBody,
         response: { 202: ref(Job), ...errors(422) },
       },
     },
-    async (req, reply) => accepted(reply, await startSalesImport(req.ctx, req.headers['content-type'], req.body)),
+    async (req, reply) =>
+      accepted(
+        reply,
+        await startSalesImport(req.ctx, req.headers['content-type'], req.body, req.query.dry_run ?? false),
+      ),
+  )
+
+  app.get(
+    '/anchor-sales/imports/template',
+    {
+      schema: {
+        operationId: 'getAnchorSalesImportTemplate',
+        tags,
+        summary: 'A CSV template for the sales-history import: the header and an example row',
+        security: requireScopes('anchors:read'),
+        produces: ['text/csv'],
+        response: {
+          200: {
+            description: 'The header line and one example row',
+            content: { 'text/csv': { schema: Type.String() } },
+          },
+          ...errors(),
+        },
+      },
+    },
+    async (_req, reply) =>
+      reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="anchor-sales-import-template.csv"')
+        .send(csvTemplate(S.SALE_IMPORT_TEMPLATE_COLUMNS, [S.SALE_IMPORT_EXAMPLE])),
   )
 }
 

@@ -140,7 +140,7 @@ t.test('bulk import: bad rows are reported per line, good rows land, re-imports 
   t.equal(started.headers.location, `/v1/jobs/${started.json().id}`)
   t.match(started.json(), { kind: 'products.import', state: 'queued', progress: { total: 7 } })
   const job = await waitForJob(mcn, started.json().id)
-  t.match(job, { state: 'succeeded', progress: { total: 7, processed: 7, succeeded: 2, failed: 5 } })
+  t.match(job, { state: 'completed_with_errors', progress: { total: 7, processed: 7, succeeded: 2, failed: 5 } })
   t.same(
     job.errors.map((e: { line: number; errors: { field: string; code: string }[] }) => [
       e.line,
@@ -192,7 +192,7 @@ t.test('bulk import: bad rows are reported per line, good rows land, re-imports 
       })
     ).json().id,
   )
-  t.match(second, { state: 'succeeded', progress: { succeeded: 1, failed: 2 } })
+  t.match(second, { state: 'completed_with_errors', progress: { succeeded: 1, failed: 2 } })
   t.same(
     second.errors.map((e: { line: number; errors: { code: string }[] }) => [e.line, e.errors[0]!.code]),
     [
