@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm'
 import t from 'tap'
 import { inTenant } from '../../src/db/tenancy.js'
+import { Type } from 'typebox'
+import { declareEvent } from '../../src/lib/event-catalog.js'
 import { defineChange, publish, subscribe, subscriptions } from '../../src/lib/hooks.js'
 import { productsChanged } from '../../src/modules/catalog/index.js'
 import { serviceCtx } from '../fixtures.js'
@@ -36,6 +38,12 @@ t.test('domain hooks', async (t) => {
   })
 
   t.test('a failing subscriber rolls the write back; a change becomes its public event', async (t) => {
+    // A public event is declared in the catalog like any other (GET /v1/events?type= knows only those).
+    declareEvent(
+      'test.supplier_noted',
+      'A test change became public',
+      Type.Object({ supplierId: Type.String(), fail: Type.Boolean() }),
+    )
     const noted = defineChange<{ supplierId: string; fail: boolean }>('test.supplier_noted', {
       event: (p) => ({
         type: 'test.supplier_noted',
