@@ -6,6 +6,24 @@ import { scopeDescriptions } from '../lib/scopes.js'
 import type { ShowrunnerModule } from '../modules/types.js'
 import { webhooksSection } from '../lib/event-catalog.js'
 
+const gettingStarted = `Open, headless API for live-stream commerce (直播电商): MCN agencies, anchors, sessions, selection, interaction and after-sales.
+
+## Getting started
+
+1. **Credentials.** Every call under \`/v1\` needs an OAuth 2.0 access token (client credentials). A client id and secret are shown once when the client is created (\`POST /v1/clients\`, or \`showrunner admin create-client\` on the database host for the very first one). An app installed in an MCN asks for an installation token by adding \`installation_id\`.
+2. **Token.** \`curl -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials -d "scope=catalog:read" http://127.0.0.1:3000/oauth/token\` answers \`{ "access_token": "…", "token_type": "Bearer", "expires_in": …, "scope": "catalog:read" }\`.
+3. **First call.** \`curl -H "authorization: Bearer $TOKEN" http://127.0.0.1:3000/v1/products\`.
+
+## Conventions
+
+- **Money** is an integer in **minor units** of an **ISO 4217 currency**: \`{ "amount": 3990, "currency": "CNY" }\` is ¥39.90; for JPY (no minor unit) \`3990\` is ¥3,990. Times are RFC 3339 UTC; ids are prefixed and sortable (\`prd_…\`).
+- **Pagination.** Lists take \`?limit=\` (1–200, default 50) and \`?cursor=\` and answer \`{ "data": [...], "next_cursor": "…" }\`; pass \`next_cursor\` back as \`cursor\` until it is \`null\`.
+- **Errors** are RFC 9457 \`application/problem+json\` with a stable \`type\`, a \`detail\` that says how to fix the request, the \`request_id\`, and for validation \`errors: [{ pointer, detail }]\`. \`/oauth/token\` answers RFC 6749's \`{ error, error_description }\` instead.
+- **Idempotency.** Send \`Idempotency-Key\` (at most 255 characters, kept 24 hours) on a POST that creates or moves something: a replay returns the first response, the same key with another body is a 422, a concurrent twin a 409. Updates take \`If-Match\` with the resource's ETag; a stale one is a 412.
+- **Rate limits** are per client and installation. Every response carries \`RateLimit-Policy\` and \`RateLimit\` headers; past the limit the answer is a 429 with \`Retry-After\`.
+- **Long work** (imports, exports, replays) answers 202 with a \`Location\` to \`GET /v1/jobs/{id}\`.
+`
+
 declare module 'fastify' {
   interface FastifyInstance {
     openapiDocument(): Record<string, any>
@@ -22,8 +40,8 @@ export default fp(
         info: {
           title: 'Showrunner API',
           version: '1.0.0',
-          description:
-            'Open, headless API for live-stream commerce (直播电商): MCN agencies, anchors, sessions, selection, interaction and after-sales.',
+          license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+          description: gettingStarted,
         },
         servers: [{ url: app.config.publicUrl }],
         tags,
@@ -48,14 +66,30 @@ export default fp(
       const schemas = doc.components?.schemas as Record<string, unknown> | undefined
       if (schemas)
         doc.components.schemas = Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => (a < b ? -1 : 1)))
-      doc.webhooks = webhooksSection()
+      // A webhook is a call we make to the subscriber, signed by us: no token of ours applies.
+      doc.webhooks = Object.fromEntries(
+        Object.entries(webhooksSection() as Record<string, Record<string, Record<string, unknown>>>).map(
+          ([name, item]) => [
+            name,
+            Object.fromEntries(Object.entries(item).map(([method, op]) => [method, { ...op, security: [] }])),
+          ],
+        ),
+      )
       return doc
     })
 
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.openapiDocument())
     await app.register(scalar, {
       routePrefix: '/docs',
-      configuration: { url: '/openapi.json', title: 'Showrunner API' },
+      configuration: {
+        url: '/openapi.json',
+        title: 'Showrunner API',
+        metaData: { title: 'Showrunner API' },
+        // The reference works offline and on its own: no hosted client, no developer toolbar, nothing reported home.
+        hideClientButton: true,
+        showDeveloperTools: 'never',
+        telemetry: false,
+      },
     })
   },
   { name: 'openapi', dependencies: ['schemas'] },

@@ -1586,6 +1586,15 @@ export type GetJwksData = {
     url: '/.well-known/jwks.json';
 };
 
+export type GetJwksErrors = {
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+};
+
+export type GetJwksError = GetJwksErrors[keyof GetJwksErrors];
+
 export type GetJwksResponses = {
     /**
      * Default Response

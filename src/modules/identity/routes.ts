@@ -30,6 +30,8 @@ export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'createToken',
         tags: ['OAuth'],
         summary: 'Exchange client credentials for an access token',
+        // Public: the client authenticates with its credentials in this very request.
+        security: [],
         description:
           'RFC 6749 §4.4. Authenticate with HTTP Basic (client_secret_basic) or client_id/client_secret in the body (client_secret_post). Errors use RFC 6749’s JSON form, not problem details.',
         body: ref(S.TokenRequest),
@@ -72,7 +74,8 @@ export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getJwks',
         tags: ['OAuth'],
         summary: 'Public keys that verify access tokens',
-        response: { 200: ref(S.Jwks) },
+        security: [],
+        response: { 200: ref(S.Jwks), 429: errors()[429] },
       },
     },
     async (_request, reply) => {

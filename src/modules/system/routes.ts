@@ -20,6 +20,9 @@ const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())])
 
 const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // A newcomer who opens the bare address lands on the reference.
+  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/docs/', 302))
+
   app.get(
     '/healthz',
     {
@@ -27,6 +30,7 @@ const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getHealth',
         tags: ['System'],
         summary: 'The process is alive',
+        security: [],
         response: { 200: ref(Health), 500: errorResponses[500] },
       },
     },
@@ -40,6 +44,7 @@ const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getReadiness',
         tags: ['System'],
         summary: 'The database and the queue backend answer',
+        security: [],
         response: { 200: ref(Readiness), 503: ref(Readiness) },
       },
     },
