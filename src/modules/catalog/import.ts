@@ -4,10 +4,9 @@ import { audit } from '../../lib/audit.js'
 import type { Ctx } from '../../lib/context.js'
 import { newId } from '../../lib/ids.js'
 import {
-  inspectUpload,
+  startImport,
   ImportJobPayload,
   runImport,
-  startJob,
   type ImportRow,
   rowProblem,
   type RowErrorReport,
@@ -22,13 +21,7 @@ import { products } from './tables.js'
 export const PRODUCT_IMPORT_JOB = 'products.import'
 
 export function startProductImport(ctx: Ctx, contentType: string | undefined, body: unknown, dryRun = false) {
-  const upload = inspectUpload(contentType, body, PRODUCT_IMPORT_COLUMNS)
-  return startJob(ctx, productImportJob, {
-    input: upload.input,
-    inputFormat: upload.format,
-    total: upload.total,
-    payload: { dry_run: dryRun },
-  })
+  return startImport(ctx, productImportJob, PRODUCT_IMPORT_COLUMNS, { contentType, body, dryRun })
 }
 
 type RowError = RowErrorReport['errors'][number]

@@ -3,6 +3,7 @@ import { Type, type TSchema, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import type { Ctx } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
+import type { JobDefinition } from '../../lib/jobs.js'
 import { Id } from '../../lib/schemas.js'
 import {
   finishJob,
@@ -12,6 +13,7 @@ import {
   recordProgress,
   resetProgress,
   rowProblem,
+  startJob,
   type FinishedJobState,
   type RowErrorReport,
 } from './service.js'
@@ -24,6 +26,25 @@ export interface ImportRow<T = Record<string, unknown>> {
 
 /** The payload of an import job: its job row, and whether it only validates. */
 export const ImportJobPayload = Type.Object({ jobId: Id('job'), dry_run: Type.Optional(Type.Boolean()) })
+
+/**
+ * Starts an import job for an uploaded file: the file is checked first (a bad file is refused
+ * before any job exists), then the job resource is recorded and queued.
+ */
+export function startImport(
+  ctx: Ctx,
+  job: JobDefinition<Static<typeof ImportJobPayload>>,
+  requiredColumns: string[],
+  upload: { contentType: string | undefined; body: unknown; dryRun: boolean },
+) {
+  const checked = inspectUpload(upload.contentType, upload.body, requiredColumns)
+  return startJob(ctx, job, {
+    input: checked.input,
+    inputFormat: checked.format,
+    total: checked.total,
+    payload: { dry_run: upload.dryRun },
+  })
+}
 
 /** The `?dry_run=true` query of an import operation. */
 export const ImportQuery = Type.Object(

@@ -22,6 +22,7 @@ export {
   ImportQuery,
   inspectUpload,
   runImport,
+  startImport,
   type ImportRow,
 } from './imports.js'
 export { Job, JobList } from './schemas.js'

@@ -6,10 +6,9 @@ import { publish } from '../../lib/hooks.js'
 import { defineJob } from '../../lib/jobs.js'
 import { existingAnchorIds } from '../anchors/index.js'
 import {
-  inspectUpload,
+  startImport,
   ImportJobPayload,
   runImport,
-  startJob,
   type ImportRow,
   rowProblem,
   type RowErrorReport,
@@ -22,13 +21,7 @@ import { anchorSales } from './tables.js'
 export const SALES_IMPORT_JOB = 'anchor-sales.import'
 
 export function startSalesImport(ctx: Ctx, contentType: string | undefined, body: unknown, dryRun = false) {
-  const upload = inspectUpload(contentType, body, SALE_IMPORT_COLUMNS)
-  return startJob(ctx, salesImportJob, {
-    input: upload.input,
-    inputFormat: upload.format,
-    total: upload.total,
-    payload: { dry_run: dryRun },
-  })
+  return startImport(ctx, salesImportJob, SALE_IMPORT_COLUMNS, { contentType, body, dryRun })
 }
 
 /**
