@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
 import { Redis } from 'ioredis'
 import { AppError } from '../lib/errors.js'
+import { closeRedis } from '../lib/redis.js'
 
 /**
  * Per client and installation, keyed from the verified token (never a client-set header).
@@ -16,7 +17,7 @@ export default fp(
     const redis = app.config.REDIS_URL
       ? new Redis(app.config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
       : undefined
-    if (redis) app.addHook('onClose', async () => void (await redis.quit().catch(() => {})))
+    if (redis) app.addHook('onClose', () => closeRedis(redis))
 
     const keyFor = (req: FastifyRequest) =>
       req.ctx ? `c:${req.ctx.actor.clientId}:${req.ctx.actor.installationId ?? ''}` : `ip:${req.ip}`

@@ -8,6 +8,7 @@ import {
   type JobsOptions,
 } from 'bullmq'
 import { Redis } from 'ioredis'
+import { closeRedis } from '../lib/redis.js'
 import type { SerializedCtx } from '../lib/context.js'
 
 /**
@@ -216,6 +217,6 @@ export class Queues {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close()))
     await Promise.all([...this.queues.values()].map((q) => q.close()))
-    await this.redis?.quit().catch(() => {})
+    if (this.redis) await closeRedis(this.redis)
   }
 }
