@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import type { AddressInfo } from 'node:net'
 import { parseArgs } from 'node:util'
 import closeWithGrace from 'close-with-grace'
 import pino from 'pino'
@@ -7,10 +8,12 @@ import { buildApp } from './app.js'
 import { startRuntime, startWorkers, type Runtime } from './runtime.js'
 import { createClient, createOrganization, KeyStore } from './modules/identity/index.js'
 import { allScopes, isScope, type Scope } from './lib/scopes.js'
+import { describeDemo, seedDemo } from './seed.js'
 
 const usage = `showrunner <command>
 
-  dev                     API and workers in one process (embedded PostgreSQL by default)
+  dev [--seed]            API and workers in one process (embedded PostgreSQL by default);
+                          --seed creates the demo data once and prints its credentials
   api                     the HTTP API only
   worker                  the queue workers only
   migrate                 apply database migrations
@@ -19,7 +22,7 @@ const usage = `showrunner <command>
   admin rotate-signing-key [--lead-seconds N]
 `
 
-async function serve(config: Config, roles: { api: boolean; worker: boolean }) {
+async function serve(config: Config, roles: { api: boolean; worker: boolean; seed?: boolean }) {
   const log = pino({ level: config.LOG_LEVEL })
   const runtime = await startRuntime(config, log, { migrate: roles.api && roles.worker })
   const app = roles.api
@@ -38,6 +41,12 @@ async function serve(config: Config, roles: { api: boolean; worker: boolean }) {
   if (app) {
     await app.listen({ host: config.HOST, port: config.PORT })
     log.info(`docs at ${config.publicUrl}/docs, GraphQL at ${config.publicUrl}/graphql`)
+    if (roles.seed) {
+      const { port } = app.server.address() as AddressInfo
+      const host = ['0.0.0.0', '::'].includes(config.HOST) ? 'localhost' : config.HOST
+      const seeded = await seedDemo({ app, db: runtime.database.db, dataDir: config.DATA_DIR })
+      process.stdout.write(describeDemo(seeded, `http://${host.includes(':') ? `[${host}]` : host}:${port}`))
+    }
   }
 }
 
@@ -105,7 +114,7 @@ async function main(argv: string[]) {
   const config = loadConfig()
   switch (command) {
     case 'dev':
-      return serve(config, { api: true, worker: true })
+      return serve(config, { api: true, worker: true, seed: rest.includes('--seed') })
     case 'api':
       return serve(config, { api: true, worker: false })
     case 'worker':
