@@ -8,9 +8,13 @@
  *   MCN_CLIENT_ID=cli_… MCN_CLIENT_SECRET=sk_… \
  *   npx tsx examples/provider-app.ts
  *
- * (Create the two organizations and clients with `showrunner admin create-org` /
- * `create-client`, or as the platform through POST /v1/organizations.)
+ * Against the demo (`npm run demo`) no variables are needed: without them the credentials of
+ * its provider and MCN are read from `$DATA_DIR/demo-credentials.json` (DATA_DIR defaults to
+ * .showrunner, as for the server). Otherwise create the two organizations and clients as the
+ * platform through POST /v1/organizations (README, "First credentials").
  */
+import fs from 'node:fs'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
   createInstallation,
@@ -26,6 +30,18 @@ export interface ProviderAppOptions {
   provider: { clientId: string; clientSecret: string }
   mcn: { clientId: string; clientSecret: string }
   log?: (line: string) => void
+}
+
+/** The demo's provider and MCN clients, as `showrunner dev --seed` saved them; undefined when there is no demo. */
+export function readDemoCredentials(dataDir = process.env.DATA_DIR ?? '.showrunner') {
+  const file = path.join(dataDir, 'demo-credentials.json')
+  if (!fs.existsSync(file)) return undefined
+  const saved = JSON.parse(fs.readFileSync(file, 'utf8'))
+  const client = (c: { client_id: string; client_secret: string }) => ({
+    clientId: c.client_id,
+    clientSecret: c.client_secret,
+  })
+  return { provider: client(saved.provider), mcn: client(saved.mcn) }
 }
 
 export async function runProviderApp(opts: ProviderAppOptions) {
@@ -76,12 +92,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const env = (name: string) => {
     const value = process.env[name]
     if (value !== undefined) return value
-    console.error(`set ${name}`)
+    console.error(`set ${name}, or run the demo (npm run demo) so its credentials are on file`)
     process.exit(2)
   }
+  const demo = process.env.PROVIDER_CLIENT_ID ? undefined : readDemoCredentials()
   await runProviderApp({
-    baseUrl: process.env.SHOWRUNNER_URL ?? 'http://localhost:3000',
-    provider: { clientId: env('PROVIDER_CLIENT_ID'), clientSecret: env('PROVIDER_CLIENT_SECRET') },
-    mcn: { clientId: env('MCN_CLIENT_ID'), clientSecret: env('MCN_CLIENT_SECRET') },
+    baseUrl: process.env.SHOWRUNNER_URL ?? `http://localhost:${process.env.PORT ?? 3000}`,
+    provider: demo?.provider ?? { clientId: env('PROVIDER_CLIENT_ID'), clientSecret: env('PROVIDER_CLIENT_SECRET') },
+    mcn: demo?.mcn ?? { clientId: env('MCN_CLIENT_ID'), clientSecret: env('MCN_CLIENT_SECRET') },
   })
 }

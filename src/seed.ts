@@ -234,9 +234,8 @@ async function requestToken(app: FastifyInstance, client: DemoClient, installati
 async function readStored(file: string): Promise<StoredCredentials> {
   try {
     return JSON.parse(await fs.readFile(file, 'utf8')) as StoredCredentials
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {}
-    // A damaged file is as good as none: its secrets get rotated and the file rewritten.
+  } catch {
+    // A missing or damaged file is as good as none: the secrets get rotated and the file rewritten.
     return {}
   }
 }
@@ -310,11 +309,13 @@ export async function seedDemo({ app, db, dataDir }: SeedOptions): Promise<DemoS
       token,
       `/v1/organizations/${platformOrgId}/clients`,
     )
-    const console = clients.find((c) => c.name === DEMO.platform.client && !c.revoked_at && c.id !== oneOff.client.id)
-    if (console) {
-      stored.platform = await rotate(call, token, console.id)
+    const demoConsole = clients.find(
+      (c) => c.name === DEMO.platform.client && !c.revoked_at && c.id !== oneOff.client.id,
+    )
+    if (demoConsole) {
+      stored.platform = await rotate(call, token, demoConsole.id)
       await call(token, 'POST', `/v1/clients/${oneOff.client.id}/revoke`, undefined, 200)
-      rotated.push(`platform client ${console.id}`)
+      rotated.push(`platform client ${demoConsole.id}`)
       platformToken = (await requestToken(app, stored.platform))!
     } else {
       stored.platform = oneOffCredentials

@@ -1,9 +1,10 @@
 import t from 'tap'
 import type { AddressInfo } from 'node:net'
 import { buildTestApp, createTenant } from './helper.js'
-import { runProviderApp } from '../examples/provider-app.js'
+import { readDemoCredentials, runProviderApp } from '../examples/provider-app.js'
 import { createReceiver } from '../examples/webhook-receiver.js'
 import { signWebhook } from '../sdk/src/index.js'
+import { seedDemo } from '../src/seed.js'
 
 t.test('examples/provider-app.ts runs against a real server', async (t) => {
   const { app } = await buildTestApp(t)
@@ -14,6 +15,21 @@ t.test('examples/provider-app.ts runs against a real server', async (t) => {
   const lines: string[] = []
   const result = await runProviderApp({ baseUrl, provider, mcn, log: (l) => lines.push(l) })
   t.ok(result.auditEntries >= 1, 'the app read the MCN’s audit log through its installation')
+  t.match(lines.at(-1), /after uninstalling, the app is refused/)
+})
+
+t.test('examples/provider-app.ts runs against the seeded demo with the credentials it saved', async (t) => {
+  const { app, runtime } = await buildTestApp(t)
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+  const dataDir = t.testdir()
+  t.equal(readDemoCredentials(dataDir), undefined, 'no demo, no credentials')
+  await seedDemo({ app, db: runtime.database.db, dataDir })
+  const demo = readDemoCredentials(dataDir)!
+  const lines: string[] = []
+  const result = await runProviderApp({ baseUrl, ...demo, log: (l) => lines.push(l) })
+  // The seed's own installation and its catalog are in the demo MCN's audit log.
+  t.ok(result.auditEntries >= 20, `the app read the demo MCN’s audit log (${result.auditEntries} entries)`)
   t.match(lines.at(-1), /after uninstalling, the app is refused/)
 })
 
