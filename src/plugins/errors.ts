@@ -98,9 +98,11 @@ function frameworkDetail(e: FastifyError, request: FastifyRequest | undefined): 
       return 'A path segment is longer than any id (ids are at most 100 characters).'
     case 'FST_ERR_BAD_URL':
       return 'The URL is not valid: a path segment has a malformed percent-encoding.'
+    // Fastify drops the parser's reason, so both refusals of secure-json-parse are named.
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return 'The body is not valid JSON, or it has a "__proto__" or "constructor.prototype" key.'
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return 'The body is not valid JSON.'
+      return 'The body is empty, but its content-type says JSON: send a JSON document.'
     default:
       if (e instanceof SyntaxError || e.name === 'SyntaxError')
         return /prototype/i.test(e.message)

@@ -142,12 +142,13 @@ t.test('HTTP-level refusals: 404, 405, 413, 414, 415 as problems; the token endp
   })
 
   t.test('POST /oauth/token refuses a broken or hostile JSON body with 400 in RFC 6749 JSON', async (t) => {
-    for (const [what, payload] of [
-      ['unterminated JSON', '{"unterminated": '],
-      ['a __proto__ key', '{"__proto__": {"isAdmin": true}, "grant_type": "client_credentials"}'],
-      ['a constructor.prototype key', '{"constructor": {"prototype": {"isAdmin": true}}}'],
-      ['an empty body', ''],
-    ]) {
+    const invalid = /not valid JSON, or it has a "__proto__" or "constructor.prototype" key/
+    for (const [what, payload, detail] of [
+      ['unterminated JSON', '{"unterminated": ', invalid],
+      ['a __proto__ key', '{"__proto__": {"isAdmin": true}, "grant_type": "client_credentials"}', invalid],
+      ['a constructor.prototype key', '{"constructor": {"prototype": {"isAdmin": true}}}', invalid],
+      ['an empty body', '', /body is empty/],
+    ] as const) {
       const res = await app.inject({
         method: 'POST',
         url: '/oauth/token',
@@ -159,7 +160,7 @@ t.test('HTTP-level refusals: 404, 405, 413, 414, 415 as problems; the token endp
       })
       t.equal(res.statusCode, 400, `${what}: ${res.body}`)
       t.match(res.headers['content-type'], /^application\/json/, what)
-      t.match(res.json(), { error: 'invalid_request', error_description: /JSON|__proto__/ }, what)
+      t.match(res.json(), { error: 'invalid_request', error_description: detail }, what)
     }
     t.equal(({} as Record<string, unknown>).isAdmin, undefined, 'no prototype was polluted')
   })
