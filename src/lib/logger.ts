@@ -53,6 +53,10 @@ export function createLogger(
       hooks: {
         logMethod(args, method) {
           if (args[1] === 'incoming request') return
+          // The error handler's note on a 4xx, folded into one line above the request's own.
+          const refusal = args[0] as { code?: unknown; detail?: unknown } | undefined
+          if (args[1] === 'request refused' && refusal?.code)
+            return method.apply(this, [`refused: ${String(refusal.code)}: ${String(refusal.detail)}`])
           method.apply(this, args)
         },
       },
