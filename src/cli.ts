@@ -2,10 +2,10 @@
 import type { AddressInfo } from 'node:net'
 import { parseArgs } from 'node:util'
 import closeWithGrace from 'close-with-grace'
-import pino from 'pino'
 import { loadConfig, ConfigError, type Config } from './config.js'
 import { buildApp } from './app.js'
 import { startRuntime, startWorkers, type Runtime } from './runtime.js'
+import { createLogger } from './lib/logger.js'
 import { createClient, createOrganization, KeyStore } from './modules/identity/index.js'
 import { allScopes, isScope, type Scope } from './lib/scopes.js'
 import { describeDemo, seedDemo } from './seed.js'
@@ -23,7 +23,7 @@ const usage = `showrunner <command>
 `
 
 async function serve(config: Config, roles: { api: boolean; worker: boolean; seed?: boolean }) {
-  const log = pino({ level: config.LOG_LEVEL })
+  const log = createLogger(config)
   const runtime = await startRuntime(config, log, { migrate: roles.api && roles.worker })
   const app = roles.api
     ? await buildApp({ config, database: runtime.database, queues: runtime.queues, logger: log })
@@ -51,7 +51,7 @@ async function serve(config: Config, roles: { api: boolean; worker: boolean; see
 }
 
 async function admin(config: Config, args: string[]) {
-  const log = pino({ level: 'warn' })
+  const log = createLogger(config, { level: 'warn' })
   const { positionals, values } = parseArgs({
     args,
     allowPositionals: true,
@@ -120,7 +120,7 @@ async function main(argv: string[]) {
     case 'worker':
       return serve(config, { api: false, worker: true })
     case 'migrate': {
-      const runtime = await startRuntime(config, pino({ level: config.LOG_LEVEL }), { migrate: true })
+      const runtime = await startRuntime(config, createLogger(config), { migrate: true })
       await runtime.close()
       console.log('migrations applied')
       return

@@ -98,9 +98,11 @@ function frameworkDetail(e: FastifyError, request: FastifyRequest | undefined): 
       return 'A path segment is longer than any id (ids are at most 100 characters).'
     case 'FST_ERR_BAD_URL':
       return 'The URL is not valid: a path segment has a malformed percent-encoding.'
+    // Fastify drops the parser's reason, so both refusals of secure-json-parse are named.
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return 'The body is not valid JSON, or it has a "__proto__" or "constructor.prototype" key.'
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return 'The body is not valid JSON.'
+      return 'The body is empty, but its content-type says JSON: send a JSON document.'
     default:
       if (e instanceof SyntaxError || e.name === 'SyntaxError')
         return /prototype/i.test(e.message)
@@ -176,6 +178,28 @@ export function answerFrameworkError(err: FastifyError, request: FastifyRequest,
   return answer(err, request, reply)
 }
 
+/**
+ * Longer URLs are refused before routing. Node itself refuses a request line and headers
+ * over 16 KiB; this leaves room for the headers and says what to do instead.
+ */
+export const MAX_URL_LENGTH = 8192
+
+interface KnownRoute {
+  method: string
+  pattern: RegExp
+  oauthErrors: boolean
+}
+
+/** A route's path (`/v1/events/:id`, `/docs/*`) as a regular expression over request paths. */
+function routePattern(url: string): RegExp {
+  const source = url
+    .split(/(:[A-Za-z0-9_]+(?:\([^)]*\))?|\*)/)
+    // Odd parts are the captured parameters and wildcards; even parts are literal text.
+    .map((part, i) => (i % 2 === 0 ? part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : part === '*' ? '.*' : '[^/]+'))
+    .join('')
+  return new RegExp(`^${source}$`)
+}
+
 const hasBody = (request: FastifyRequest) =>
   request.headers['content-length'] !== undefined || request.headers['transfer-encoding'] !== undefined
 
@@ -216,13 +240,35 @@ export default fp(
       if (!acceptedTypes(request).includes(type)) throw unsupportedMediaType(request)
     })
     app.addHook('preHandler', async (request) => refuseNonFiniteNumbers(request))
-    app.setNotFoundHandler((request, reply) =>
-      sendProblem(
-        reply,
-        request,
-        new AppError('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`),
-      ),
-    )
+    app.addHook('onRequest', async (request) => {
+      if (request.url.length > MAX_URL_LENGTH)
+        throw new AppError(
+          'uri_too_long',
+          `The URL is ${request.url.length} characters long; the limit is ${MAX_URL_LENGTH}. Send long values in a body.`,
+        )
+    })
+
+    const routes: KnownRoute[] = []
+    app.addHook('onRoute', (route) => {
+      const pattern = routePattern(route.url)
+      const oauthErrors = route.config?.oauthErrors === true
+      for (const method of [route.method].flat()) routes.push({ method, pattern, oauthErrors })
+    })
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0]!
+      const matching = routes.filter((r) => r.pattern.test(path))
+      const allowed = [...new Set(matching.map((r) => r.method))]
+      if (allowed.includes('GET') && !allowed.includes('HEAD')) allowed.push('HEAD')
+      if (!allowed.length || allowed.includes(request.method))
+        return sendProblem(reply, request, new AppError('not_found', `No route ${request.method} ${path}.`))
+      allowed.sort()
+      const refused = new AppError(
+        'method_not_allowed',
+        `${path} does not take ${request.method}: use ${allowed.join(', ')}.`,
+        { headers: { allow: allowed.join(', ') } },
+      )
+      return matching.some((r) => r.oauthErrors) ? sendOAuthError(reply, refused) : sendProblem(reply, request, refused)
+    })
   },
   { name: 'errors' },
 )

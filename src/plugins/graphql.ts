@@ -1,3 +1,5 @@
+import fastifyStatic from '@fastify/static'
+import { getDistDirectory, isSandboxFrame, renderAltair, SANDBOX_FRAME_CSP } from 'altair-static'
 import type { FastifyInstance } from 'fastify'
 import { printSchema, type GraphQLError } from 'graphql'
 import mercurius from 'mercurius'
@@ -9,6 +11,8 @@ import { depthLimit } from '../lib/graphql-depth.js'
 /** Query fields any authenticated caller may read: `viewer` only describes the caller's own token. */
 export const PUBLIC_FIELDS = ['viewer']
 export const QUERY_DEPTH_LIMIT = 8
+/** The in-browser GraphQL IDE, development only. */
+export const IDE_PATH = '/graphiql'
 
 /** The executable schema from every module's contribution; throws on a field without a scope. */
 export function graphqlSchemaFor(modules: ShowrunnerModule[]) {
@@ -31,12 +35,44 @@ const badRequest = (e: GraphQLError | (Error & Partial<GraphQLError>)) => ({
 })
 
 /**
+ * Altair, served entirely from the altair-static package (HTML, scripts, fonts, the script
+ * sandbox frame), so it works with no internet; mercurius' GraphiQL loads React and GraphiQL
+ * from unpkg. Altair's cloud account is turned off for the same reason. A token from
+ * POST /oauth/token goes in the prepared Bearer authorization.
+ */
+async function graphqlIde(app: FastifyInstance) {
+  const page = renderAltair({
+    baseURL: `${IDE_PATH}/`,
+    endpointURL: '/graphql',
+    initialName: 'Showrunner',
+    initialQuery: '{ viewer { tenant_id organization_kind scopes } }',
+    initialAuthorization: { type: 'bearer', data: { token: '' } },
+    disableAccount: true,
+  })
+  app.get(IDE_PATH, { schema: { hide: true } }, (_request, reply) => reply.redirect(`${IDE_PATH}/`))
+  app.get(`${IDE_PATH}/`, { schema: { hide: true } }, (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(page),
+  )
+  await app.register(fastifyStatic, {
+    root: getDistDirectory(),
+    prefix: `${IDE_PATH}/`,
+    index: false,
+    decorateReply: false,
+    // Altair runs pre-request scripts in this frame and expects it isolated from the page.
+    setHeaders: (reply, path) => {
+      if (isSandboxFrame(path)) reply.header('content-security-policy', SANDBOX_FRAME_CSP)
+    },
+  })
+}
+
+/**
  * GraphQL over the same services as REST. Registered in its own encapsulated context,
  * so the authentication hook below guards /graphql only; scopes are checked per field
  * by the schema builder.
  */
 export default async function graphqlPlugin(app: FastifyInstance, opts: { modules: ShowrunnerModule[] }) {
   const { schema, loaders } = graphqlSchemaFor(opts.modules)
+  if (app.config.NODE_ENV === 'development') await graphqlIde(app)
 
   app.addHook('onRequest', async (request) => {
     if (request.url.startsWith('/graphql')) await app.authenticate(request, [])
@@ -47,7 +83,7 @@ export default async function graphqlPlugin(app: FastifyInstance, opts: { module
     // Mercurius types loaders against its own context; ours read `ctx` from the same object.
     loaders: loaders as never,
     path: '/graphql',
-    graphiql: app.config.NODE_ENV === 'development',
+    graphiql: false,
     validationRules: [depthLimit(QUERY_DEPTH_LIMIT)],
     context: (request) => ({ ctx: request.ctx }),
     errorFormatter: (execution, context) => {

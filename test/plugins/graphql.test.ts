@@ -2,7 +2,7 @@ import t from 'tap'
 import { buildClientSchema, getIntrospectionQuery, printSchema } from 'graphql'
 import { buildTestApp, createTenant } from '../helper.js'
 import { modules } from '../../src/modules/index.js'
-import { graphqlSchemaFor } from '../../src/plugins/graphql.js'
+import { graphqlSchemaFor, IDE_PATH } from '../../src/plugins/graphql.js'
 
 t.test('GraphQL: authenticated, scoped per field, depth-limited, same services as REST', async (t) => {
   const { app } = await buildTestApp(t)
@@ -133,4 +133,70 @@ t.test('GraphQL: introspection, GraphQL’s own validation messages, loaders ove
 
   const noCatalog = await narrow.post('/graphql', { query: '{ products { data { id } } }' })
   t.match(noCatalog.json().errors, [{ extensions: { code: 'insufficient_scope', status: 403 } }])
+})
+
+t.test('the GraphQL IDE (development) is served entirely by the app: no CDN, works offline', async (t) => {
+  const { app } = await buildTestApp(t, { config: { NODE_ENV: 'development' } })
+  const origin = 'http://showrunner.test'
+  const get = (url: URL) => app.inject({ method: 'GET', url: url.pathname + url.search })
+
+  const bare = await app.inject({ method: 'GET', url: IDE_PATH })
+  t.equal(bare.statusCode, 302)
+  t.equal(bare.headers.location, `${IDE_PATH}/`, 'relative assets resolve under the trailing slash')
+
+  const page = await get(new URL(`${IDE_PATH}/`, origin))
+  t.equal(page.statusCode, 200)
+  t.match(page.headers['content-type'], /^text\/html/)
+  t.match(page.body, /endpointURL: `\/graphql`/, 'the IDE talks to this server')
+  t.notMatch(page.body, /https?:\/\/|(src|href)="\/\//, 'the page names no other host')
+
+  /** Every file a page, script or stylesheet refers to, followed to the end; each must be served here. */
+  const references = (body: string, type: string) => {
+    if (type.startsWith('text/html')) return [...body.matchAll(/(?:src|href)="([^"#]+)"/g)].map((m) => m[1]!)
+    if (type.startsWith('text/css')) return [...body.matchAll(/url\(["']?(\.[^"')]+)["']?\)/g)].map((m) => m[1]!)
+    if (/javascript/.test(type)) return [...body.matchAll(/(?:from|import\()\s*"(\.\.?\/[^"]+)"/g)].map((m) => m[1]!)
+    return []
+  }
+  const seen = new Set<string>()
+  const crawl = async (url: URL, body: string, type: string) => {
+    for (const ref of references(body, type)) {
+      const target = new URL(ref, url)
+      t.equal(target.origin, origin, `${ref} (in ${url.pathname}) is on this server`)
+      if (seen.has(target.pathname)) continue
+      seen.add(target.pathname)
+      const res = await get(target)
+      t.equal(res.statusCode, 200, `${target.pathname} is served`)
+      await crawl(target, res.body, String(res.headers['content-type']))
+    }
+  }
+  await crawl(new URL(`${IDE_PATH}/`, origin), page.body, 'text/html')
+  t.ok(seen.has(`${IDE_PATH}/main.js`) && seen.has(`${IDE_PATH}/styles.css`), 'the scripts and styles')
+  t.ok(
+    [...seen].some((p) => p.endsWith('.woff2')),
+    'the editor font',
+  )
+  t.ok(seen.size > 40, `every chunk the app loads (${seen.size} files)`)
+
+  // Altair loads its pre-request-script frame from here when the probe image answers, else from its cloud.
+  const probe = await get(new URL(`${IDE_PATH}/iframe-sandbox/sandbox.png`, origin))
+  t.equal(probe.statusCode, 200)
+  const frame = await get(new URL(`${IDE_PATH}/iframe-sandbox/index.html`, origin))
+  t.equal(frame.statusCode, 200)
+  t.equal(frame.headers['content-security-policy'], 'sandbox allow-scripts', 'the frame runs isolated')
+  for (const ref of references(frame.body, 'text/html').filter((r) => r.startsWith('./assets/'))) {
+    const asset = await get(new URL(ref, new URL(`${IDE_PATH}/iframe-sandbox/index.html`, origin)))
+    t.equal(asset.statusCode, 200, `sandbox ${ref} is served`)
+  }
+
+  const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json()
+  t.notOk(
+    Object.keys(spec.paths ?? {}).some((p) => p.startsWith(IDE_PATH)),
+    'the IDE is not an API operation',
+  )
+})
+
+t.test('outside development there is no IDE', async (t) => {
+  const { app } = await buildTestApp(t)
+  t.equal((await app.inject({ method: 'GET', url: `${IDE_PATH}/` })).statusCode, 404)
+  t.equal((await app.inject({ method: 'GET', url: `${IDE_PATH}/main.js` })).statusCode, 404)
 })
