@@ -9,7 +9,7 @@ import formbody from '@fastify/formbody'
 import SerializerSelector from '@fastify/fast-json-stringify-compiler'
 import { typeid } from 'typeid-js'
 import infrastructure, { type Infrastructure } from './plugins/infrastructure.js'
-import errors, { answerFrameworkError } from './plugins/errors.js'
+import errors, { answerClientError, answerFrameworkError } from './plugins/errors.js'
 import { AppError } from './lib/errors.js'
 import schemas from './plugins/schemas.js'
 import openapi from './plugins/openapi.js'
@@ -123,6 +123,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     schemaController: { compilersFactory: { buildSerializer: memoizedSerializers } },
     // Errors raised before routing (an over-long id, a broken percent-encoding) are problems too.
     frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>()

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Duplex } from 'node:stream'
 import { AppError, toProblem, type FieldError, type ProblemCode } from '../lib/errors.js'
 
 declare module 'fastify' {
@@ -176,6 +177,28 @@ function answer(err: unknown, request: FastifyRequest, reply: FastifyReply) {
 export function answerFrameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   reply.header('request-id', request.id)
   return answer(err, request, reply)
+}
+
+/**
+ * What Node refuses before Fastify sees a request (a request line and headers over 16 KiB, a
+ * malformed request line) is answered as a problem too, on the raw socket, then closed.
+ */
+export function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW'
+  const problem = toProblem(
+    tooLarge
+      ? new AppError(
+          'headers_too_large',
+          'The request line and headers exceed 16 KiB; send long filters in a request body or shorten the URL.',
+        )
+      : new AppError('bad_request', 'The request is not valid HTTP/1.1.'),
+  )
+  const body = JSON.stringify(problem)
+  if (!socket.writable) return void socket.destroy()
+  socket.end(
+    `HTTP/1.1 ${problem.status} ${problem.title}\r\nContent-Type: application/problem+json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  )
 }
 
 /**

@@ -1,5 +1,6 @@
 import t, { type Test } from 'tap'
 import type { LightMyRequestResponse } from 'fastify'
+import { connect } from 'node:net'
 import { Type } from 'typebox'
 import { buildTestApp, createTenant } from '../helper.js'
 import { requireScopes } from '../../src/lib/scopes.js'
@@ -165,3 +166,31 @@ t.test('HTTP-level refusals: 404, 405, 413, 414, 415 as problems; the token endp
     t.equal(({} as Record<string, unknown>).isAdmin, undefined, 'no prototype was polluted')
   })
 })
+
+// Node refuses these before Fastify routes anything, so only a real socket shows them.
+t.test(
+  'what Node refuses before routing is a problem too: 431 for 16 KiB of request line, 400 for broken HTTP',
+  async (t) => {
+    const { app } = await buildTestApp(t, { redis: false })
+    await app.listen({ host: '127.0.0.1', port: 0 })
+    const { port } = app.server.address() as { port: number }
+    const raw = (request: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => socket.end(request))
+        let answer = ''
+        socket.on('data', (chunk) => {
+          answer += chunk
+        })
+        socket.on('end', () => resolve(answer))
+        socket.on('error', reject)
+      })
+    const long = await raw(`GET /v1/events?type=${'x'.repeat(20_000)} HTTP/1.1\r\nHost: a\r\n\r\n`)
+    t.match(long, /^HTTP\/1\.1 431 /)
+    t.match(long, /content-type: application\/problem\+json/i)
+    const body = JSON.parse(long.slice(long.indexOf('\r\n\r\n') + 4))
+    t.match(body, { status: 431, code: 'headers_too_large', detail: /16 KiB/ })
+    const broken = await raw('NOT HTTP AT ALL\r\n\r\n')
+    t.match(broken, /^HTTP\/1\.1 400 /)
+    t.match(JSON.parse(broken.slice(broken.indexOf('\r\n\r\n') + 4)), { status: 400, code: 'bad_request' })
+  },
+)

@@ -799,7 +799,7 @@ export type Problem = {
     title: string;
     status: number;
     detail: string;
-    code: 'bad_request' | 'validation_failed' | 'unauthenticated' | 'insufficient_scope' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'idempotency_in_progress' | 'gone' | 'precondition_failed' | 'payload_too_large' | 'uri_too_long' | 'unsupported_media_type' | 'idempotency_key_reused' | 'unprocessable' | 'precondition_required' | 'rate_limited' | 'internal' | 'service_unavailable';
+    code: 'bad_request' | 'validation_failed' | 'unauthenticated' | 'insufficient_scope' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'idempotency_in_progress' | 'gone' | 'precondition_failed' | 'payload_too_large' | 'uri_too_long' | 'unsupported_media_type' | 'idempotency_key_reused' | 'unprocessable' | 'precondition_required' | 'rate_limited' | 'headers_too_large' | 'internal' | 'service_unavailable';
     instance?: string;
     request_id?: string;
     errors?: Array<FieldError>;
