@@ -74,7 +74,12 @@ async function serve(config: Config, roles: { api: boolean; worker: boolean }) {
   // pools and queue connections close, and the embedded PostgreSQL (its own process group, so
   // Ctrl-C does not reach it) stops last.
   onShutdown({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS, log }, async () => {
-    await app?.close()
+    if (app) {
+      // close() ends the connections idle at that moment; one whose request is still in flight
+      // becomes idle (keep-alive) only after its answer, so it is swept again until all are gone.
+      const sweep = setInterval(() => app.server.closeIdleConnections(), 100)
+      await app.close().finally(() => clearInterval(sweep))
+    }
     await runtime.close()
   })
 
@@ -132,9 +137,10 @@ async function admin(config: Config, args: string[]) {
       if (typeof org !== 'string' || typeof name !== 'string')
         throw new UsageError('create-client needs --org ORG_ID and --name NAME', adminUsage)
       const scopes = typeof values.scopes === 'string' ? values.scopes.split(/[\s,]+/).filter(Boolean) : undefined
+      const { createClient } = await identity()
+      await import('./modules/index.js') // every module declares its scopes as it loads
       const bad = scopes?.filter((s) => !isScope(s)) ?? []
       if (bad.length) throw new UsageError(`unknown scopes: ${bad.join(', ')} (known: ${allScopes.join(' ')})`)
-      const { createClient } = await identity()
       return print(
         await withRuntime(config, init, (r) =>
           createClient(r.database.db, { organizationId: org, name, scopes: scopes as Scope[] | undefined }),

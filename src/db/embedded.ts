@@ -70,7 +70,7 @@ export async function startEmbeddedPostgres(opts: {
     if (opts.mode === 'server' && ours && (owner === undefined || !alive(owner))) {
       log(`adopting the PostgreSQL server (pid ${postmaster.pid}) left running by a process that is gone`)
       fs.writeFileSync(ownerFile, `${process.pid}\n`)
-      return owned(url, { pid: postmaster.pid }, ownerFile)
+      return owned(maintenance, { pid: postmaster.pid }, ownerFile)
     }
     return { url, owned: false, stop: async () => {} }
   }
@@ -113,7 +113,7 @@ export async function startEmbeddedPostgres(opts: {
     )
   }
   fs.writeFileSync(ownerFile, `${process.pid}\n`)
-  const handle = owned(url, { pid: child.pid!, exited }, ownerFile)
+  const handle = owned(maintenance, { pid: child.pid!, exited }, ownerFile)
   try {
     await createDatabase(maintenance)
   } catch (err) {
@@ -123,7 +123,12 @@ export async function startEmbeddedPostgres(opts: {
   return handle
 }
 
-function owned(url: string, server: { pid: number; exited?: Promise<void> }, ownerFile: string): EmbeddedDatabase {
+function owned(
+  maintenance: string,
+  server: { pid: number; exited?: Promise<void> },
+  ownerFile: string,
+): EmbeddedDatabase {
+  const url = maintenance.replace(/\/postgres$/, `/${DATABASE}`)
   let stopping: Promise<void> | undefined
   // A backstop for exits that skip the graceful path (a shutdown timeout, process.exit on an
   // error): a synchronous signal is all an 'exit' handler can send; fast mode needs no wait.
@@ -137,6 +142,9 @@ function owned(url: string, server: { pid: number; exited?: Promise<void> }, own
     stop() {
       stopping ??= (async () => {
         process.removeListener('exit', onExit)
+        // Pools resolve their end() before every socket is gone; a session still open when the
+        // server stops is cut with "terminating connection due to administrator command".
+        await untilNoSessions(maintenance, 5_000)
         // SIGINT is PostgreSQL's fast shutdown: open sessions are disconnected, a checkpoint is
         // written, postmaster.pid removed. Callers close their pools first so nothing is lost.
         signal(server.pid, 'SIGINT')
@@ -247,6 +255,24 @@ async function createDatabase(maintenance: string): Promise<void> {
     if (!row) await admin.unsafe(`create database ${DATABASE}`)
   } finally {
     await admin.end({ timeout: 5 })
+  }
+}
+
+async function untilNoSessions(maintenance: string, ms: number): Promise<void> {
+  const sql = postgres(maintenance, { max: 1, connect_timeout: 2, onnotice: () => {} })
+  try {
+    const deadline = Date.now() + ms
+    while (Date.now() < deadline) {
+      const [row] = await sql`
+        select count(*)::int as n from pg_stat_activity
+        where backend_type = 'client backend' and pid <> pg_backend_pid()`
+      if (!row || row.n === 0) return
+      await sleep(50)
+    }
+  } catch {
+    // the server is already going away: nothing to wait for
+  } finally {
+    await sql.end({ timeout: 1 }).catch(() => {})
   }
 }
 
