@@ -60,10 +60,11 @@ export type JobHandler = (job: QueuedJob) => Promise<unknown>
  * lock has expired. With BullMQ's defaults (30 s and 30 s) an import stalled for about a minute
  * after a restart. Here a dead worker's job waits at most lockDuration + stalledInterval = 15 s
  * after the kill (or one stalledInterval, 5 s, after the restart if the lock had long
- * expired) and then starts again from its checkpoint. The price is one lock renewal per
- * running job every 5 s and one stalled check per queue every 5 s; a job whose event loop is
- * blocked for more than 10 s could be taken for stalled and run twice, which the handlers
- * tolerate (imports upsert, deliveries are idempotent by id).
+ * expired) and then starts again (an import from its checkpoint). The price is one lock
+ * renewal per running job every 5 s and one stalled check per queue every 5 s. A process whose
+ * event loop is blocked for more than 10 s can lose a lock it still needs, so a job may be
+ * recovered twice (maxStalledCount 2) before BullMQ fails it as stalled too often.
+ * test/cli/stalled-import.test.ts checks the bound on both backends.
  */
 export const stalledJobRecovery = { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 2 } as const
 

@@ -70,3 +70,21 @@ t.test('Ctrl-C (SIGINT to the process group) lets an in-flight request finish be
   t.match(pgLog, /database system is shut down/, 'and it shut down cleanly')
   t.notMatch(pgLog, /immediate shutdown|terminating connection due to administrator command/, 'no session was cut')
 })
+
+t.test('Ctrl-C under npm start (SIGINT from the terminal and again from npm) is one graceful stop', async (t) => {
+  const npm = serve(t, p, { npm: true, env: { LOG_LEVEL: 'info' } })
+  t.ok(await waitFor(npm), `npm start serves /healthz: ${npm.output()}`)
+  const tree = npm.descendants()
+  process.kill(-npm.child.pid!, 'SIGINT')
+  t.ok(await Promise.race([npm.exited.then(() => true), sleep(20_000).then(() => false)]), 'npm exits')
+  const deadline = Date.now() + 5000
+  while (tree.some(running) && Date.now() < deadline) await sleep(100)
+  t.same(tree.filter(running), [], 'every process below npm start is gone')
+  t.equal(postmasterPid(p.pgdata), undefined, 'PostgreSQL stopped')
+  t.match(npm.output(), /shutting down: draining requests and jobs/)
+  t.notMatch(
+    npm.output(),
+    /second signal|second SIG|took too long|terminating connection/,
+    'no forced exit, no cut connection',
+  )
+})
