@@ -61,28 +61,30 @@ async function serve(config: Config, roles: { api: boolean; worker: boolean }) {
   const log = pino({ level: config.LOG_LEVEL })
   const { startRuntime, startWorkers } = await runtimeModule()
   const { buildApp } = await import('./app.js')
-  const runtime = await startRuntime(config, log, {
+  let runtime: Runtime | undefined
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined
+
+  // Installed before anything starts, so a Ctrl-C during start-up also ends in order. The order
+  // matters: no new requests, in-flight requests and running jobs finish, then the pools and
+  // queue connections close, and the embedded PostgreSQL (its own session, so Ctrl-C does not
+  // reach it) stops last.
+  onShutdown({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS, log }, async () => {
+    const server = app
+    if (server) {
+      // close() ends the connections idle at that moment; one whose request is still in flight
+      // becomes idle (keep-alive) only after its answer, so it is swept again until all are gone.
+      const sweep = setInterval(() => server.server.closeIdleConnections(), 100)
+      await server.close().finally(() => clearInterval(sweep))
+    }
+    await runtime?.close()
+  })
+
+  runtime = await startRuntime(config, log, {
     migrate: roles.api && roles.worker,
     embedded: { mode: 'server', create: true },
   })
-  const app = roles.api
-    ? await buildApp({ config, database: runtime.database, queues: runtime.queues, logger: log })
-    : undefined
+  if (roles.api) app = await buildApp({ config, database: runtime.database, queues: runtime.queues, logger: log })
   if (roles.worker) await startWorkers(runtime, log)
-
-  // The order matters: no new requests, in-flight requests and running jobs finish, then the
-  // pools and queue connections close, and the embedded PostgreSQL (its own process group, so
-  // Ctrl-C does not reach it) stops last.
-  onShutdown({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS, log }, async () => {
-    if (app) {
-      // close() ends the connections idle at that moment; one whose request is still in flight
-      // becomes idle (keep-alive) only after its answer, so it is swept again until all are gone.
-      const sweep = setInterval(() => app.server.closeIdleConnections(), 100)
-      await app.close().finally(() => clearInterval(sweep))
-    }
-    await runtime.close()
-  })
-
   if (app) {
     await app.listen({ host: config.HOST, port: config.PORT })
     log.info(`docs at ${config.publicUrl}/docs, GraphQL at ${config.publicUrl}/graphql`)
@@ -140,7 +142,8 @@ async function admin(config: Config, args: string[]) {
       const { createClient } = await identity()
       await import('./modules/index.js') // every module declares its scopes as it loads
       const bad = scopes?.filter((s) => !isScope(s)) ?? []
-      if (bad.length) throw new UsageError(`unknown scopes: ${bad.join(', ')} (known: ${allScopes.join(' ')})`)
+      if (bad.length)
+        throw new UsageError(`unknown scopes: ${bad.join(', ')} (known: ${allScopes.join(' ')})`, adminUsage)
       return print(
         await withRuntime(config, init, (r) =>
           createClient(r.database.db, { organizationId: org, name, scopes: scopes as Scope[] | undefined }),

@@ -103,13 +103,20 @@ export async function startEmbeddedPostgres(opts: {
     fs.closeSync(logFd)
   }
   child.unref()
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve())
+    // A binary that cannot be executed emits 'error' instead; unheard, it would end the process.
+    child.once('error', (err) => {
+      log(`postgres could not be started: ${err.message}`)
+      resolve()
+    })
+  })
   const started = await waitUntil(() => answers(maintenance), exited, 30_000)
   if (!started) {
     if (child.exitCode === null) child.kill('SIGQUIT')
     throw new Error(
       `embedded PostgreSQL did not start on port ${opts.port} (data folder ${pgdata}); is the port taken? ` +
-        `Set EMBEDDED_PG_PORT or DATABASE_URL. Its log: ${logFile}\n${tail(logFile)}`,
+        `Set EMBEDDED_PG_PORT or DATABASE_URL. Its log: ${logFile}`,
     )
   }
   fs.writeFileSync(ownerFile, `${process.pid}\n`)
@@ -351,14 +358,6 @@ async function bounded(p: Promise<void>, ms: number): Promise<boolean> {
     return await Promise.race([p.then(() => true), timeout])
   } finally {
     clearTimeout(timer)
-  }
-}
-
-function tail(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8').split('\n').slice(-15).join('\n')
-  } catch {
-    return ''
   }
 }
 
