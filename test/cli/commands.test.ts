@@ -3,6 +3,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { place, postmasterPid, run, serve, waitFor } from './run.js'
 
+// Each CLI run loads the app (seconds on a shared 2-core machine): more than tap's default 120 s.
+t.setTimeout(240_000)
+
 t.test('help and wrong commands', async (t) => {
   const p = await place(t)
   for (const args of [['--help'], ['-h'], ['help']]) {

@@ -4,6 +4,9 @@ import net from 'node:net'
 import path from 'node:path'
 import { credentials, place, portOpen, postmasterPid, running, serve, sleep, waitFor } from './run.js'
 
+// Each CLI run loads the app (seconds on a shared 2-core machine): more than tap's default 120 s.
+t.setTimeout(240_000)
+
 // One DATA_DIR for the file: the first start creates the cluster, the second reuses it.
 const p = await place(t)
 
