@@ -23,7 +23,15 @@ export interface Runtime {
 export async function startRuntime(
   config: Config,
   log: FastifyBaseLogger,
-  opts: { migrate: boolean },
+  opts: {
+    migrate: boolean
+    /**
+     * How the embedded PostgreSQL is treated when DATABASE_URL is unset: a `server` (dev, api,
+     * worker) creates the cluster on first start and adopts one its killed predecessor left
+     * running; a `command` (admin, migrate) creates none unless `create` (`--init`).
+     */
+    embedded?: { mode: 'server' | 'command'; create: boolean }
+  },
 ): Promise<Runtime> {
   let embedded: EmbeddedDatabase | undefined
   let databaseUrl = config.DATABASE_URL
@@ -37,6 +45,7 @@ export async function startRuntime(
     embedded = await startEmbeddedPostgres({
       dataDir: config.DATA_DIR,
       port: config.EMBEDDED_PG_PORT,
+      ...(opts.embedded ?? { mode: 'server', create: true }),
       log: (m) => log.debug({ postgres: m }),
     })
     databaseUrl = embedded.url
@@ -55,6 +64,8 @@ export async function startRuntime(
     databaseUrl,
     database,
     queues,
+    // Pools and queue connections close before PostgreSQL stops: a server asked to stop while
+    // sessions stay open waits for them (smart mode) or cuts them mid-query (fast mode).
     async close() {
       await queues.close()
       await database.close()

@@ -31,11 +31,16 @@ t.test('the embedded default boots and answers /readyz', async (t) => {
     EMBEDDED_PG_PORT: String(pgPort),
     LOG_LEVEL: 'warn',
   }
-  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'src/cli.ts'), 'dev'], {
-    cwd,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  // What `npm start` runs; --import takes an absolute URL because the working folder is a temp one.
+  const child = spawn(
+    process.execPath,
+    ['--import', import.meta.resolve('tsx'), path.join(root, 'src/cli.ts'), 'dev'],
+    {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   let output = ''
   child.stdout.on('data', (d) => (output += d))
   child.stderr.on('data', (d) => (output += d))
@@ -61,4 +66,5 @@ t.test('the embedded default boots and answers /readyz', async (t) => {
 
   child.kill('SIGTERM')
   t.equal(await exited, 0, 'SIGTERM shuts down cleanly')
+  t.notOk(fs.existsSync(path.join(cwd, '.showrunner/postgres/postmaster.pid')), 'and stops its PostgreSQL')
 })

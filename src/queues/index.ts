@@ -52,6 +52,22 @@ export interface QueuedJob {
 
 export type JobHandler = (job: QueuedJob) => Promise<unknown>
 
+/**
+ * How fast a job whose worker died (kill -9, a lost machine) runs again. Both BullMQ backends
+ * find such jobs the same way: a running job holds a lock its worker renews every
+ * lockDuration / 2; a stalled check, run when a worker starts and then every stalledInterval,
+ * marks the active jobs and, on its next pass, moves back to waiting those still marked whose
+ * lock has expired. With BullMQ's defaults (30 s and 30 s) an import stalled for about a minute
+ * after a restart. Here a dead worker's job waits at most lockDuration + stalledInterval = 15 s
+ * after the kill (or one stalledInterval, 5 s, after the restart if the lock had long
+ * expired) and then starts again (an import from its checkpoint). The price is one lock
+ * renewal per running job every 5 s and one stalled check per queue every 5 s. A process whose
+ * event loop is blocked for more than 10 s can lose a lock it still needs, so a job may be
+ * recovered twice (maxStalledCount 2) before BullMQ fails it as stalled too often.
+ * test/cli/stalled-import.test.ts checks the bound on both backends.
+ */
+export const stalledJobRecovery = { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 2 } as const
+
 /** Fails a job at once, without the usual retries: running it again cannot help (e.g. a payload that breaks its schema). */
 export class PermanentJobError extends UnrecoverableError {}
 
@@ -185,14 +201,15 @@ export class Queues {
           updateProgress: (p) => job.updateProgress(p as never),
         })
       }
+      const settings = { concurrency: opts.concurrency ?? 4, ...stalledJobRecovery }
       const worker: AnyWorker =
         this.backend === 'redis'
           ? new RedisWorker(name, processor, {
               connection: this.connection(),
               prefix: this.settings.prefix,
-              concurrency: opts.concurrency ?? 4,
+              ...settings,
             })
-          : new this.pg!.Worker(name, processor, { connection: this.connection(), concurrency: opts.concurrency ?? 4 })
+          : new this.pg!.Worker(name, processor, { connection: this.connection(), ...settings })
       worker.on('failed', (job: unknown, err: Error) => opts.onFailed?.(name, job, err))
       worker.on('error', (err: Error) => this.settings.onError?.(name, err))
       this.workers.push(worker)
