@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import { sql } from 'drizzle-orm'
 import { errorResponses, named, ref } from '../../lib/schemas.js'
 
-export const Health = named('Health', Type.Object({ status: Type.Literal('ok') }))
+export const Health = named('Health', Type.Object({ status: Type.Literal('ok') }), { status: 'ok' })
 export const Readiness = named(
   'Readiness',
   Type.Object({
@@ -14,6 +14,7 @@ export const Readiness = named(
     }),
     queue_backend: Type.Union([Type.Literal('redis'), Type.Literal('postgres')]),
   }),
+  { status: 'ready', checks: { database: 'ok', queue: 'ok' }, queue_backend: 'redis' },
 )
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
