@@ -41,6 +41,9 @@ export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
           401: ref(S.OAuthErrorResponse),
           429: errors()[429],
         },
+        ...responseExamples({
+          400: { error: 'invalid_scope', error_description: 'Not granted to this client: orders:write.' },
+        }),
       },
     },
     async (request, reply) => {
