@@ -72,7 +72,7 @@ export const UpdateSupplyPool = named(
     },
     { description: 'anchor_ids replaces the list' },
   ),
-  { anchor_ids: [exampleId('anc'), exampleId('anc', 2)] },
+  { description: 'Teas for the 12.12 sessions; every anchor of the MCN may draw from it', access: 'all_anchors' },
 )
 
 export const PoolItem = named(
