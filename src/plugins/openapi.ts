@@ -5,6 +5,7 @@ import scalar from '@scalar/fastify-api-reference'
 import { scopeDescriptions } from '../lib/scopes.js'
 import type { ShowrunnerModule } from '../modules/types.js'
 import { webhooksSection } from '../lib/event-catalog.js'
+import { problemExamples, REQUEST_EXAMPLES, RESPONSE_EXAMPLES } from '../lib/schemas.js'
 
 const gettingStarted = `Open, headless API for live-stream commerce (直播电商): MCN agencies, anchors, sessions, selection, interaction and after-sales.
 
@@ -28,6 +29,47 @@ declare module 'fastify' {
   interface FastifyInstance {
     openapiDocument(): Record<string, any>
   }
+}
+
+type Media = { schema?: { $ref?: string; examples?: unknown[] }; example?: unknown; examples?: unknown }
+type Operation = {
+  requestBody?: { content?: Record<string, Media> }
+  responses?: Record<string, { content?: Record<string, Media> }>
+  [REQUEST_EXAMPLES]?: Record<string, unknown>
+  [RESPONSE_EXAMPLES]?: Record<string, unknown>
+}
+
+/**
+ * Every request and response shows a payload: a media type whose schema is a named one takes that
+ * schema's example (written once, with `named()`), unless its route gives one (`requestExamples()`
+ * per media type for uploads, since a CSV and a JSON-lines file of the same rows differ;
+ * `responseExamples()` per status). A media type that has examples already (the shared problem
+ * responses) keeps them.
+ */
+function fillMediaExamples(operation: Operation, schemas: Record<string, { examples?: unknown[] } | undefined>) {
+  const requests = operation[REQUEST_EXAMPLES] ?? {}
+  const responses = operation[RESPONSE_EXAMPLES] ?? {}
+  delete operation[REQUEST_EXAMPLES]
+  delete operation[RESPONSE_EXAMPLES]
+  for (const type of Object.keys(requests))
+    if (!operation.requestBody?.content?.[type])
+      throw new Error(`a request example is given for ${type}, which the operation does not take`)
+  for (const status of Object.keys(responses))
+    if (!operation.responses?.[status]?.content)
+      throw new Error(`a response example is given for ${status}, which the operation does not answer with a body`)
+  const fill = (content: Record<string, Media> | undefined, given: (type: string) => unknown) => {
+    if (!content) return
+    for (const [type, media] of Object.entries(content)) {
+      if (media.example !== undefined || media.examples !== undefined) continue
+      const named = media.schema?.$ref?.replace('#/components/schemas/', '')
+      const example = given(type) ?? (named ? schemas[named]?.examples?.[0] : undefined)
+      // @fastify/swagger gives all the media types of one body the same object: each gets its own.
+      if (example !== undefined) content[type] = { ...media, example }
+    }
+  }
+  fill(operation.requestBody?.content, (type) => requests[type])
+  for (const [status, response] of Object.entries(operation.responses ?? {}))
+    fill(response.content, () => responses[status])
 }
 
 export default fp(
@@ -63,9 +105,17 @@ export default fp(
     app.decorate('openapiDocument', () => {
       const doc = app.swagger() as Record<string, any>
       // Named schemas in name order, so the document does not depend on the order modules are imported in.
-      const schemas = doc.components?.schemas as Record<string, unknown> | undefined
+      const schemas = doc.components?.schemas as Record<string, { examples?: unknown[] }> | undefined
       if (schemas)
         doc.components.schemas = Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => (a < b ? -1 : 1)))
+      for (const item of Object.values(doc.paths as Record<string, Record<string, Operation>>))
+        for (const operation of Object.values(item)) fillMediaExamples(operation, schemas ?? {})
+      // The shared error responses refer to these, so each problem example is in the document once;
+      // one that no operation can answer (a status no route declares) is left out.
+      const paths = JSON.stringify(doc.paths)
+      doc.components.examples = Object.fromEntries(
+        Object.entries(problemExamples).filter(([name]) => paths.includes(`"#/components/examples/${name}"`)),
+      )
       // A webhook is a call we make to the subscriber, signed by us: no token of ours applies.
       doc.webhooks = Object.fromEntries(
         Object.entries(webhooksSection() as Record<string, Record<string, Record<string, unknown>>>).map(

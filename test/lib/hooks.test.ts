@@ -43,6 +43,11 @@ t.test('domain hooks', async (t) => {
       'test.supplier_noted',
       'A test change became public',
       Type.Object({ supplierId: Type.String(), fail: Type.Boolean() }),
+      {
+        resource: { type: 'supplier', id: 'sup_01m8ftpx70eedb5gneam2g90me', version: 1 },
+        data: { supplierId: 'sup_01m8ftpx70eedb5gneam2g90me', fail: false },
+        occurred_at: '2026-11-30T08:00:00.000Z',
+      },
     )
     const noted = defineChange<{ supplierId: string; fail: boolean }>('test.supplier_noted', {
       event: (p) => ({

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { Body, Id, named, Page, ref, StringEnum, Timestamp } from '../../lib/schemas.js'
+import { Body, exampleId, exampleOf, Id, named, Page, ref, StringEnum, Timestamp } from '../../lib/schemas.js'
 
 const Share = Type.Number({ minimum: 0, maximum: 1 })
 export const PlatformHandle = Type.Object(
@@ -31,6 +31,21 @@ export const AudienceProfile = named(
     },
     { additionalProperties: false },
   ),
+  {
+    interests: [
+      { category: 'tea', weight: 0.6 },
+      { category: 'food', weight: 0.3 },
+      { category: 'beauty', weight: 0.1 },
+    ],
+    female_share: 0.72,
+    age_bands: [
+      { band: '18-24', share: 0.18 },
+      { band: '25-34', share: 0.46 },
+      { band: '35-44', share: 0.26 },
+      { band: '45+', share: 0.1 },
+    ],
+    regions: ['Yunnan', 'Guangdong', 'Zhejiang'],
+  },
 )
 const Categories = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
   maxItems: 50,
@@ -54,6 +69,20 @@ export const Anchor = named(
     },
     { description: '主播: the subject of recommendations' },
   ),
+  {
+    id: exampleId('anc'),
+    name: '小雨 Xiaoyu',
+    platform_handles: [
+      { platform: 'douyin', handle: 'xiaoyu_tea' },
+      { platform: 'kuaishou', handle: 'xiaoyu2026' },
+    ],
+    categories: ['tea', 'food'],
+    audience: exampleOf(AudienceProfile)!,
+    status: 'active',
+    version: 2,
+    created_at: '2026-11-28T03:45:12.808Z',
+    updated_at: '2026-11-29T10:15:37.290Z',
+  },
 )
 export const AnchorList = Page(Anchor)
 export const CreateAnchor = named(
@@ -64,6 +93,12 @@ export const CreateAnchor = named(
     categories: Type.Optional(Categories),
     audience: Type.Optional(ref(AudienceProfile)),
   }),
+  {
+    name: '小雨 Xiaoyu',
+    platform_handles: [{ platform: 'douyin', handle: 'xiaoyu_tea' }],
+    categories: ['tea', 'food'],
+    audience: exampleOf(AudienceProfile)!,
+  },
 )
 export const UpdateAnchor = named(
   'UpdateAnchor',
@@ -74,6 +109,12 @@ export const UpdateAnchor = named(
     audience: Type.Optional(ref(AudienceProfile)),
     status: Type.Optional(StringEnum(['active', 'inactive'] as const)),
   }),
+  {
+    platform_handles: [
+      { platform: 'douyin', handle: 'xiaoyu_tea' },
+      { platform: 'kuaishou', handle: 'xiaoyu2026' },
+    ],
+  },
 )
 
 export type CreateAnchorInput = Static<typeof CreateAnchor>

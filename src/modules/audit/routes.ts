@@ -4,7 +4,7 @@ import { auditLog } from '../../db/schema.js'
 import { inTenant } from '../../db/tenancy.js'
 import type { Ctx } from '../../lib/context.js'
 import { tenantRepository, type PageRequest } from '../../lib/repository.js'
-import { errors, Id, named, Page, PageQuery, ref, Timestamp } from '../../lib/schemas.js'
+import { errors, exampleId, Id, named, Page, PageQuery, ref, Timestamp } from '../../lib/schemas.js'
 import { requireScopes } from '../../lib/scopes.js'
 
 export const AuditEntry = named(
@@ -18,6 +18,15 @@ export const AuditEntry = named(
     request_id: Type.Union([Type.String(), Type.Null()]),
     at: Timestamp,
   }),
+  {
+    id: exampleId('aud'),
+    action: 'product.updated',
+    actor: { client_id: exampleId('cli'), installation_id: null },
+    resource: { type: 'product', id: exampleId('prd') },
+    changes: { list_price: { amount: 3590, currency: 'CNY' }, stock: 80 },
+    request_id: exampleId('req', 3),
+    at: '2026-11-30T09:41:27.105Z',
+  },
 )
 export const AuditEntryList = Page(AuditEntry)
 

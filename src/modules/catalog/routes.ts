@@ -1,15 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { expectedVersion, withEtag } from '../../lib/etag.js'
-import { errors, IdParams, PageQuery, ref } from '../../lib/schemas.js'
+import { errors, IdParams, PageQuery, ref, requestExamples, responseExamples } from '../../lib/schemas.js'
 import { requireScopes } from '../../lib/scopes.js'
 import { accepted } from '../../lib/http.js'
-import { csvTemplate, importContentTypes, ImportQuery, Job } from '../jobs/index.js'
-import { startProductImport } from './import.js'
+import { csvTemplate, importContentTypes, ImportQuery, Job, queuedJobExample, uploadExamples } from '../jobs/index.js'
+import { PRODUCT_IMPORT_JOB, startProductImport } from './import.js'
 import * as catalog from './service.js'
 import * as S from './schemas.js'
 
 const tags = ['Products']
+const productTemplate = csvTemplate(S.PRODUCT_IMPORT_TEMPLATE_COLUMNS, [S.PRODUCT_IMPORT_EXAMPLE])
 
 const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -87,6 +88,8 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
         consumes: Object.keys(importContentTypes),
         querystring: ImportQuery,
         body: S.ImportBody,
+        ...requestExamples(uploadExamples(S.PRODUCT_IMPORT_TEMPLATE_COLUMNS, [S.PRODUCT_IMPORT_EXAMPLE])),
+        ...responseExamples({ 202: queuedJobExample(PRODUCT_IMPORT_JOB, 1) }),
         response: { 202: ref(Job), ...errors(422) },
       },
     },
@@ -109,7 +112,7 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           200: {
             description: 'The header line and one example row',
-            content: { 'text/csv': { schema: Type.String() } },
+            content: { 'text/csv': { schema: Type.String(), example: productTemplate } },
           },
           ...errors(),
         },
@@ -119,7 +122,7 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="products-import-template.csv"')
-        .send(csvTemplate(S.PRODUCT_IMPORT_TEMPLATE_COLUMNS, [S.PRODUCT_IMPORT_EXAMPLE])),
+        .send(productTemplate),
   )
 
   app.post(

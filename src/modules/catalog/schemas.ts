@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { Body, Id, Money, named, Page, PageQuery, ref, StringEnum, Timestamp } from '../../lib/schemas.js'
+import { Body, exampleId, Id, Money, named, Page, PageQuery, ref, StringEnum, Timestamp } from '../../lib/schemas.js'
 import { BrandTier } from '../suppliers/index.js'
 
 /**
@@ -47,6 +47,24 @@ export const Product = named(
     created_at: Timestamp,
     updated_at: Timestamp,
   }),
+  {
+    id: exampleId('prd'),
+    supplier_id: exampleId('sup'),
+    external_id: 'PUER-2019',
+    title: '云南普洱 2019',
+    category: 'tea',
+    attributes: { weight_g: 500, organic: true, origin: 'Yunnan' },
+    images: ['https://img.example.com/a.jpg', 'https://img.example.com/b.jpg'],
+    list_price: { amount: 3990, currency: 'CNY' },
+    stock: 120,
+    commission_rate: 0.2,
+    repurchase_rate: 0.35,
+    brand_tier: 'mature',
+    status: 'active',
+    version: 3,
+    created_at: '2026-11-28T01:02:11.482Z',
+    updated_at: '2026-11-30T09:41:27.105Z',
+  },
 )
 export const ProductList = Page(Product)
 
@@ -68,6 +86,18 @@ export const CreateProduct = named(
     },
     { description: 'brand_tier defaults to the supplier’s' },
   ),
+  {
+    supplier_id: exampleId('sup'),
+    external_id: 'PUER-2019',
+    title: '云南普洱 2019',
+    category: 'tea',
+    attributes: { weight_g: 500, organic: true, origin: 'Yunnan' },
+    images: ['https://img.example.com/a.jpg', 'https://img.example.com/b.jpg'],
+    list_price: { amount: 3990, currency: 'CNY' },
+    stock: 120,
+    commission_rate: 0.2,
+    repurchase_rate: 0.35,
+  },
 )
 export const UpdateProduct = named(
   'UpdateProduct',
@@ -83,6 +113,7 @@ export const UpdateProduct = named(
     brand_tier: Type.Optional(BrandTier),
     status: Type.Optional(ProductStatus),
   }),
+  { list_price: { amount: 3590, currency: 'CNY' }, stock: 80 },
 )
 export const ProductListQuery = Type.Object(
   {
@@ -107,6 +138,17 @@ export const Sku = named(
     created_at: Timestamp,
     updated_at: Timestamp,
   }),
+  {
+    id: exampleId('sku'),
+    product_id: exampleId('prd'),
+    code: 'PUER-2019-500G',
+    attributes: { weight_g: 500, packaging: 'gift box' },
+    price: { amount: 3990, currency: 'CNY' },
+    stock: 120,
+    version: 1,
+    created_at: '2026-11-28T01:05:40.913Z',
+    updated_at: '2026-11-28T01:05:40.913Z',
+  },
 )
 export const SkuList = Page(Sku)
 export const CreateSku = named(
@@ -120,6 +162,12 @@ export const CreateSku = named(
     },
     { description: 'The price’s currency must be the product’s' },
   ),
+  {
+    code: 'PUER-2019-500G',
+    attributes: { weight_g: 500, packaging: 'gift box' },
+    price: { amount: 3990, currency: 'CNY' },
+    stock: 120,
+  },
 )
 export const UpdateSku = named(
   'UpdateSku',
@@ -128,6 +176,7 @@ export const UpdateSku = named(
     price: Type.Optional(ref(Money)),
     stock: Type.Optional(Type.Integer({ minimum: 0 })),
   }),
+  { price: { amount: 3690, currency: 'CNY' }, stock: 60 },
 )
 
 /**
@@ -168,21 +217,22 @@ export const PRODUCT_IMPORT_TEMPLATE_COLUMNS = [
   'attributes',
   'status',
 ]
+/** The template's example row, and the import operation's request example in CSV and JSON lines. */
 export const PRODUCT_IMPORT_EXAMPLE = {
   external_id: 'PUER-2019',
-  supplier_id: 'sup_01h455vb4pex5vsknk084sn02q',
+  supplier_id: exampleId('sup'),
   title: '云南普洱 2019',
   category: 'tea',
-  list_price: '3990',
+  list_price: 3990,
   currency: 'CNY',
-  commission_rate: '0.2',
-  stock: '100',
-  repurchase_rate: '0.35',
+  commission_rate: 0.2,
+  stock: 100,
+  repurchase_rate: 0.35,
   brand_tier: 'mature',
-  images: 'https://img.example.com/a.jpg|https://img.example.com/b.jpg',
-  attributes: '{"weight_g":500,"organic":true,"origin":"Yunnan"}',
+  images: ['https://img.example.com/a.jpg', 'https://img.example.com/b.jpg'],
+  attributes: { weight_g: 500, organic: true, origin: 'Yunnan' },
   status: 'active',
-}
+} satisfies ProductImportRowValue
 
 export const PRODUCT_IMPORT_FORMAT = `Send the file as the body with \`content-type: text/csv\` (a header line, then one product per line; UTF-8; comma-separated, RFC 4180 quoting) or \`application/x-ndjson\` (one JSON object per line with the same fields). Rows upsert on \`external_id\`. Download a template from \`GET /v1/products/imports/template\`.
 

@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import { Id, named, Page, PageQuery, Timestamp } from '../../lib/schemas.js'
+import { exampleId, Id, named, Page, PageQuery, Timestamp } from '../../lib/schemas.js'
 
 export const Event = named(
   'Event',
@@ -12,6 +12,21 @@ export const Event = named(
     data: Type.Unknown(),
     request_id: Type.Union([Type.String(), Type.Null()]),
   }),
+  {
+    id: exampleId('evt'),
+    type: 'supplier.admitted',
+    occurred_at: '2026-11-29T06:30:12.904Z',
+    tenant_id: exampleId('org'),
+    resource: { type: 'supplier', id: exampleId('sup'), version: 2 },
+    data: {
+      supplier_id: exampleId('sup'),
+      name: '云岭茶业 Yunling Tea',
+      status: 'admitted',
+      reputation_score: null,
+      reason: `passed admission criteria ${exampleId('crt')}`,
+    },
+    request_id: exampleId('req', 2),
+  },
 )
 export const EventList = Page(Event)
 export const EventListQuery = Type.Object(

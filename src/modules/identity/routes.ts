@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { errors, IdParams, PageQuery, ref } from '../../lib/schemas.js'
+import { errors, exampleOf, IdParams, PageQuery, ref, responseExamples } from '../../lib/schemas.js'
 import { requireScopes } from '../../lib/scopes.js'
 import { withEtag } from '../../lib/etag.js'
 import * as identity from './service.js'
@@ -41,6 +41,9 @@ export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
           401: ref(S.OAuthErrorResponse),
           429: errors()[429],
         },
+        ...responseExamples({
+          400: { error: 'invalid_scope', error_description: 'Not granted to this client: orders:write.' },
+        }),
       },
     },
     async (request, reply) => {
@@ -269,6 +272,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security: requireScopes('clients:write'),
         params: IdParams('cli'),
         response: { 200: ref(S.ApiClient), ...errors(404) },
+        ...responseExamples({ 200: { ...exampleOf(S.ApiClient), revoked_at: '2026-12-01T09:12:45.377Z' } }),
       },
     },
     async (req) => identity.revokeClient(req.ctx, req.params.id),
@@ -374,6 +378,9 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security: requireScopes('apps:write'),
         params: IdParams('ins'),
         response: { 200: ref(S.Installation), ...errors(404) },
+        ...responseExamples({
+          200: { ...exampleOf(S.Installation), revoked_at: '2026-12-01T09:12:45.377Z', version: 2 },
+        }),
       },
     },
     async (req, reply) => withEtag(reply, await identity.uninstall(req.ctx, req.params.id)),

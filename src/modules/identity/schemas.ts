@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { Body, Id, named, Page, ref, StringEnum, Timestamp } from '../../lib/schemas.js'
+import { Body, exampleId, exampleOf, Id, named, Page, ref, StringEnum, Timestamp } from '../../lib/schemas.js'
 import { allScopes } from '../../lib/scopes.js'
 
 // The enum is the live list of declared scopes, not a copy: modules declare theirs after this
@@ -14,6 +14,7 @@ export const OrganizationKind = StringEnum(['mcn', 'provider', 'platform'] as co
 export const Organization = named(
   'Organization',
   Type.Object({ id: Id('org'), kind: OrganizationKind, name: Type.String(), created_at: Timestamp }),
+  { id: exampleId('org'), kind: 'mcn', name: '星河传媒 Galaxy Media', created_at: '2026-11-28T01:00:03.211Z' },
 )
 export const OrganizationList = Page(Organization)
 
@@ -28,6 +29,15 @@ export const ApiClient = named(
     revoked_at: Type.Union([Timestamp, Type.Null()]),
     created_at: Timestamp,
   }),
+  {
+    id: exampleId('cli'),
+    organization_id: exampleId('org'),
+    name: 'Galaxy Media back office',
+    scopes: ['catalog:read', 'catalog:write', 'anchors:read', 'anchors:write', 'selection:read'],
+    app_id: null,
+    revoked_at: null,
+    created_at: '2026-11-28T01:00:03.211Z',
+  },
 )
 export const ApiClientList = Page(ApiClient)
 export const ApiClientCredentials = named(
@@ -36,6 +46,7 @@ export const ApiClientCredentials = named(
     client: ref(ApiClient),
     client_secret: Type.String({ description: 'Shown once; store it now. Only a hash is kept.' }),
   }),
+  { client: exampleOf(ApiClient)!, client_secret: 'sk_GBcB2CEftquRVbj-wf1Ktcz_FXPXYuxB1V9HfKCTaSA' },
 )
 export const CreateApiClient = named(
   'CreateApiClient',
@@ -43,6 +54,10 @@ export const CreateApiClient = named(
     name: Type.String({ minLength: 1, maxLength: 200 }),
     scopes: Type.Optional(Type.Array(ScopeName, { uniqueItems: true })),
   }),
+  {
+    name: 'Galaxy Media back office',
+    scopes: ['catalog:read', 'catalog:write', 'anchors:read', 'anchors:write', 'selection:read'],
+  },
 )
 export const CreateOrganization = named(
   'CreateOrganization',
@@ -52,6 +67,7 @@ export const CreateOrganization = named(
     // Described in the operation: a `$ref` carries no description of its own.
     first_client: Type.Optional(ref(CreateApiClient)),
   }),
+  { kind: 'mcn', name: '星河传媒 Galaxy Media', first_client: exampleOf(CreateApiClient)! },
 )
 export const CreatedOrganization = named(
   'CreatedOrganization',
@@ -59,6 +75,7 @@ export const CreatedOrganization = named(
     ...Organization.properties,
     first_client: Type.Optional(ref(ApiClientCredentials)),
   }),
+  { ...exampleOf(Organization)!, first_client: exampleOf(ApiClientCredentials)! },
 )
 export const RotateSecret = named(
   'RotateSecret',
@@ -72,6 +89,7 @@ export const RotateSecret = named(
       }),
     ),
   }),
+  { overlap_seconds: 3600 },
 )
 
 export const App = named(
@@ -84,6 +102,14 @@ export const App = named(
     requested_scopes: Type.Array(ScopeName),
     created_at: Timestamp,
   }),
+  {
+    id: exampleId('app'),
+    provider_id: exampleId('org', 2),
+    name: '选品助手 Selection Assistant',
+    description: 'Ranks the products an anchor should sell next and checks run-of-show prices against brand tiers',
+    requested_scopes: ['catalog:read', 'anchors:read', 'selection:read'],
+    created_at: '2026-11-28T02:14:55.630Z',
+  },
 )
 export const AppList = Page(App)
 export const RegisterApp = named(
@@ -93,6 +119,11 @@ export const RegisterApp = named(
     description: Type.Optional(Type.String({ maxLength: 2000 })),
     requested_scopes: Type.Array(ScopeName, { minItems: 1, uniqueItems: true }),
   }),
+  {
+    name: '选品助手 Selection Assistant',
+    description: 'Ranks the products an anchor should sell next and checks run-of-show prices against brand tiers',
+    requested_scopes: ['catalog:read', 'anchors:read', 'selection:read'],
+  },
 )
 export const RegisteredApp = named(
   'RegisteredApp',
@@ -101,6 +132,19 @@ export const RegisteredApp = named(
     client: ref(ApiClient),
     client_secret: Type.String({ description: 'The app client’s secret, shown once' }),
   }),
+  {
+    app: exampleOf(App)!,
+    client: {
+      id: exampleId('cli', 2),
+      organization_id: exampleId('org', 2),
+      name: '选品助手 Selection Assistant',
+      scopes: ['catalog:read', 'anchors:read', 'selection:read'],
+      app_id: exampleId('app'),
+      revoked_at: null,
+      created_at: '2026-11-28T02:14:55.630Z',
+    },
+    client_secret: 'sk_nPd2AXLTx2siuxdkrb_yO9QwOtxlVB8hKuQS1G47yxk',
+  },
 )
 
 export const Installation = named(
@@ -115,6 +159,16 @@ export const Installation = named(
     created_at: Timestamp,
     version: Type.Integer(),
   }),
+  {
+    id: exampleId('ins'),
+    mcn_id: exampleId('org'),
+    app_id: exampleId('app'),
+    provider_id: exampleId('org', 2),
+    granted_scopes: ['catalog:read', 'selection:read'],
+    revoked_at: null,
+    created_at: '2026-11-28T03:20:08.044Z',
+    version: 1,
+  },
 )
 export const InstallationList = Page(Installation)
 export const CreateInstallation = named(
@@ -128,6 +182,7 @@ export const CreateInstallation = named(
       }),
     ),
   }),
+  { app_id: exampleId('app'), scopes: ['catalog:read', 'selection:read'] },
 )
 
 export const TokenRequest = named(
@@ -142,6 +197,12 @@ export const TokenRequest = named(
     },
     { additionalProperties: true },
   ),
+  {
+    grant_type: 'client_credentials',
+    client_id: exampleId('cli'),
+    client_secret: 'sk_GBcB2CEftquRVbj-wf1Ktcz_FXPXYuxB1V9HfKCTaSA',
+    scope: 'catalog:read catalog:write',
+  },
 )
 export const TokenResponse = named(
   'TokenResponse',
@@ -151,6 +212,13 @@ export const TokenResponse = named(
     expires_in: Type.Integer(),
     scope: Type.String(),
   }),
+  {
+    access_token:
+      'eyJhbGciOiJFUzI1NiIsImtpZCI6ImtleV8wMW04ZnRweDcwZXAwcjF5bXl4d2VycXlqZiIsInR5cCI6ImF0K2p3dCJ9.eyJzdWIiOiJjbGlfMDFtOGZ0cHg3MGYyZnR3c20wMmdjd3h2ZWMiLCJjbGllbnRfaWQiOiJjbGlfMDFtOGZ0cHg3MGYyZnR3c20wMmdjd3h2ZWMiLCJzY29wZSI6ImNhdGFsb2c6cmVhZCBjYXRhbG9nOndyaXRlIiwib3JnIjoib3JnXzAxbThmdHB4NzBmdm1ydnJ3ODIydmp4djgwIiwib3JnX2tpbmQiOiJtY24iLCJ0ZW5hbnQiOiJvcmdfMDFtOGZ0cHg3MGZ2bXJ2cnc4MjJ2anh2ODAiLCJpc3MiOiJodHRwczovL2FwaS5zaG93cnVubmVyLmRldiIsImF1ZCI6Imh0dHBzOi8vYXBpLnNob3dydW5uZXIuZGV2IiwiaWF0IjoxNzY0NDkzMjAwLCJleHAiOjE3NjQ0OTQxMDAsImp0aSI6IjBiOWQ2YzRlLTVmMWEtNGM3ZS05YTUxLTNkMmY4ZTZiN2ExMCJ9.NFMuBGqNta25n7jcXUl0uLJW9Io8HPJIeUKHyG0mmqM27fbwur0IGquMlGxCRGKY0jpMOkSgGRTZ6l1LBFzOLA',
+    token_type: 'Bearer',
+    expires_in: 900,
+    scope: 'catalog:read catalog:write',
+  },
 )
 export const OAuthErrorResponse = named(
   'OAuthError',
@@ -165,8 +233,21 @@ export const OAuthErrorResponse = named(
     ] as const),
     error_description: Type.String(),
   }),
+  { error: 'invalid_client', error_description: 'Client authentication failed.' },
 )
-export const Jwks = named('Jwks', Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.Unknown())) }))
+export const Jwks = named('Jwks', Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.Unknown())) }), {
+  keys: [
+    {
+      kty: 'EC',
+      crv: 'P-256',
+      x: 'BToCVYiHu9hQojpud4IEf9BZFFKW0_HboNkEPz20UI4',
+      y: 'kj7HlUGmw9gmSJ02CAwkuwgFTt4AnTnQjupLzkRhQ1s',
+      kid: exampleId('key'),
+      alg: 'ES256',
+      use: 'sig',
+    },
+  ],
+})
 
 export type CreateOrganizationInput = Static<typeof CreateOrganization>
 export type CreateApiClientInput = Static<typeof CreateApiClient>

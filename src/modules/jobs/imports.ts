@@ -60,10 +60,26 @@ export const ImportQuery = Type.Object(
   { additionalProperties: false },
 )
 
+/** A value of an import row as JSON lines carry it; CSV writes lists with `|` and objects as JSON text. */
+export type ImportValue = string | number | boolean | string[] | Record<string, unknown>
+const csvText = (v: ImportValue) =>
+  Array.isArray(v) ? v.join('|') : typeof v === 'object' ? JSON.stringify(v) : String(v)
+
 /** A CSV text of the header and example rows, for an import's template download. */
-export function csvTemplate(columns: string[], examples: Record<string, string>[]): string {
+export function csvTemplate(columns: string[], examples: Record<string, ImportValue>[]): string {
   const cell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v)
-  return `${[columns, ...examples.map((e) => columns.map((c) => e[c] ?? ''))].map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`
+  return `${[columns, ...examples.map((e) => columns.map((c) => (e[c] === undefined ? '' : csvText(e[c]))))].map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`
+}
+
+/** The same example rows as a file in each accepted media type: the request examples of an import operation. */
+export function uploadExamples(columns: string[], examples: Record<string, ImportValue>[]): Record<string, string> {
+  const jsonLines = examples.map((e) => `${JSON.stringify(e)}\n`).join('')
+  return Object.fromEntries(
+    Object.entries(importContentTypes).map(([type, format]) => [
+      type,
+      format === 'csv' ? csvTemplate(columns, examples) : jsonLines,
+    ]),
+  )
 }
 
 export const importContentTypes: Record<string, ImportFormat> = {

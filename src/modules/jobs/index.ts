@@ -24,8 +24,10 @@ export {
   runImport,
   startImport,
   type ImportRow,
+  type ImportValue,
+  uploadExamples,
 } from './imports.js'
-export { Job, JobList } from './schemas.js'
+export { Job, JobList, queuedJobExample } from './schemas.js'
 export {
   finishJob,
   isFinished,

@@ -1,5 +1,5 @@
-import { Type } from 'typebox'
-import { Id, named, Page, ref, StringEnum, Timestamp } from '../../lib/schemas.js'
+import { Type, type Static } from 'typebox'
+import { exampleId, exampleOf, Id, named, Page, ref, StringEnum, Timestamp } from '../../lib/schemas.js'
 
 export const RowError = named(
   'RowError',
@@ -14,6 +14,17 @@ export const RowError = named(
       }),
     ),
   }),
+  {
+    line: 3,
+    errors: [
+      {
+        pointer: '/list_price',
+        detail: 'must be integer, got "39.90"',
+        field: 'list_price',
+        code: 'type',
+      },
+    ],
+  },
 )
 
 export const Job = named(
@@ -41,5 +52,32 @@ export const Job = named(
     updated_at: Timestamp,
     finished_at: Type.Union([Timestamp, Type.Null()]),
   }),
+  {
+    id: exampleId('job'),
+    kind: 'products.import',
+    state: 'completed_with_errors',
+    progress: { total: 120, processed: 120, succeeded: 119, failed: 1 },
+    result: { succeeded: 119, failed: 1, dry_run: false },
+    errors: [exampleOf(RowError)!],
+    failure_reason: null,
+    created_at: '2026-11-30T10:12:03.540Z',
+    updated_at: '2026-11-30T10:12:09.118Z',
+    finished_at: '2026-11-30T10:12:09.118Z',
+  },
 )
 export const JobList = Page(Job)
+
+/** A job as an upload's 202 answers it: queued, its rows counted, none processed yet. */
+export function queuedJobExample(kind: string, total: number): Static<typeof Job> {
+  const job = exampleOf(Job)!
+  return {
+    ...job,
+    kind,
+    state: 'queued',
+    progress: { total, processed: 0, succeeded: 0, failed: 0 },
+    result: null,
+    errors: [],
+    updated_at: job.created_at,
+    finished_at: null,
+  }
+}

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { expectedVersion, withEtag } from '../../lib/etag.js'
-import { errors, IdParams, PageQuery, ref } from '../../lib/schemas.js'
+import { errors, exampleOf, IdParams, PageQuery, ref, responseExamples } from '../../lib/schemas.js'
 import { requireScopes } from '../../lib/scopes.js'
 import * as pools from './service.js'
 import * as S from './schemas.js'
@@ -196,6 +196,7 @@ const poolRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: IdParams('pool'),
         body: ref(S.CreatePoolGrant),
         response: { 200: ref(S.PoolGrant), ...errors(404) },
+        ...responseExamples({ 200: { ...exampleOf(S.PoolGrant), revoked_at: '2026-12-01T09:12:45.377Z', version: 2 } }),
       },
     },
     async (req) => pools.revokeGrant(req.ctx, req.params.id, req.body),

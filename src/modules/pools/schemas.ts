@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { Body, Id, Money, named, Page, PageQuery, ref, StringEnum, Timestamp } from '../../lib/schemas.js'
+import { Body, exampleId, Id, Money, named, Page, PageQuery, ref, StringEnum, Timestamp } from '../../lib/schemas.js'
 
 const Access = StringEnum(['all_anchors', 'listed_anchors'] as const, {
   description: 'all_anchors: every anchor of the tenant may draw from the pool; listed_anchors: only anchor_ids',
@@ -30,6 +30,19 @@ export const SupplyPool = named(
     },
     { description: '主播专供商品池: a named pool of products with per-pool prices and supply limits' },
   ),
+  {
+    id: exampleId('pool'),
+    name: '双十二 tea picks for 小雨',
+    description: 'Teas 小雨 may sell on the 12.12 session, at pool prices',
+    built_by: { organization_id: exampleId('org'), kind: 'mcn' },
+    access: 'listed_anchors',
+    anchor_ids: [exampleId('anc')],
+    status: 'active',
+    item_count: 12,
+    version: 4,
+    created_at: '2026-11-28T04:10:55.318Z',
+    updated_at: '2026-11-30T07:02:14.660Z',
+  },
 )
 export const SupplyPoolList = Page(SupplyPool)
 export const CreateSupplyPool = named(
@@ -40,6 +53,12 @@ export const CreateSupplyPool = named(
     access: Type.Optional(Access),
     anchor_ids: Type.Optional(AnchorIds),
   }),
+  {
+    name: '双十二 tea picks for 小雨',
+    description: 'Teas 小雨 may sell on the 12.12 session, at pool prices',
+    access: 'listed_anchors',
+    anchor_ids: [exampleId('anc')],
+  },
 )
 export const UpdateSupplyPool = named(
   'UpdateSupplyPool',
@@ -53,6 +72,7 @@ export const UpdateSupplyPool = named(
     },
     { description: 'anchor_ids replaces the list' },
   ),
+  { description: 'Teas for the 12.12 sessions; every anchor of the MCN may draw from it', access: 'all_anchors' },
 )
 
 export const PoolItem = named(
@@ -69,6 +89,16 @@ export const PoolItem = named(
     created_at: Timestamp,
     updated_at: Timestamp,
   }),
+  {
+    id: exampleId('pitm'),
+    pool_id: exampleId('pool'),
+    product_id: exampleId('prd'),
+    price: { amount: 3290, currency: 'CNY' },
+    supply_limit: 500,
+    version: 1,
+    created_at: '2026-11-28T04:12:01.774Z',
+    updated_at: '2026-11-28T04:12:01.774Z',
+  },
 )
 export const PoolItemList = Page(PoolItem)
 export const AddPoolItem = named(
@@ -78,6 +108,7 @@ export const AddPoolItem = named(
     price: Type.Optional(ref(Money)),
     supply_limit: Type.Optional(Type.Integer({ minimum: 0 })),
   }),
+  { product_id: exampleId('prd'), price: { amount: 3290, currency: 'CNY' }, supply_limit: 500 },
 )
 export const UpdatePoolItem = named(
   'UpdatePoolItem',
@@ -85,6 +116,7 @@ export const UpdatePoolItem = named(
     price: Type.Optional(Type.Union([ref(Money), Type.Null()])),
     supply_limit: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
   }),
+  { price: { amount: 2990, currency: 'CNY' }, supply_limit: 800 },
 )
 
 export const PoolGrant = named(
@@ -100,9 +132,19 @@ export const PoolGrant = named(
     },
     { description: 'A pool shared by its owner with an MCN, whose anchors may then draw from it' },
   ),
+  {
+    id: exampleId('pgr'),
+    pool_id: exampleId('pool'),
+    organization_id: exampleId('org', 3),
+    revoked_at: null,
+    version: 1,
+    created_at: '2026-11-29T01:30:44.201Z',
+  },
 )
 export const PoolGrantList = Page(PoolGrant)
-export const CreatePoolGrant = named('CreatePoolGrant', Body({ organization_id: Id('org') }))
+export const CreatePoolGrant = named('CreatePoolGrant', Body({ organization_id: Id('org') }), {
+  organization_id: exampleId('org', 3),
+})
 
 export const SharedSupplyPool = named(
   'SharedSupplyPool',
@@ -118,6 +160,15 @@ export const SharedSupplyPool = named(
     },
     { description: 'A pool another organization shared with the caller' },
   ),
+  {
+    grant_id: exampleId('pgr'),
+    pool_id: exampleId('pool'),
+    name: '双十二 tea picks for 小雨',
+    description: 'Teas 小雨 may sell on the 12.12 session, at pool prices',
+    item_count: 12,
+    owner_organization_id: exampleId('org'),
+    granted_at: '2026-11-29T01:30:44.201Z',
+  },
 )
 export const SharedSupplyPoolList = Page(SharedSupplyPool)
 export const PoolListQuery = Type.Object(

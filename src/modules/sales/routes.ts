@@ -1,15 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { accepted } from '../../lib/http.js'
-import { errors, IdParams, ref } from '../../lib/schemas.js'
+import { errors, IdParams, ref, requestExamples, responseExamples } from '../../lib/schemas.js'
 import { requireScopes } from '../../lib/scopes.js'
-import { csvTemplate, importContentTypes, ImportQuery, Job } from '../jobs/index.js'
-import { startSalesImport } from './import.js'
+import { csvTemplate, importContentTypes, ImportQuery, Job, queuedJobExample, uploadExamples } from '../jobs/index.js'
+import { SALES_IMPORT_JOB, startSalesImport } from './import.js'
 import * as sales from './service.js'
 import * as S from './schemas.js'
 
 /** Sales history is read and written per anchor, so it shares the Anchors tag. */
 const tags = ['Anchors']
+const salesTemplate = csvTemplate(S.SALE_IMPORT_TEMPLATE_COLUMNS, [S.SALE_IMPORT_EXAMPLE])
 
 const salesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -41,6 +42,8 @@ const salesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         consumes: Object.keys(importContentTypes),
         querystring: ImportQuery,
         body: S.SalesImportBody,
+        ...requestExamples(uploadExamples(S.SALE_IMPORT_TEMPLATE_COLUMNS, [S.SALE_IMPORT_EXAMPLE])),
+        ...responseExamples({ 202: queuedJobExample(SALES_IMPORT_JOB, 1) }),
         response: { 202: ref(Job), ...errors(422) },
       },
     },
@@ -63,7 +66,7 @@ const salesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           200: {
             description: 'The header line and one example row',
-            content: { 'text/csv': { schema: Type.String() } },
+            content: { 'text/csv': { schema: Type.String(), example: salesTemplate } },
           },
           ...errors(),
         },
@@ -73,7 +76,7 @@ const salesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="anchor-sales-import-template.csv"')
-        .send(csvTemplate(S.SALE_IMPORT_TEMPLATE_COLUMNS, [S.SALE_IMPORT_EXAMPLE])),
+        .send(salesTemplate),
   )
 }
 

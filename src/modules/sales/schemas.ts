@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { Id, Money, named, Page, PageQuery, ref, Timestamp } from '../../lib/schemas.js'
+import { exampleId, Id, Money, named, Page, PageQuery, ref, Timestamp } from '../../lib/schemas.js'
 
 export const AnchorSale = named(
   'AnchorSale',
@@ -23,6 +23,20 @@ export const AnchorSale = named(
         'A past sale from the sales-history import; feeds audience fit, diversity, exposure and supplier return and dispute rates',
     },
   ),
+  {
+    id: exampleId('sal'),
+    anchor_id: exampleId('anc'),
+    product_id: exampleId('prd'),
+    product_title: '云南普洱 2019',
+    category: 'tea',
+    quantity: 3,
+    amount: { amount: 11970, currency: 'CNY' },
+    returned_quantity: 0,
+    disputes: 0,
+    sold_on: '2026-11-30',
+    external_id: 'ORDER-1001',
+    created_at: '2026-11-30T12:04:19.377Z',
+  },
 )
 export const AnchorSaleList = Page(AnchorSale)
 export const AnchorSalesQuery = Type.Object(
@@ -52,17 +66,19 @@ export const SALE_IMPORT_TEMPLATE_COLUMNS = [
   'disputes',
   'external_id',
 ]
+/** The template's example row, and the import operation's request example in CSV and JSON lines. */
 export const SALE_IMPORT_EXAMPLE = {
-  anchor_id: 'anc_01h455vb4pex5vsknk084sn02q',
-  product_id: 'prd_01h455vb4pex5vsknk084sn02q',
-  quantity: '3',
+  anchor_id: exampleId('anc'),
+  product_id: exampleId('prd'),
+  quantity: 3,
   sold_on: '2026-11-30',
-  amount: '11970',
+  amount: 11970,
   currency: 'CNY',
-  returned_quantity: '0',
-  disputes: '0',
+  returned_quantity: 0,
+  disputes: 0,
   external_id: 'ORDER-1001',
-}
+} satisfies SaleImportRowValue
+
 export const SALE_IMPORT_FORMAT = `Send the file as the body with \`content-type: text/csv\` (a header line, then one sale per line; UTF-8; comma-separated, RFC 4180 quoting) or \`application/x-ndjson\` (one JSON object per line with the same fields). Download a template from \`GET /v1/anchor-sales/imports/template\`.
 
 | column | type | required | notes |

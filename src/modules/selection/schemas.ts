@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { Body, Id, Money, named, ref, StringEnum, Timestamp } from '../../lib/schemas.js'
+import { Body, exampleId, exampleOf, Id, Money, named, ref, StringEnum, Timestamp } from '../../lib/schemas.js'
 import { BrandTier } from '../suppliers/index.js'
 import { scoreParts } from './weights.js'
 
@@ -28,6 +28,20 @@ export const SelectionWeights = named(
         'Per-MCN recommendation weights. Defaults: audience_fit 0.3, supplier_quality 0.2, expected_margin 0.2, long_term_value 0.15, diversity 0.15, micro_supplier_boost 0.1 (a micro supplier’s product gains 0.1), exposure_fairness 0.1; max_category_share 0.5.',
     },
   ),
+  {
+    weights: {
+      audience_fit: 0.3,
+      supplier_quality: 0.2,
+      expected_margin: 0.2,
+      long_term_value: 0.15,
+      diversity: 0.15,
+      micro_supplier_boost: 0.1,
+      exposure_fairness: 0.1,
+    },
+    max_category_share: 0.5,
+    version: 1,
+    updated_at: '2026-11-28T05:00:31.446Z',
+  },
 )
 export const UpdateSelectionWeights = named(
   'UpdateSelectionWeights',
@@ -43,6 +57,7 @@ export const UpdateSelectionWeights = named(
     ),
     max_category_share: Type.Optional(Type.Number({ minimum: 0.05, maximum: 1 })),
   }),
+  { weights: { audience_fit: 0.35, micro_supplier_boost: 0.15 }, max_category_share: 0.4 },
 )
 
 export const Recommendation = named(
@@ -74,6 +89,43 @@ export const Recommendation = named(
       description: 'A product the anchor sold recently, or one higher on this list, that this one closely resembles',
     }),
   }),
+  {
+    rank: 1,
+    product_id: exampleId('prd'),
+    title: '云南普洱 2019',
+    category: 'tea',
+    brand_tier: 'mature',
+    supplier_id: exampleId('sup'),
+    micro_supplier: true,
+    price: { amount: 3290, currency: 'CNY' },
+    list_price: { amount: 3990, currency: 'CNY' },
+    commission_rate: 0.2,
+    expected_commission: { amount: 658, currency: 'CNY' },
+    pool_ids: [exampleId('pool')],
+    supply_limit: 500,
+    stock: 120,
+    owner_organization_id: null,
+    score: 0.6121,
+    score_breakdown: {
+      audience_fit: 0.246,
+      supplier_quality: 0.1572,
+      expected_margin: 0.0764,
+      long_term_value: 0.0525,
+      diversity: -0.015,
+      micro_supplier_boost: 0.1,
+      exposure_fairness: -0.005,
+    },
+    parts: {
+      audience_fit: 0.82,
+      supplier_quality: 0.786,
+      expected_margin: 0.3819,
+      long_term_value: 0.35,
+      diversity: -0.1,
+      micro_supplier_boost: 1,
+      exposure_fairness: -0.05,
+    },
+    near_duplicate_of: null,
+  },
 )
 export const RecommendationList = named(
   'RecommendationList',
@@ -89,6 +141,22 @@ export const RecommendationList = named(
         'When this ranking was computed (RFC 3339, UTC). A ranking may be answered again for up to 5 minutes, and only while none of the data it was computed from has changed.',
     }),
   }),
+  {
+    anchor_id: exampleId('anc'),
+    weights: {
+      audience_fit: 0.3,
+      supplier_quality: 0.2,
+      expected_margin: 0.2,
+      long_term_value: 0.15,
+      diversity: 0.15,
+      micro_supplier_boost: 0.1,
+      exposure_fairness: 0.1,
+    },
+    max_category_share: 0.5,
+    candidates_considered: 148,
+    data: [exampleOf(Recommendation)!],
+    generated_at: '2026-11-30T10:20:00.512Z',
+  },
 )
 export const RecommendationQuery = Type.Object(
   {
@@ -120,6 +188,22 @@ export const BrandTierCheck = named(
       description: 'The rules of the product’s tier that were applied',
     }),
   }),
+  {
+    product_id: exampleId('prd'),
+    brand_tier: 'mature',
+    list_price: { amount: 3990, currency: 'CNY' },
+    planned_price: { amount: 3790, currency: 'CNY' },
+    discount_rate: 0.0501,
+    verdict: 'warning',
+    findings: [
+      {
+        code: 'discount_below_band',
+        severity: 'warning',
+        message: 'A 5% discount is below the 10%–30% band for mature brands.',
+      },
+    ],
+    policy: { min_discount: 0.1, max_discount: 0.3 },
+  },
 )
 export const CreateBrandTierCheck = named(
   'CreateBrandTierCheck',
@@ -141,6 +225,13 @@ export const CreateBrandTierCheck = named(
         'Premium: a discount above 10% is a violation, a discount without a gift a warning, supply above the pool’s limit (else 300 units) a violation. Mature: a discount outside 10–30% is a warning. Emerging: a discount below 15% is a warning (too weak to draw attention).',
     },
   ),
+  {
+    product_id: exampleId('prd'),
+    planned_price: { amount: 3790, currency: 'CNY' },
+    planned_quantity: 200,
+    gift: { description: '50 g tasting sample', value: { amount: 500, currency: 'CNY' } },
+    pool_id: exampleId('pool'),
+  },
 )
 
 export type UpdateSelectionWeightsInput = Static<typeof UpdateSelectionWeights>

@@ -1,5 +1,18 @@
 import { Type, type Static } from 'typebox'
-import { Body, DateOnly, Id, named, Nullable, Page, PageQuery, ref, StringEnum, Timestamp } from '../../lib/schemas.js'
+import {
+  Body,
+  DateOnly,
+  exampleId,
+  exampleOf,
+  Id,
+  named,
+  Nullable,
+  Page,
+  PageQuery,
+  ref,
+  StringEnum,
+  Timestamp,
+} from '../../lib/schemas.js'
 import { BrandTier, DocumentKind, Rate, Score, SupplierKind } from '../suppliers/index.js'
 
 // ── Admission ──
@@ -33,6 +46,22 @@ export const AdmissionCriteria = named(
     },
     { description: '入围标准: each non-null rule is checked; null means not required' },
   ),
+  {
+    id: exampleId('crt'),
+    name: '2026 tea suppliers',
+    required_documents: ['business_license', 'food_permit'],
+    min_inspection_score: 70,
+    min_survey_score: null,
+    min_reputation: 60,
+    max_return_rate: 0.1,
+    max_dispute_rate: 0.02,
+    allowed_kinds: null,
+    allowed_brand_tiers: ['premium', 'mature', 'emerging'],
+    active: true,
+    version: 1,
+    created_at: '2026-11-28T00:40:17.250Z',
+    updated_at: '2026-11-28T00:40:17.250Z',
+  },
 )
 export const AdmissionCriteriaList = Page(AdmissionCriteria)
 const optionalCriteria = Object.fromEntries(Object.entries(criteriaFields).map(([k, v]) => [k, Type.Optional(v)])) as {
@@ -41,6 +70,14 @@ const optionalCriteria = Object.fromEntries(Object.entries(criteriaFields).map((
 export const CreateAdmissionCriteria = named(
   'CreateAdmissionCriteria',
   Body({ name: Type.String({ minLength: 1, maxLength: 200 }), ...optionalCriteria }),
+  {
+    name: '2026 tea suppliers',
+    required_documents: ['business_license', 'food_permit'],
+    min_inspection_score: 70,
+    min_reputation: 60,
+    max_return_rate: 0.1,
+    max_dispute_rate: 0.02,
+  },
 )
 export const UpdateAdmissionCriteria = named(
   'UpdateAdmissionCriteria',
@@ -49,6 +86,7 @@ export const UpdateAdmissionCriteria = named(
     ...optionalCriteria,
     active: Type.Optional(Type.Boolean()),
   }),
+  { min_inspection_score: 75, max_return_rate: 0.08 },
 )
 
 export const CriterionFailure = named(
@@ -68,6 +106,12 @@ export const CriterionFailure = named(
     expected: Type.Unknown(),
     actual: Type.Unknown(),
   }),
+  {
+    criterion: 'min_inspection_score',
+    detail: 'inspection score 55 is below the minimum 70',
+    expected: 70,
+    actual: 55,
+  },
 )
 export const SupplierApplication = named(
   'SupplierApplication',
@@ -82,6 +126,26 @@ export const SupplierApplication = named(
     evidence: Type.Record(Type.String(), Type.Unknown(), { description: 'What the check measured' }),
     created_at: Timestamp,
   }),
+  {
+    id: exampleId('apl'),
+    supplier_id: exampleId('sup', 2),
+    criteria_id: exampleId('crt'),
+    status: 'refused',
+    failures: [exampleOf(CriterionFailure)!],
+    evidence: {
+      documents: ['business_license', 'food_permit'],
+      kind: 'farmer',
+      brand_tier: 'emerging',
+      inspection_score: 55,
+      inspection_count: 1,
+      survey_score: null,
+      reputation: 55,
+      return_rate: null,
+      dispute_rate: null,
+      units_sold: 0,
+    },
+    created_at: '2026-11-29T06:30:12.904Z',
+  },
 )
 export const SupplierApplicationList = Page(SupplierApplication)
 export const CreateSupplierApplication = named(
@@ -96,6 +160,7 @@ export const CreateSupplierApplication = named(
       }),
     ),
   }),
+  { criteria_id: exampleId('crt'), documents: ['business_license', 'food_permit'] },
 )
 
 // ── Inspections and surveys ──
@@ -124,6 +189,17 @@ export const Inspection = named(
     },
     { description: '抽检: a spot inspection before sale' },
   ),
+  {
+    id: exampleId('insp'),
+    supplier_id: exampleId('sup'),
+    product_id: exampleId('prd'),
+    inspected_on: '2026-11-27',
+    result: 'pass',
+    score: 85,
+    defects: [{ code: 'label_print', severity: 'minor', description: 'Batch number smudged on 2 of 20 samples' }],
+    notes: 'Moisture and pesticide residue within limits',
+    created_at: '2026-11-27T08:22:31.019Z',
+  },
 )
 export const InspectionList = Page(Inspection)
 export const CreateInspection = named(
@@ -140,6 +216,14 @@ export const CreateInspection = named(
     },
     { description: 'Give the product (its supplier is implied) or the supplier, or both when they agree' },
   ),
+  {
+    product_id: exampleId('prd'),
+    inspected_on: '2026-11-27',
+    result: 'pass',
+    score: 85,
+    defects: [{ code: 'label_print', severity: 'minor', description: 'Batch number smudged on 2 of 20 samples' }],
+    notes: 'Moisture and pesticide residue within limits',
+  },
 )
 
 const Rating = Type.Number({ minimum: 1, maximum: 5 })
@@ -163,6 +247,17 @@ export const Survey = named(
     },
     { description: '调查: buyers’ ratings after sale' },
   ),
+  {
+    id: exampleId('srv'),
+    supplier_id: exampleId('sup'),
+    product_id: exampleId('prd'),
+    surveyed_on: '2026-11-29',
+    respondents: 312,
+    ratings: { quality: 4.6, description_match: 4.4, logistics: 4.2, service: 4.8 },
+    score: 87.5,
+    comments: 'Buyers praise the taste; a few found delivery slow',
+    created_at: '2026-11-29T11:03:48.602Z',
+  },
 )
 export const SurveyList = Page(Survey)
 export const CreateSurvey = named(
@@ -175,6 +270,13 @@ export const CreateSurvey = named(
     ratings: SurveyRatings,
     comments: Type.Optional(Type.String({ maxLength: 5000 })),
   }),
+  {
+    product_id: exampleId('prd'),
+    surveyed_on: '2026-11-29',
+    respondents: 312,
+    ratings: { quality: 4.6, description_match: 4.4, logistics: 4.2, service: 4.8 },
+    comments: 'Buyers praise the taste; a few found delivery slow',
+  },
 )
 export const QualityListQuery = Type.Object(
   { ...PageQuery.properties, supplier_id: Type.Optional(Id('sup')), product_id: Type.Optional(Id('prd')) },
@@ -212,6 +314,16 @@ export const SupplierPolicy = named(
     },
     { description: 'How reputation is computed and when a supplier goes on probation, then is eliminated' },
   ),
+  {
+    elimination_threshold: 60,
+    window_days: 180,
+    weights: { inspections: 0.4, surveys: 0.3, returns: 0.15, disputes: 0.15 },
+    return_rate_ceiling: 0.3,
+    dispute_rate_ceiling: 0.05,
+    min_units_for_rates: 20,
+    version: 2,
+    updated_at: '2026-11-28T00:45:09.733Z',
+  },
 )
 export const UpdateSupplierPolicy = named(
   'UpdateSupplierPolicy',
@@ -233,6 +345,7 @@ export const UpdateSupplierPolicy = named(
     dispute_rate_ceiling: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1 })),
     min_units_for_rates: Type.Optional(Type.Integer({ minimum: 1 })),
   }),
+  { elimination_threshold: 65, weights: { inspections: 0.35, surveys: 0.35 } },
 )
 
 export type CreateAdmissionCriteriaInput = Static<typeof CreateAdmissionCriteria>

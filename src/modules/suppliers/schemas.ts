@@ -1,5 +1,17 @@
 import { Type, type Static } from 'typebox'
-import { Body, Id, named, Nullable, Page, PageQuery, ref, StringEnum, Timestamp } from '../../lib/schemas.js'
+import {
+  Body,
+  exampleId,
+  exampleOf,
+  Id,
+  named,
+  Nullable,
+  Page,
+  PageQuery,
+  ref,
+  StringEnum,
+  Timestamp,
+} from '../../lib/schemas.js'
 import { brandTiers, supplierKinds, supplierStatuses } from './tables.js'
 
 export const SupplierKind = StringEnum(supplierKinds, { description: 'brand, merchant, factory or farmer' })
@@ -28,6 +40,7 @@ export const SupplierContact = named(
     },
     { additionalProperties: false },
   ),
+  { name: '李娜 Li Na', role: 'sales manager', phone: '+86 871 6512 3456', email: 'lina@yunlingtea.example.com' },
 )
 
 export const Reputation = named(
@@ -52,6 +65,21 @@ export const Reputation = named(
     },
     { description: 'Recomputed by the governance review from inspections, surveys, return and dispute rates' },
   ),
+  {
+    score: 78.6,
+    components: {
+      inspections: 85,
+      surveys: 82.5,
+      returns: 71.2,
+      disputes: 90,
+      inspection_count: 4,
+      survey_respondents: 312,
+      units_sold: 1840,
+      return_rate: 0.036,
+      dispute_rate: 0.004,
+    },
+    computed_at: '2026-11-30T02:00:04.517Z',
+  },
 )
 
 export const Supplier = named(
@@ -72,6 +100,22 @@ export const Supplier = named(
     created_at: Timestamp,
     updated_at: Timestamp,
   }),
+  {
+    id: exampleId('sup'),
+    name: '云岭茶业 Yunling Tea',
+    kind: 'farmer',
+    micro: true,
+    brand_tier: 'mature',
+    contacts: [exampleOf(SupplierContact)!],
+    documents: ['business_license', 'food_permit'],
+    status: 'admitted',
+    reputation: exampleOf(Reputation)!,
+    probation_since: null,
+    eliminated_at: null,
+    version: 2,
+    created_at: '2026-11-28T00:58:41.067Z',
+    updated_at: '2026-11-29T06:30:12.904Z',
+  },
 )
 export const SupplierList = Page(Supplier)
 
@@ -91,6 +135,14 @@ export const CreateSupplier = named(
       }),
     ),
   }),
+  {
+    name: '云岭茶业 Yunling Tea',
+    kind: 'farmer',
+    micro: true,
+    brand_tier: 'mature',
+    contacts: [exampleOf(SupplierContact)!],
+    documents: ['business_license', 'food_permit'],
+  },
 )
 export const UpdateSupplier = named(
   'UpdateSupplier',
@@ -102,6 +154,7 @@ export const UpdateSupplier = named(
     contacts: Type.Optional(Type.Array(ref(SupplierContact), { maxItems: 20 })),
     documents: Type.Optional(Type.Array(DocumentKind, { maxItems: 50, uniqueItems: true })),
   }),
+  { contacts: [exampleOf(SupplierContact)!, { name: '王磊 Wang Lei', role: 'logistics', phone: '+86 871 6512 3457' }] },
 )
 export const SupplierListQuery = Type.Object(
   {

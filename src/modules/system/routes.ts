@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { sql } from 'drizzle-orm'
-import { errorResponses, named, ref } from '../../lib/schemas.js'
+import { errorResponses, named, ref, responseExamples } from '../../lib/schemas.js'
 
-export const Health = named('Health', Type.Object({ status: Type.Literal('ok') }))
+export const Health = named('Health', Type.Object({ status: Type.Literal('ok') }), { status: 'ok' })
 export const Readiness = named(
   'Readiness',
   Type.Object({
@@ -14,6 +14,7 @@ export const Readiness = named(
     }),
     queue_backend: Type.Union([Type.Literal('redis'), Type.Literal('postgres')]),
   }),
+  { status: 'ready', checks: { database: 'ok', queue: 'ok' }, queue_backend: 'redis' },
 )
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
@@ -46,6 +47,9 @@ const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'The database and the queue backend answer',
         security: [],
         response: { 200: ref(Readiness), 503: ref(Readiness) },
+        ...responseExamples({
+          503: { status: 'unavailable', checks: { database: 'ok', queue: 'failing' }, queue_backend: 'redis' },
+        }),
       },
     },
     async (_req, reply) => {
