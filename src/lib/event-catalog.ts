@@ -5,12 +5,22 @@ import { Timestamp } from './schemas.js'
  * The event types subscribers can receive, each with the schema of its `data`. The
  * catalog becomes the OpenAPI document's `webhooks` section.
  */
-const catalog = new Map<string, { summary: string; data: TSchema }>()
+const catalog = new Map<string, { summary: string; data: TSchema; scope?: string }>()
 
-export function declareEvent(type: string, summary: string, data: TSchema): string {
+/**
+ * `scope` is the read scope a caller needs to see what the event tells: an installed
+ * app's webhook endpoint receives the event only when its installation was granted it.
+ * An event without one never goes to an app's endpoint.
+ */
+export function declareEvent(type: string, summary: string, data: TSchema, opts: { scope?: string } = {}): string {
   if (catalog.has(type)) throw new Error(`event ${type} declared twice`)
-  catalog.set(type, { summary, data })
+  catalog.set(type, { summary, data, scope: opts.scope })
   return type
+}
+
+/** The read scope an installed app needs to receive events of `type` (see declareEvent). */
+export function eventScope(type: string): string | undefined {
+  return catalog.get(type)?.scope
 }
 
 export function eventTypes(): string[] {

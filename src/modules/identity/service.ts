@@ -4,11 +4,13 @@ import { inControlPlane } from '../../db/control-plane.js'
 import { apiClients, apps, installations, organizations } from '../../db/schema.js'
 import { inTenant } from '../../db/tenancy.js'
 import { audit } from '../../lib/audit.js'
+import { publish } from '../../lib/hooks.js'
 import type { Actor, ControlPlaneCtx, Ctx, OrgKind } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
 import { newId } from '../../lib/ids.js'
 import { keysetPage, mapPage, scoped, type PageRequest } from '../../lib/repository.js'
 import { allScopes, hasScope, isScope, type Scope } from '../../lib/scopes.js'
+import { installationRevoked } from './changes.js'
 import type { KeyStore } from './keys.js'
 import { hashSecret, newClientSecret, verifySecret } from './secrets.js'
 import type {
@@ -574,6 +576,7 @@ export async function uninstall(ctx: Ctx, id: string) {
       .returning()
     if (!row) throw new AppError('not_found', `No installation with id ${id} exists.`)
     await audit(tx, 'installation.revoked', { type: 'installation', id })
+    await publish(tx, installationRevoked, { installationId: row.id, appId: row.appId, providerId: row.providerId })
     return present.installation(row)
   })
 }

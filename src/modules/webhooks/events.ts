@@ -1,0 +1,23 @@
+import { Type } from 'typebox'
+import { declareEvent } from '../../lib/event-catalog.js'
+
+export const WEBHOOK_ENDPOINT_DISABLED = declareEvent(
+  'webhook_endpoint.disabled',
+  'A webhook endpoint was turned off: it answered 410 Gone or failed for five days straight. Goes to the endpoint owner’s other endpoints.',
+  Type.Object({
+    endpoint_id: Type.String(),
+    url: Type.String(),
+    reason: Type.Union([Type.Literal('gone'), Type.Literal('failing')], {
+      description: '`gone`: it answered 410; `failing`: every attempt failed for five days',
+    }),
+    installation_id: Type.Union([Type.String(), Type.Null()]),
+  }),
+  { scope: 'webhooks:read' },
+)
+
+export const WEBHOOK_TEST = declareEvent(
+  'webhook.test',
+  'A test delivery asked for with POST /v1/webhook-endpoints/{id}/test; sent to that endpoint only',
+  Type.Object({ endpoint_id: Type.String(), message: Type.String() }),
+  { scope: 'webhooks:read' },
+)
