@@ -1,6 +1,6 @@
-import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm'
+import { and, eq, isNull, lt, sql } from 'drizzle-orm'
 import { Type } from 'typebox'
-import { events, installations } from '../../db/schema.js'
+import { events } from '../../db/schema.js'
 import { inTenant } from '../../db/tenancy.js'
 import { type Ctx, type SerializedCtx, systemCtx, type TxCtx } from '../../lib/context.js'
 import { newId } from '../../lib/ids.js'
@@ -8,6 +8,7 @@ import { defineJob } from '../../lib/jobs.js'
 import { EVENTS_CHANNEL } from '../../lib/outbox.js'
 import { scoped } from '../../lib/repository.js'
 import { Id } from '../../lib/schemas.js'
+import { activeInstallationScopes } from '../identity/index.js'
 import type { BackgroundDeps } from '../types.js'
 import { queueDelivery, unsentMessages } from './delivery.js'
 import { WEBHOOK_ENDPOINT_DISABLED } from './events.js'
@@ -43,15 +44,7 @@ export async function installationGrants(
   endpoints: { installationId: string | null }[],
 ): Promise<(endpoint: { installationId: string | null }) => string[] | null> {
   const ids = [...new Set(endpoints.flatMap((e) => (e.installationId ? [e.installationId] : [])))]
-  const rows = ids.length
-    ? await tx.tx
-        .select({ id: installations.id, scopes: installations.grantedScopes })
-        .from(installations)
-        .where(
-          and(eq(installations.tenantId, tx.tenantId), inArray(installations.id, ids), isNull(installations.revokedAt)),
-        )
-    : []
-  const granted = new Map(rows.map((r) => [r.id, r.scopes]))
+  const granted = await activeInstallationScopes(tx, ids)
   return (e) => (e.installationId ? (granted.get(e.installationId) ?? []) : null)
 }
 
