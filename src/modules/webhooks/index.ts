@@ -3,6 +3,7 @@ import { installationRevoked } from '../identity/index.js'
 import { defineModule } from '../types.js'
 import { deliverJob } from './delivery.js'
 import { replayJob } from './recovery.js'
+import { webhooksGraphql } from './resolvers.js'
 import { fanOutJob, startRelay, sweepJob } from './relay.js'
 import webhookRoutes from './routes.js'
 import { disableInstallationEndpoints } from './service.js'
@@ -20,6 +21,7 @@ export const webhooksModule = defineModule({
     { name: 'Webhooks', description: 'Endpoints that receive signed events (Standard Webhooks), and their deliveries' },
   ],
   routes: webhookRoutes,
+  graphql: webhooksGraphql,
   jobs: [fanOutJob, deliverJob, sweepJob, replayJob],
   // Development mode (the embedded default) may deliver to localhost; anything else is refused.
   configure: (config) => {

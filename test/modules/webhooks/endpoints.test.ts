@@ -104,6 +104,15 @@ t.test('another tenant’s endpoint is a 404, and row-level security hides it fr
   ])
     t.equal(res.statusCode, 404)
   t.same((await intruder.get('/v1/webhook-endpoints')).json().data, [])
+  const query = `{ webhookEndpoint(id: "${endpoint.id}") { id url } webhookEndpoints { data { id } } }`
+  t.same((await owner.post('/graphql', { query })).json().data, {
+    webhookEndpoint: { id: endpoint.id, url: PUBLIC_URL },
+    webhookEndpoints: { data: [{ id: endpoint.id }] },
+  })
+  t.same((await intruder.post('/graphql', { query })).json().data, {
+    webhookEndpoint: null,
+    webhookEndpoints: { data: [] },
+  })
 
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} })
   t.teardown(() => sql.end())
