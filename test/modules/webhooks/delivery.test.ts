@@ -1,5 +1,6 @@
 import t from 'tap'
 import { Webhook, WebhookVerificationError } from 'standardwebhooks'
+import { verifyWebhook } from '../../../sdk/src/index.js'
 import { buildTestApp, createTenant } from '../../helper.js'
 import { supplierAdmitted, waitUntil } from './events.js'
 import { startReceiver } from './receiver.js'
@@ -31,6 +32,7 @@ for (const backend of ['redis', 'postgres'] as const) {
       t.same(verified, asListed, 'the verified body is the event as the API shows it')
       t.equal(delivery!.body, JSON.stringify(asListed), 'byte for byte')
       t.equal(delivery!.headers['webhook-id'], eventId)
+      t.same(verifyWebhook(secret, delivery!.body, delivery!.headers), asListed, 'the SDK verifies it too')
       t.throws(
         () =>
           new Webhook(secret).verify(
