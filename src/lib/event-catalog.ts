@@ -1,4 +1,4 @@
-import { Type, type TSchema } from 'typebox'
+import { type Static, Type, type TSchema } from 'typebox'
 import { Timestamp } from './schemas.js'
 
 /**
@@ -23,6 +23,11 @@ export function eventScope(type: string): string | undefined {
   return catalog.get(type)?.scope
 }
 
+/** An event's `data` that is a named API schema (the resource as GET shows it), by reference in the document. */
+export function schemaRef<T extends TSchema & { $id: string }>(schema: T) {
+  return Type.Unsafe<Static<T>>({ $ref: `#/components/schemas/${schema.$id}` })
+}
+
 export function eventTypes(): string[] {
   return [...catalog.keys()].sort()
 }
@@ -39,6 +44,9 @@ export function eventEnvelope(type: string, data: TSchema) {
       version: Type.Integer({ description: 'Drop an event whose version is older than one already applied' }),
     }),
     data,
+    request_id: Type.Union([Type.String(), Type.Null()], {
+      description: 'The request that made the change, if one did',
+    }),
   })
 }
 

@@ -5,7 +5,7 @@ export type ClientOptions = {
     baseUrl: 'https://api.showrunner.dev' | (string & {});
 };
 
-export type Webhooks = WebhookSupplierAdmittedWebhookRequest | WebhookSupplierEliminatedWebhookRequest | WebhookSupplierProbationWebhookRequest | WebhookSupplierReinstatedWebhookRequest | WebhookWebhookTestWebhookRequest | WebhookWebhookEndpointDisabledWebhookRequest;
+export type Webhooks = WebhookAnchorCreatedWebhookRequest | WebhookAnchorUpdatedWebhookRequest | WebhookInstallationCreatedWebhookRequest | WebhookInstallationDeletedWebhookRequest | WebhookProductCreatedWebhookRequest | WebhookProductUpdatedWebhookRequest | WebhookSupplierAdmittedWebhookRequest | WebhookSupplierEliminatedWebhookRequest | WebhookSupplierProbationWebhookRequest | WebhookSupplierReinstatedWebhookRequest | WebhookSupplyPoolCreatedWebhookRequest | WebhookSupplyPoolUpdatedWebhookRequest | WebhookWebhookTestWebhookRequest | WebhookWebhookEndpointDisabledWebhookRequest;
 
 export type AddPoolItem = {
     /**
@@ -6262,6 +6262,204 @@ export type TestWebhookEndpointResponses = {
 
 export type TestWebhookEndpointResponse = TestWebhookEndpointResponses[keyof TestWebhookEndpointResponses];
 
+export type WebhookAnchorCreatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'anchor.created';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Anchor;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+};
+
+export type WebhookAnchorCreatedWebhookRequest = {
+    body: WebhookAnchorCreatedWebhookPayload;
+    key: 'anchor.created';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookAnchorUpdatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'anchor.updated';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Anchor;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+};
+
+export type WebhookAnchorUpdatedWebhookRequest = {
+    body: WebhookAnchorUpdatedWebhookPayload;
+    key: 'anchor.updated';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookInstallationCreatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'installation.created';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Installation;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+};
+
+export type WebhookInstallationCreatedWebhookRequest = {
+    body: WebhookInstallationCreatedWebhookPayload;
+    key: 'installation.created';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookInstallationDeletedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'installation.deleted';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Installation;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+};
+
+export type WebhookInstallationDeletedWebhookRequest = {
+    body: WebhookInstallationDeletedWebhookPayload;
+    key: 'installation.deleted';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookProductCreatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'product.created';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Product;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+};
+
+export type WebhookProductCreatedWebhookRequest = {
+    body: WebhookProductCreatedWebhookPayload;
+    key: 'product.created';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookProductUpdatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'product.updated';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Product;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+};
+
+export type WebhookProductUpdatedWebhookRequest = {
+    body: WebhookProductUpdatedWebhookPayload;
+    key: 'product.updated';
+    path?: never;
+    query?: never;
+};
+
 export type WebhookSupplierAdmittedWebhookPayload = {
     /**
      * evt_… id; also the webhook-id of its deliveries
@@ -6289,6 +6487,10 @@ export type WebhookSupplierAdmittedWebhookPayload = {
         elimination_threshold?: number;
         reason: string;
     };
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
 };
 
 export type WebhookSupplierAdmittedWebhookRequest = {
@@ -6326,6 +6528,10 @@ export type WebhookSupplierEliminatedWebhookPayload = {
         reason: string;
         products_removed: number;
     };
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
 };
 
 export type WebhookSupplierEliminatedWebhookRequest = {
@@ -6362,6 +6568,10 @@ export type WebhookSupplierProbationWebhookPayload = {
         elimination_threshold?: number;
         reason: string;
     };
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
 };
 
 export type WebhookSupplierProbationWebhookRequest = {
@@ -6398,11 +6608,81 @@ export type WebhookSupplierReinstatedWebhookPayload = {
         elimination_threshold?: number;
         reason: string;
     };
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
 };
 
 export type WebhookSupplierReinstatedWebhookRequest = {
     body: WebhookSupplierReinstatedWebhookPayload;
     key: 'supplier.reinstated';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookSupplyPoolCreatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'supply_pool.created';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: SupplyPool;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+};
+
+export type WebhookSupplyPoolCreatedWebhookRequest = {
+    body: WebhookSupplyPoolCreatedWebhookPayload;
+    key: 'supply_pool.created';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookSupplyPoolUpdatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'supply_pool.updated';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: SupplyPool;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+};
+
+export type WebhookSupplyPoolUpdatedWebhookRequest = {
+    body: WebhookSupplyPoolUpdatedWebhookPayload;
+    key: 'supply_pool.updated';
     path?: never;
     query?: never;
 };
@@ -6430,6 +6710,10 @@ export type WebhookWebhookTestWebhookPayload = {
         endpoint_id: string;
         message: string;
     };
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
 };
 
 export type WebhookWebhookTestWebhookRequest = {
@@ -6467,6 +6751,10 @@ export type WebhookWebhookEndpointDisabledWebhookPayload = {
         reason: 'gone' | 'failing';
         installation_id: string | null;
     };
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
 };
 
 export type WebhookWebhookEndpointDisabledWebhookRequest = {

@@ -1,4 +1,7 @@
-import { defineChange } from '../../lib/hooks.js'
+import type { Static } from 'typebox'
+import { defineChange, defineResourceChange } from '../../lib/hooks.js'
+import { INSTALLATION_CREATED, INSTALLATION_DELETED } from './events.js'
+import type { Installation } from './schemas.js'
 
 /**
  * An MCN uninstalled an app: its tokens stop at once, and modules holding what the app
@@ -6,4 +9,14 @@ import { defineChange } from '../../lib/hooks.js'
  */
 export const installationRevoked = defineChange<{ installationId: string; appId: string; providerId: string }>(
   'installation.revoked',
+)
+
+/** Public events of an installation, with the installation as presented. */
+export const installationCreated = defineResourceChange<Static<typeof Installation>>(
+  INSTALLATION_CREATED,
+  'installation',
+)
+export const installationDeleted = defineResourceChange<Static<typeof Installation>>(
+  INSTALLATION_DELETED,
+  'installation',
 )

@@ -1,0 +1,15 @@
+import { declareEvent, schemaRef } from '../../lib/event-catalog.js'
+import { Installation } from './schemas.js'
+
+export const INSTALLATION_CREATED = declareEvent(
+  'installation.created',
+  'The MCN installed a provider’s app and granted it scopes; data is the installation',
+  schemaRef(Installation),
+  { scope: 'apps:read' },
+)
+export const INSTALLATION_DELETED = declareEvent(
+  'installation.deleted',
+  'The MCN uninstalled an app: its tokens stopped at once and its webhook endpoints were turned off',
+  schemaRef(Installation),
+  { scope: 'apps:read' },
+)
