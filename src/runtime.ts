@@ -12,6 +12,8 @@ export interface Runtime {
   databaseUrl: string
   database: DatabaseHandle
   queues: Queues
+  /** Stops what startWorkers started beside the workers (modules' background work). */
+  stopBackground: (() => Promise<void>)[]
   close(): Promise<void>
 }
 
@@ -51,6 +53,7 @@ export async function startRuntime(
     databaseUrl = embedded.url
   }
   if (opts.migrate) await runMigrations(databaseUrl)
+  for (const m of modules) m.configure?.(config)
   const database = connectDatabase(databaseUrl, { max: config.DB_POOL_MAX })
   const queues = new Queues({
     redisUrl: config.REDIS_URL,
@@ -59,14 +62,17 @@ export async function startRuntime(
     onError: (queue, err) => log.warn({ queue, err: err.message }, 'queue connection error'),
   })
   log.info({ queueBackend: queues.backend }, 'queues ready')
+  const stopBackground: (() => Promise<void>)[] = []
   return {
     config,
     databaseUrl,
     database,
     queues,
+    stopBackground,
     // Pools and queue connections close before PostgreSQL stops: a server asked to stop while
     // sessions stay open waits for them (smart mode) or cuts them mid-query (fast mode).
     async close() {
+      for (const stop of stopBackground.splice(0)) await stop()
       await queues.close()
       await database.close()
       await embedded?.stop()
@@ -86,4 +92,9 @@ export async function startWorkers(runtime: Runtime, log: FastifyBaseLogger): Pr
       log.error({ queue, jobId: id, jobName: name, err }, 'job failed')
     },
   })
+  for (const m of modules) {
+    if (!m.background) continue
+    const deps = { config: runtime.config, database: runtime.database, queues: runtime.queues, log }
+    runtime.stopBackground.push(await m.background(deps))
+  }
 }

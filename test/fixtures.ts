@@ -112,6 +112,16 @@ export const fixtures: Record<string, FixtureCreator> = {
       }),
     ),
   anc: async (owner) => created(await owner.post('/v1/anchors', { name: 'owner-data anchor' })),
+  // A public address literal: the address check passes without DNS.
+  wep: async (owner) =>
+    created(
+      await owner.post('/v1/webhook-endpoints', {
+        url: 'https://93.184.215.14/owner-data',
+        event_types: ['*'],
+        description: 'owner-data',
+      }),
+      (b) => b.endpoint.id,
+    ),
 }
 
 async function fixtureSupplier(owner: Caller) {
@@ -155,6 +165,8 @@ export const sampleBodies: Record<string, unknown> = {
   addPoolItem: { product_id: fakeId('prd') },
   createPoolGrant: { organization_id: fakeId('org') },
   revokePoolGrant: { organization_id: fakeId('org') },
+  updateWebhookEndpoint: { description: 'intruder' },
+  replayWebhookMessages: { since: '2026-01-01T00:00:00Z' },
 }
 
 /**

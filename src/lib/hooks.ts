@@ -39,6 +39,20 @@ export function defineChange<P>(name: string, opts: { event?: EventMapper<P> } =
   return { name }
 }
 
+/**
+ * A change that is its public event: `type` (`product.created`) names both, and the
+ * payload is the resource as the API presents it (with its `id` and `version`), which is
+ * also the event's `data`.
+ */
+export function defineResourceChange<R extends { id: string; version: number }>(
+  type: string,
+  resourceType: string,
+): DomainChange<R> {
+  return defineChange<R>(type, {
+    event: (r) => ({ type, resource: { type: resourceType, id: r.id, version: r.version }, data: r }),
+  })
+}
+
 /** Runs `handle` inside the writer's transaction whenever `change` is published. */
 export function subscribe<P>(
   change: DomainChange<P>,

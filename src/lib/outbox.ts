@@ -1,10 +1,19 @@
+import { sql } from 'drizzle-orm'
 import type { TxCtx } from './context.js'
 import { events } from '../db/schema.js'
 import { newId } from './ids.js'
 
 /**
+ * The channel a committed event is announced on. PostgreSQL delivers a NOTIFY only when
+ * its transaction commits, so a listener (the webhooks relay) hears of exactly the
+ * events that exist; one it misses is still in the table for the sweeper.
+ */
+export const EVENTS_CHANNEL = 'showrunner_events'
+
+/**
  * Writes a domain event in the caller's transaction (transactional outbox): the event
- * exists exactly when the change it describes was committed.
+ * exists exactly when the change it describes was committed, and is announced on
+ * EVENTS_CHANNEL as `<tenant> <event id>` at that commit.
  */
 export async function emit(
   ctx: TxCtx,
@@ -23,5 +32,6 @@ export async function emit(
     data: data as object,
     requestId: ctx.requestId,
   })
+  await ctx.tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${`${ctx.tenantId} ${id}`})`)
   return id
 }

@@ -11,6 +11,7 @@ import { poolsModule } from './pools/index.js'
 import { anchorsModule } from './anchors/index.js'
 import { salesModule } from './sales/index.js'
 import { selectionModule } from './selection/index.js'
+import { webhooksModule } from './webhooks/index.js'
 
 /** Every domain module, in the order their routes and GraphQL types are mounted. */
 export const modules: ShowrunnerModule[] = [
@@ -26,4 +27,5 @@ export const modules: ShowrunnerModule[] = [
   anchorsModule,
   salesModule,
   selectionModule,
+  webhooksModule,
 ]

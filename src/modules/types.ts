@@ -1,9 +1,19 @@
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify'
+import type { Config } from '../config.js'
+import type { DatabaseHandle } from '../db/client.js'
 import type { GraphQLContribution } from '../lib/graphql-schema.js'
 import type { JobDefinition } from '../lib/jobs.js'
 import { declareIdPrefixes } from '../lib/ids.js'
 import { declareScopes } from '../lib/scopes.js'
-import { declareQueues } from '../queues/index.js'
+import { declareQueues, type Queues } from '../queues/index.js'
+
+/** What a module's background work stands on (see ShowrunnerModule.background). */
+export interface BackgroundDeps {
+  config: Config
+  database: DatabaseHandle
+  queues: Queues
+  log: FastifyBaseLogger
+}
 
 /** What a domain module contributes; src/modules/index.ts lists them. */
 export interface ShowrunnerModule {
@@ -23,6 +33,17 @@ export interface ShowrunnerModule {
   graphql?: GraphQLContribution
   /** The module's jobs (see defineJob), schedules included; the runtime registers them with the workers. */
   jobs?: JobDefinition[]
+  /**
+   * Reads what the module needs of the process configuration (the webhooks module: whether
+   * development mode lets deliveries reach localhost). Called once per process by startRuntime,
+   * API and worker alike.
+   */
+  configure?: (config: Config) => void
+  /**
+   * Long-lived work that runs beside the module's job processors (the webhooks relay's LISTEN
+   * connection). Started with the workers; the function it answers stops it before the queues close.
+   */
+  background?: (deps: BackgroundDeps) => Promise<() => Promise<void>>
 }
 
 /**

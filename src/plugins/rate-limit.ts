@@ -17,7 +17,11 @@ export default fp(
     const redis = app.config.REDIS_URL
       ? new Redis(app.config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
       : undefined
-    if (redis) app.addHook('onClose', () => closeRedis(redis))
+    if (redis) {
+      app.addHook('onClose', () => closeRedis(redis))
+      // Counting fails open while Redis is away (skipOnError); the reconnect attempts are only worth a warning.
+      redis.on('error', (err) => app.log.warn({ err: err.message }, 'rate-limit Redis connection error'))
+    }
 
     const keyFor = (req: FastifyRequest) =>
       req.ctx ? `c:${req.ctx.actor.clientId}:${req.ctx.actor.installationId ?? ''}` : `ip:${req.ip}`

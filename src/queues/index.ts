@@ -117,7 +117,11 @@ export class Queues {
 
   private connection(): any {
     if (this.backend === 'redis') {
-      this.redis ??= new Redis(this.settings.redisUrl!, { maxRetriesPerRequest: null, lazyConnect: false })
+      if (!this.redis) {
+        this.redis = new Redis(this.settings.redisUrl!, { maxRetriesPerRequest: null, lazyConnect: false })
+        // Unheard, ioredis prints every failed reconnect as an unhandled error; it reconnects by itself.
+        this.redis.on('error', (err) => this.settings.onError?.('redis', err))
+      }
       return this.redis
     }
     return {

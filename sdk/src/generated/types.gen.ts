@@ -5,7 +5,7 @@ export type ClientOptions = {
     baseUrl: 'https://api.showrunner.dev' | (string & {});
 };
 
-export type Webhooks = WebhookSupplierAdmittedWebhookRequest | WebhookSupplierEliminatedWebhookRequest | WebhookSupplierProbationWebhookRequest | WebhookSupplierReinstatedWebhookRequest;
+export type Webhooks = WebhookAnchorCreatedWebhookRequest | WebhookAnchorUpdatedWebhookRequest | WebhookInstallationCreatedWebhookRequest | WebhookInstallationDeletedWebhookRequest | WebhookProductCreatedWebhookRequest | WebhookProductUpdatedWebhookRequest | WebhookSupplierAdmittedWebhookRequest | WebhookSupplierEliminatedWebhookRequest | WebhookSupplierProbationWebhookRequest | WebhookSupplierReinstatedWebhookRequest | WebhookSupplyPoolCreatedWebhookRequest | WebhookSupplyPoolUpdatedWebhookRequest | WebhookWebhookTestWebhookRequest | WebhookWebhookEndpointDisabledWebhookRequest;
 
 export type AddPoolItem = {
     /**
@@ -142,7 +142,7 @@ export type ApiClient = {
      */
     organization_id: string;
     name: string;
-    scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write'>;
+    scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'webhooks:read' | 'webhooks:write'>;
     app_id: string | null;
     revoked_at: string | null;
     /**
@@ -178,7 +178,7 @@ export type App = {
     provider_id: string;
     name: string;
     description: string | null;
-    requested_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write'>;
+    requested_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'webhooks:read' | 'webhooks:write'>;
     /**
      * RFC 3339 time in UTC
      */
@@ -307,7 +307,7 @@ export type CreateAnchor = {
 
 export type CreateApiClient = {
     name: string;
-    scopes?: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write'>;
+    scopes?: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'webhooks:read' | 'webhooks:write'>;
 };
 
 /**
@@ -364,7 +364,7 @@ export type CreateInstallation = {
     /**
      * Scopes to grant; a subset of the app’s requested scopes. Default: all of them.
      */
-    scopes?: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write'>;
+    scopes?: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'webhooks:read' | 'webhooks:write'>;
 };
 
 export type CreateOrganization = {
@@ -492,6 +492,19 @@ export type CreateSurvey = {
     comments?: string;
 };
 
+export type CreateWebhookEndpoint = {
+    /**
+     * Where deliveries are POSTed. Outside development mode its host must resolve only to public addresses.
+     */
+    url: string;
+    /**
+     * Event types to receive: exact types, family wildcards such as `supplier.*`, or `*` for all
+     */
+    event_types: Array<string>;
+    description?: string;
+    enabled?: boolean;
+};
+
 export type CreatedOrganization = {
     /**
      * Identifier prefixed with `org_`
@@ -609,7 +622,7 @@ export type Installation = {
      * Identifier prefixed with `org_`
      */
     provider_id: string;
-    granted_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write'>;
+    granted_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'webhooks:read' | 'webhooks:write'>;
     revoked_at: string | null;
     /**
      * RFC 3339 time in UTC
@@ -968,7 +981,7 @@ export type RecommendationList = {
 export type RegisterApp = {
     name: string;
     description?: string;
-    requested_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write'>;
+    requested_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'webhooks:read' | 'webhooks:write'>;
 };
 
 export type RegisteredApp = {
@@ -978,6 +991,21 @@ export type RegisteredApp = {
      * The app client’s secret, shown once
      */
     client_secret: string;
+};
+
+export type ReplayWebhookMessages = {
+    /**
+     * Events that happened at or after this time
+     */
+    since: string;
+    /**
+     * and before this time (default: now)
+     */
+    until?: string;
+    /**
+     * Only these types or wildcards (default: what the endpoint subscribes to)
+     */
+    event_types?: Array<string>;
 };
 
 /**
@@ -1002,6 +1030,13 @@ export type Reputation = {
 export type RotateSecret = {
     /**
      * How long the old secret keeps working
+     */
+    overlap_seconds?: number;
+};
+
+export type RotateWebhookSecret = {
+    /**
+     * How long deliveries stay signed with the old secret too (default a day, at most a week)
      */
     overlap_seconds?: number;
 };
@@ -1494,6 +1529,155 @@ export type UpdateSupplyPool = {
     access?: 'all_anchors' | 'listed_anchors';
     anchor_ids?: Array<string>;
     status?: 'active' | 'archived';
+};
+
+export type UpdateWebhookEndpoint = {
+    /**
+     * Where deliveries are POSTed. Outside development mode its host must resolve only to public addresses.
+     */
+    url?: string;
+    /**
+     * Event types to receive: exact types, family wildcards such as `supplier.*`, or `*` for all
+     */
+    event_types?: Array<string>;
+    description?: string | null;
+    /**
+     * false turns deliveries off; true turns them on again and clears the failure run
+     */
+    enabled?: boolean;
+};
+
+export type WebhookAttempt = {
+    /**
+     * Identifier prefixed with `watt_`
+     */
+    id: string;
+    endpoint_id: string;
+    message_id: string;
+    event_id: string;
+    round: number;
+    attempt: number;
+    url: string;
+    outcome: 'succeeded' | 'failed';
+    status_code: number | null;
+    latency_ms: number;
+    response_snippet: string | null;
+    error: string | null;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+};
+
+export type WebhookAttemptList = {
+    data: Array<WebhookAttempt>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+export type WebhookEndpoint = {
+    /**
+     * Identifier prefixed with `wep_`
+     */
+    id: string;
+    url: string;
+    description: string | null;
+    event_types: Array<string>;
+    enabled: boolean;
+    disabled_reason: 'by_request' | 'gone' | 'failing' | 'installation_revoked' | null;
+    disabled_at: string | null;
+    installation_id: string | null;
+    previous_secret_expires_at: string | null;
+    failing_since: string | null;
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+export type WebhookEndpointList = {
+    data: Array<WebhookEndpoint>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+export type WebhookEndpointWithSecret = {
+    endpoint: {
+        /**
+         * Identifier prefixed with `wep_`
+         */
+        id: string;
+        url: string;
+        description: string | null;
+        event_types: Array<string>;
+        enabled: boolean;
+        disabled_reason: 'by_request' | 'gone' | 'failing' | 'installation_revoked' | null;
+        disabled_at: string | null;
+        installation_id: string | null;
+        previous_secret_expires_at: string | null;
+        failing_since: string | null;
+        version: number;
+        /**
+         * RFC 3339 time in UTC
+         */
+        created_at: string;
+        /**
+         * RFC 3339 time in UTC
+         */
+        updated_at: string;
+    };
+    /**
+     * The signing secret (`whsec_` and base64), shown only now. Verify deliveries with any Standard Webhooks library.
+     */
+    secret: string;
+};
+
+export type WebhookMessage = {
+    /**
+     * Identifier prefixed with `wmsg_`
+     */
+    id: string;
+    endpoint_id: string;
+    event_id: string;
+    event_type: string;
+    /**
+     * `pending`: owed, with its next attempt at `next_attempt_at`; `succeeded`; `failed`: gave up
+     */
+    state: 'pending' | 'succeeded' | 'failed';
+    /**
+     * 1, then one more for each resend or replay
+     */
+    round: number;
+    /**
+     * Attempts made in this round
+     */
+    attempts: number;
+    next_attempt_at: string | null;
+    last_attempt_at: string | null;
+    last_status: number | null;
+    last_error: string | null;
+    delivered_at: string | null;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+};
+
+export type WebhookMessageList = {
+    data: Array<WebhookMessage>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
 };
 
 export type GetHealthData = {
@@ -5483,6 +5667,799 @@ export type CheckBrandTierResponses = {
 
 export type CheckBrandTierResponse = CheckBrandTierResponses[keyof CheckBrandTierResponses];
 
+export type ListWebhookEndpointsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+    };
+    url: '/v1/webhook-endpoints';
+};
+
+export type ListWebhookEndpointsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListWebhookEndpointsError = ListWebhookEndpointsErrors[keyof ListWebhookEndpointsErrors];
+
+export type ListWebhookEndpointsResponses = {
+    /**
+     * Default Response
+     */
+    200: WebhookEndpointList;
+};
+
+export type ListWebhookEndpointsResponse = ListWebhookEndpointsResponses[keyof ListWebhookEndpointsResponses];
+
+export type CreateWebhookEndpointData = {
+    body: CreateWebhookEndpoint;
+    path?: never;
+    query?: never;
+    url: '/v1/webhook-endpoints';
+};
+
+export type CreateWebhookEndpointErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CreateWebhookEndpointError = CreateWebhookEndpointErrors[keyof CreateWebhookEndpointErrors];
+
+export type CreateWebhookEndpointResponses = {
+    /**
+     * Default Response
+     */
+    201: WebhookEndpointWithSecret;
+};
+
+export type CreateWebhookEndpointResponse = CreateWebhookEndpointResponses[keyof CreateWebhookEndpointResponses];
+
+export type DeleteWebhookEndpointData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `wep_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/webhook-endpoints/{id}';
+};
+
+export type DeleteWebhookEndpointErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type DeleteWebhookEndpointError = DeleteWebhookEndpointErrors[keyof DeleteWebhookEndpointErrors];
+
+export type DeleteWebhookEndpointResponses = {
+    /**
+     * Deleted
+     */
+    204: void;
+};
+
+export type DeleteWebhookEndpointResponse = DeleteWebhookEndpointResponses[keyof DeleteWebhookEndpointResponses];
+
+export type GetWebhookEndpointData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `wep_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/webhook-endpoints/{id}';
+};
+
+export type GetWebhookEndpointErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetWebhookEndpointError = GetWebhookEndpointErrors[keyof GetWebhookEndpointErrors];
+
+export type GetWebhookEndpointResponses = {
+    /**
+     * Default Response
+     */
+    200: WebhookEndpoint;
+};
+
+export type GetWebhookEndpointResponse = GetWebhookEndpointResponses[keyof GetWebhookEndpointResponses];
+
+export type UpdateWebhookEndpointData = {
+    body: UpdateWebhookEndpoint;
+    path: {
+        /**
+         * Identifier prefixed with `wep_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/webhook-endpoints/{id}';
+};
+
+export type UpdateWebhookEndpointErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type UpdateWebhookEndpointError = UpdateWebhookEndpointErrors[keyof UpdateWebhookEndpointErrors];
+
+export type UpdateWebhookEndpointResponses = {
+    /**
+     * Default Response
+     */
+    200: WebhookEndpoint;
+};
+
+export type UpdateWebhookEndpointResponse = UpdateWebhookEndpointResponses[keyof UpdateWebhookEndpointResponses];
+
+export type RotateWebhookSecretData = {
+    body: RotateWebhookSecret;
+    path: {
+        /**
+         * Identifier prefixed with `wep_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/webhook-endpoints/{id}/rotate-secret';
+};
+
+export type RotateWebhookSecretErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type RotateWebhookSecretError = RotateWebhookSecretErrors[keyof RotateWebhookSecretErrors];
+
+export type RotateWebhookSecretResponses = {
+    /**
+     * Default Response
+     */
+    200: WebhookEndpointWithSecret;
+};
+
+export type RotateWebhookSecretResponse = RotateWebhookSecretResponses[keyof RotateWebhookSecretResponses];
+
+export type ListWebhookAttemptsData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `wep_`
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+    };
+    url: '/v1/webhook-endpoints/{id}/attempts';
+};
+
+export type ListWebhookAttemptsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListWebhookAttemptsError = ListWebhookAttemptsErrors[keyof ListWebhookAttemptsErrors];
+
+export type ListWebhookAttemptsResponses = {
+    /**
+     * Default Response
+     */
+    200: WebhookAttemptList;
+};
+
+export type ListWebhookAttemptsResponse = ListWebhookAttemptsResponses[keyof ListWebhookAttemptsResponses];
+
+export type ListWebhookMessagesData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `wep_`
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+        /**
+         * `pending`: owed, with its next attempt at `next_attempt_at`; `succeeded`; `failed`: gave up
+         */
+        state?: 'pending' | 'succeeded' | 'failed';
+    };
+    url: '/v1/webhook-endpoints/{id}/messages';
+};
+
+export type ListWebhookMessagesErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListWebhookMessagesError = ListWebhookMessagesErrors[keyof ListWebhookMessagesErrors];
+
+export type ListWebhookMessagesResponses = {
+    /**
+     * Default Response
+     */
+    200: WebhookMessageList;
+};
+
+export type ListWebhookMessagesResponse = ListWebhookMessagesResponses[keyof ListWebhookMessagesResponses];
+
+export type ResendWebhookMessageData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `wep_`
+         */
+        id: string;
+        /**
+         * Identifier prefixed with `evt_`
+         */
+        event_id: string;
+    };
+    query?: never;
+    url: '/v1/webhook-endpoints/{id}/messages/{event_id}/resend';
+};
+
+export type ResendWebhookMessageErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ResendWebhookMessageError = ResendWebhookMessageErrors[keyof ResendWebhookMessageErrors];
+
+export type ResendWebhookMessageResponses = {
+    /**
+     * Default Response
+     */
+    202: WebhookMessage;
+};
+
+export type ResendWebhookMessageResponse = ResendWebhookMessageResponses[keyof ResendWebhookMessageResponses];
+
+export type ReplayWebhookMessagesData = {
+    body: ReplayWebhookMessages;
+    path: {
+        /**
+         * Identifier prefixed with `wep_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/webhook-endpoints/{id}/replay';
+};
+
+export type ReplayWebhookMessagesErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ReplayWebhookMessagesError = ReplayWebhookMessagesErrors[keyof ReplayWebhookMessagesErrors];
+
+export type ReplayWebhookMessagesResponses = {
+    /**
+     * Default Response
+     */
+    202: Job;
+};
+
+export type ReplayWebhookMessagesResponse = ReplayWebhookMessagesResponses[keyof ReplayWebhookMessagesResponses];
+
+export type TestWebhookEndpointData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `wep_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/webhook-endpoints/{id}/test';
+};
+
+export type TestWebhookEndpointErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type TestWebhookEndpointError = TestWebhookEndpointErrors[keyof TestWebhookEndpointErrors];
+
+export type TestWebhookEndpointResponses = {
+    /**
+     * Default Response
+     */
+    200: WebhookAttempt;
+};
+
+export type TestWebhookEndpointResponse = TestWebhookEndpointResponses[keyof TestWebhookEndpointResponses];
+
+export type WebhookAnchorCreatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'anchor.created';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Anchor;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+};
+
+export type WebhookAnchorCreatedWebhookRequest = {
+    body: WebhookAnchorCreatedWebhookPayload;
+    key: 'anchor.created';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookAnchorUpdatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'anchor.updated';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Anchor;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+};
+
+export type WebhookAnchorUpdatedWebhookRequest = {
+    body: WebhookAnchorUpdatedWebhookPayload;
+    key: 'anchor.updated';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookInstallationCreatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'installation.created';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Installation;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+};
+
+export type WebhookInstallationCreatedWebhookRequest = {
+    body: WebhookInstallationCreatedWebhookPayload;
+    key: 'installation.created';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookInstallationDeletedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'installation.deleted';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Installation;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+};
+
+export type WebhookInstallationDeletedWebhookRequest = {
+    body: WebhookInstallationDeletedWebhookPayload;
+    key: 'installation.deleted';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookProductCreatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'product.created';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Product;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+};
+
+export type WebhookProductCreatedWebhookRequest = {
+    body: WebhookProductCreatedWebhookPayload;
+    key: 'product.created';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookProductUpdatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'product.updated';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Product;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+};
+
+export type WebhookProductUpdatedWebhookRequest = {
+    body: WebhookProductUpdatedWebhookPayload;
+    key: 'product.updated';
+    path?: never;
+    query?: never;
+};
+
 export type WebhookSupplierAdmittedWebhookPayload = {
     /**
      * evt_… id; also the webhook-id of its deliveries
@@ -5510,6 +6487,10 @@ export type WebhookSupplierAdmittedWebhookPayload = {
         elimination_threshold?: number;
         reason: string;
     };
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
 };
 
 export type WebhookSupplierAdmittedWebhookRequest = {
@@ -5547,6 +6528,10 @@ export type WebhookSupplierEliminatedWebhookPayload = {
         reason: string;
         products_removed: number;
     };
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
 };
 
 export type WebhookSupplierEliminatedWebhookRequest = {
@@ -5583,6 +6568,10 @@ export type WebhookSupplierProbationWebhookPayload = {
         elimination_threshold?: number;
         reason: string;
     };
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
 };
 
 export type WebhookSupplierProbationWebhookRequest = {
@@ -5619,11 +6608,158 @@ export type WebhookSupplierReinstatedWebhookPayload = {
         elimination_threshold?: number;
         reason: string;
     };
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
 };
 
 export type WebhookSupplierReinstatedWebhookRequest = {
     body: WebhookSupplierReinstatedWebhookPayload;
     key: 'supplier.reinstated';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookSupplyPoolCreatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'supply_pool.created';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: SupplyPool;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+};
+
+export type WebhookSupplyPoolCreatedWebhookRequest = {
+    body: WebhookSupplyPoolCreatedWebhookPayload;
+    key: 'supply_pool.created';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookSupplyPoolUpdatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'supply_pool.updated';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: SupplyPool;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+};
+
+export type WebhookSupplyPoolUpdatedWebhookRequest = {
+    body: WebhookSupplyPoolUpdatedWebhookPayload;
+    key: 'supply_pool.updated';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookWebhookTestWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'webhook.test';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: {
+        endpoint_id: string;
+        message: string;
+    };
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+};
+
+export type WebhookWebhookTestWebhookRequest = {
+    body: WebhookWebhookTestWebhookPayload;
+    key: 'webhook.test';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookWebhookEndpointDisabledWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'webhook_endpoint.disabled';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: {
+        endpoint_id: string;
+        url: string;
+        /**
+         * `gone`: it answered 410; `failing`: every attempt failed for five days
+         */
+        reason: 'gone' | 'failing';
+        installation_id: string | null;
+    };
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+};
+
+export type WebhookWebhookEndpointDisabledWebhookRequest = {
+    body: WebhookWebhookEndpointDisabledWebhookPayload;
+    key: 'webhook_endpoint.disabled';
     path?: never;
     query?: never;
 };

@@ -5,7 +5,7 @@ import { newId } from '../../lib/ids.js'
 import { tenantRepository, type PageRequest, mapPage } from '../../lib/repository.js'
 import { patchColumns } from '../../lib/patch.js'
 import { publish } from '../../lib/hooks.js'
-import { anchorChanged } from './changes.js'
+import { anchorChanged, anchorCreated, anchorUpdated } from './changes.js'
 import { anchors } from './tables.js'
 import type { CreateAnchorInput, UpdateAnchorInput } from './schemas.js'
 
@@ -33,8 +33,10 @@ export function createAnchor(ctx: Ctx, input: CreateAnchorInput) {
       categories: input.categories ?? [],
       audience: input.audience ?? { interests: [] },
     })
+    const anchor = presentAnchor(row)
+    await publish(tx, anchorCreated, anchor)
     await audit(tx, 'anchor.created', { type: 'anchor', id: row.id }, input)
-    return presentAnchor(row)
+    return anchor
   })
 }
 
@@ -63,7 +65,9 @@ export function updateAnchor(ctx: Ctx, id: string, expectedVersion: number | und
       }),
     )
     await publish(tx, anchorChanged, { anchorId: id })
+    const anchor = presentAnchor(row)
+    await publish(tx, anchorUpdated, anchor)
     await audit(tx, 'anchor.updated', { type: 'anchor', id }, input)
-    return presentAnchor(row)
+    return anchor
   })
 }

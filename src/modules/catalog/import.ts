@@ -14,7 +14,8 @@ import {
 import { defineJob } from '../../lib/jobs.js'
 import { publish } from '../../lib/hooks.js'
 import { supplierBrandTiers } from '../suppliers/index.js'
-import { productsChanged } from './changes.js'
+import { productCreated, productsChanged, productUpdated } from './changes.js'
+import { presentProduct } from './service.js'
 import { PRODUCT_IMPORT_COLUMNS, ProductImportRow, type ProductImportRowValue } from './schemas.js'
 import { products } from './tables.js'
 
@@ -143,8 +144,11 @@ export const productBatchApplier =
               updatedAt: sql`now()`,
             },
           })
-          .returning({ id: products.id })
+          .returning()
         await publish(tx, productsChanged, { productIds: written.map((w) => w.id) })
+        // An upsert's first version is a product the import created; a later one, one it changed.
+        for (const row of written)
+          await publish(tx, row.version === 1 ? productCreated : productUpdated, presentProduct(row))
         await audit(tx, 'products.imported', { type: 'job', id: jobId }, { rows: written.length })
       }
       return reports

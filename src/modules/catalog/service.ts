@@ -8,7 +8,7 @@ import { scoped, tenantRepository, type PageRequest, mapPage } from '../../lib/r
 import { publish } from '../../lib/hooks.js'
 import { patchColumns } from '../../lib/patch.js'
 import { findSupplier } from '../suppliers/index.js'
-import { productsChanged } from './changes.js'
+import { productCreated, productsChanged, productUpdated } from './changes.js'
 import { products, skus } from './tables.js'
 import type { CreateProductInput, CreateSkuInput, UpdateProductInput, UpdateSkuInput } from './schemas.js'
 
@@ -84,8 +84,10 @@ export function createProduct(ctx: Ctx, input: CreateProductInput) {
         throw err
       })
     await publish(tx, productsChanged, { productIds: [row.id] })
+    const product = presentProduct(row)
+    await publish(tx, productCreated, product)
     await audit(tx, 'product.created', { type: 'product', id: row.id }, input)
-    return presentProduct(row)
+    return product
   })
 }
 
@@ -148,8 +150,10 @@ export function updateProduct(ctx: Ctx, id: string, expectedVersion: number | un
       ...(input.list_price ? { listPrice: input.list_price.amount, currency: input.list_price.currency } : {}),
     })
     await publish(tx, productsChanged, { productIds: [id] })
+    const product = presentProduct(row)
+    await publish(tx, productUpdated, product)
     await audit(tx, 'product.updated', { type: 'product', id }, input)
-    return presentProduct(row)
+    return product
   })
 }
 

@@ -10,3 +10,7 @@ export const eventsModule = defineModule({
   routes: eventRoutes,
   graphql: eventsGraphql,
 })
+
+// The public face of the module: what other modules may use.
+// An event exactly as GET /v1/events/{id} answers it: the body of its webhook deliveries.
+export { presentEvent } from './service.js'

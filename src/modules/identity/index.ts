@@ -23,6 +23,8 @@ export const identityModule = defineModule({
 })
 
 // The public face of the module: what other modules may use.
+export { installationRevoked } from './changes.js'
+export { activeInstallationScopes } from './reads.js'
 export { KeyStore } from './keys.js'
 // Also used by `showrunner admin`, which acts as the operator with no token.
 export { createClient, createOrganization, organizationKind } from './service.js'

@@ -4,11 +4,13 @@ import { inControlPlane } from '../../db/control-plane.js'
 import { apiClients, apps, installations, organizations } from '../../db/schema.js'
 import { inTenant } from '../../db/tenancy.js'
 import { audit } from '../../lib/audit.js'
+import { publish } from '../../lib/hooks.js'
 import type { Actor, ControlPlaneCtx, Ctx, OrgKind } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
 import { newId } from '../../lib/ids.js'
 import { keysetPage, mapPage, scoped, type PageRequest } from '../../lib/repository.js'
 import { allScopes, hasScope, isScope, type Scope } from '../../lib/scopes.js'
+import { installationCreated, installationDeleted, installationRevoked } from './changes.js'
 import type { KeyStore } from './keys.js'
 import { hashSecret, newClientSecret, verifySecret } from './secrets.js'
 import type {
@@ -530,7 +532,9 @@ export async function install(ctx: Ctx, input: CreateInstallationInput) {
       { type: 'installation', id: row!.id },
       { app_id: app.id, granted_scopes: granted },
     )
-    return present.installation(row!)
+    const installation = present.installation(row!)
+    await publish(tx, installationCreated, installation)
+    return installation
   })
 }
 
@@ -564,6 +568,12 @@ export async function listInstallations(ctx: Ctx, page: PageRequest) {
 export async function uninstall(ctx: Ctx, id: string) {
   requireOwnCredentials(ctx)
   return inTenant(ctx, async (tx) => {
+    const [before] = await tx.tx
+      .select({ revokedAt: installations.revokedAt })
+      .from(installations)
+      .where(scoped(tx, installations, eq(installations.id, id)))
+      .for('update')
+    const alreadyRevoked = before?.revokedAt != null
     const [row] = await tx.tx
       .update(installations)
       .set({
@@ -574,6 +584,12 @@ export async function uninstall(ctx: Ctx, id: string) {
       .returning()
     if (!row) throw new AppError('not_found', `No installation with id ${id} exists.`)
     await audit(tx, 'installation.revoked', { type: 'installation', id })
-    return present.installation(row)
+    const installation = present.installation(row)
+    // A second uninstall changes nothing that anyone needs to hear of again.
+    if (!alreadyRevoked) {
+      await publish(tx, installationRevoked, { installationId: row.id, appId: row.appId, providerId: row.providerId })
+      await publish(tx, installationDeleted, installation)
+    }
+    return installation
   })
 }

@@ -16,7 +16,7 @@ import { publish } from '../../lib/hooks.js'
 import { patchColumns } from '../../lib/patch.js'
 import { existingAnchorIds } from '../anchors/index.js'
 import { findProduct, productSummaries } from '../catalog/index.js'
-import { poolChanged } from './changes.js'
+import { poolChanged, supplyPoolCreated, supplyPoolUpdated } from './changes.js'
 import { asGrantee, byOwner, grantsToMe } from './reads.js'
 import { organizationKind } from '../identity/index.js'
 import { poolAnchors, poolGrants, poolItems, supplyPools } from './tables.js'
@@ -98,8 +98,10 @@ export function createPool(ctx: Ctx, input: CreateSupplyPoolInput) {
     })
     await setAnchors(tx, row.id, input.anchor_ids ?? [])
     await publish(tx, poolChanged, { poolId: row.id })
+    const pool = presentPool(row, input.anchor_ids ?? [])
+    await publish(tx, supplyPoolCreated, pool)
     await audit(tx, 'supply_pool.created', { type: 'supply_pool', id: row.id }, input)
-    return presentPool(row, input.anchor_ids ?? [])
+    return pool
   })
 }
 
@@ -136,8 +138,10 @@ export function updatePool(ctx: Ctx, id: string, expectedVersion: number | undef
     )
     if (input.anchor_ids !== undefined) await setAnchors(tx, id, input.anchor_ids)
     await publish(tx, poolChanged, { poolId: id })
+    const pool = presentPool(row, (await anchorIdsOf(tx, [id])).get(id)!)
+    await publish(tx, supplyPoolUpdated, pool)
     await audit(tx, 'supply_pool.updated', { type: 'supply_pool', id }, input)
-    return presentPool(row, (await anchorIdsOf(tx, [id])).get(id)!)
+    return pool
   })
 }
 

@@ -29,6 +29,7 @@ export const SUPPLIER_ADMITTED = declareEvent(
       reason: `passed admission criteria ${exampleId('crt')}`,
     },
   },
+  { scope: 'catalog:read' },
 )
 export const SUPPLIER_PROBATION = declareEvent(
   'supplier.probation',
@@ -46,6 +47,7 @@ export const SUPPLIER_PROBATION = declareEvent(
       reason: 'reputation 52.4 is below the elimination threshold 60',
     },
   },
+  { scope: 'catalog:read' },
 )
 export const SUPPLIER_REINSTATED = declareEvent(
   'supplier.reinstated',
@@ -63,6 +65,7 @@ export const SUPPLIER_REINSTATED = declareEvent(
       reason: 'reputation 67.9 is back above the elimination threshold 60',
     },
   },
+  { scope: 'catalog:read' },
 )
 export const SUPPLIER_ELIMINATED = declareEvent(
   'supplier.eliminated',
@@ -81,4 +84,5 @@ export const SUPPLIER_ELIMINATED = declareEvent(
       products_removed: 14,
     },
   },
+  { scope: 'catalog:read' },
 )

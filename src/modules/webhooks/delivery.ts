@@ -1,0 +1,250 @@
+import { type and, eq, sql } from 'drizzle-orm'
+import { Webhook } from 'standardwebhooks'
+import { Type } from 'typebox'
+import { events } from '../../db/schema.js'
+import { inTenant } from '../../db/tenancy.js'
+import type { Ctx, TxCtx } from '../../lib/context.js'
+import { publish } from '../../lib/hooks.js'
+import { newId } from '../../lib/ids.js'
+import { defineJob } from '../../lib/jobs.js'
+import { scoped } from '../../lib/repository.js'
+import { Id } from '../../lib/schemas.js'
+import { presentEvent } from '../events/index.js'
+import { webhookEndpointDisabled } from './changes.js'
+import { checkDestination, RefusedDestination } from './guard.js'
+import { send, type SendResult } from './http.js'
+import { judgeAttempt, type Verdict } from './retry.js'
+import { type EndpointRow, liveSecrets } from './service.js'
+import { deliverySettings } from './settings.js'
+import { webhookAttempts, webhookEndpoints, webhookMessages } from './tables.js'
+
+export type MessageRow = typeof webhookMessages.$inferSelect
+export type AttemptRow = typeof webhookAttempts.$inferSelect
+
+export const DeliveryPayload = Type.Object({
+  messageId: Id('wmsg'),
+  round: Type.Integer({ minimum: 1 }),
+  attempt: Type.Integer({ minimum: 1 }),
+})
+
+/** A delivery that found its endpoint's slots taken waits this long (plus jitter) and tries again. */
+const BUSY_RETRY_MS = 1000
+
+/**
+ * Queues the next attempt of a message. The job id names message, round and attempt, so
+ * the relay, the retry and the sweeper queueing the same attempt make one job; `suffix`
+ * makes a deliberate second job (a busy endpoint's wait, the sweeper's nudge), which the
+ * row lock and the attempt count in `deliver` keep from sending twice.
+ */
+export async function queueDelivery(
+  ctx: Ctx | TxCtx,
+  message: { id: string; round: number; attempts: number },
+  delayMs = 0,
+  suffix = '',
+): Promise<void> {
+  const payload = { messageId: message.id, round: message.round, attempt: message.attempts + 1 }
+  await ctx.queues.add(deliverJob.queue, deliverJob.name, deliverJob.envelope(ctx, payload), {
+    jobId: `${message.id}-r${payload.round}-a${payload.attempt}${suffix}`,
+    delay: Math.max(0, Math.round(delayMs)),
+    // A delivery job fails only when the database or the queue does; the message row survives either way.
+    removeOnFail: 1000,
+  })
+}
+
+/** Takes one of the endpoint's delivery slots for the rest of the transaction; false when all are taken. */
+async function takeSlot(tx: TxCtx, endpointId: string, slots: number): Promise<boolean> {
+  for (let slot = 0; slot < slots; slot++) {
+    const [row] = await tx.tx.execute<{ taken: boolean }>(
+      sql`select pg_try_advisory_xact_lock(hashtext(${`webhook-endpoint:${endpointId}`}), ${slot}) as taken`,
+    )
+    if (row?.taken) return true
+  }
+  return false
+}
+
+/** Standard Webhooks headers: one `v1,` signature per live secret, so a rotation's overlap verifies with either. */
+export function signatureHeaders(eventId: string, body: string, secrets: string[], at: Date): Record<string, string> {
+  return {
+    'webhook-id': eventId,
+    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+    'webhook-signature': secrets.map((s) => new Webhook(s).sign(eventId, at, body)).join(' '),
+  }
+}
+
+/** The address check, then the POST; a refused address is an attempt that got no answer. */
+async function sendTo(ctx: Ctx | TxCtx, endpoint: EndpointRow, eventId: string, body: string): Promise<SendResult> {
+  const settings = deliverySettings()
+  const started = performance.now()
+  try {
+    const destination = await checkDestination(endpoint.url, settings)
+    if (destination.loopback)
+      ctx.log.info({ endpointId: endpoint.id, url: endpoint.url }, 'development mode: delivering to localhost')
+    return await send(
+      destination,
+      body,
+      signatureHeaders(eventId, body, liveSecrets(endpoint.secrets, settings.now()), settings.now()),
+    )
+  } catch (err) {
+    if (!(err instanceof RefusedDestination)) throw err
+    return { kind: 'error', error: `refused: ${err.message}`, latencyMs: Math.round(performance.now() - started) }
+  }
+}
+
+/**
+ * Makes attempt `attempt` of a claimed message and records it: the attempt row, the
+ * message's new state and the endpoint's failure run, and, when the verdict says so, the
+ * endpoint disabled with its `webhook_endpoint.disabled` event. `final` ends the message
+ * after this attempt whatever the answer (a test delivery is not retried).
+ */
+export async function attemptMessage(
+  tx: TxCtx,
+  message: MessageRow,
+  endpoint: EndpointRow,
+  opts: { final?: boolean } = {},
+): Promise<{ attempt: AttemptRow; verdict: Verdict }> {
+  const settings = deliverySettings()
+  const [event] = await tx.tx
+    .select()
+    .from(events)
+    .where(scoped(tx, events, eq(events.id, message.eventId)))
+  const attemptNo = message.attempts + 1
+  const result: SendResult = event
+    ? await sendTo(tx, endpoint, event.id, JSON.stringify(presentEvent(event)))
+    : { kind: 'error', error: 'the event is no longer kept (30-day history)', latencyMs: 0 }
+  const now = settings.now()
+  const succeeded = result.kind === 'response' && result.status >= 200 && result.status < 300
+  const failingSince = succeeded ? null : (endpoint.failingSince ?? now)
+  let verdict = judgeAttempt({
+    attempt: attemptNo,
+    result,
+    now,
+    failingSince: failingSince ?? now,
+    random: settings.random(),
+  })
+  if (!event || (opts.final && verdict.outcome === 'retry')) verdict = { outcome: 'failed' }
+
+  const [attempt] = await tx.tx
+    .insert(webhookAttempts)
+    .values({
+      tenantId: tx.tenantId,
+      id: newId('webhookAttempt'),
+      endpointId: endpoint.id,
+      messageId: message.id,
+      eventId: message.eventId,
+      round: message.round,
+      attempt: attemptNo,
+      url: endpoint.url,
+      outcome: succeeded ? 'succeeded' : 'failed',
+      statusCode: result.kind === 'response' ? result.status : null,
+      latencyMs: result.latencyMs,
+      responseSnippet: result.kind === 'response' ? result.snippet : null,
+      error: result.kind === 'error' ? result.error : null,
+      createdAt: now,
+    })
+    .returning()
+  await tx.tx
+    .update(webhookMessages)
+    .set({
+      attempts: attemptNo,
+      state: verdict.outcome === 'retry' ? 'pending' : verdict.outcome,
+      nextAttemptAt: verdict.outcome === 'retry' ? verdict.nextAttemptAt : null,
+      lastAttemptAt: now,
+      lastStatus: result.kind === 'response' ? result.status : null,
+      lastError: result.kind === 'error' ? result.error : null,
+      deliveredAt: succeeded ? now : null,
+      updatedAt: sql`now()`,
+    })
+    .where(scoped(tx, webhookMessages, eq(webhookMessages.id, message.id)))
+
+  const disable = verdict.outcome === 'failed' ? verdict.disable : undefined
+  if (disable) {
+    const [disabled] = await tx.tx
+      .update(webhookEndpoints)
+      .set({
+        enabled: false,
+        disabledReason: disable,
+        disabledAt: now,
+        failingSince,
+        version: sql`${webhookEndpoints.version} + 1`,
+        updatedAt: sql`now()`,
+      })
+      .where(scoped(tx, webhookEndpoints, eq(webhookEndpoints.id, endpoint.id), eq(webhookEndpoints.enabled, true)))
+      .returning()
+    if (disabled) {
+      tx.log.warn({ endpointId: endpoint.id, reason: disable }, 'webhook endpoint disabled')
+      await publish(tx, webhookEndpointDisabled, { endpoint: disabled, reason: disable })
+    }
+  } else if ((endpoint.failingSince === null) !== (failingSince === null)) {
+    await tx.tx
+      .update(webhookEndpoints)
+      .set({ failingSince })
+      .where(scoped(tx, webhookEndpoints, eq(webhookEndpoints.id, endpoint.id)))
+  }
+  return { attempt: attempt!, verdict }
+}
+
+type DeliverOutcome = { state: 'stale' | 'busy' | 'endpoint_disabled' } | { state: Verdict['outcome']; attempt: number }
+
+/**
+ * One scheduled attempt. The message row stays locked while the request is in flight, so
+ * a second job for the same attempt (the sweeper's, a busy wait's) skips it; if the
+ * worker dies mid-request, the transaction rolls back, nothing is recorded and the
+ * attempt is made again: at least once, never silently dropped.
+ */
+export async function deliver(ctx: Ctx, payload: { messageId: string; round: number; attempt: number }) {
+  const settings = deliverySettings()
+  const outcome = await inTenant(ctx, async (tx): Promise<DeliverOutcome & { message?: MessageRow; next?: Date }> => {
+    const [message] = await tx.tx
+      .select()
+      .from(webhookMessages)
+      .where(scoped(tx, webhookMessages, eq(webhookMessages.id, payload.messageId)))
+      .for('update', { skipLocked: true })
+    if (message?.state !== 'pending' || message.round !== payload.round || message.attempts !== payload.attempt - 1)
+      return { state: 'stale' }
+    const [endpoint] = await tx.tx
+      .select()
+      .from(webhookEndpoints)
+      .where(scoped(tx, webhookEndpoints, eq(webhookEndpoints.id, message.endpointId)))
+    if (!endpoint?.enabled) {
+      await tx.tx
+        .update(webhookMessages)
+        .set({ state: 'failed', nextAttemptAt: null, lastError: 'the endpoint is disabled', updatedAt: sql`now()` })
+        .where(scoped(tx, webhookMessages, eq(webhookMessages.id, message.id)))
+      return { state: 'endpoint_disabled' }
+    }
+    if (!(await takeSlot(tx, endpoint.id, settings.concurrencyPerEndpoint))) return { state: 'busy', message }
+    const { verdict } = await attemptMessage(tx, message, endpoint)
+    return {
+      state: verdict.outcome,
+      attempt: payload.attempt,
+      message: { ...message, attempts: payload.attempt },
+      next: verdict.outcome === 'retry' ? verdict.nextAttemptAt : undefined,
+    }
+  })
+  // After the commit: the next job must not run before the row says it is due.
+  if (outcome.state === 'busy' && outcome.message)
+    await queueDelivery(
+      ctx,
+      { ...outcome.message, attempts: payload.attempt - 1 },
+      BUSY_RETRY_MS * (1 + settings.random()),
+      `-w${Date.now()}`,
+    )
+  if (outcome.state === 'retry' && outcome.message && outcome.next)
+    await queueDelivery(ctx, outcome.message, outcome.next.getTime() - settings.now().getTime())
+  return { state: outcome.state }
+}
+
+export const deliverJob = defineJob({
+  queue: 'webhooks',
+  name: 'webhooks.deliver',
+  payload: DeliveryPayload,
+  handler: (ctx, payload) => deliver(ctx, payload),
+})
+
+/** Messages of a round not yet tried, for the relay and the recovery calls to queue. */
+export function unsentMessages(tx: TxCtx, where: ReturnType<typeof and>) {
+  return tx.tx
+    .select({ id: webhookMessages.id, round: webhookMessages.round, attempts: webhookMessages.attempts })
+    .from(webhookMessages)
+    .where(scoped(tx, webhookMessages, eq(webhookMessages.state, 'pending'), eq(webhookMessages.attempts, 0), where))
+}
