@@ -73,6 +73,7 @@ export class PermanentJobError extends UnrecoverableError {}
 
 interface AnyQueue {
   add(name: string, data: unknown, opts?: JobsOptions): Promise<Job>
+  addBulk(jobs: { name: string; data: unknown; opts?: JobsOptions }[]): Promise<Job[]>
   close(): Promise<void>
   on(event: 'error', fn: (err: Error) => void): unknown
   waitUntilReady?(): Promise<unknown>
@@ -96,6 +97,13 @@ export interface QueueSettings {
   prefix: string
   /** Connection errors of queues and workers; BullMQ reconnects by itself. */
   onError?: (queue: QueueName, err: Error) => void
+}
+
+const JOB_DEFAULTS: JobsOptions = {
+  removeOnComplete: 1000,
+  removeOnFail: 5000,
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 1000 },
 }
 
 /**
@@ -154,14 +162,23 @@ export class Queues {
 
   /** Enqueue a job; `jobId` makes the add idempotent (the same id is never queued twice). */
   async add<P>(queue: QueueName, name: string, data: JobEnvelope<P>, opts: JobsOptions = {}): Promise<string> {
-    const job = await this.queue(queue).add(name, data, {
-      removeOnComplete: 1000,
-      removeOnFail: 5000,
-      attempts: 3,
-      backoff: { type: 'exponential', delay: 1000 },
-      ...opts,
-    })
+    const job = await this.queue(queue).add(name, data, { ...JOB_DEFAULTS, ...opts })
     return String(job.id)
+  }
+
+  /**
+   * Many jobs in one round trip (one transaction on the PostgreSQL backend), for a sweep
+   * that re-queues hundreds at once: added one by one they outlast a graceful shutdown.
+   */
+  async addBulk<P>(
+    queue: QueueName,
+    jobs: { name: string; data: JobEnvelope<P>; opts?: JobsOptions }[],
+  ): Promise<string[]> {
+    if (jobs.length === 0) return []
+    const added = await this.queue(queue).addBulk(
+      jobs.map((j) => ({ name: j.name, data: j.data, opts: { ...JOB_DEFAULTS, ...j.opts } })),
+    )
+    return added.map((job) => String(job.id))
   }
 
   /** A repeatable job on a cron pattern (UTC); upserting the same id replaces the schedule. */

@@ -98,7 +98,11 @@ async function scenario(t: Test, p: Place, backend: 'postgres' | 'redis') {
   t.same(counts, { n: ROWS, distinct_ids: ROWS }, 'every row is there exactly once')
 
   process.kill(again.child.pid!, 'SIGTERM')
-  t.same(await again.exited, { code: 0, signal: null }, 'and the restarted server stops cleanly')
+  t.same(
+    await again.exited,
+    { code: 0, signal: null },
+    `and the restarted server stops cleanly: ${again.output().split('\n').slice(-12).join('\n')}`,
+  )
   t.equal(postmasterPid(p.pgdata), undefined, 'with the PostgreSQL it adopted')
 }
 

@@ -26,13 +26,16 @@ export const FanOutPayload = Type.Object({ eventId: Id('evt') })
 /** An event's tenant as the system acting in it: no client asked for the relay. */
 const relayCtx = (tenantId: string): SerializedCtx => ({ ...systemCtx('webhooks-relay'), tenantId })
 
+const fanOutJobOf = (tenantId: string, eventId: string) => ({
+  name: fanOutJob.name,
+  data: fanOutJob.envelope(relayCtx(tenantId), { eventId }),
+  // A failed fan-out must not hold the id: the sweeper queues the event again under it.
+  opts: { jobId: eventId, removeOnFail: true, attempts: 5 },
+})
+
 async function queueFanOut(deps: Pick<Ctx, 'queues'>, tenantId: string, eventId: string): Promise<void> {
-  await deps.queues.add(fanOutJob.queue, fanOutJob.name, fanOutJob.envelope(relayCtx(tenantId), { eventId }), {
-    jobId: eventId,
-    // A failed fan-out must not hold the id: the sweeper queues the event again under it.
-    removeOnFail: true,
-    attempts: 5,
-  })
+  const job = fanOutJobOf(tenantId, eventId)
+  await deps.queues.add(fanOutJob.queue, job.name, job.data, job.opts)
 }
 
 /**
@@ -126,7 +129,10 @@ export async function sweep(ctx: Ctx): Promise<{ events: number; messages: numbe
     )
     .orderBy(events.occurredAt)
     .limit(1000)
-  for (const e of unrelayed) await queueFanOut(ctx, e.tenantId, e.id)
+  await ctx.queues.addBulk(
+    fanOutJob.queue,
+    unrelayed.map((e) => fanOutJobOf(e.tenantId, e.id)),
+  )
   const overdue = await ctx.db
     .select({
       id: webhookMessages.id,
