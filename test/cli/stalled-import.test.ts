@@ -9,7 +9,7 @@ import { credentials, place, postmasterPid, running, serve, sleep, token, waitFo
  * lockDuration + stalledInterval = 15 s after the kill) and end with every row there once:
  * the import upserts on external_id, so its second run overwrites what the first one wrote.
  */
-const ROWS = 10_000
+const ROWS = 4_000
 const BOUND_MS = 15_000
 
 async function scenario(t: Test, p: Place, backend: 'postgres' | 'redis') {
