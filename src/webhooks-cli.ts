@@ -108,7 +108,9 @@ export async function listen(opts: ListenOptions): Promise<void> {
   })
 
   async function receive(req: http.IncomingMessage, body: string, res: http.ServerResponse) {
-    if (req.method !== 'POST' || !verifier) return void res.writeHead(405).end()
+    if (req.method !== 'POST') return void res.writeHead(405).end()
+    // Not registered yet (no secret to verify with): a non-2xx, so the server tries again.
+    if (!verifier) return void res.writeHead(503, { 'retry-after': '1' }).end()
     const headers = Object.fromEntries(WEBHOOK_HEADERS.map((h) => [h, String(req.headers[h] ?? '')]))
     let event: Delivery
     try {
@@ -141,6 +143,16 @@ export async function listen(opts: ListenOptions): Promise<void> {
     res.writeHead(204).end()
   }
 
+  // Caught from the start: a Ctrl-C while the endpoint is being registered still deletes it once it exists.
+  const stopping = new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      resolve()
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(opts.port, '127.0.0.1', () => resolve())
@@ -164,15 +176,7 @@ export async function listen(opts: ListenOptions): Promise<void> {
   verifier = new Webhook(endpoint.secret)
   err(`Listening for ${opts.events.join(' ')} on ${url} through endpoint ${endpoint.id}; Ctrl-C to stop.`)
 
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop)
-      process.off('SIGTERM', stop)
-      resolve()
-    }
-    process.on('SIGINT', stop)
-    process.on('SIGTERM', stop)
-  })
+  await stopping
   server.close()
   server.closeAllConnections()
   await api('DELETE', `/v1/webhook-endpoints/${endpoint.id}`)

@@ -240,5 +240,5 @@ export const CreateWebhookSample = named(
       description: 'A declared event type (see the webhooks section); not `webhook.test`, which has its own operation',
     }),
   }),
-  { type: 'product.updated' },
+  { type: 'anchor.updated' },
 )
