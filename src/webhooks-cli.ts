@@ -24,6 +24,12 @@ export class ApiError extends Error {
   }
 }
 
+/** fetch's own message is "fetch failed"; what happened (refused, unknown host) is its cause. */
+const why = (err: unknown) => {
+  const cause = err instanceof Error ? err.cause : undefined
+  return cause instanceof Error ? cause.message : err instanceof Error ? err.message : String(err)
+}
+
 /** Bearer tokens from POST /oauth/token, fetched again shortly before they expire (a listen may run for hours). */
 function apiClient(opts: ApiOptions) {
   const base = opts.url.replace(/\/+$/, '')
@@ -32,9 +38,7 @@ function apiClient(opts: ApiOptions) {
     try {
       return await fetch(url, init)
     } catch (err) {
-      throw new Error(
-        `cannot reach ${base} (${(err as Error).cause ?? (err as Error).message}); is the server running?`,
-      )
+      throw new Error(`cannot reach ${base} (${why(err)}); is the server running?`)
     }
   }
   const getToken = async () => {
@@ -137,7 +141,7 @@ export async function listen(opts: ListenOptions): Promise<void> {
         await answer.arrayBuffer()
         out(`  -> ${opts.forwardTo} ${answer.status}`)
       } catch (e) {
-        out(`  -> ${opts.forwardTo} failed: ${(e as Error).cause ?? (e as Error).message}`)
+        out(`  -> ${opts.forwardTo} failed: ${why(e)}`)
       }
     }
     res.writeHead(204).end()
@@ -175,6 +179,8 @@ export async function listen(opts: ListenOptions): Promise<void> {
   }
   verifier = new Webhook(endpoint.secret)
   err(`Listening for ${opts.events.join(' ')} on ${url} through endpoint ${endpoint.id}; Ctrl-C to stop.`)
+  // What forwarded deliveries verify with: they keep the signature made with this secret.
+  err(`Signing secret of this endpoint: ${endpoint.secret}`)
 
   await stopping
   server.close()

@@ -1,10 +1,11 @@
+import { Webhook } from 'standardwebhooks'
 import t, { type Test } from 'tap'
 import { eventExample } from '../../src/lib/event-catalog.js'
 import { createTestDatabase, createTenant } from '../helper.js'
 import { makeProduct, makeSupplier } from '../modules/catalog/builders.js'
 import { startReceiver } from '../modules/webhooks/receiver.js'
 import { startApp, testAppConfig } from '../support/app.js'
-import { place, run, serve, sleep } from './run.js'
+import { freePort, place, run, serve, sleep } from './run.js'
 
 /** A server on 127.0.0.1 with its workers, as `showrunner dev` runs it (development mode unless told otherwise). */
 async function server(t: Test, nodeEnv: 'development' | 'test' = 'development') {
@@ -59,6 +60,12 @@ t.test(
     await forwarded.waitFor(1)
     const [sample] = forwarded.deliveries
     t.equal(sample!.headers['webhook-id'], eventId)
+    const secret = /Signing secret of this endpoint: (whsec_\S+)/.exec(listener.output())?.[1]
+    t.ok(secret, 'listen prints the secret forwarded deliveries verify with')
+    t.doesNotThrow(
+      () => new Webhook(secret!).verify(sample!.body, sample!.headers as Record<string, string>),
+      'the forward verifies with it',
+    )
     const body = JSON.parse(sample!.body)
     t.match(body, { id: eventId, type: 'product.updated', sample: true, resource: example.resource })
     t.same(body.data, example.data, 'the sample carries the catalog example')
@@ -131,6 +138,10 @@ t.test('trigger refuses an unknown type naming the known ones, and webhook.test'
   const wrongSecret = await run(p, ['webhooks', 'trigger', 'product.updated', '--client-secret', 'nope'])
   t.equal(wrongSecret.code, 1)
   t.match(wrongSecret.stderr, /token refused/)
+  const closed = `http://127.0.0.1:${await freePort()}`
+  const away = await run(p, ['webhooks', 'trigger', 'product.updated', '--url', closed])
+  t.equal(away.code, 1)
+  t.match(away.stderr, `cannot reach ${closed} (connect ECONNREFUSED`)
   const twoTypes = await run(p, ['webhooks', 'trigger', 'a', 'b'])
   t.equal(twoTypes.code, 2)
   const badFlag = await run(p, ['webhooks', 'listen', '--colour'])
