@@ -120,8 +120,8 @@ export async function listen(opts: ListenOptions): Promise<void> {
     try {
       event = verifier.verify(body, headers) as Delivery
     } catch (e) {
-      if (!(e instanceof WebhookVerificationError)) throw e
-      err(`rejected a delivery that does not verify with this endpoint's secret (${e.message})`)
+      const reason = e instanceof WebhookVerificationError ? e.message : `not JSON: ${(e as Error).message}`
+      err(`rejected a delivery that does not verify with this endpoint's secret (${reason})`)
       return void res.writeHead(400).end('bad signature')
     }
     const r = event.resource
@@ -130,6 +130,8 @@ export async function listen(opts: ListenOptions): Promise<void> {
         ? JSON.stringify(event, null, 2)
         : `${new Date().toISOString()}  ${event.type}  ${event.id}  ${r.type}/${r.id} v${r.version}${event.sample ? '  (sample)' : ''}`,
     )
+    // Answered before forwarding: the server's 15 s limit is not spent waiting on the forward.
+    res.writeHead(204).end()
     if (opts.forwardTo) {
       try {
         const answer = await fetch(opts.forwardTo, {
@@ -139,12 +141,11 @@ export async function listen(opts: ListenOptions): Promise<void> {
           signal: AbortSignal.timeout(15_000),
         })
         await answer.arrayBuffer()
-        out(`  -> ${opts.forwardTo} ${answer.status}`)
+        out(`  ${event.id} -> ${opts.forwardTo} ${answer.status}`)
       } catch (e) {
-        out(`  -> ${opts.forwardTo} failed: ${why(e)}`)
+        out(`  ${event.id} -> ${opts.forwardTo} failed: ${why(e)}`)
       }
     }
-    res.writeHead(204).end()
   }
 
   // Caught from the start: a Ctrl-C while the endpoint is being registered still deletes it once it exists.

@@ -36,12 +36,12 @@ t.test(
     })
 
     const listener = serve(t, p, {
-      args: ['webhooks', 'listen', '--events', 'product.*, supplier.admitted', '--forward-to', forwarded.url],
+      args: ['webhooks', 'listen', '--events', 'product.*, anchor.updated', '--forward-to', forwarded.url],
     })
     await until('the listener to be ready', () => /Listening for/.test(listener.output()))
     const endpoints = (await mcn.get('/v1/webhook-endpoints')).json().data
     t.equal(endpoints.length, 1, 'one temporary endpoint')
-    t.match(endpoints[0], { url: /^http:\/\/127\.0\.0\.1:\d+\/$/, event_types: ['product.*', 'supplier.admitted'] })
+    t.match(endpoints[0], { url: /^http:\/\/127\.0\.0\.1:\d+\/$/, event_types: ['product.*', 'anchor.updated'] })
     t.match(listener.output(), `through endpoint ${endpoints[0].id}`)
 
     const triggered = await run(p, ['webhooks', 'trigger', 'product.updated'])
@@ -54,7 +54,7 @@ t.test(
       'm',
     )
     await until('the sample to be printed', () => line.test(listener.output()))
-    await until('the forward to be answered', () => listener.output().includes(`-> ${forwarded.url} 202`))
+    await until('the forward to be answered', () => listener.output().includes(`  ${eventId} -> ${forwarded.url} 202`))
 
     // The forward is the delivery itself: same body, and headers that verify with the endpoint's secret.
     await forwarded.waitFor(1)
@@ -79,8 +79,25 @@ t.test(
       new RegExp(`product\\.created  evt_\\w+  product/${product.id} v1$`, 'm').test(listener.output()),
     )
     await forwarded.waitFor(2)
-    t.equal(JSON.parse(forwarded.deliveries[1]!.body).sample, false)
-    t.notMatch(listener.output(), /supplier\.created|rejected/, 'only the subscribed types, all verified')
+    t.match(JSON.parse(forwarded.deliveries[1]!.body), { type: 'product.created', sample: false })
+    // The new supplier is admitted (supplier.admitted): not subscribed, so neither printed nor forwarded.
+    await sleep(500)
+    t.notMatch(listener.output(), /supplier\.|rejected/, 'only the subscribed types, all verified')
+
+    // Anyone on the machine can POST to the port: what does not verify is refused, not printed or forwarded.
+    const forged = await fetch(endpoints[0].url, {
+      method: 'POST',
+      headers: {
+        'webhook-id': 'evt_forged',
+        'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+        'webhook-signature': 'v1,AAAA',
+      },
+      body: JSON.stringify({ ...body, id: 'evt_forged' }),
+    })
+    t.equal(forged.status, 400)
+    await until('the refusal', () => listener.output().includes('rejected a delivery that does not verify'))
+    t.notMatch(listener.output(), /evt_forged/)
+    t.equal(forwarded.deliveries.length, 2)
 
     process.kill(-listener.child.pid!, 'SIGINT')
     t.same(await listener.exited, { code: 0, signal: null }, 'Ctrl-C ends it with exit 0')
