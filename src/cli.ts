@@ -20,6 +20,7 @@ const usage = `showrunner <command>
   worker                  the queue workers only
   migrate [--init]        apply database migrations
   admin <command>         provisioning on the database host (showrunner admin --help)
+  webhooks <command>      receive and trigger webhooks on a running server (showrunner webhooks --help)
   help                    this text
 
 Without DATABASE_URL, dev/api/worker start the embedded PostgreSQL in DATA_DIR (default
@@ -37,6 +38,21 @@ const adminUsage = `showrunner admin <command> [--init]
   --init    create the embedded cluster if DATA_DIR holds none (otherwise an error)
 `
 
+const webhooksUsage = `showrunner webhooks <command>
+
+  listen [--events TYPES] [--forward-to URL] [--port N] [--json]
+        receive deliveries on 127.0.0.1 through a temporary endpoint (deleted on Ctrl-C);
+        prints each verified delivery (time, type, id, resource; --json the whole body) and
+        POSTs it, headers and body unchanged, to --forward-to. TYPES: comma or space
+        separated types or wildcards (default *). The server must be in development mode.
+  trigger TYPE
+        emit a sample event of TYPE (sample: true) to the endpoints subscribed to it
+
+  Credentials: SHOWRUNNER_URL (default http://localhost:3000), SHOWRUNNER_CLIENT_ID,
+  SHOWRUNNER_CLIENT_SECRET, SHOWRUNNER_INSTALLATION_ID (an app's client), or --url,
+  --client-id, --client-secret, --installation-id. The client needs webhooks:write.
+`
+
 /** Wrong arguments: usage on stderr, exit 2. */
 class UsageError extends Error {
   constructor(
@@ -48,6 +64,14 @@ class UsageError extends Error {
 }
 
 const isHelp = (arg: string | undefined) => arg === '--help' || arg === '-h' || arg === 'help'
+
+function usageOf<T>(text: string, fn: () => T): T {
+  try {
+    return fn()
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err), text)
+  }
+}
 
 function parse<const O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, text: string) {
   let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true }>>
@@ -179,14 +203,74 @@ async function admin(config: Config, args: string[]) {
   }
 }
 
+async function webhooks(args: string[]) {
+  const [command, ...rest] = args
+  if (command === undefined || isHelp(command) || rest.some(isHelp)) {
+    process.stdout.write(webhooksUsage)
+    return
+  }
+  const { values, positionals } = usageOf(webhooksUsage, () =>
+    parseArgs({
+      args: rest,
+      options: {
+        url: { type: 'string' },
+        'client-id': { type: 'string' },
+        'client-secret': { type: 'string' },
+        'installation-id': { type: 'string' },
+        events: { type: 'string' },
+        'forward-to': { type: 'string' },
+        port: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      strict: true,
+      allowPositionals: command === 'trigger',
+    }),
+  )
+  const env = process.env
+  const clientId = values['client-id'] ?? env.SHOWRUNNER_CLIENT_ID
+  const clientSecret = values['client-secret'] ?? env.SHOWRUNNER_CLIENT_SECRET
+  if (command !== 'listen' && command !== 'trigger')
+    throw new UsageError(`unknown webhooks command ${command}`, webhooksUsage)
+  if (!clientId || !clientSecret)
+    throw new UsageError(
+      'set SHOWRUNNER_CLIENT_ID and SHOWRUNNER_CLIENT_SECRET (or --client-id, --client-secret)',
+      webhooksUsage,
+    )
+  const installationId = values['installation-id'] ?? env.SHOWRUNNER_INSTALLATION_ID
+  const api = {
+    url: values.url ?? env.SHOWRUNNER_URL ?? 'http://localhost:3000',
+    clientId,
+    clientSecret,
+    ...(installationId ? { installationId } : {}),
+  }
+  const cli = await import('./webhooks-cli.js')
+  if (command === 'trigger') {
+    const [type, ...more] = positionals
+    if (type === undefined || more.length) throw new UsageError('trigger takes one event TYPE', webhooksUsage)
+    const event = await cli.trigger({ ...api, type })
+    console.log(`sample ${event.type} emitted as ${event.id}; it goes to every endpoint subscribed to ${event.type}`)
+    return
+  }
+  const port = Number(values.port ?? 0)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError('--port takes a port number', webhooksUsage)
+  const forwardTo = values['forward-to']
+  if (forwardTo !== undefined && !URL.canParse(forwardTo))
+    throw new UsageError(`--forward-to ${forwardTo} is not a URL`, webhooksUsage)
+  const events = (values.events ?? '*').split(/[\s,]+/).filter(Boolean)
+  await cli.listen({ ...api, events, port, json: values.json === true, ...(forwardTo ? { forwardTo } : {}) })
+}
+
 async function main(argv: string[]) {
   const [command, ...rest] = argv
   if (command === undefined || isHelp(command)) {
     process.stdout.write(usage)
     return
   }
-  const known = ['dev', 'api', 'worker', 'migrate', 'admin']
+  const known = ['dev', 'api', 'worker', 'migrate', 'admin', 'webhooks']
   if (!known.includes(command)) throw new UsageError(`unknown command ${command}`)
+  // A client of a running server: no configuration of its own to load.
+  if (command === 'webhooks') return webhooks(rest)
   if (command !== 'admin' && rest.some(isHelp)) {
     process.stdout.write(usage)
     return

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { pgTable, text, timestamp, jsonb, integer, index, uniqueIndex, primaryKey } from 'drizzle-orm/pg-core'
+import { pgTable, text, timestamp, jsonb, integer, boolean, index, uniqueIndex, primaryKey } from 'drizzle-orm/pg-core'
 import { createdAt, tenantPolicy, tenantTable, versioned } from './tenant-table.js'
 
 /*
@@ -131,6 +131,8 @@ export const events = tenantTable(
     resourceVersion: integer('resource_version').notNull(),
     data: jsonb('data').notNull(),
     requestId: text('request_id'),
+    /** A sample made on request (POST /v1/webhook-samples): the catalog example, no resource changed. */
+    sample: boolean('sample').notNull().default(false),
     /** When the relay handed it to the webhooks queue; null means still owed. */
     relayedAt: timestamp('relayed_at', { withTimezone: true }),
   },

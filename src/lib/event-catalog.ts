@@ -60,6 +60,11 @@ export function schemaRef<T extends TSchema & { $id: string }>(schema: T) {
   return Type.Unsafe<Static<T>>({ $ref: `#/components/schemas/${schema.$id}` })
 }
 
+/** The delivery example of a declared event type; undefined for a type nobody declared. */
+export function eventExample(type: string): EventExample<unknown> | undefined {
+  return catalog.get(type)?.example
+}
+
 export function eventTypes(): string[] {
   return [...catalog.keys()].sort()
 }
@@ -79,6 +84,10 @@ export function eventEnvelope(type: string, data: TSchema) {
     request_id: Type.Union([Type.String(), Type.Null()], {
       description: 'The request that made the change, if one did',
     }),
+    sample: Type.Boolean({
+      description:
+        'True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed',
+    }),
   })
 }
 
@@ -95,6 +104,7 @@ export function webhooksSection(): Record<string, unknown> {
       resource: example.resource,
       data: example.data,
       request_id: exampleId('req'),
+      sample: false,
     }
     out[type] = {
       post: {

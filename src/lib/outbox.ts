@@ -20,6 +20,7 @@ export async function emit(
   type: string,
   resource: { type: string; id: string; version: number },
   data: unknown,
+  opts: { sample?: boolean } = {},
 ): Promise<string> {
   const id = newId('event')
   await ctx.tx.insert(events).values({
@@ -31,6 +32,7 @@ export async function emit(
     resourceVersion: resource.version,
     data: data as object,
     requestId: ctx.requestId,
+    sample: opts.sample ?? false,
   })
   await ctx.tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${`${ctx.tenantId} ${id}`})`)
   return id

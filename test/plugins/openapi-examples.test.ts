@@ -163,6 +163,8 @@ t.test(
       [mcn, 'patch', '/v1/webhook-endpoints/{id}'],
       [mcn, 'post', '/v1/webhook-endpoints/{id}/rotate-secret'],
       [mcn, 'post', '/v1/webhook-endpoints/{id}/replay'],
+      // A type the example endpoint does not subscribe to: the sample goes out to no one.
+      [mcn, 'post', '/v1/webhook-samples'],
     ]
     for (const [caller, method, path, creates] of chain) {
       const op = doc.paths[path][method]

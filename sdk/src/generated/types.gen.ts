@@ -505,6 +505,13 @@ export type CreateWebhookEndpoint = {
     enabled?: boolean;
 };
 
+export type CreateWebhookSample = {
+    /**
+     * A declared event type (see the webhooks section); not `webhook.test`, which has its own operation
+     */
+    type: string;
+};
+
 export type CreatedOrganization = {
     /**
      * Identifier prefixed with `org_`
@@ -544,6 +551,10 @@ export type Event = {
     };
     data: unknown;
     request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples: its data is the catalog example
+     */
+    sample: boolean;
 };
 
 export type EventList = {
@@ -6262,6 +6273,51 @@ export type TestWebhookEndpointResponses = {
 
 export type TestWebhookEndpointResponse = TestWebhookEndpointResponses[keyof TestWebhookEndpointResponses];
 
+export type CreateWebhookSampleData = {
+    body: CreateWebhookSample;
+    path?: never;
+    query?: never;
+    url: '/v1/webhook-samples';
+};
+
+export type CreateWebhookSampleErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CreateWebhookSampleError = CreateWebhookSampleErrors[keyof CreateWebhookSampleErrors];
+
+export type CreateWebhookSampleResponses = {
+    /**
+     * Default Response
+     */
+    201: Event;
+};
+
+export type CreateWebhookSampleResponse = CreateWebhookSampleResponses[keyof CreateWebhookSampleResponses];
+
 export type WebhookAnchorCreatedWebhookPayload = {
     /**
      * evt_… id; also the webhook-id of its deliveries
@@ -6286,6 +6342,10 @@ export type WebhookAnchorCreatedWebhookPayload = {
      * The request that made the change, if one did
      */
     request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
 };
 
 export type WebhookAnchorCreatedWebhookRequest = {
@@ -6319,6 +6379,10 @@ export type WebhookAnchorUpdatedWebhookPayload = {
      * The request that made the change, if one did
      */
     request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
 };
 
 export type WebhookAnchorUpdatedWebhookRequest = {
@@ -6352,6 +6416,10 @@ export type WebhookInstallationCreatedWebhookPayload = {
      * The request that made the change, if one did
      */
     request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
 };
 
 export type WebhookInstallationCreatedWebhookRequest = {
@@ -6385,6 +6453,10 @@ export type WebhookInstallationDeletedWebhookPayload = {
      * The request that made the change, if one did
      */
     request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
 };
 
 export type WebhookInstallationDeletedWebhookRequest = {
@@ -6418,6 +6490,10 @@ export type WebhookProductCreatedWebhookPayload = {
      * The request that made the change, if one did
      */
     request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
 };
 
 export type WebhookProductCreatedWebhookRequest = {
@@ -6451,6 +6527,10 @@ export type WebhookProductUpdatedWebhookPayload = {
      * The request that made the change, if one did
      */
     request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
 };
 
 export type WebhookProductUpdatedWebhookRequest = {
@@ -6491,6 +6571,10 @@ export type WebhookSupplierAdmittedWebhookPayload = {
      * The request that made the change, if one did
      */
     request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
 };
 
 export type WebhookSupplierAdmittedWebhookRequest = {
@@ -6532,6 +6616,10 @@ export type WebhookSupplierEliminatedWebhookPayload = {
      * The request that made the change, if one did
      */
     request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
 };
 
 export type WebhookSupplierEliminatedWebhookRequest = {
@@ -6572,6 +6660,10 @@ export type WebhookSupplierProbationWebhookPayload = {
      * The request that made the change, if one did
      */
     request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
 };
 
 export type WebhookSupplierProbationWebhookRequest = {
@@ -6612,6 +6704,10 @@ export type WebhookSupplierReinstatedWebhookPayload = {
      * The request that made the change, if one did
      */
     request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
 };
 
 export type WebhookSupplierReinstatedWebhookRequest = {
@@ -6645,6 +6741,10 @@ export type WebhookSupplyPoolCreatedWebhookPayload = {
      * The request that made the change, if one did
      */
     request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
 };
 
 export type WebhookSupplyPoolCreatedWebhookRequest = {
@@ -6678,6 +6778,10 @@ export type WebhookSupplyPoolUpdatedWebhookPayload = {
      * The request that made the change, if one did
      */
     request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
 };
 
 export type WebhookSupplyPoolUpdatedWebhookRequest = {
@@ -6714,6 +6818,10 @@ export type WebhookWebhookTestWebhookPayload = {
      * The request that made the change, if one did
      */
     request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
 };
 
 export type WebhookWebhookTestWebhookRequest = {
@@ -6755,6 +6863,10 @@ export type WebhookWebhookEndpointDisabledWebhookPayload = {
      * The request that made the change, if one did
      */
     request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
 };
 
 export type WebhookWebhookEndpointDisabledWebhookRequest = {

@@ -13,4 +13,5 @@ export const eventsModule = defineModule({
 
 // The public face of the module: what other modules may use.
 // An event exactly as GET /v1/events/{id} answers it: the body of its webhook deliveries.
-export { presentEvent } from './service.js'
+export { getEvent, presentEvent } from './service.js'
+export { Event } from './schemas.js'

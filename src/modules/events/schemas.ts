@@ -11,6 +11,9 @@ export const Event = named(
     resource: Type.Object({ type: Type.String(), id: Type.String(), version: Type.Integer() }),
     data: Type.Unknown(),
     request_id: Type.Union([Type.String(), Type.Null()]),
+    sample: Type.Boolean({
+      description: 'True for a sample asked for with POST /v1/webhook-samples: its data is the catalog example',
+    }),
   }),
   {
     id: exampleId('evt'),
@@ -26,6 +29,7 @@ export const Event = named(
       reason: `passed admission criteria ${exampleId('crt')}`,
     },
     request_id: exampleId('req', 2),
+    sample: false,
   },
 )
 export const EventList = Page(Event)

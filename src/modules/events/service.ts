@@ -17,6 +17,7 @@ export const presentEvent = (e: typeof events.$inferSelect) => ({
   resource: { type: e.resourceType, id: e.resourceId, version: e.resourceVersion },
   data: e.data,
   request_id: e.requestId,
+  sample: e.sample,
 })
 
 /** The last 30 days of the tenant's events, newest first, so subscribers can reconcile. */

@@ -4,8 +4,10 @@ import { expectedVersion, withEtag } from '../../lib/etag.js'
 import { accepted } from '../../lib/http.js'
 import { errors, IdParams, PageQuery, ref } from '../../lib/schemas.js'
 import { requireScopes } from '../../lib/scopes.js'
+import { Event } from '../events/index.js'
 import { Job } from '../jobs/index.js'
 import * as recovery from './recovery.js'
+import { triggerSample } from './samples.js'
 import * as S from './schemas.js'
 import * as endpoints from './service.js'
 
@@ -187,6 +189,22 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => recovery.sendTest(req.ctx, req.params.id),
+  )
+
+  app.post(
+    '/webhook-samples',
+    {
+      schema: {
+        operationId: 'createWebhookSample',
+        tags,
+        summary:
+          'Emit the catalog example of an event type as a sample event (`sample: true`), delivered to every endpoint subscribed to it',
+        security: write,
+        body: ref(S.CreateWebhookSample),
+        response: { 201: ref(Event), ...errors(403, 422) },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await triggerSample(req.ctx, req.body.type)),
   )
 }
 

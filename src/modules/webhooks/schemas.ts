@@ -230,3 +230,15 @@ export const ReplayWebhookMessages = named(
   { since: '2026-11-29T00:00:00.000Z', until: '2026-11-30T00:00:00.000Z', event_types: ['supplier.*'] },
 )
 export type ReplayInput = Static<typeof ReplayWebhookMessages>
+
+export const CreateWebhookSample = named(
+  'CreateWebhookSample',
+  Body({
+    type: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'A declared event type (see the webhooks section); not `webhook.test`, which has its own operation',
+    }),
+  }),
+  { type: 'anchor.updated' },
+)

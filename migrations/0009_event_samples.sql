@@ -1,0 +1,1 @@
+ALTER TABLE "events" ADD COLUMN "sample" boolean DEFAULT false NOT NULL;
