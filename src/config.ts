@@ -22,6 +22,12 @@ const ConfigSchema = Type.Object({
   EMBEDDED_PG_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 54329 }),
   QUEUE_PREFIX: Type.String({ default: 'showrunner', pattern: '^[a-z][a-z0-9_]*$' }),
   DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 500, default: 10 }),
+  WEBHOOK_CONCURRENCY: Type.Integer({
+    minimum: 1,
+    maximum: 500,
+    default: 4,
+    description: 'Webhook jobs one worker process runs at once; each delivery holds a pool connection while it waits',
+  }),
   TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 86400, default: 900 }),
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 600 }),
   RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 60 }),

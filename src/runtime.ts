@@ -87,6 +87,7 @@ export async function startWorkers(runtime: Runtime, log: FastifyBaseLogger): Pr
     modules.flatMap((m) => m.jobs ?? []),
   )
   runtime.queues.startWorkers({
+    concurrencyOf: { webhooks: runtime.config.WEBHOOK_CONCURRENCY },
     onFailed: (queue, job, err) => {
       const { id, name } = (job ?? {}) as { id?: string; name?: string }
       log.error({ queue, jobId: id, jobName: name, err }, 'job failed')

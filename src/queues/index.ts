@@ -205,7 +205,12 @@ export class Queues {
 
   /** Starts one worker per queue that has handlers. */
   startWorkers(
-    opts: { concurrency?: number; onFailed?: (queue: string, job: unknown, err: Error) => void } = {},
+    opts: {
+      concurrency?: number
+      /** Per-queue concurrency over `concurrency`. */
+      concurrencyOf?: Partial<Record<QueueName, number>>
+      onFailed?: (queue: string, job: unknown, err: Error) => void
+    } = {},
   ): void {
     const byQueue = new Set([...this.handlers.keys()].map((k) => k.split(':')[0] as QueueName))
     for (const name of byQueue) {
@@ -222,7 +227,7 @@ export class Queues {
           updateProgress: (p) => job.updateProgress(p as never),
         })
       }
-      const settings = { concurrency: opts.concurrency ?? 4, ...stalledJobRecovery }
+      const settings = { concurrency: opts.concurrencyOf?.[name] ?? opts.concurrency ?? 4, ...stalledJobRecovery }
       const worker: AnyWorker =
         this.backend === 'redis'
           ? new RedisWorker(name, processor, {

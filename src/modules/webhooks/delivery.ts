@@ -1,4 +1,4 @@
-import { type and, eq, sql } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import { Webhook } from 'standardwebhooks'
 import { Type } from 'typebox'
 import { events } from '../../db/schema.js'
@@ -20,6 +20,7 @@ import { webhookAttempts, webhookEndpoints, webhookMessages } from './tables.js'
 
 export type MessageRow = typeof webhookMessages.$inferSelect
 export type AttemptRow = typeof webhookAttempts.$inferSelect
+type EventRow = typeof events.$inferSelect
 
 export const DeliveryPayload = Type.Object({
   messageId: Id('wmsg'),
@@ -51,15 +52,16 @@ export async function queueDelivery(
   })
 }
 
-/** Takes one of the endpoint's delivery slots for the rest of the transaction; false when all are taken. */
+/**
+ * Takes one of the endpoint's delivery slots for the rest of the transaction; false when all are taken.
+ * One statement: the scan stops at the first slot whose lock it got, so it takes at most one.
+ */
 async function takeSlot(tx: TxCtx, endpointId: string, slots: number): Promise<boolean> {
-  for (let slot = 0; slot < slots; slot++) {
-    const [row] = await tx.tx.execute<{ taken: boolean }>(
-      sql`select pg_try_advisory_xact_lock(hashtext(${`webhook-endpoint:${endpointId}`}), ${slot}) as taken`,
-    )
-    if (row?.taken) return true
-  }
-  return false
+  const rows = await tx.tx.execute<{ slot: number }>(
+    sql`select slot from generate_series(0, ${slots - 1}::int) as slot
+        where pg_try_advisory_xact_lock(hashtext(${`webhook-endpoint:${endpointId}`}), slot) limit 1`,
+  )
+  return rows.length > 0
 }
 
 /** Standard Webhooks headers: one `v1,` signature per live secret, so a rotation's overlap verifies with either. */
@@ -94,19 +96,25 @@ async function sendTo(ctx: Ctx | TxCtx, endpoint: EndpointRow, eventId: string, 
  * Makes attempt `attempt` of a claimed message and records it: the attempt row, the
  * message's new state and the endpoint's failure run, and, when the verdict says so, the
  * endpoint disabled with its `webhook_endpoint.disabled` event. `final` ends the message
- * after this attempt whatever the answer (a test delivery is not retried).
+ * after this attempt whatever the answer (a test delivery is not retried); `event` is the
+ * message's event when the caller already read it (null: no longer kept).
  */
 export async function attemptMessage(
   tx: TxCtx,
   message: MessageRow,
   endpoint: EndpointRow,
-  opts: { final?: boolean } = {},
+  opts: { final?: boolean; event?: EventRow | null } = {},
 ): Promise<{ attempt: AttemptRow; verdict: Verdict }> {
   const settings = deliverySettings()
-  const [event] = await tx.tx
-    .select()
-    .from(events)
-    .where(scoped(tx, events, eq(events.id, message.eventId)))
+  const event =
+    opts.event !== undefined
+      ? opts.event
+      : (
+          await tx.tx
+            .select()
+            .from(events)
+            .where(scoped(tx, events, eq(events.id, message.eventId)))
+        )[0]
   const attemptNo = message.attempts + 1
   const result: SendResult = event
     ? await sendTo(tx, endpoint, event.id, JSON.stringify(presentEvent(event)))
@@ -194,17 +202,24 @@ type DeliverOutcome = { state: 'stale' | 'busy' | 'endpoint_disabled' } | { stat
 export async function deliver(ctx: Ctx, payload: { messageId: string; round: number; attempt: number }) {
   const settings = deliverySettings()
   const outcome = await inTenant(ctx, async (tx): Promise<DeliverOutcome & { message?: MessageRow; next?: Date }> => {
-    const [message] = await tx.tx
-      .select()
+    // The message, its endpoint and its event in one round trip; only the message row is locked.
+    const [claimed] = await tx.tx
+      .select({ message: webhookMessages, endpoint: webhookEndpoints, event: events })
       .from(webhookMessages)
+      .leftJoin(
+        webhookEndpoints,
+        and(
+          eq(webhookEndpoints.tenantId, webhookMessages.tenantId),
+          eq(webhookEndpoints.id, webhookMessages.endpointId),
+        ),
+      )
+      .leftJoin(events, and(eq(events.tenantId, webhookMessages.tenantId), eq(events.id, webhookMessages.eventId)))
       .where(scoped(tx, webhookMessages, eq(webhookMessages.id, payload.messageId)))
-      .for('update', { skipLocked: true })
+      .for('update', { of: webhookMessages, skipLocked: true })
+    const message = claimed?.message
     if (message?.state !== 'pending' || message.round !== payload.round || message.attempts !== payload.attempt - 1)
       return { state: 'stale' }
-    const [endpoint] = await tx.tx
-      .select()
-      .from(webhookEndpoints)
-      .where(scoped(tx, webhookEndpoints, eq(webhookEndpoints.id, message.endpointId)))
+    const endpoint = claimed?.endpoint
     if (!endpoint?.enabled) {
       await tx.tx
         .update(webhookMessages)
@@ -213,7 +228,7 @@ export async function deliver(ctx: Ctx, payload: { messageId: string; round: num
       return { state: 'endpoint_disabled' }
     }
     if (!(await takeSlot(tx, endpoint.id, settings.concurrencyPerEndpoint))) return { state: 'busy', message }
-    const { verdict } = await attemptMessage(tx, message, endpoint)
+    const { verdict } = await attemptMessage(tx, message, endpoint, { event: claimed.event })
     return {
       state: verdict.outcome,
       attempt: payload.attempt,

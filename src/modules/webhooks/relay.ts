@@ -96,7 +96,8 @@ export async function fanOut(ctx: Ctx, eventId: string): Promise<{ messages: num
     // A fan-out that ran before but whose delivery jobs were not all queued queues them now.
     return unsentMessages(tx, eq(webhookMessages.eventId, event.id))
   })
-  for (const message of due) await queueDelivery(ctx, message)
+  // In flight together: one Redis round trip per message in turn would cap an event's fan-out.
+  await Promise.all(due.map((message) => queueDelivery(ctx, message)))
   return { messages: due.length }
 }
 

@@ -32,6 +32,21 @@ t.test('the request goes to the checked address, keeping the host name for Host'
   t.equal(seen?.['content-type'], 'application/json')
 })
 
+t.test('deliveries to the same address reuse one kept-alive connection', async (t) => {
+  const sockets = new Set<unknown>()
+  const port = await server(t, (req, res) => {
+    sockets.add(req.socket)
+    res.end()
+  })
+  const destination = await checkDestination(`http://127.0.0.1:${port}/in`, {
+    allowLoopback: true,
+    resolve: async () => [],
+  })
+  for (let n = 1; n <= 3; n++)
+    t.match(await send(destination, '{}', { 'webhook-id': `evt_${n}` }), { kind: 'response', status: 200 })
+  t.equal(sockets.size, 1, 'three deliveries, one TCP connection')
+})
+
 t.test('a redirect is an answer, never followed', async (t) => {
   let followed = false
   const target = await server(t, (_req, res) => {
