@@ -217,6 +217,11 @@ export async function sendTest(ctx: Ctx, endpointId: string) {
       { type: 'webhook_endpoint', id: endpoint.id, version: endpoint.version },
       { endpoint_id: endpoint.id, message: 'A test delivery from Showrunner' },
     )
+    // Its one message is made here and sent below: the relay must not fan it out (and send its message) again.
+    await tx.tx
+      .update(events)
+      .set({ relayedAt: sql`now()` })
+      .where(scoped(tx, events, eq(events.id, eventId)))
     const [message] = await tx.tx
       .insert(webhookMessages)
       .values({

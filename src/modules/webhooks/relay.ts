@@ -118,16 +118,15 @@ export const OVERDUE_AFTER_SECONDS = 60
  * never fanned out (the relay was down, or its queue add failed) and messages past due.
  * System work across tenants: it runs as the owning role, not inside a tenant.
  */
-export async function sweep(ctx: Ctx): Promise<{ events: number; messages: number }> {
+export async function sweep(
+  ctx: Ctx,
+  opts: { unrelayedAfterSeconds?: number } = {},
+): Promise<{ events: number; messages: number }> {
+  const unrelayedAfter = opts.unrelayedAfterSeconds ?? UNRELAYED_AFTER_SECONDS
   const unrelayed = await ctx.db
     .select({ id: events.id, tenantId: events.tenantId })
     .from(events)
-    .where(
-      and(
-        isNull(events.relayedAt),
-        lt(events.occurredAt, sql`now() - make_interval(secs => ${UNRELAYED_AFTER_SECONDS})`),
-      ),
-    )
+    .where(and(isNull(events.relayedAt), lt(events.occurredAt, sql`now() - make_interval(secs => ${unrelayedAfter})`)))
     .orderBy(events.occurredAt)
     .limit(1000)
   await ctx.queues.addBulk(
@@ -185,7 +184,10 @@ export async function startRelay(deps: BackgroundDeps): Promise<() => Promise<vo
     },
     () => {
       const ctx: Ctx = { ...systemCtx('webhooks-relay'), db: deps.database.db, queues: deps.queues, log }
-      sweep(ctx).catch((err) => log.warn({ err }, 'relay catch-up sweep failed'))
+      // Every event not relayed yet, however recent: one committed while this connection was
+      // being made had its announcement go to no one. Queueing one twice is harmless (the
+      // fan-out's job id is the event id, and a fan-out that already ran only sends what is unsent).
+      sweep(ctx, { unrelayedAfterSeconds: 0 }).catch((err) => log.warn({ err }, 'relay catch-up sweep failed'))
     },
   )
   return () => listener.unlisten()
