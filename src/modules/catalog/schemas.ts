@@ -25,6 +25,20 @@ const Category = Type.String({
 const Rate = Type.Number({ minimum: 0, maximum: 1 })
 const ProductStatus = StringEnum(['active', 'archived'] as const)
 
+/** The product a newcomer creates in the examples; the Product example is it as stored. */
+const newProductExample = {
+  supplier_id: exampleId('sup'),
+  external_id: 'PUER-2019',
+  title: '云南普洱 2019',
+  category: 'tea',
+  attributes: { weight_g: 500, organic: true, origin: 'Yunnan' },
+  images: ['https://img.example.com/a.jpg', 'https://img.example.com/b.jpg'],
+  list_price: { amount: 3990, currency: 'CNY' },
+  stock: 120,
+  commission_rate: 0.2,
+  repurchase_rate: 0.35,
+}
+
 export const Product = named(
   'Product',
   Type.Object({
@@ -49,16 +63,7 @@ export const Product = named(
   }),
   {
     id: exampleId('prd'),
-    supplier_id: exampleId('sup'),
-    external_id: 'PUER-2019',
-    title: '云南普洱 2019',
-    category: 'tea',
-    attributes: { weight_g: 500, organic: true, origin: 'Yunnan' },
-    images: ['https://img.example.com/a.jpg', 'https://img.example.com/b.jpg'],
-    list_price: { amount: 3990, currency: 'CNY' },
-    stock: 120,
-    commission_rate: 0.2,
-    repurchase_rate: 0.35,
+    ...newProductExample,
     brand_tier: 'mature',
     status: 'active',
     version: 3,
@@ -86,18 +91,7 @@ export const CreateProduct = named(
     },
     { description: 'brand_tier defaults to the supplier’s' },
   ),
-  {
-    supplier_id: exampleId('sup'),
-    external_id: 'PUER-2019',
-    title: '云南普洱 2019',
-    category: 'tea',
-    attributes: { weight_g: 500, organic: true, origin: 'Yunnan' },
-    images: ['https://img.example.com/a.jpg', 'https://img.example.com/b.jpg'],
-    list_price: { amount: 3990, currency: 'CNY' },
-    stock: 120,
-    commission_rate: 0.2,
-    repurchase_rate: 0.35,
-  },
+  newProductExample,
 )
 export const UpdateProduct = named(
   'UpdateProduct',

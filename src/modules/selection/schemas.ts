@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { Body, exampleId, exampleOf, Id, Money, named, ref, StringEnum, Timestamp } from '../../lib/schemas.js'
 import { BrandTier } from '../suppliers/index.js'
-import { scoreParts } from './weights.js'
+import { defaultSelectionSettings, scoreParts } from './weights.js'
 
 const Weight = Type.Number({ minimum: 0, maximum: 1 })
 const partsObject = (description: string, value = Type.Number()) =>
@@ -29,16 +29,7 @@ export const SelectionWeights = named(
     },
   ),
   {
-    weights: {
-      audience_fit: 0.3,
-      supplier_quality: 0.2,
-      expected_margin: 0.2,
-      long_term_value: 0.15,
-      diversity: 0.15,
-      micro_supplier_boost: 0.1,
-      exposure_fairness: 0.1,
-    },
-    max_category_share: 0.5,
+    ...defaultSelectionSettings(),
     version: 1,
     updated_at: '2026-11-28T05:00:31.446Z',
   },
@@ -143,16 +134,7 @@ export const RecommendationList = named(
   }),
   {
     anchor_id: exampleId('anc'),
-    weights: {
-      audience_fit: 0.3,
-      supplier_quality: 0.2,
-      expected_margin: 0.2,
-      long_term_value: 0.15,
-      diversity: 0.15,
-      micro_supplier_boost: 0.1,
-      exposure_fairness: 0.1,
-    },
-    max_category_share: 0.5,
+    ...defaultSelectionSettings(),
     candidates_considered: 148,
     data: [exampleOf(Recommendation)!],
     generated_at: '2026-11-30T10:20:00.512Z',

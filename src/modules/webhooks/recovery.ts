@@ -12,7 +12,7 @@ import { Id } from '../../lib/schemas.js'
 import { finishJob, markRunning, startJob } from '../jobs/index.js'
 import { type AttemptRow, attemptMessage, type MessageRow, queueDelivery } from './delivery.js'
 import { WEBHOOK_TEST } from './events.js'
-import { installationGrants } from './relay.js'
+import { installationGrants, markRelayed } from './relay.js'
 import type { ReplayInput } from './schemas.js'
 import { findEndpoint } from './service.js'
 import { checkEventTypes, matches, ownerMayRead } from './subscriptions.js'
@@ -218,10 +218,7 @@ export async function sendTest(ctx: Ctx, endpointId: string) {
       { endpoint_id: endpoint.id, message: 'A test delivery from Showrunner' },
     )
     // Its one message is made here and sent below: the relay must not fan it out (and send its message) again.
-    await tx.tx
-      .update(events)
-      .set({ relayedAt: sql`now()` })
-      .where(scoped(tx, events, eq(events.id, eventId)))
+    await markRelayed(tx, eventId)
     const [message] = await tx.tx
       .insert(webhookMessages)
       .values({

@@ -51,6 +51,14 @@ export async function installationGrants(
   return (e) => (e.installationId ? (granted.get(e.installationId) ?? []) : null)
 }
 
+/** The event's fan-out is done: its messages exist, and neither the relay nor the sweeper takes it again. */
+export async function markRelayed(tx: TxCtx, eventId: string): Promise<void> {
+  await tx.tx
+    .update(events)
+    .set({ relayedAt: sql`now()` })
+    .where(scoped(tx, events, eq(events.id, eventId)))
+}
+
 export async function fanOut(ctx: Ctx, eventId: string): Promise<{ messages: number }> {
   const due = await inTenant(ctx, async (tx) => {
     const [event] = await tx.tx
@@ -88,10 +96,7 @@ export async function fanOut(ctx: Ctx, eventId: string): Promise<{ messages: num
             })),
           )
           .onConflictDoNothing()
-      await tx.tx
-        .update(events)
-        .set({ relayedAt: sql`now()` })
-        .where(scoped(tx, events, eq(events.id, event.id)))
+      await markRelayed(tx, event.id)
     }
     // A fan-out that ran before but whose delivery jobs were not all queued queues them now.
     return unsentMessages(tx, eq(webhookMessages.eventId, event.id))
