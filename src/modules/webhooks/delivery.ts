@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, isNotNull, sql } from 'drizzle-orm'
 import { Webhook } from 'standardwebhooks'
 import { Type } from 'typebox'
 import { events } from '../../db/schema.js'
@@ -261,5 +261,15 @@ export function unsentMessages(tx: TxCtx, where: ReturnType<typeof and>) {
   return tx.tx
     .select({ id: webhookMessages.id, round: webhookMessages.round, attempts: webhookMessages.attempts })
     .from(webhookMessages)
-    .where(scoped(tx, webhookMessages, eq(webhookMessages.state, 'pending'), eq(webhookMessages.attempts, 0), where))
+    .where(
+      scoped(
+        tx,
+        webhookMessages,
+        eq(webhookMessages.state, 'pending'),
+        eq(webhookMessages.attempts, 0),
+        // No next attempt means no queue job is owed: a test delivery is sent by its own request, once.
+        isNotNull(webhookMessages.nextAttemptAt),
+        where,
+      ),
+    )
 }
