@@ -1,9 +1,8 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
-import { Redis } from 'ioredis'
 import { AppError } from '../lib/errors.js'
-import { closeRedis } from '../lib/redis.js'
+import { closeRedis, SettlingRedis } from '../lib/redis.js'
 
 /**
  * Per client and installation, keyed from the verified token (never a client-set header).
@@ -15,7 +14,7 @@ export default fp(
     const max = app.config.RATE_LIMIT_MAX
     const windowSeconds = app.config.RATE_LIMIT_WINDOW_SECONDS
     const redis = app.config.REDIS_URL
-      ? new Redis(app.config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
+      ? new SettlingRedis(app.config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
       : undefined
     if (redis) {
       app.addHook('onClose', () => closeRedis(redis))

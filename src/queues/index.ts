@@ -7,8 +7,8 @@ import {
   type Job,
   type JobsOptions,
 } from 'bullmq'
-import { Redis } from 'ioredis'
-import { closeRedis } from '../lib/redis.js'
+import type { Redis } from 'ioredis'
+import { closeRedis, SettlingRedis } from '../lib/redis.js'
 import type { SerializedCtx } from '../lib/context.js'
 
 /**
@@ -126,7 +126,7 @@ export class Queues {
   private connection(): any {
     if (this.backend === 'redis') {
       if (!this.redis) {
-        this.redis = new Redis(this.settings.redisUrl!, { maxRetriesPerRequest: null, lazyConnect: false })
+        this.redis = new SettlingRedis(this.settings.redisUrl!, { maxRetriesPerRequest: null, lazyConnect: false })
         // Unheard, ioredis prints every failed reconnect as an unhandled error; it reconnects by itself.
         this.redis.on('error', (err) => this.settings.onError?.('redis', err))
       }
