@@ -31,25 +31,40 @@ export const DeliveryPayload = Type.Object({
 /** A delivery that found its endpoint's slots taken waits this long (plus jitter) and tries again. */
 const BUSY_RETRY_MS = 1000
 
+type OwedMessage = { id: string; round: number; attempts: number }
+
 /**
- * Queues the next attempt of a message. The job id names message, round and attempt, so
+ * The queue job of a message's next attempt. The job id names message, round and attempt, so
  * the relay, the retry and the sweeper queueing the same attempt make one job; `suffix`
  * makes a deliberate second job (a busy endpoint's wait, the sweeper's nudge), which the
  * row lock and the attempt count in `deliver` keep from sending twice.
  */
-export async function queueDelivery(
-  ctx: Ctx | TxCtx,
-  message: { id: string; round: number; attempts: number },
-  delayMs = 0,
-  suffix = '',
-): Promise<void> {
+function deliveryJobOf(ctx: Ctx | TxCtx, message: OwedMessage, delayMs = 0, suffix = '') {
   const payload = { messageId: message.id, round: message.round, attempt: message.attempts + 1 }
-  await ctx.queues.add(deliverJob.queue, deliverJob.name, deliverJob.envelope(ctx, payload), {
-    jobId: `${message.id}-r${payload.round}-a${payload.attempt}${suffix}`,
-    delay: Math.max(0, Math.round(delayMs)),
-    // A delivery job fails only when the database or the queue does; the message row survives either way.
-    removeOnFail: 1000,
-  })
+  return {
+    name: deliverJob.name,
+    data: deliverJob.envelope(ctx, payload),
+    opts: {
+      jobId: `${message.id}-r${payload.round}-a${payload.attempt}${suffix}`,
+      delay: Math.max(0, Math.round(delayMs)),
+      // A delivery job fails only when the database or the queue does; the message row survives either way.
+      removeOnFail: 1000,
+    },
+  }
+}
+
+/** Queues the next attempt of a message (see deliveryJobOf). */
+export async function queueDelivery(ctx: Ctx | TxCtx, message: OwedMessage, delayMs = 0, suffix = ''): Promise<void> {
+  const job = deliveryJobOf(ctx, message, delayMs, suffix)
+  await ctx.queues.add(deliverJob.queue, job.name, job.data, job.opts)
+}
+
+/** Queues the next attempts of many messages in one round trip, each after its delay. */
+export async function queueDeliveries(ctx: Ctx | TxCtx, owed: { message: OwedMessage; delayMs?: number }[]) {
+  await ctx.queues.addBulk(
+    deliverJob.queue,
+    owed.map((o) => deliveryJobOf(ctx, o.message, o.delayMs)),
+  )
 }
 
 /**
@@ -73,14 +88,19 @@ export function signatureHeaders(eventId: string, body: string, secrets: string[
   }
 }
 
+/** Endpoints this process has already said it delivers to on localhost: said once, not per delivery. */
+const loopbackLogged = new Set<string>()
+
 /** The address check, then the POST; a refused address is an attempt that got no answer. */
 async function sendTo(ctx: Ctx | TxCtx, endpoint: EndpointRow, eventId: string, body: string): Promise<SendResult> {
   const settings = deliverySettings()
   const started = performance.now()
   try {
     const destination = await checkDestination(endpoint.url, settings)
-    if (destination.loopback)
+    if (destination.loopback && !loopbackLogged.has(endpoint.id)) {
+      loopbackLogged.add(endpoint.id)
       ctx.log.info({ endpointId: endpoint.id, url: endpoint.url }, 'development mode: delivering to localhost')
+    }
     return await send(
       destination,
       body,
@@ -93,11 +113,9 @@ async function sendTo(ctx: Ctx | TxCtx, endpoint: EndpointRow, eventId: string, 
 }
 
 /**
- * Makes attempt `attempt` of a claimed message and records it: the attempt row, the
- * message's new state and the endpoint's failure run, and, when the verdict says so, the
- * endpoint disabled with its `webhook_endpoint.disabled` event. `final` ends the message
- * after this attempt whatever the answer (a test delivery is not retried); `event` is the
- * message's event when the caller already read it (null: no longer kept).
+ * Makes attempt `attempt` of a claimed message and records it (recordAttempt). `final` ends
+ * the message after this attempt whatever the answer (a test delivery is not retried);
+ * `event` is the message's event when the caller already read it (null: no longer kept).
  */
 export async function attemptMessage(
   tx: TxCtx,
@@ -105,7 +123,6 @@ export async function attemptMessage(
   endpoint: EndpointRow,
   opts: { final?: boolean; event?: EventRow | null } = {},
 ): Promise<{ attempt: AttemptRow; verdict: Verdict }> {
-  const settings = deliverySettings()
   const event =
     opts.event !== undefined
       ? opts.event
@@ -115,10 +132,26 @@ export async function attemptMessage(
             .from(events)
             .where(scoped(tx, events, eq(events.id, message.eventId)))
         )[0]
-  const attemptNo = message.attempts + 1
   const result: SendResult = event
     ? await sendTo(tx, endpoint, event.id, JSON.stringify(presentEvent(event)))
     : { kind: 'error', error: 'the event is no longer kept (30-day history)', latencyMs: 0 }
+  return recordAttempt(tx, message, endpoint, result, { final: opts.final, eventGone: !event })
+}
+
+/**
+ * Records attempt `message.attempts + 1` of a message as `result` came out: the attempt row,
+ * the message's new state and the endpoint's failure run, and, when the verdict says so,
+ * the endpoint disabled with its `webhook_endpoint.disabled` event.
+ */
+export async function recordAttempt(
+  tx: TxCtx,
+  message: MessageRow,
+  endpoint: EndpointRow,
+  result: SendResult,
+  opts: { final?: boolean | undefined; eventGone?: boolean } = {},
+): Promise<{ attempt: AttemptRow; verdict: Verdict }> {
+  const settings = deliverySettings()
+  const attemptNo = message.attempts + 1
   const now = settings.now()
   const succeeded = result.kind === 'response' && result.status >= 200 && result.status < 300
   const failingSince = succeeded ? null : (endpoint.failingSince ?? now)
@@ -129,7 +162,7 @@ export async function attemptMessage(
     failingSince: failingSince ?? now,
     random: settings.random(),
   })
-  if (!event || (opts.final && verdict.outcome === 'retry')) verdict = { outcome: 'failed' }
+  if (opts.eventGone || (opts.final && verdict.outcome === 'retry')) verdict = { outcome: 'failed' }
 
   const [attempt] = await tx.tx
     .insert(webhookAttempts)
@@ -191,6 +224,137 @@ export async function attemptMessage(
   return { attempt: attempt!, verdict }
 }
 
+/**
+ * Requests in flight from this process per endpoint. The fan-out's first attempts count here
+ * only: they hold no slot, since a slot is a transaction's lock and the fan-out's transaction
+ * spans all of an event's endpoints, so a slow one would keep the others' slots taken. A
+ * delivery job counts here and takes a slot (the limit across processes).
+ */
+const inFlight = {
+  counts: new Map<string, number>(),
+  acquire(endpointId: string, limit: number): boolean {
+    const n = this.counts.get(endpointId) ?? 0
+    if (n >= limit) return false
+    this.counts.set(endpointId, n + 1)
+    return true
+  },
+  release(endpointId: string): void {
+    const n = (this.counts.get(endpointId) ?? 1) - 1
+    if (n > 0) this.counts.set(endpointId, n)
+    else this.counts.delete(endpointId)
+  },
+}
+
+/** A first attempt slower than this takes its endpoint off the fan-out's fast path for a while. */
+const SLOW_ATTEMPT_MS = 1000
+const SLOW_FOR_MS = 5 * 60 * 1000
+/** Endpoints this process saw fail or answer slowly lately, until when (epoch ms). */
+const slowUntil = new Map<string, number>()
+
+/**
+ * The first attempts of a new event, made by its fan-out: one transaction for the event and
+ * all its subscribed endpoints, instead of a queue job and a transaction per message. Only an
+ * endpoint that is not failing, has not failed or answered slowly here lately, and has a free
+ * slot takes this path: a subscriber that turns slow holds up only the fan-outs already
+ * sending to it, then gets its messages through delivery jobs, where its own slots bound it.
+ * Inserts the event's messages (those sent, with their outcome) and answers what is owed a
+ * delivery job: the messages not sent, and the retries the attempts scheduled.
+ */
+export async function sendFirstAttempts(
+  tx: TxCtx,
+  event: EventRow,
+  targets: EndpointRow[],
+): Promise<{ message: OwedMessage; delayMs?: number }[]> {
+  const settings = deliverySettings()
+  const clock = Date.now()
+  const sending = targets.filter(
+    (e) =>
+      e.failingSince === null &&
+      (slowUntil.get(e.id) ?? 0) < clock &&
+      inFlight.acquire(e.id, settings.concurrencyPerEndpoint),
+  )
+  const body = sending.length ? JSON.stringify(presentEvent(event)) : ''
+  const results = new Map(
+    await Promise.all(
+      sending.map(async (e) => {
+        try {
+          return [e.id, await sendTo(tx, e, event.id, body)] as const
+        } finally {
+          inFlight.release(e.id)
+        }
+      }),
+    ),
+  )
+  const now = settings.now()
+  const succeeded = (r: SendResult | undefined): r is Extract<SendResult, { kind: 'response' }> =>
+    r?.kind === 'response' && r.status >= 200 && r.status < 300
+  const inserted = await tx.tx
+    .insert(webhookMessages)
+    .values(
+      targets.map((e) => {
+        const result = results.get(e.id)
+        if (result && (!succeeded(result) || result.latencyMs > SLOW_ATTEMPT_MS))
+          slowUntil.set(e.id, clock + SLOW_FOR_MS)
+        const message = {
+          tenantId: tx.tenantId,
+          id: newId('webhookMessage'),
+          endpointId: e.id,
+          eventId: event.id,
+          eventType: event.type,
+        }
+        return succeeded(result)
+          ? {
+              ...message,
+              state: 'succeeded' as const,
+              attempts: 1,
+              lastAttemptAt: now,
+              lastStatus: result.status,
+              deliveredAt: now,
+            }
+          : { ...message, nextAttemptAt: sql`now()` }
+      }),
+    )
+    .onConflictDoNothing()
+    .returning()
+  const endpointOf = new Map(targets.map((e) => [e.id, e]))
+  const delivered = inserted.filter((m) => m.state === 'succeeded')
+  if (delivered.length)
+    await tx.tx.insert(webhookAttempts).values(
+      delivered.map((m) => {
+        const result = results.get(m.endpointId) as Extract<SendResult, { kind: 'response' }>
+        return {
+          tenantId: tx.tenantId,
+          id: newId('webhookAttempt'),
+          endpointId: m.endpointId,
+          messageId: m.id,
+          eventId: m.eventId,
+          round: m.round,
+          attempt: 1,
+          url: endpointOf.get(m.endpointId)!.url,
+          outcome: 'succeeded' as const,
+          statusCode: result.status,
+          latencyMs: result.latencyMs,
+          responseSnippet: result.snippet,
+          createdAt: now,
+        }
+      }),
+    )
+  const owed: { message: OwedMessage; delayMs?: number }[] = []
+  for (const m of inserted) {
+    if (m.state === 'succeeded') continue
+    const result = results.get(m.endpointId)
+    if (!result) {
+      owed.push({ message: m })
+      continue
+    }
+    // A failed first attempt takes the same path as any other: retry schedule, Retry-After, 410.
+    const { verdict } = await recordAttempt(tx, m, endpointOf.get(m.endpointId)!, result)
+    if (verdict.outcome === 'retry')
+      owed.push({ message: { ...m, attempts: 1 }, delayMs: verdict.nextAttemptAt.getTime() - now.getTime() })
+  }
+  return owed
+}
+
 type DeliverOutcome = { state: 'stale' | 'busy' | 'endpoint_disabled' } | { state: Verdict['outcome']; attempt: number }
 
 /**
@@ -228,7 +392,10 @@ export async function deliver(ctx: Ctx, payload: { messageId: string; round: num
       return { state: 'endpoint_disabled' }
     }
     if (!(await takeSlot(tx, endpoint.id, settings.concurrencyPerEndpoint))) return { state: 'busy', message }
-    const { verdict } = await attemptMessage(tx, message, endpoint, { event: claimed.event })
+    if (!inFlight.acquire(endpoint.id, settings.concurrencyPerEndpoint)) return { state: 'busy', message }
+    const { verdict } = await attemptMessage(tx, message, endpoint, { event: claimed.event }).finally(() =>
+      inFlight.release(endpoint.id),
+    )
     return {
       state: verdict.outcome,
       attempt: payload.attempt,

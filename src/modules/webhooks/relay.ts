@@ -3,14 +3,13 @@ import { Type } from 'typebox'
 import { events } from '../../db/schema.js'
 import { inTenant } from '../../db/tenancy.js'
 import { type Ctx, type SerializedCtx, systemCtx, type TxCtx } from '../../lib/context.js'
-import { newId } from '../../lib/ids.js'
 import { defineJob } from '../../lib/jobs.js'
 import { EVENTS_CHANNEL } from '../../lib/outbox.js'
 import { scoped } from '../../lib/repository.js'
 import { Id } from '../../lib/schemas.js'
 import { activeInstallationScopes } from '../identity/index.js'
 import type { BackgroundDeps } from '../types.js'
-import { queueDelivery, unsentMessages } from './delivery.js'
+import { queueDeliveries, queueDelivery, sendFirstAttempts, unsentMessages } from './delivery.js'
 import { WEBHOOK_ENDPOINT_DISABLED } from './events.js'
 import { matches, ownerMayRead } from './subscriptions.js'
 import { webhookEndpoints, webhookMessages } from './tables.js'
@@ -60,50 +59,35 @@ export async function markRelayed(tx: TxCtx, eventId: string): Promise<void> {
 }
 
 export async function fanOut(ctx: Ctx, eventId: string): Promise<{ messages: number }> {
-  const due = await inTenant(ctx, async (tx) => {
+  const owed = await inTenant(ctx, async (tx) => {
     const [event] = await tx.tx
       .select()
       .from(events)
       .where(scoped(tx, events, eq(events.id, eventId)))
     if (!event) return []
-    if (event.relayedAt === null) {
-      const endpoints = await tx.tx
-        .select()
-        .from(webhookEndpoints)
-        .where(scoped(tx, webhookEndpoints, eq(webhookEndpoints.enabled, true)))
-      const grants = await installationGrants(tx, endpoints)
-      const ownerOnly = event.type === WEBHOOK_ENDPOINT_DISABLED
-      const eventOwner = ownerOnly
-        ? ((event.data as { installation_id?: string | null }).installation_id ?? null)
-        : null
-      const targets = endpoints.filter(
-        (e) =>
-          matches(e.eventTypes, event.type) &&
-          ownerMayRead(event.type, grants(e)) &&
-          (!ownerOnly || e.installationId === eventOwner),
-      )
-      if (targets.length)
-        await tx.tx
-          .insert(webhookMessages)
-          .values(
-            targets.map((e) => ({
-              tenantId: tx.tenantId,
-              id: newId('webhookMessage'),
-              endpointId: e.id,
-              eventId: event.id,
-              eventType: event.type,
-              nextAttemptAt: sql`now()`,
-            })),
-          )
-          .onConflictDoNothing()
-      await markRelayed(tx, event.id)
-    }
     // A fan-out that ran before but whose delivery jobs were not all queued queues them now.
-    return unsentMessages(tx, eq(webhookMessages.eventId, event.id))
+    if (event.relayedAt !== null)
+      return (await unsentMessages(tx, eq(webhookMessages.eventId, event.id))).map((message) => ({ message }))
+    const endpoints = await tx.tx
+      .select()
+      .from(webhookEndpoints)
+      .where(scoped(tx, webhookEndpoints, eq(webhookEndpoints.enabled, true)))
+    const grants = await installationGrants(tx, endpoints)
+    const ownerOnly = event.type === WEBHOOK_ENDPOINT_DISABLED
+    const eventOwner = ownerOnly ? ((event.data as { installation_id?: string | null }).installation_id ?? null) : null
+    const targets = endpoints.filter(
+      (e) =>
+        matches(e.eventTypes, event.type) &&
+        ownerMayRead(event.type, grants(e)) &&
+        (!ownerOnly || e.installationId === eventOwner),
+    )
+    const unsent = targets.length ? await sendFirstAttempts(tx, event, targets) : []
+    await markRelayed(tx, event.id)
+    return unsent
   })
-  // In flight together: one Redis round trip per message in turn would cap an event's fan-out.
-  await Promise.all(due.map((message) => queueDelivery(ctx, message)))
-  return { messages: due.length }
+  // After the commit: a delivery job must find its message row.
+  await queueDeliveries(ctx, owed)
+  return { messages: owed.length }
 }
 
 export const fanOutJob = defineJob({

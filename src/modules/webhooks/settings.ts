@@ -17,7 +17,10 @@ export interface DeliverySettings {
   resolve: Resolver
   now: () => Date
   random: () => number
-  /** Deliveries in flight per endpoint across all workers, so one slow subscriber cannot take every worker. */
+  /**
+   * Requests in flight per endpoint, so one slow subscriber cannot take every worker: across all
+   * worker processes for delivery jobs (retries, waits), per process for an event's first attempts.
+   */
   concurrencyPerEndpoint: number
 }
 

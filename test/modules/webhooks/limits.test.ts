@@ -24,6 +24,27 @@ t.test('a slow endpoint gets at most its concurrency limit and does not hold up 
   t.equal(new Set(slow.deliveries.map((d) => d.headers['webhook-id'])).size, 4, 'each event once')
 })
 
+t.test('an endpoint that turns slow holds up neither the other endpoints nor its own limit', async (t) => {
+  const { app } = await buildTestApp(t, { workers: true, config: { NODE_ENV: 'development' } })
+  t.teardown(configureDelivery({ concurrencyPerEndpoint: 2 }))
+  const mcn = await createTenant(app)
+  // Slower than a second: after its first answers it is served by delivery jobs alone.
+  const slow = await startReceiver(t, undefined, { holdMs: 1500 })
+  const fast = await startReceiver(t)
+  await mcn.post('/v1/webhook-endpoints', { url: slow.url, event_types: ['supplier.admitted'] })
+  await mcn.post('/v1/webhook-endpoints', { url: fast.url, event_types: ['supplier.admitted'] })
+  const started = Date.now()
+  for (let n = 1; n <= 8; n++) await supplierAdmitted(app, mcn, n)
+  await fast.waitFor(8)
+  t.ok(
+    fast.deliveries[7]!.at - started < 1400,
+    'every event reached the fast endpoint before the slow one answered once',
+  )
+  await slow.waitFor(8, 60000)
+  t.ok(slow.load.max <= 2, `at most two requests at once to the slow endpoint (${slow.load.max})`)
+  t.equal(new Set(slow.deliveries.map((d) => d.headers['webhook-id'])).size, 8, 'each event once')
+})
+
 t.test('an endpoint failing for five days straight is disabled and its owner told', async (t) => {
   const { app } = await buildTestApp(t, { workers: true, config: { NODE_ENV: 'development' } })
   const mcn = await createTenant(app)
