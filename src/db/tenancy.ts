@@ -4,6 +4,16 @@ import { APP_ROLE } from './tenant-table.js'
 import type { Ctx, TxCtx } from '../lib/context.js'
 
 /**
+ * The postgres.js client of a drizzle transaction: its own connection, inside the transaction.
+ * For the few statements on a hot path that drizzle would build anew on every call; tagged
+ * templates are prepared once per connection.
+ */
+export function transactionClient(tx: Tx): Sql {
+  // drizzle does not type its session; the transaction's postgres.js client is on it.
+  return (tx as unknown as { session: { client: Sql } }).session.client
+}
+
+/**
  * Makes the rest of `tx` act as the tenant: the role becomes the RLS-bound app role and
  * `app.tenant_id` is set, both transaction-local (`is_local = true`) so a pooled
  * connection carries neither to its next user.
@@ -11,9 +21,9 @@ import type { Ctx, TxCtx } from '../lib/context.js'
 export async function actAsTenant(tx: Tx, tenantId: string): Promise<void> {
   // Sent as a prepared statement on the transaction's own connection (postgres.js
   // tagged template): it runs on every tenant request, so it skips re-parsing.
-  // drizzle does not type its session; the transaction's postgres.js client is on it.
-  const client = (tx as unknown as { session: { client: Sql } }).session.client
-  await client`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${tenantId}, true)`
+  await transactionClient(
+    tx,
+  )`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${tenantId}, true)`
 }
 
 /**

@@ -2,7 +2,7 @@ import { and, eq, isNotNull, sql } from 'drizzle-orm'
 import { Webhook } from 'standardwebhooks'
 import { Type } from 'typebox'
 import { events } from '../../db/schema.js'
-import { inTenant } from '../../db/tenancy.js'
+import { inTenant, transactionClient } from '../../db/tenancy.js'
 import type { Ctx, TxCtx } from '../../lib/context.js'
 import { publish } from '../../lib/hooks.js'
 import { newId } from '../../lib/ids.js'
@@ -228,37 +228,63 @@ export async function recordAttempt(
  * Requests in flight from this process per endpoint. The fan-out's first attempts count here
  * only: they hold no slot, since a slot is a transaction's lock and the fan-out's transaction
  * spans all of an event's endpoints, so a slow one would keep the others' slots taken. A
- * delivery job counts here and takes a slot (the limit across processes).
+ * delivery job counts here and takes a slot (the limit across processes). A released place
+ * goes straight to the longest waiter, so no one can take it in between.
  */
 const inFlight = {
   counts: new Map<string, number>(),
-  acquire(endpointId: string, limit: number): boolean {
+  waiters: new Map<string, (() => void)[]>(),
+  tryAcquire(endpointId: string, limit: number): boolean {
     const n = this.counts.get(endpointId) ?? 0
     if (n >= limit) return false
     this.counts.set(endpointId, n + 1)
     return true
   },
+  /** A place within `waitMs`, or false: a fan-out waits that long for a busy endpoint, then leaves it to a job. */
+  acquire(endpointId: string, limit: number, waitMs: number): Promise<boolean> {
+    if (this.tryAcquire(endpointId, limit)) return Promise.resolve(true)
+    return new Promise((resolve) => {
+      const queue = this.waiters.get(endpointId) ?? []
+      this.waiters.set(endpointId, queue)
+      const handOver = () => {
+        clearTimeout(timer)
+        resolve(true)
+      }
+      const timer = setTimeout(() => {
+        queue.splice(queue.indexOf(handOver), 1)
+        if (queue.length === 0) this.waiters.delete(endpointId)
+        resolve(false)
+      }, waitMs)
+      queue.push(handOver)
+    })
+  },
   release(endpointId: string): void {
+    const next = this.waiters.get(endpointId)?.shift()
+    if (next) {
+      if (this.waiters.get(endpointId)?.length === 0) this.waiters.delete(endpointId)
+      next()
+      return
+    }
     const n = (this.counts.get(endpointId) ?? 1) - 1
     if (n > 0) this.counts.set(endpointId, n)
     else this.counts.delete(endpointId)
   },
 }
 
-/** A first attempt slower than this takes its endpoint off the fan-out's fast path for a while. */
-const SLOW_ATTEMPT_MS = 1000
-const SLOW_FOR_MS = 5 * 60 * 1000
-/** Endpoints this process saw fail or answer slowly lately, until when (epoch ms). */
-const slowUntil = new Map<string, number>()
+/**
+ * How long a fan-out waits for a place at a busy endpoint: a fast endpoint frees one within
+ * milliseconds; a slow one costs each fan-out this much before its message goes to a job.
+ */
+const FIRST_ATTEMPT_WAIT_MS = 200
 
 /**
  * The first attempts of a new event, made by its fan-out: one transaction for the event and
  * all its subscribed endpoints, instead of a queue job and a transaction per message. Only an
- * endpoint that is not failing, has not failed or answered slowly here lately, and has a free
- * slot takes this path: a subscriber that turns slow holds up only the fan-outs already
- * sending to it, then gets its messages through delivery jobs, where its own slots bound it.
- * Inserts the event's messages (those sent, with their outcome) and answers what is owed a
- * delivery job: the messages not sent, and the retries the attempts scheduled.
+ * endpoint that is not failing and is under its in-flight limit takes this path: a subscriber
+ * that turns slow holds up at most that many fan-outs, and gets the rest of its messages
+ * through delivery jobs, where its own slots bound it. Inserts the event's messages (those
+ * sent, with their outcome) and answers what is owed a delivery job: the messages not sent,
+ * and the retries the attempts scheduled.
  */
 export async function sendFirstAttempts(
   tx: TxCtx,
@@ -266,91 +292,73 @@ export async function sendFirstAttempts(
   targets: EndpointRow[],
 ): Promise<{ message: OwedMessage; delayMs?: number }[]> {
   const settings = deliverySettings()
-  const clock = Date.now()
-  const sending = targets.filter(
-    (e) =>
-      e.failingSince === null &&
-      (slowUntil.get(e.id) ?? 0) < clock &&
-      inFlight.acquire(e.id, settings.concurrencyPerEndpoint),
-  )
-  const body = sending.length ? JSON.stringify(presentEvent(event)) : ''
-  const results = new Map(
-    await Promise.all(
-      sending.map(async (e) => {
+  let body: string | undefined
+  const results = new Map<string, SendResult>()
+  await Promise.all(
+    targets
+      .filter((e) => e.failingSince === null)
+      .map(async (e) => {
+        if (!(await inFlight.acquire(e.id, settings.concurrencyPerEndpoint, FIRST_ATTEMPT_WAIT_MS))) return
         try {
-          return [e.id, await sendTo(tx, e, event.id, body)] as const
+          body ??= JSON.stringify(presentEvent(event))
+          results.set(e.id, await sendTo(tx, e, event.id, body))
         } finally {
           inFlight.release(e.id)
         }
       }),
-    ),
   )
   const now = settings.now()
   const succeeded = (r: SendResult | undefined): r is Extract<SendResult, { kind: 'response' }> =>
     r?.kind === 'response' && r.status >= 200 && r.status < 300
-  const inserted = await tx.tx
-    .insert(webhookMessages)
-    .values(
-      targets.map((e) => {
-        const result = results.get(e.id)
-        if (result && (!succeeded(result) || result.latencyMs > SLOW_ATTEMPT_MS))
-          slowUntil.set(e.id, clock + SLOW_FOR_MS)
-        const message = {
-          tenantId: tx.tenantId,
-          id: newId('webhookMessage'),
-          endpointId: e.id,
-          eventId: event.id,
-          eventType: event.type,
-        }
-        return succeeded(result)
-          ? {
-              ...message,
-              state: 'succeeded' as const,
-              attempts: 1,
-              lastAttemptAt: now,
-              lastStatus: result.status,
-              deliveredAt: now,
-            }
-          : { ...message, nextAttemptAt: sql`now()` }
-      }),
-    )
-    .onConflictDoNothing()
-    .returning()
-  const endpointOf = new Map(targets.map((e) => [e.id, e]))
-  const delivered = inserted.filter((m) => m.state === 'succeeded')
-  if (delivered.length)
-    await tx.tx.insert(webhookAttempts).values(
-      delivered.map((m) => {
-        const result = results.get(m.endpointId) as Extract<SendResult, { kind: 'response' }>
-        return {
-          tenantId: tx.tenantId,
-          id: newId('webhookAttempt'),
-          endpointId: m.endpointId,
-          messageId: m.id,
-          eventId: m.eventId,
-          round: m.round,
-          attempt: 1,
-          url: endpointOf.get(m.endpointId)!.url,
-          outcome: 'succeeded' as const,
-          statusCode: result.status,
-          latencyMs: result.latencyMs,
-          responseSnippet: result.snippet,
-          createdAt: now,
-        }
-      }),
-    )
+  const rows = targets.map((e) => ({ endpoint: e, id: newId('webhookMessage'), result: results.get(e.id) }))
+  // Fixed statements with one array per column, whatever the number of endpoints: prepared
+  // once per connection, never rebuilt (drizzle's builder was most of a fan-out's CPU). Times go
+  // as text: drizzle's driver turns postgres.js's date serializers off, arrays of dates included.
+  const pg = transactionClient(tx.tx)
+  const inserted = await pg<{ id: string; endpoint_id: string; state: string }[]>`
+    insert into webhook_messages (tenant_id, id, endpoint_id, event_id, event_type, state, attempts,
+                                  next_attempt_at, last_attempt_at, last_status, delivered_at)
+    select ${tx.tenantId}::text, m.id, m.endpoint_id, ${event.id}::text, ${event.type}::text, m.state, m.attempts,
+           case when m.state = 'pending' then now() end, m.at::timestamptz, m.status,
+           case when m.state = 'succeeded' then m.at::timestamptz end
+    from unnest(${rows.map((r) => r.id)}::text[], ${rows.map((r) => r.endpoint.id)}::text[],
+                ${rows.map((r) => (succeeded(r.result) ? 'succeeded' : 'pending'))}::text[],
+                ${rows.map((r) => (succeeded(r.result) ? 1 : 0))}::int[],
+                ${rows.map((r) => (succeeded(r.result) ? now.toISOString() : null))}::text[],
+                ${rows.map((r) => (succeeded(r.result) ? r.result.status : null))}::int[])
+         as m(id, endpoint_id, state, attempts, at, status)
+    on conflict do nothing
+    returning id, endpoint_id, state`
+  const kept = new Set(inserted.map((m) => m.id))
+  const delivered = rows.filter((r) => kept.has(r.id) && succeeded(r.result))
+  if (delivered.length) {
+    const answers = delivered.map((r) => r.result as Extract<SendResult, { kind: 'response' }>)
+    await pg`
+      insert into webhook_attempts (tenant_id, id, endpoint_id, message_id, event_id, round, attempt, url,
+                                    outcome, status_code, latency_ms, response_snippet, created_at)
+      select ${tx.tenantId}::text, a.id, a.endpoint_id, a.message_id, ${event.id}::text, 1, 1, a.url,
+             'succeeded', a.status, a.latency, a.snippet, ${now.toISOString()}::timestamptz
+      from unnest(${delivered.map(() => newId('webhookAttempt'))}::text[], ${delivered.map((r) => r.endpoint.id)}::text[],
+                  ${delivered.map((r) => r.id)}::text[], ${delivered.map((r) => r.endpoint.url)}::text[],
+                  ${answers.map((a) => a.status)}::int[], ${answers.map((a) => a.latencyMs)}::int[],
+                  ${answers.map((a) => a.snippet)}::text[])
+           as a(id, endpoint_id, message_id, url, status, latency, snippet)`
+  }
   const owed: { message: OwedMessage; delayMs?: number }[] = []
-  for (const m of inserted) {
-    if (m.state === 'succeeded') continue
-    const result = results.get(m.endpointId)
-    if (!result) {
-      owed.push({ message: m })
+  for (const r of rows) {
+    if (!kept.has(r.id) || succeeded(r.result)) continue
+    if (!r.result) {
+      owed.push({ message: { id: r.id, round: 1, attempts: 0 } })
       continue
     }
     // A failed first attempt takes the same path as any other: retry schedule, Retry-After, 410.
-    const { verdict } = await recordAttempt(tx, m, endpointOf.get(m.endpointId)!, result)
+    const [message] = await tx.tx
+      .select()
+      .from(webhookMessages)
+      .where(scoped(tx, webhookMessages, eq(webhookMessages.id, r.id)))
+    const { verdict } = await recordAttempt(tx, message!, r.endpoint, r.result)
     if (verdict.outcome === 'retry')
-      owed.push({ message: { ...m, attempts: 1 }, delayMs: verdict.nextAttemptAt.getTime() - now.getTime() })
+      owed.push({ message: { ...message!, attempts: 1 }, delayMs: verdict.nextAttemptAt.getTime() - now.getTime() })
   }
   return owed
 }
@@ -392,7 +400,7 @@ export async function deliver(ctx: Ctx, payload: { messageId: string; round: num
       return { state: 'endpoint_disabled' }
     }
     if (!(await takeSlot(tx, endpoint.id, settings.concurrencyPerEndpoint))) return { state: 'busy', message }
-    if (!inFlight.acquire(endpoint.id, settings.concurrencyPerEndpoint)) return { state: 'busy', message }
+    if (!inFlight.tryAcquire(endpoint.id, settings.concurrencyPerEndpoint)) return { state: 'busy', message }
     const { verdict } = await attemptMessage(tx, message, endpoint, { event: claimed.event }).finally(() =>
       inFlight.release(endpoint.id),
     )

@@ -28,7 +28,7 @@ t.test('an endpoint that turns slow holds up neither the other endpoints nor its
   const { app } = await buildTestApp(t, { workers: true, config: { NODE_ENV: 'development' } })
   t.teardown(configureDelivery({ concurrencyPerEndpoint: 2 }))
   const mcn = await createTenant(app)
-  // Slower than a second: after its first answers it is served by delivery jobs alone.
+  // Once its in-flight limit is reached, the rest of its messages go through delivery jobs.
   const slow = await startReceiver(t, undefined, { holdMs: 1500 })
   const fast = await startReceiver(t)
   await mcn.post('/v1/webhook-endpoints', { url: slow.url, event_types: ['supplier.admitted'] })
