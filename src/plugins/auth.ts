@@ -48,17 +48,20 @@ export default fp(
         })
       }
       // A prepared statement (postgres.js caches it per connection): this runs on every request.
-      const [row] = await app.database.sql<{ revoked: boolean; kind: OrgKind }[]>`
+      // An installation token also carries no more than the installation holds now: scopes the
+      // MCN took back stop at once (granted is null for a client acting in its own tenant).
+      const [row] = await app.database.sql<{ revoked: boolean; kind: OrgKind; granted: string[] | null }[]>`
         select c.revoked_at is not null
-            or (${claims.ins ?? null}::text is not null and not exists (
-                 select 1 from installations i where i.id = ${claims.ins ?? null} and i.tenant_id = ${claims.tenant} and i.revoked_at is null)) as revoked,
-               o.kind
+            or (${claims.ins ?? null}::text is not null and i.id is null) as revoked,
+               o.kind, i.granted_scopes as granted
         from api_clients c join organizations o on o.id = c.organization_id
+        left join installations i on i.id = ${claims.ins ?? null} and i.tenant_id = ${claims.tenant} and i.revoked_at is null
         where c.id = ${claims.client_id}`
       if (!row || row.revoked)
         throw new AppError('unauthenticated', 'The access token has been revoked.', {
           headers: challenge('invalid_token'),
         })
+      const claimed = claims.scope ? claims.scope.split(' ') : []
       return {
         tenantId: claims.tenant,
         actor: {
@@ -66,7 +69,7 @@ export default fp(
           organizationId: claims.org,
           organizationKind: row.kind as OrgKind,
           installationId: claims.ins,
-          scopes: claims.scope ? claims.scope.split(' ') : [],
+          scopes: row.granted ? claimed.filter((scope) => row.granted!.includes(scope)) : claimed,
         },
       }
     }

@@ -1,6 +1,6 @@
 import type { Static } from 'typebox'
 import { defineChange, defineResourceChange } from '../../lib/hooks.js'
-import { INSTALLATION_CREATED, INSTALLATION_DELETED } from './events.js'
+import { INSTALLATION_CREATED, INSTALLATION_DELETED, INSTALLATION_SCOPES_CHANGED } from './events.js'
 import type { Installation } from './schemas.js'
 
 /**
@@ -14,6 +14,10 @@ export const installationRevoked = defineChange<{ installationId: string; appId:
 /** Public events of an installation, with the installation as presented. */
 export const installationCreated = defineResourceChange<Static<typeof Installation>>(
   INSTALLATION_CREATED,
+  'installation',
+)
+export const installationScopesChanged = defineResourceChange<Static<typeof Installation>>(
+  INSTALLATION_SCOPES_CHANGED,
   'installation',
 )
 export const installationDeleted = defineResourceChange<Static<typeof Installation>>(

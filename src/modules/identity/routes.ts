@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { errors, exampleOf, IdParams, PageQuery, ref, responseExamples } from '../../lib/schemas.js'
 import { requireScopes } from '../../lib/scopes.js'
-import { withEtag } from '../../lib/etag.js'
+import { expectedVersion, withEtag } from '../../lib/etag.js'
 import * as identity from './service.js'
 import * as S from './schemas.js'
 
@@ -366,6 +366,24 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => withEtag(reply, await identity.getInstallation(req.ctx, req.params.id)),
+  )
+
+  app.patch(
+    '/installations/:id',
+    {
+      schema: {
+        operationId: 'updateInstallation',
+        tags: ['Apps'],
+        summary: 'Change the scopes an installed app holds (fewer apply to its current tokens at once)',
+        security: requireScopes('apps:write'),
+        params: IdParams('ins'),
+        body: ref(S.UpdateInstallation),
+        response: { 200: ref(S.Installation), ...errors(404, 409, 412) },
+        ...responseExamples({ 200: { ...exampleOf(S.Installation), granted_scopes: ['catalog:read'], version: 2 } }),
+      },
+    },
+    async (req, reply) =>
+      withEtag(reply, await identity.changeInstallationScopes(req.ctx, req.params.id, expectedVersion(req), req.body)),
   )
 
   app.delete(

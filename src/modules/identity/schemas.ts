@@ -185,6 +185,18 @@ export const CreateInstallation = named(
   { app_id: exampleId('app'), scopes: ['catalog:read', 'selection:read'] },
 )
 
+export const UpdateInstallation = named(
+  'UpdateInstallation',
+  Body({
+    scopes: Type.Array(ScopeName, {
+      uniqueItems: true,
+      description:
+        'The scopes the installation holds from now on; a subset of the app’s requested scopes. Fewer scopes apply to the app’s current tokens at once; more apply to tokens it requests from now on.',
+    }),
+  }),
+  { scopes: ['catalog:read'] },
+)
+
 export const TokenRequest = named(
   'TokenRequest',
   Type.Object(
@@ -253,3 +265,4 @@ export type CreateOrganizationInput = Static<typeof CreateOrganization>
 export type CreateApiClientInput = Static<typeof CreateApiClient>
 export type RegisterAppInput = Static<typeof RegisterApp>
 export type CreateInstallationInput = Static<typeof CreateInstallation>
+export type UpdateInstallationInput = Static<typeof UpdateInstallation>

@@ -10,7 +10,7 @@ import { AppError } from '../../lib/errors.js'
 import { newId } from '../../lib/ids.js'
 import { keysetPage, mapPage, scoped, type PageRequest } from '../../lib/repository.js'
 import { allScopes, hasScope, isScope, type Scope } from '../../lib/scopes.js'
-import { installationCreated, installationDeleted, installationRevoked } from './changes.js'
+import { installationCreated, installationDeleted, installationRevoked, installationScopesChanged } from './changes.js'
 import type { KeyStore } from './keys.js'
 import { hashSecret, newClientSecret, verifySecret } from './secrets.js'
 import type {
@@ -18,6 +18,7 @@ import type {
   CreateInstallationInput,
   CreateOrganizationInput,
   RegisterAppInput,
+  UpdateInstallationInput,
 } from './schemas.js'
 
 type ClientRow = typeof apiClients.$inferSelect
@@ -503,18 +504,23 @@ export async function listApps(ctx: Ctx, page: PageRequest) {
   return mapPage(keysetPage<AppRow>(ctx.db, apps, apps.id, page, own), present.app)
 }
 
-export async function install(ctx: Ctx, input: CreateInstallationInput) {
-  requireOwnCredentials(ctx)
-  requireKind(ctx, 'mcn')
-  const [app] = await ctx.db.select().from(apps).where(eq(apps.id, input.app_id))
-  if (!app) throw new AppError('not_found', `No app with id ${input.app_id} exists.`)
-  const granted = (input.scopes ?? app.requestedScopes) as string[]
+/** An installation holds only scopes its app asked for. */
+function requireRequested(app: AppRow, granted: string[]): void {
   const notRequested = granted.filter((s) => !app.requestedScopes.includes(s))
   if (notRequested.length) {
     throw new AppError('validation_failed', `The app did not request: ${notRequested.join(', ')}.`, {
       errors: [{ pointer: '/body/scopes', detail: `not requested by the app: ${notRequested.join(', ')}` }],
     })
   }
+}
+
+export async function install(ctx: Ctx, input: CreateInstallationInput) {
+  requireOwnCredentials(ctx)
+  requireKind(ctx, 'mcn')
+  const [app] = await ctx.db.select().from(apps).where(eq(apps.id, input.app_id))
+  if (!app) throw new AppError('not_found', `No app with id ${input.app_id} exists.`)
+  const granted = (input.scopes ?? app.requestedScopes) as string[]
+  requireRequested(app, granted)
   return inTenant(ctx, async (tx) => {
     const [row] = await tx.tx
       .insert(installations)
@@ -562,6 +568,56 @@ export async function listInstallations(ctx: Ctx, page: PageRequest) {
       present.installation,
     ),
   )
+}
+
+/**
+ * The MCN changes what an installed app may do. The auth check reads the installation's
+ * scopes on every request, so fewer take effect at once, on tokens already issued too; more
+ * reach the app's next token, whose scope is what the installation held when it was issued.
+ */
+export async function changeInstallationScopes(
+  ctx: Ctx,
+  id: string,
+  expectedVersion: number | undefined,
+  input: UpdateInstallationInput,
+) {
+  requireOwnCredentials(ctx)
+  requireKind(ctx, 'mcn')
+  return inTenant(ctx, async (tx) => {
+    const [before] = await tx.tx
+      .select()
+      .from(installations)
+      .where(scoped(tx, installations, eq(installations.id, id)))
+      .for('update')
+    if (!before) throw new AppError('not_found', `No installation with id ${id} exists.`)
+    if (before.revokedAt)
+      throw new AppError('conflict', 'The app was uninstalled; install it again to grant it scopes.')
+    if (expectedVersion !== undefined && before.version !== expectedVersion)
+      throw new AppError(
+        'precondition_failed',
+        `The installation has changed since version ${expectedVersion}; fetch it again and retry with its new ETag.`,
+      )
+    // Apps belong to no tenant: read beside the tenant's transaction, as install() does.
+    const [app] = await ctx.db.select().from(apps).where(eq(apps.id, before.appId))
+    requireRequested(app!, input.scopes)
+    const unchanged =
+      input.scopes.length === before.grantedScopes.length && input.scopes.every((s) => before.grantedScopes.includes(s))
+    if (unchanged) return present.installation(before)
+    const [row] = await tx.tx
+      .update(installations)
+      .set({ grantedScopes: input.scopes, version: sql`${installations.version} + 1` })
+      .where(scoped(tx, installations, eq(installations.id, id)))
+      .returning()
+    await audit(
+      tx,
+      'installation.scopes_changed',
+      { type: 'installation', id },
+      { previous_scopes: before.grantedScopes, granted_scopes: input.scopes },
+    )
+    const installation = present.installation(row!)
+    await publish(tx, installationScopesChanged, installation)
+    return installation
+  })
 }
 
 /** Uninstalling revokes at once: the auth check reads the installation on every request. */
