@@ -167,6 +167,8 @@ export const sampleBodies: Record<string, unknown> = {
   revokePoolGrant: { organization_id: fakeId('org') },
   updateWebhookEndpoint: { description: 'intruder' },
   replayWebhookMessages: { since: '2026-01-01T00:00:00Z' },
+  recordAnchorViolation: { rule_code: 'false_claims', evidence: { text: 'intruder' } },
+  reinstateAnchor: { reason: 'intruder' },
 }
 
 /**
