@@ -1,4 +1,6 @@
 import t from 'tap'
+import { systemCtx } from '../../../src/lib/context.js'
+import { tierReviewAllJob } from '../../../src/modules/anchor-governance/jobs.js'
 import { buildTestApp, createTenant, waitForJob, type Caller } from '../../helper.js'
 import { daysAgo, importSales, makeAnchor, makeProduct, makeSupplier } from '../catalog/builders.js'
 
@@ -396,4 +398,32 @@ t.test('tier reviews: ranking inside tiers, one step at a time, limited per revi
   })
   t.equal(gql.json().data?.anchorTierHistory.data.length, 3, gql.body)
   t.same(gql.json().data.anchorTierRanking.data, [{ anchor_id: b.id, rank: 1 }])
+})
+
+t.test('the weekly schedule starts one tier review job per tenant with anchors', async (t) => {
+  const { app } = await buildTestApp(t, { workers: true })
+  const withAnchors = await createTenant(app, { kind: 'mcn' })
+  const without = await createTenant(app, { kind: 'mcn' })
+  const anchor = await makeAnchor(withAnchors)
+  t.same(tierReviewAllJob.schedule, { cron: '0 4 * * 1', payload: {} })
+  const ctx = { ...systemCtx('schedule:test'), db: app.db, queues: app.queues, log: app.log }
+  t.same(
+    await tierReviewAllJob.handler(
+      ctx,
+      {},
+      {
+        id: 'tick',
+        name: 'anchors.tier-review-all',
+        queue: 'governance',
+        attempt: 1,
+        updateProgress: async () => {},
+      },
+    ),
+    { tenants: 1 },
+  )
+  const jobs = (await withAnchors.get('/v1/jobs')).json().data
+  t.equal(jobs.length, 1)
+  t.match(await waitForJob(withAnchors, jobs[0].id), { kind: 'anchors.tier-review', state: 'succeeded' })
+  t.match((await withAnchors.get(`/v1/anchors/${anchor.id}/standing`)).json(), { tier: 'tail', rank_in_tier: 1 })
+  t.same((await without.get('/v1/jobs')).json().data, [])
 })
