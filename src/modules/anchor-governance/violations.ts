@@ -51,6 +51,19 @@ const presentSuspension = (s: SuspensionRow) => ({
   version: s.version,
 })
 
+/**
+ * The database's clock at this statement. Strikes are counted and violations and reinstatements
+ * stamped with it after the anchor's lock is taken, not with now() (the transaction's start): a
+ * transaction that waited for the lock would otherwise date its violation before rows committed
+ * while it waited, and count without them.
+ */
+async function dbClock(tx: TxCtx): Promise<Date> {
+  const [clock] = await tx.tx.execute<{ ms: number }>(
+    sql`select extract(epoch from clock_timestamp())::float8 * 1000 as ms`,
+  )
+  return new Date(Number(clock!.ms))
+}
+
 /** Violations and suspensions of one anchor are decided one at a time, so two at once cannot both miss the threshold. */
 const lockAnchorStanding = (tx: TxCtx, anchorId: string) =>
   tx.tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`anchor-standing:${tx.tenantId}:${anchorId}`}, 0))`)
@@ -59,7 +72,7 @@ const lockAnchorStanding = (tx: TxCtx, anchorId: string) =>
 async function strikesNow(tx: TxCtx, anchorIds: string[], standard: StandardRow | undefined) {
   const out = new Map<string, { strikes: number; counted: string[]; suspend: boolean }>()
   if (!standard || !anchorIds.length) return out
-  const [clock] = await tx.tx.execute<{ ms: number }>(sql`select extract(epoch from now())::float8 * 1000 as ms`)
+  const now = await dbClock(tx)
   const [recent, lifts] = await Promise.all([
     tx.tx
       .select()
@@ -69,7 +82,7 @@ async function strikesNow(tx: TxCtx, anchorIds: string[], standard: StandardRow 
           tx,
           anchorViolations,
           inArray(anchorViolations.anchorId, anchorIds),
-          sql`${anchorViolations.occurredAt} > now() - make_interval(days => ${standard.strikeWindowDays}::int)`,
+          sql`${anchorViolations.occurredAt} > ${now.toISOString()}::timestamptz - make_interval(days => ${standard.strikeWindowDays}::int)`,
         ),
       ),
     tx.tx
@@ -94,7 +107,7 @@ async function strikesNow(tx: TxCtx, anchorIds: string[], standard: StandardRow 
     const mine = recent
       .filter((v) => v.anchorId === id)
       .map((v) => ({ id: v.id, weight: v.strikeWeight, occurredAt: v.occurredAt, recordedAt: v.createdAt }))
-    out.set(id, countStrikes(mine, policy, new Date(clock!.ms), lifted.get(id) ?? null))
+    out.set(id, countStrikes(mine, policy, now, lifted.get(id) ?? null))
   }
   return out
 }
@@ -108,8 +121,9 @@ export function recordViolation(ctx: Ctx, anchorId: string, input: RecordAnchorV
   return inTenant(ctx, async (tx) => {
     await findAnchor(tx, anchorId, { required: true })
     await lockAnchorStanding(tx, anchorId)
+    const recordedAt = await dbClock(tx)
     const occurredAt = input.occurred_at ? new Date(input.occurred_at) : undefined
-    if (occurredAt && occurredAt.getTime() > Date.now() + 60_000)
+    if (occurredAt && occurredAt.getTime() > recordedAt.getTime() + 60_000)
       throw new AppError('unprocessable', 'A violation cannot be recorded before it happened.', {
         errors: [{ pointer: '/body/occurred_at', detail: 'is in the future' }],
       })
@@ -141,8 +155,8 @@ export function recordViolation(ctx: Ctx, anchorId: string, input: RecordAnchorV
       evidenceText: input.evidence.text,
       evidenceUrls: input.evidence.urls ?? [],
       sessionId: input.session_id ?? null,
-      // Without a time given, the transaction's now(): the same clock strikes are counted by.
-      ...(occurredAt ? { occurredAt } : {}),
+      occurredAt: occurredAt ?? recordedAt,
+      createdAt: recordedAt,
       recordedBy: ctx.actor.clientId,
     })
     const violation = presentViolation(row)
@@ -201,7 +215,7 @@ export function reinstateAnchor(ctx: Ctx, anchorId: string, input: ReinstateAnch
     const [row] = await tx.tx
       .update(anchorSuspensions)
       .set({
-        liftedAt: sql`now()`,
+        liftedAt: sql`clock_timestamp()`,
         liftedBy: ctx.actor.clientId,
         liftReason: input.reason,
         version: sql`${anchorSuspensions.version} + 1`,

@@ -255,13 +255,13 @@ t.test('concurrent violations that together reach the threshold suspend once', a
   t.equal((await platform.post('/v1/anchor-standards', standard())).statusCode, 201)
   const anchor = await makeAnchor(mcn)
   const results = await Promise.all(
-    Array.from({ length: 4 }, () =>
+    Array.from({ length: 8 }, () =>
       mcn.post(`/v1/anchors/${anchor.id}/violations`, { rule_code: 'false_claims', evidence: { text: 'x' } }),
     ),
   )
   t.same(
     results.map((r) => r.statusCode),
-    [201, 201, 201, 201],
+    Array(8).fill(201),
   )
   const suspensions = (await mcn.get(`/v1/anchors/${anchor.id}/suspensions`)).json().data
   t.equal(suspensions.length, 1, 'one suspension')
