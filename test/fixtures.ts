@@ -168,6 +168,8 @@ export const sampleBodies: Record<string, unknown> = {
   updateWebhookEndpoint: { description: 'intruder' },
   replayWebhookMessages: { since: '2026-01-01T00:00:00Z' },
   updateInstallation: { scopes: ['events:read'] },
+  recordAnchorViolation: { rule_code: 'false_claims', evidence: { text: 'intruder' } },
+  reinstateAnchor: { reason: 'intruder' },
 }
 
 /**

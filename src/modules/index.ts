@@ -10,6 +10,7 @@ import { catalogModule } from './catalog/index.js'
 import { poolsModule } from './pools/index.js'
 import { anchorsModule } from './anchors/index.js'
 import { salesModule } from './sales/index.js'
+import { anchorGovernanceModule } from './anchor-governance/index.js'
 import { selectionModule } from './selection/index.js'
 import { webhooksModule } from './webhooks/index.js'
 
@@ -26,6 +27,7 @@ export const modules: ShowrunnerModule[] = [
   poolsModule,
   anchorsModule,
   salesModule,
+  anchorGovernanceModule,
   selectionModule,
   webhooksModule,
 ]

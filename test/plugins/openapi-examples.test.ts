@@ -141,6 +141,11 @@ t.test(
       [mcn, 'post', '/v1/products', exampleId('prd')],
       [mcn, 'post', '/v1/anchors', exampleId('anc')],
       [mcn, 'patch', '/v1/anchors/{id}'],
+      // The example violation is critical: it suspends the example anchor, which the reinstatement lifts.
+      [platform, 'post', '/v1/anchor-standards', exampleId('astd')],
+      [mcn, 'post', '/v1/anchors/{id}/violations', exampleId('viol')],
+      [mcn, 'post', '/v1/anchors/{id}/reinstatement'],
+      [mcn, 'patch', '/v1/anchor-tier-rules'],
       [mcn, 'post', '/v1/supply-pools', exampleId('pool')],
       [mcn, 'patch', '/v1/supply-pools/{id}'],
       [mcn, 'post', '/v1/supply-pools/{id}/items', exampleId('pitm')],

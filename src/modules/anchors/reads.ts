@@ -28,3 +28,12 @@ export async function existingAnchorIds(tx: TxCtx, ids: string[]): Promise<Set<s
 export function anchorExistsSql(tx: TxCtx, anchorId: string): SQL {
   return sql`exists (select 1 from ${anchors} a where a.tenant_id = ${tx.tenantId} and a.id = ${anchorId})`
 }
+
+/** Every anchor of the tenant with its status, oldest first; for reviews that rank them all. */
+export function allAnchorStatuses(tx: TxCtx): Promise<{ id: string; name: string; status: AnchorRow['status'] }[]> {
+  return tx.tx
+    .select({ id: anchors.id, name: anchors.name, status: anchors.status })
+    .from(anchors)
+    .where(scoped(tx, anchors))
+    .orderBy(anchors.id)
+}

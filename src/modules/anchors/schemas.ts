@@ -62,7 +62,10 @@ export const Anchor = named(
       platform_handles: Type.Array(PlatformHandle),
       categories: Type.Array(Type.String()),
       audience: ref(AudienceProfile),
-      status: StringEnum(['active', 'inactive'] as const),
+      status: StringEnum(['active', 'inactive', 'suspended'] as const, {
+        description:
+          'Only an active anchor can be scheduled; suspended is set by strikes and lifted by POST /v1/anchors/{id}/reinstatement',
+      }),
       version: Type.Integer(),
       created_at: Timestamp,
       updated_at: Timestamp,
@@ -107,7 +110,12 @@ export const UpdateAnchor = named(
     platform_handles: Type.Optional(Type.Array(PlatformHandle, { maxItems: 20 })),
     categories: Type.Optional(Categories),
     audience: Type.Optional(ref(AudienceProfile)),
-    status: Type.Optional(StringEnum(['active', 'inactive'] as const)),
+    status: Type.Optional(
+      StringEnum(['active', 'inactive', 'suspended'] as const, {
+        description:
+          'active or inactive. Suspension is governance’s: setting suspended here is refused (422), and so is changing a suspended anchor’s status (409); lift it with POST /v1/anchors/{id}/reinstatement',
+      }),
+    ),
   }),
   {
     platform_handles: [

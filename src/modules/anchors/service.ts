@@ -1,8 +1,10 @@
+import { and, eq, ne, sql } from 'drizzle-orm'
 import { inTenant } from '../../db/tenancy.js'
 import { audit } from '../../lib/audit.js'
-import type { Ctx } from '../../lib/context.js'
+import type { Ctx, TxCtx } from '../../lib/context.js'
+import { AppError } from '../../lib/errors.js'
 import { newId } from '../../lib/ids.js'
-import { tenantRepository, type PageRequest, mapPage } from '../../lib/repository.js'
+import { tenantRepository, type PageRequest, mapPage, scoped } from '../../lib/repository.js'
 import { patchColumns } from '../../lib/patch.js'
 import { publish } from '../../lib/hooks.js'
 import { anchorChanged, anchorCreated, anchorUpdated } from './changes.js'
@@ -52,6 +54,13 @@ export function listAnchors(ctx: Ctx, page: PageRequest) {
 
 export function updateAnchor(ctx: Ctx, id: string, expectedVersion: number | undefined, input: UpdateAnchorInput) {
   return inTenant(ctx, async (tx) => {
+    if (input.status === 'suspended')
+      throw new AppError(
+        'unprocessable',
+        'An anchor is suspended only by strikes under the platform’s standards (POST /v1/anchors/{id}/violations), never by a PATCH.',
+        { errors: [{ pointer: '/body/status', detail: 'must be active or inactive; suspended is set by governance' }] },
+      )
+    if (input.status !== undefined) await refuseWhileSuspended(tx, id)
     const row = await anchorRepo.update(
       tx,
       id,
@@ -70,4 +79,50 @@ export function updateAnchor(ctx: Ctx, id: string, expectedVersion: number | und
     await audit(tx, 'anchor.updated', { type: 'anchor', id }, input)
     return anchor
   })
+}
+
+/**
+ * A status change on a suspended anchor would lift the suspension without its record. The row
+ * lock makes the check hold until commit: a suspension committed meanwhile is seen, and one
+ * that comes later waits for this change.
+ */
+async function refuseWhileSuspended(tx: TxCtx, id: string) {
+  const [row] = await tx.tx
+    .select({ status: anchors.status })
+    .from(anchors)
+    .where(scoped(tx, anchors, eq(anchors.id, id)))
+    .for('update')
+  if (row?.status === 'suspended')
+    throw new AppError(
+      'conflict',
+      `Anchor ${id} is suspended; its status changes only when the suspension is lifted with POST /v1/anchors/${id}/reinstatement.`,
+    )
+}
+
+/**
+ * Anchor governance suspends an anchor (`suspended: true`) or lifts its suspension (back to
+ * active). One conditional statement: it changes only an anchor not yet in (or still in) that
+ * state, and answers undefined otherwise, so concurrent callers cannot both win.
+ */
+export async function setAnchorSuspended(tx: TxCtx, id: string, suspended: boolean) {
+  const [row] = await tx.tx
+    .update(anchors)
+    .set({
+      status: suspended ? 'suspended' : 'active',
+      version: sql`${anchors.version} + 1`,
+      updatedAt: sql`now()`,
+    })
+    .where(
+      scoped(
+        tx,
+        anchors,
+        and(eq(anchors.id, id), suspended ? ne(anchors.status, 'suspended') : eq(anchors.status, 'suspended')),
+      ),
+    )
+    .returning()
+  if (!row) return undefined
+  await publish(tx, anchorChanged, { anchorId: id })
+  const anchor = presentAnchor(row)
+  await publish(tx, anchorUpdated, anchor)
+  return anchor
 }

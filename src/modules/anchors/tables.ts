@@ -10,13 +10,16 @@ export type AudienceProfile = {
   regions?: string[]
 }
 
-/** 主播: the subject of recommendations; tiers, standards and sessions come later. */
+/**
+ * 主播: the subject of recommendations. `suspended` is set and cleared only by anchor governance
+ * (strikes over the platform's standards, and a recorded reinstatement), never by a PATCH.
+ */
 export const anchors = tenantTable('anchors', {
   name: text('name').notNull(),
   platformHandles: jsonb('platform_handles').$type<PlatformHandle[]>().notNull(),
   categories: text('categories').array().notNull(),
   audience: jsonb('audience').$type<AudienceProfile>().notNull(),
-  status: text('status', { enum: ['active', 'inactive'] })
+  status: text('status', { enum: ['active', 'inactive', 'suspended'] })
     .notNull()
     .default('active'),
   ...versioned(),

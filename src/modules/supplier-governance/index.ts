@@ -9,8 +9,9 @@ import supplierGovernanceRoutes from './routes.js'
 export const supplierGovernanceModule = defineModule({
   name: 'supplier-governance',
   scopes: {
-    'governance:read': 'Read admission criteria and supplier applications',
-    'governance:write': 'Define admission criteria, review applications, trigger re-scoring',
+    'governance:read': 'Read admission criteria, supplier applications, anchor standards, violations and tiers',
+    'governance:write':
+      'Define admission criteria, review applications, trigger re-scoring; record anchor violations, lift suspensions, set tier rules and run tier reviews (publishing anchor standards is the platform’s)',
   },
   idPrefixes: { criteria: 'crt', application: 'apl', inspection: 'insp', survey: 'srv' },
   queues: ['governance'],
