@@ -1,5 +1,5 @@
 import { defineModule } from '../types.js'
-import { tierReviewAllJob, tierReviewJob } from './jobs.js'
+import { tierReview } from './jobs.js'
 import { anchorGovernanceGraphql } from './resolvers.js'
 import anchorGovernanceRoutes from './routes.js'
 
@@ -15,7 +15,7 @@ export const anchorGovernanceModule = defineModule({
   queues: ['governance'],
   routes: anchorGovernanceRoutes,
   graphql: anchorGovernanceGraphql,
-  jobs: [tierReviewJob, tierReviewAllJob],
+  jobs: [tierReview.job, tierReview.scheduleJob],
 })
 
 // The public face of the module: what other modules may use.

@@ -4,7 +4,7 @@ import { accepted } from '../../lib/http.js'
 import { errors, IdParams, PageQuery, ref, responseExamples } from '../../lib/schemas.js'
 import { requireScopes } from '../../lib/scopes.js'
 import { Job } from '../jobs/index.js'
-import { startTierReview } from './jobs.js'
+import { tierReview } from './jobs.js'
 import * as S from './schemas.js'
 import * as standards from './standards.js'
 import * as tiers from './tiers.js'
@@ -212,7 +212,7 @@ const anchorGovernanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 202: ref(Job), ...errors() },
       },
     },
-    async (req, reply) => accepted(reply, await startTierReview(req.ctx)),
+    async (req, reply) => accepted(reply, await tierReview.start(req.ctx)),
   )
 }
 

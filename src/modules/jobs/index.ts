@@ -27,6 +27,7 @@ export {
   type ImportValue,
   uploadExamples,
 } from './imports.js'
+export { defineTenantReview } from './reviews.js'
 export { Job, JobList, queuedJobExample } from './schemas.js'
 export {
   finishJob,

@@ -1,5 +1,5 @@
 import { defineModule } from '../types.js'
-import { reviewAllJob, reviewJob } from './jobs.js'
+import { supplierReview } from './jobs.js'
 import supplierGovernanceRoutes from './routes.js'
 
 /**
@@ -16,7 +16,7 @@ export const supplierGovernanceModule = defineModule({
   idPrefixes: { criteria: 'crt', application: 'apl', inspection: 'insp', survey: 'srv' },
   queues: ['governance'],
   routes: supplierGovernanceRoutes,
-  jobs: [reviewJob, reviewAllJob],
+  jobs: [supplierReview.job, supplierReview.scheduleJob],
 })
 
 // The public face of the module: what other modules may use.

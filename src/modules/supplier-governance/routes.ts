@@ -7,7 +7,7 @@ import { Job } from '../jobs/index.js'
 import * as admission from './admission.js'
 import * as quality from './quality.js'
 import * as reputation from './reputation.js'
-import { startReview } from './jobs.js'
+import { supplierReview } from './jobs.js'
 import * as S from './schemas.js'
 
 /** Admission, inspections, surveys and reviews live under the Suppliers tag with supplier CRUD. */
@@ -254,7 +254,7 @@ const supplierGovernanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 202: ref(Job), ...errors() },
       },
     },
-    async (req, reply) => accepted(reply, await startReview(req.ctx)),
+    async (req, reply) => accepted(reply, await supplierReview.start(req.ctx)),
   )
 }
 

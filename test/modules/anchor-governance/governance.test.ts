@@ -1,6 +1,6 @@
 import t from 'tap'
 import { systemCtx } from '../../../src/lib/context.js'
-import { tierReviewAllJob } from '../../../src/modules/anchor-governance/jobs.js'
+import { tierReview } from '../../../src/modules/anchor-governance/jobs.js'
 import { buildTestApp, createTenant, waitForJob, type Caller } from '../../helper.js'
 import { daysAgo, importSales, makeAnchor, makeProduct, makeSupplier } from '../catalog/builders.js'
 
@@ -405,10 +405,10 @@ t.test('the weekly schedule starts one tier review job per tenant with anchors',
   const withAnchors = await createTenant(app, { kind: 'mcn' })
   const without = await createTenant(app, { kind: 'mcn' })
   const anchor = await makeAnchor(withAnchors)
-  t.same(tierReviewAllJob.schedule, { cron: '0 4 * * 1', payload: {} })
+  t.same(tierReview.scheduleJob.schedule, { cron: '0 4 * * 1', payload: {} })
   const ctx = { ...systemCtx('schedule:test'), db: app.db, queues: app.queues, log: app.log }
   t.same(
-    await tierReviewAllJob.handler(
+    await tierReview.scheduleJob.handler(
       ctx,
       {},
       {
