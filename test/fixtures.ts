@@ -112,6 +112,18 @@ export const fixtures: Record<string, FixtureCreator> = {
       }),
     ),
   anc: async (owner) => created(await owner.post('/v1/anchors', { name: 'owner-data anchor' })),
+  crw: (owner) => fixtureCrewMember(owner),
+  ses: async (owner) =>
+    created(
+      await owner.post('/v1/sessions', {
+        title: 'owner-data session',
+        platform: 'douyin',
+        planned_start: '2030-01-01T10:00:00Z',
+        planned_end: '2030-01-01T12:00:00Z',
+        host_anchor_id: await created(await owner.post('/v1/anchors', { name: 'owner-data host' })),
+        crew: [{ crew_member_id: await fixtureCrewMember(owner), role: 'copywriter' }],
+      }),
+    ),
   // A public address literal: the address check passes without DNS.
   wep: async (owner) =>
     created(
@@ -148,6 +160,9 @@ async function fixtureProduct(owner: Caller) {
 async function fixturePool(owner: Caller) {
   return created(await owner.post('/v1/supply-pools', { name: 'owner-data pool' }))
 }
+async function fixtureCrewMember(owner: Caller) {
+  return created(await owner.post('/v1/crew-members', { name: 'owner-data crew', roles: ['copywriter'] }))
+}
 async function fixtureCriteria(owner: Caller) {
   return created(await owner.post('/v1/admission-criteria', { name: 'owner-data criteria' }))
 }
@@ -167,6 +182,9 @@ export const sampleBodies: Record<string, unknown> = {
   revokePoolGrant: { organization_id: fakeId('org') },
   updateWebhookEndpoint: { description: 'intruder' },
   replayWebhookMessages: { since: '2026-01-01T00:00:00Z' },
+  changeSessionStatus: { status: 'cancelled' },
+  pinSessionProduct: { product_id: fakeId('prd') },
+  shelveSessionProduct: { product_id: fakeId('prd'), on_shelf: true },
 }
 
 /**

@@ -12,6 +12,7 @@ import { anchorsModule } from './anchors/index.js'
 import { salesModule } from './sales/index.js'
 import { selectionModule } from './selection/index.js'
 import { webhooksModule } from './webhooks/index.js'
+import { schedulingModule } from './scheduling/index.js'
 
 /** Every domain module, in the order their routes and GraphQL types are mounted. */
 export const modules: ShowrunnerModule[] = [
@@ -27,5 +28,6 @@ export const modules: ShowrunnerModule[] = [
   anchorsModule,
   salesModule,
   selectionModule,
+  schedulingModule,
   webhooksModule,
 ]

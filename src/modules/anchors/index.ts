@@ -17,4 +17,5 @@ export const anchorsModule = defineModule({
 // The public face of the module: what other modules may use.
 export { anchorChanged } from './changes.js'
 export { anchorExistsSql, existingAnchorIds, findAnchor } from './reads.js'
-export type { AnchorRow } from './service.js'
+export { Anchor } from './schemas.js'
+export { getAnchorsByIds, type AnchorRow } from './service.js'

@@ -1,8 +1,9 @@
+import { inArray } from 'drizzle-orm'
 import { inTenant } from '../../db/tenancy.js'
 import { audit } from '../../lib/audit.js'
 import type { Ctx } from '../../lib/context.js'
 import { newId } from '../../lib/ids.js'
-import { tenantRepository, type PageRequest, mapPage } from '../../lib/repository.js'
+import { scoped, tenantRepository, type PageRequest, mapPage } from '../../lib/repository.js'
 import { patchColumns } from '../../lib/patch.js'
 import { publish } from '../../lib/hooks.js'
 import { anchorChanged, anchorCreated, anchorUpdated } from './changes.js'
@@ -69,5 +70,20 @@ export function updateAnchor(ctx: Ctx, id: string, expectedVersion: number | und
     await publish(tx, anchorUpdated, anchor)
     await audit(tx, 'anchor.updated', { type: 'anchor', id }, input)
     return anchor
+  })
+}
+
+/** The anchors of `ids` in the tenant, one query, null for an unknown id; for other modules' GraphQL loaders. */
+export function getAnchorsByIds(ctx: Ctx, ids: readonly string[]) {
+  return inTenant(ctx, async (tx) => {
+    const unique = [...new Set(ids)]
+    const rows = unique.length
+      ? await tx.tx
+          .select()
+          .from(anchors)
+          .where(scoped(tx, anchors, inArray(anchors.id, unique)))
+      : []
+    const byId = new Map(rows.map((r) => [r.id, presentAnchor(r)]))
+    return ids.map((id) => byId.get(id) ?? null)
   })
 }
