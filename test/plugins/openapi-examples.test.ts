@@ -152,11 +152,14 @@ t.test(
       [mcn, 'patch', '/v1/products/{id}'],
       [mcn, 'post', '/v1/products/{id}/skus', exampleId('sku')],
       [mcn, 'patch', '/v1/skus/{id}'],
-      // A session books the example anchor and crew member, and pins the example product and SKU.
+      // A session books the example anchor and crew member, plans the example product of the example pool, and pins it.
       [mcn, 'post', '/v1/crew-members', exampleId('crw')],
       [mcn, 'patch', '/v1/crew-members/{id}'],
       [mcn, 'post', '/v1/sessions', exampleId('ses')],
       [mcn, 'patch', '/v1/sessions/{id}'],
+      [mcn, 'post', '/v1/sessions/{id}/slots', exampleId('slot')],
+      [mcn, 'patch', '/v1/slots/{id}'],
+      [mcn, 'put', '/v1/sessions/{id}/run-of-show/order'],
       [mcn, 'post', '/v1/sessions/{id}/status'],
       [mcn, 'post', '/v1/sessions/{id}/pin'],
       [mcn, 'post', '/v1/sessions/{id}/shelf'],

@@ -15,6 +15,7 @@ export const schedulingModule = defineModule({
     sessionShowing: 'shw',
     crewMember: 'crw',
     calendarFeed: 'cal',
+    slot: 'slot',
   },
   tags: [
     { name: 'Sessions', description: 'Live sessions (直播场次) on a calendar, live product control, calendar feeds' },

@@ -4,6 +4,7 @@ import { Anchor, getAnchorsByIds } from '../anchors/index.js'
 import {
   CrewMember,
   CrewMemberList,
+  RunOfShow,
   Session,
   SessionAnchor,
   SessionCrew,
@@ -11,9 +12,10 @@ import {
   SessionListQuery,
 } from './schemas.js'
 import * as scheduling from './service.js'
+import { getRunOfShowsBySessionIds } from './slots.js'
 
 export const schedulingGraphql: GraphQLContribution = {
-  types: [Session, SessionList, SessionAnchor, SessionCrew, CrewMember, CrewMemberList],
+  types: [RunOfShow, Session, SessionList, SessionAnchor, SessionCrew, CrewMember, CrewMemberList],
   query: {
     session: queryField({
       type: Session,
@@ -45,6 +47,18 @@ export const schedulingGraphql: GraphQLContribution = {
     }),
   },
   loaders: {
+    // The run-of-shows of every session in the response: a fixed number of queries, checks included.
+    Session: {
+      run_of_show: loaderField(Session, {
+        type: RunOfShow,
+        scope: 'sessions:read',
+        load: (ctx, sessions) =>
+          getRunOfShowsBySessionIds(
+            ctx,
+            sessions.map((s) => s.id),
+          ),
+      }),
+    },
     // One query for the anchors of every session in the response, whatever its length.
     SessionAnchor: {
       anchor: loaderField(SessionAnchor, {

@@ -5,6 +5,7 @@ import { errors, exampleId, exampleOf, IdParams, PageQuery, ref, responseExample
 import { requireScopes } from '../../lib/scopes.js'
 import { renderCalendarFeed } from './feeds.js'
 import * as scheduling from './service.js'
+import * as slots from './slots.js'
 import * as S from './schemas.js'
 
 const tags = ['Sessions']
@@ -212,6 +213,100 @@ const schedulingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => scheduling.sessionTimeline(req.ctx, req.params.id),
+  )
+  app.get(
+    '/sessions/:id/run-of-show',
+    {
+      schema: {
+        operationId: 'getRunOfShow',
+        tags,
+        summary: 'The run-of-show: ordered slots, each checked against its brand’s strategy',
+        security: requireScopes('sessions:read'),
+        params: IdParams('ses'),
+        response: { 200: ref(S.RunOfShow), ...errors(404) },
+      },
+    },
+    async (req, reply) => withEtag(reply, await slots.getRunOfShow(req.ctx, req.params.id)),
+  )
+  app.put(
+    '/sessions/:id/run-of-show/order',
+    {
+      schema: {
+        operationId: 'reorderRunOfShow',
+        tags,
+        summary: 'Reorder the whole run-of-show in one call, with If-Match on the run-of-show’s ETag',
+        security: requireScopes('sessions:write'),
+        params: IdParams('ses'),
+        body: ref(S.ReorderRunOfShow),
+        response: { 200: ref(S.RunOfShow), ...errors(404, 409, 412, 422) },
+      },
+    },
+    async (req, reply) =>
+      withEtag(reply, await slots.reorderRunOfShow(req.ctx, req.params.id, expectedVersion(req), req.body.slot_ids)),
+  )
+  app.post(
+    '/sessions/:id/slots',
+    {
+      schema: {
+        operationId: 'createSlot',
+        tags,
+        summary: 'Add a product slot at the end of the run-of-show',
+        description:
+          'The product comes from a pool the session’s host may sell from; the supply cap may not exceed the pool’s supply limit (422). The answer carries the brand-tier check: warnings are advice, a rejection blocks going live.',
+        security: requireScopes('sessions:write'),
+        params: IdParams('ses'),
+        body: ref(S.CreateSlot),
+        response: { 201: ref(S.Slot), ...errors(404, 409, 422) },
+      },
+    },
+    async (req, reply) => reply.code(201).send(withEtag(reply, await slots.addSlot(req.ctx, req.params.id, req.body))),
+  )
+  app.get(
+    '/slots/:id',
+    {
+      schema: {
+        operationId: 'getSlot',
+        tags,
+        summary: 'Get a run-of-show slot with its check',
+        security: requireScopes('sessions:read'),
+        params: IdParams('slot'),
+        response: { 200: ref(S.Slot), ...errors(404) },
+      },
+    },
+    async (req, reply) => withEtag(reply, await slots.getSlot(req.ctx, req.params.id)),
+  )
+  app.patch(
+    '/slots/:id',
+    {
+      schema: {
+        operationId: 'updateSlot',
+        tags,
+        summary: 'Change a slot’s minute, duration, live price, offer, supply cap or hero flag',
+        security: requireScopes('sessions:write'),
+        params: IdParams('slot'),
+        body: ref(S.UpdateSlot),
+        response: { 200: ref(S.Slot), ...errors(404, 409, 412, 422) },
+      },
+    },
+    async (req, reply) =>
+      withEtag(reply, await slots.updateSlot(req.ctx, req.params.id, expectedVersion(req), req.body)),
+  )
+  app.delete(
+    '/slots/:id',
+    {
+      schema: {
+        operationId: 'removeSlot',
+        tags,
+        summary: 'Remove a slot; the ones after it move up',
+        security: requireScopes('sessions:write'),
+        params: IdParams('slot'),
+        response: { 204: Type.Null({ description: 'Removed' }), ...errors(404, 409) },
+      },
+    },
+    async (req, reply) => {
+      await slots.removeSlot(req.ctx, req.params.id)
+      return reply.code(204).send(null)
+    },
   )
   app.post(
     '/calendar-feeds',

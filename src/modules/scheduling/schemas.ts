@@ -4,6 +4,7 @@ import {
   exampleId,
   exampleOf,
   Id,
+  Money,
   named,
   Nullable,
   Page,
@@ -12,7 +13,7 @@ import {
   StringEnum,
   Timestamp,
 } from '../../lib/schemas.js'
-import { CREW_ROLES, SESSION_STATUSES } from './tables.js'
+import { CREW_ROLES, OFFER_KINDS, SESSION_STATUSES } from './tables.js'
 
 const CrewRole = StringEnum(CREW_ROLES, {
   description: 'host 主播, co_host 副播, copywriter 文案, room_controller 场控, designer 设计, customer_service 客服',
@@ -279,6 +280,157 @@ export const CreateCalendarFeed = named(
   { anchor_id: exampleId('anc') },
 )
 
+export const Offer = named(
+  'Offer',
+  Type.Object(
+    {
+      kind: StringEnum(OFFER_KINDS, { description: 'discount (the live price is the cut), gift or coupon' }),
+      description: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+      coupon_code: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    },
+    { additionalProperties: false },
+  ),
+  { kind: 'gift', description: '50 g tasting sample' },
+)
+const Finding = Type.Object({
+  code: Type.String(),
+  severity: StringEnum(['warning', 'violation'] as const),
+  message: Type.String(),
+})
+export const SlotCheck = named(
+  'SlotCheck',
+  Type.Object(
+    {
+      brand_tier: StringEnum(['premium', 'mature', 'emerging'] as const),
+      discount_rate: Type.Number({ description: '1 − live price / list price' }),
+      verdict: StringEnum(['ok', 'warning', 'rejected'] as const, {
+        description: 'rejected when any finding is a violation; a rejected slot blocks going live',
+      }),
+      findings: Type.Array(Finding),
+    },
+    { description: 'The brand-tier strategy check of the slot, as of now' },
+  ),
+  {
+    brand_tier: 'mature',
+    discount_rate: 0.2,
+    verdict: 'ok',
+    findings: [],
+  },
+)
+export const Slot = named(
+  'Slot',
+  Type.Object(
+    {
+      id: Id('slot'),
+      session_id: Id('ses'),
+      position: Type.Integer({ description: '0-based place in the run-of-show' }),
+      product_id: Id('prd'),
+      sku_id: Nullable(Id('sku')),
+      pool_id: Id('pool'),
+      planned_minute: Type.Integer({ description: 'Minutes after the planned start' }),
+      duration_minutes: Type.Integer(),
+      live_price: ref(Money),
+      offer: Nullable(ref(Offer)),
+      supply_cap: Nullable(Type.Integer({ description: 'Units offered; never above the pool’s supply limit' })),
+      hero: Type.Boolean({ description: '爆品: the session’s hero product' }),
+      check: ref(SlotCheck),
+      version: Type.Integer(),
+      created_at: Timestamp,
+      updated_at: Timestamp,
+    },
+    { description: 'A product slot of a run-of-show' },
+  ),
+  {
+    id: exampleId('slot'),
+    session_id: exampleId('ses'),
+    position: 0,
+    product_id: exampleId('prd'),
+    sku_id: exampleId('sku'),
+    pool_id: exampleId('pool'),
+    planned_minute: 5,
+    duration_minutes: 15,
+    live_price: { amount: 2872, currency: 'CNY' },
+    offer: exampleOf(Offer)!,
+    supply_cap: 50,
+    hero: true,
+    check: exampleOf(SlotCheck)!,
+    version: 1,
+    created_at: '2026-11-28T03:45:12.808Z',
+    updated_at: '2026-11-28T03:45:12.808Z',
+  },
+)
+export const RunOfShow = named(
+  'RunOfShow',
+  Type.Object({
+    session_id: Id('ses'),
+    version: Type.Integer({ description: 'The run-of-show’s ETag; every slot change and reorder bumps it' }),
+    slots: Type.Array(ref(Slot), { description: 'In order' }),
+    warnings: Type.Array(Type.Object({ slot_id: Id('slot'), code: Type.String(), message: Type.String() }), {
+      description: 'Every warning of every slot',
+    }),
+    rejected_slot_ids: Type.Array(Id('slot'), {
+      description: 'Slots that break their brand’s strategy: they block going live',
+    }),
+  }),
+  {
+    session_id: exampleId('ses'),
+    version: 2,
+    slots: [exampleOf(Slot)!],
+    warnings: [],
+    rejected_slot_ids: [],
+  },
+)
+const SlotFields = {
+  sku_id: Type.Optional(Id('sku')),
+  planned_minute: Type.Integer({ minimum: 0, maximum: 24 * 60 }),
+  duration_minutes: Type.Integer({ minimum: 1, maximum: 24 * 60 }),
+  live_price: ref(Money),
+  offer: Type.Optional(ref(Offer)),
+  supply_cap: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000 })),
+  hero: Type.Optional(Type.Boolean()),
+}
+export const CreateSlot = named(
+  'CreateSlot',
+  Body(
+    { product_id: Id('prd'), pool_id: Id('pool'), ...SlotFields },
+    { description: 'Appended at the end of the run-of-show' },
+  ),
+  {
+    product_id: exampleId('prd'),
+    sku_id: exampleId('sku'),
+    pool_id: exampleId('pool'),
+    planned_minute: 5,
+    duration_minutes: 15,
+    live_price: { amount: 2872, currency: 'CNY' },
+    offer: exampleOf(Offer)!,
+    supply_cap: 50,
+    hero: true,
+  },
+)
+export const UpdateSlot = named(
+  'UpdateSlot',
+  Body({
+    planned_minute: Type.Optional(SlotFields.planned_minute),
+    duration_minutes: Type.Optional(SlotFields.duration_minutes),
+    live_price: Type.Optional(SlotFields.live_price),
+    offer: Type.Optional(Nullable(ref(Offer))),
+    supply_cap: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 10_000_000 }))),
+    hero: Type.Optional(Type.Boolean()),
+  }),
+  { planned_minute: 10, supply_cap: 40 },
+)
+export const ReorderRunOfShow = named(
+  'ReorderRunOfShow',
+  Body({
+    slot_ids: Type.Array(Id('slot'), {
+      maxItems: 200,
+      uniqueItems: true,
+      description: 'Every slot of the session, in the new order',
+    }),
+  }),
+  { slot_ids: [exampleId('slot')] },
+)
+
 export type CreateCrewMemberInput = Static<typeof CreateCrewMember>
 export type UpdateCrewMemberInput = Static<typeof UpdateCrewMember>
 export type CreateSessionInput = Static<typeof CreateSession>
@@ -288,3 +440,5 @@ export type CrewScheduleInput = Static<typeof CrewScheduleQuery>
 export type PinProductInput = Static<typeof PinProduct>
 export type ShelfProductInput = Static<typeof ShelfProduct>
 export type CreateCalendarFeedInput = Static<typeof CreateCalendarFeed>
+export type CreateSlotInput = Static<typeof CreateSlot>
+export type UpdateSlotInput = Static<typeof UpdateSlot>

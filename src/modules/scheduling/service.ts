@@ -18,6 +18,7 @@ import {
   sessionStarted,
   sessionUpdated,
 } from './changes.js'
+import { assertRunOfShowCanGoLive } from './slots.js'
 import { allowedNext, canApply, TRANSITIONS, transitionRefusal, type SessionAction } from './rules.js'
 import type {
   CreateCalendarFeedInput,
@@ -505,6 +506,11 @@ export function changeSessionStatus(
   return inTenant(ctx, async (tx) => {
     const action = ACTION_OF[to]
     const { from } = TRANSITIONS[action]
+    if (action === 'start') {
+      // Locked first, so the run-of-show checked here is the one that goes live.
+      const session = await lockSession(tx, id)
+      if (session.status === from) await assertRunOfShowCanGoLive(tx, session)
+    }
     const [row] = await tx.tx
       .update(liveSessions)
       .set({

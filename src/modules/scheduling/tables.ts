@@ -1,8 +1,20 @@
 import { sql } from 'drizzle-orm'
-import { boolean, check, foreignKey, index, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import {
+  bigint,
+  boolean,
+  check,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core'
 import { createdAt, tenantTable, versioned } from '../../db/tenant-table.js'
 import { anchors } from '../anchors/tables.js'
 import { products, skus } from '../catalog/tables.js'
+import { supplyPools } from '../pools/tables.js'
 
 export const CREW_ROLES = ['host', 'co_host', 'copywriter', 'room_controller', 'designer', 'customer_service'] as const
 export type CrewRole = (typeof CREW_ROLES)[number]
@@ -35,6 +47,8 @@ export const liveSessions = tenantTable(
     startedAt: at('started_at'),
     endedAt: at('ended_at'),
     cancelledAt: at('cancelled_at'),
+    /** Bumped by every change to the run-of-show: its ETag, apart from the session's own version. */
+    runOfShowVersion: integer('run_of_show_version').notNull().default(1),
     ...versioned(),
   },
   (t) => [
@@ -115,5 +129,38 @@ export const calendarFeeds = tenantTable(
   (t) => [
     uniqueIndex('calendar_feeds_subject_idx').on(t.tenantId, t.subjectType, t.subjectId),
     uniqueIndex('calendar_feeds_token_idx').on(t.tokenHash),
+  ],
+)
+
+export const OFFER_KINDS = ['discount', 'gift', 'coupon'] as const
+export type Offer = { kind: (typeof OFFER_KINDS)[number]; description?: string; coupon_code?: string }
+
+/** Run-of-show: the ordered product slots of a session, each drawn from a pool its host may sell from. */
+export const runOfShowSlots = tenantTable(
+  'run_of_show_slots',
+  {
+    sessionId: text('session_id').notNull(),
+    position: integer('position').notNull(),
+    productId: text('product_id').notNull(),
+    skuId: text('sku_id'),
+    poolId: text('pool_id').notNull(),
+    plannedMinute: integer('planned_minute').notNull(),
+    durationMinutes: integer('duration_minutes').notNull(),
+    livePrice: bigint('live_price', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull(),
+    offer: jsonb('offer').$type<Offer>(),
+    supplyCap: integer('supply_cap'),
+    hero: boolean('hero').notNull().default(false),
+    ...versioned(),
+  },
+  (t) => [
+    foreignKey({ columns: [t.tenantId, t.sessionId], foreignColumns: [liveSessions.tenantId, liveSessions.id] }),
+    foreignKey({ columns: [t.tenantId, t.productId], foreignColumns: [products.tenantId, products.id] }),
+    foreignKey({ columns: [t.tenantId, t.skuId], foreignColumns: [skus.tenantId, skus.id] }),
+    foreignKey({ columns: [t.tenantId, t.poolId], foreignColumns: [supplyPools.tenantId, supplyPools.id] }),
+    index('run_of_show_slots_session_idx').on(t.tenantId, t.sessionId, t.position),
+    check('run_of_show_slots_minutes_check', sql`${t.plannedMinute} >= 0 and ${t.durationMinutes} > 0`),
+    check('run_of_show_slots_price_check', sql`${t.livePrice} >= 0`),
+    check('run_of_show_slots_supply_check', sql`${t.supplyCap} is null or ${t.supplyCap} >= 0`),
   ],
 )
