@@ -94,6 +94,7 @@ CREATE TABLE "session_showings" (
 	"kind" text NOT NULL,
 	"product_id" text NOT NULL,
 	"sku_id" text,
+	"slot_id" text,
 	"started_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"ended_at" timestamp with time zone,
 	CONSTRAINT "session_showings_tenant_id_id_pk" PRIMARY KEY("tenant_id","id")
@@ -110,6 +111,7 @@ ALTER TABLE "session_assignments" ADD CONSTRAINT "session_assignments_tenant_id_
 ALTER TABLE "session_showings" ADD CONSTRAINT "session_showings_tenant_id_session_id_live_sessions_tenant_id_id_fk" FOREIGN KEY ("tenant_id","session_id") REFERENCES "public"."live_sessions"("tenant_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "session_showings" ADD CONSTRAINT "session_showings_tenant_id_product_id_products_tenant_id_id_fk" FOREIGN KEY ("tenant_id","product_id") REFERENCES "public"."products"("tenant_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "session_showings" ADD CONSTRAINT "session_showings_tenant_id_sku_id_skus_tenant_id_id_fk" FOREIGN KEY ("tenant_id","sku_id") REFERENCES "public"."skus"("tenant_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "session_showings" ADD CONSTRAINT "session_showings_tenant_id_slot_id_run_of_show_slots_tenant_id_id_fk" FOREIGN KEY ("tenant_id","slot_id") REFERENCES "public"."run_of_show_slots"("tenant_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "calendar_feeds_subject_idx" ON "calendar_feeds" USING btree ("tenant_id","subject_type","subject_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "calendar_feeds_token_idx" ON "calendar_feeds" USING btree ("token_hash");--> statement-breakpoint
 CREATE INDEX "live_sessions_planned_idx" ON "live_sessions" USING btree ("tenant_id","planned_start");--> statement-breakpoint

@@ -210,6 +210,7 @@ export const SessionShowing = named(
       }),
       product_id: Id('prd'),
       sku_id: Nullable(Id('sku')),
+      slot_id: Nullable(Id('slot')),
       started_at: Timestamp,
       ended_at: Nullable({ ...Timestamp, description: 'null while it is still pinned or on shelf' }),
     },
@@ -221,6 +222,7 @@ export const SessionShowing = named(
     kind: 'pin',
     product_id: exampleId('prd'),
     sku_id: exampleId('sku'),
+    slot_id: exampleId('slot'),
     started_at: '2026-12-10T12:05:30.000Z',
     ended_at: null,
   },
@@ -230,17 +232,21 @@ export const SessionTimeline = named(
   Type.Object({ session_id: Id('ses'), data: Type.Array(ref(SessionShowing), { description: 'Oldest first' }) }),
   { session_id: exampleId('ses'), data: [exampleOf(SessionShowing)!] },
 )
-const ProductRef = {
-  product_id: Id('prd'),
+const Shown = {
+  slot_id: Type.Optional({ ...Id('slot'), description: 'A slot of this session’s run-of-show: its product and SKU' }),
+  product_id: Type.Optional({ ...Id('prd'), description: 'A product of the MCN, when no slot is named' }),
   sku_id: Type.Optional(Id('sku')),
 }
-export const PinProduct = named('PinProduct', Body(ProductRef), {
-  product_id: exampleId('prd'),
-  sku_id: exampleId('sku'),
+const shownDescription = 'Exactly one of slot_id and product_id (with sku_id if a SKU is meant)'
+export const PinProduct = named('PinProduct', Body(Shown, { description: shownDescription }), {
+  slot_id: exampleId('slot'),
 })
 export const ShelfProduct = named(
   'ShelfProduct',
-  Body({ ...ProductRef, on_shelf: Type.Boolean({ description: 'true puts it on shelf, false takes it off' }) }),
+  Body(
+    { ...Shown, on_shelf: Type.Boolean({ description: 'true puts it on shelf, false takes it off' }) },
+    { description: shownDescription },
+  ),
   { product_id: exampleId('prd'), sku_id: exampleId('sku'), on_shelf: true },
 )
 

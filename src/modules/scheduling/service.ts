@@ -18,7 +18,7 @@ import {
   sessionStarted,
   sessionUpdated,
 } from './changes.js'
-import { assertRunOfShowCanGoLive } from './slots.js'
+import { assertRunOfShowCanGoLive, findSlotOfSession } from './slots.js'
 import { allowedNext, canApply, TRANSITIONS, transitionRefusal, type SessionAction } from './rules.js'
 import type {
   CreateCalendarFeedInput,
@@ -96,6 +96,7 @@ const presentShowing = (s: ShowingRow) => ({
   kind: s.kind,
   product_id: s.productId,
   sku_id: s.skuId,
+  slot_id: s.slotId,
   started_at: s.startedAt.toISOString(),
   ended_at: iso(s.endedAt),
 })
@@ -568,18 +569,34 @@ async function liveSession(tx: TxCtx, id: string, what: string): Promise<Session
   return session
 }
 
-async function checkedProduct(tx: TxCtx, input: { product_id: string; sku_id?: string }) {
-  if (!(await findProduct(tx, input.product_id)))
-    throw unprocessable(`No product with id ${input.product_id} exists.`, '/body/product_id')
-  if (input.sku_id && !(await findSkuOfProduct(tx, input.sku_id, input.product_id)))
-    throw unprocessable(`No SKU ${input.sku_id} of product ${input.product_id} exists.`, '/body/sku_id')
+/** What a pin or shelf change shows: the named slot of this session's run-of-show, or a product of the MCN. */
+async function shownItem(
+  tx: TxCtx,
+  sessionId: string,
+  input: { slot_id?: string; product_id?: string; sku_id?: string },
+): Promise<{ productId: string; skuId: string | null; slotId: string | null }> {
+  if ((input.slot_id === undefined) === (input.product_id === undefined) || (input.slot_id && input.sku_id))
+    throw new AppError('validation_failed', 'Name either slot_id, or product_id (and sku_id if a SKU is meant).', {
+      errors: [{ pointer: '/body', detail: 'needs exactly one of slot_id and product_id' }],
+    })
+  if (input.slot_id) {
+    const slot = await findSlotOfSession(tx, input.slot_id, sessionId)
+    if (!slot) throw unprocessable(`No slot ${input.slot_id} is in this session's run-of-show.`, '/body/slot_id')
+    return { productId: slot.productId, skuId: slot.skuId, slotId: slot.id }
+  }
+  const productId = input.product_id!
+  if (!(await findProduct(tx, productId)))
+    throw unprocessable(`No product with id ${productId} exists.`, '/body/product_id')
+  if (input.sku_id && !(await findSkuOfProduct(tx, input.sku_id, productId)))
+    throw unprocessable(`No SKU ${input.sku_id} of product ${productId} exists.`, '/body/sku_id')
+  return { productId, skuId: input.sku_id ?? null, slotId: null }
 }
 
 /** Pins a product on screen; the one pinned before ends at the same instant. */
 export function pinProduct(ctx: Ctx, sessionId: string, input: PinProductInput) {
   return inTenant(ctx, async (tx) => {
     await liveSession(tx, sessionId, 'A product can be pinned')
-    await checkedProduct(tx, input)
+    const shown = await shownItem(tx, sessionId, input)
     const s = sessionShowings
     await tx.tx
       .update(s)
@@ -589,8 +606,7 @@ export function pinProduct(ctx: Ctx, sessionId: string, input: PinProductInput) 
       id: newId('sessionShowing'),
       sessionId,
       kind: 'pin',
-      productId: input.product_id,
-      skuId: input.sku_id ?? null,
+      ...shown,
     })
     const showing = presentShowing(row)
     await publish(tx, productPinned, showing)
@@ -603,9 +619,9 @@ export function pinProduct(ctx: Ctx, sessionId: string, input: PinProductInput) 
 export function shelveProduct(ctx: Ctx, sessionId: string, input: ShelfProductInput) {
   return inTenant(ctx, async (tx) => {
     await liveSession(tx, sessionId, 'Products go on and off shelf')
-    await checkedProduct(tx, input)
+    const shown = await shownItem(tx, sessionId, input)
     const s = sessionShowings
-    const what = input.sku_id ? `SKU ${input.sku_id}` : `Product ${input.product_id}`
+    const what = shown.skuId ? `SKU ${shown.skuId}` : `Product ${shown.productId}`
     let row: ShowingRow | undefined
     if (input.on_shelf) {
       ;[row] = await tx.tx
@@ -615,8 +631,7 @@ export function shelveProduct(ctx: Ctx, sessionId: string, input: ShelfProductIn
           id: newId('sessionShowing'),
           sessionId,
           kind: 'shelf',
-          productId: input.product_id,
-          skuId: input.sku_id ?? null,
+          ...shown,
         })
         .onConflictDoNothing()
         .returning()
@@ -631,8 +646,8 @@ export function shelveProduct(ctx: Ctx, sessionId: string, input: ShelfProductIn
             s,
             eq(s.sessionId, sessionId),
             eq(s.kind, 'shelf'),
-            eq(s.productId, input.product_id),
-            input.sku_id ? eq(s.skuId, input.sku_id) : isNull(s.skuId),
+            eq(s.productId, shown.productId),
+            shown.skuId ? eq(s.skuId, shown.skuId) : isNull(s.skuId),
             isNull(s.endedAt),
           ),
         )

@@ -111,6 +111,15 @@ function planOf(session: SessionRow, rows: SlotRow[], checks: Map<string, Check 
   }
 }
 
+/** The slot if it is in the session's run-of-show. */
+export async function findSlotOfSession(tx: TxCtx, slotId: string, sessionId: string): Promise<SlotRow | undefined> {
+  const [row] = await tx.tx
+    .select()
+    .from(runOfShowSlots)
+    .where(scoped(tx, runOfShowSlots, eq(runOfShowSlots.id, slotId), eq(runOfShowSlots.sessionId, sessionId)))
+  return row
+}
+
 /** The run-of-show with every slot checked; used by reads and by the going-live gate. */
 export async function runOfShowOf(tx: TxCtx, session: SessionRow) {
   const rows = await slotsOf(tx, session.id)

@@ -85,53 +85,6 @@ export const sessionAssignments = tenantTable(
   ],
 )
 
-/**
- * What was shown when during a live session: a pin (the product on screen, one at a time) or a
- * product on shelf (in the cart), each from when it started to when it ended.
- */
-export const sessionShowings = tenantTable(
-  'session_showings',
-  {
-    sessionId: text('session_id').notNull(),
-    kind: text('kind', { enum: ['pin', 'shelf'] }).notNull(),
-    productId: text('product_id').notNull(),
-    skuId: text('sku_id'),
-    startedAt: at('started_at').notNull().defaultNow(),
-    endedAt: at('ended_at'),
-  },
-  (t) => [
-    foreignKey({ columns: [t.tenantId, t.sessionId], foreignColumns: [liveSessions.tenantId, liveSessions.id] }),
-    foreignKey({ columns: [t.tenantId, t.productId], foreignColumns: [products.tenantId, products.id] }),
-    foreignKey({ columns: [t.tenantId, t.skuId], foreignColumns: [skus.tenantId, skus.id] }),
-    // One product pinned at a time; a product (or SKU) is on shelf at most once at a time.
-    uniqueIndex('session_showings_current_pin_idx')
-      .on(t.tenantId, t.sessionId)
-      .where(sql`${t.kind} = 'pin' and ${t.endedAt} is null`),
-    uniqueIndex('session_showings_on_shelf_idx')
-      .on(t.tenantId, t.sessionId, t.productId, sql`coalesce(${t.skuId}, '')`)
-      .where(sql`${t.kind} = 'shelf' and ${t.endedAt} is null`),
-    index('session_showings_session_idx').on(t.tenantId, t.sessionId, t.startedAt),
-  ],
-)
-
-/**
- * A subscribable iCalendar feed of an anchor's or crew member's sessions. Calendar apps cannot send
- * bearer tokens, so the feed URL carries an unguessable token; only its SHA-256 is stored.
- */
-export const calendarFeeds = tenantTable(
-  'calendar_feeds',
-  {
-    subjectType: text('subject_type', { enum: ['anchor', 'crew_member'] }).notNull(),
-    subjectId: text('subject_id').notNull(),
-    tokenHash: text('token_hash').notNull(),
-    ...versioned(),
-  },
-  (t) => [
-    uniqueIndex('calendar_feeds_subject_idx').on(t.tenantId, t.subjectType, t.subjectId),
-    uniqueIndex('calendar_feeds_token_idx').on(t.tokenHash),
-  ],
-)
-
 export const OFFER_KINDS = ['discount', 'gift', 'coupon'] as const
 export type Offer = { kind: (typeof OFFER_KINDS)[number]; description?: string; coupon_code?: string }
 
@@ -162,5 +115,55 @@ export const runOfShowSlots = tenantTable(
     check('run_of_show_slots_minutes_check', sql`${t.plannedMinute} >= 0 and ${t.durationMinutes} > 0`),
     check('run_of_show_slots_price_check', sql`${t.livePrice} >= 0`),
     check('run_of_show_slots_supply_check', sql`${t.supplyCap} is null or ${t.supplyCap} >= 0`),
+  ],
+)
+
+/**
+ * What was shown when during a live session: a pin (the product on screen, one at a time) or a
+ * product on shelf (in the cart), each from when it started to when it ended.
+ */
+export const sessionShowings = tenantTable(
+  'session_showings',
+  {
+    sessionId: text('session_id').notNull(),
+    kind: text('kind', { enum: ['pin', 'shelf'] }).notNull(),
+    productId: text('product_id').notNull(),
+    skuId: text('sku_id'),
+    /** The run-of-show slot shown, when it was named: what conversion by slot will join on. */
+    slotId: text('slot_id'),
+    startedAt: at('started_at').notNull().defaultNow(),
+    endedAt: at('ended_at'),
+  },
+  (t) => [
+    foreignKey({ columns: [t.tenantId, t.sessionId], foreignColumns: [liveSessions.tenantId, liveSessions.id] }),
+    foreignKey({ columns: [t.tenantId, t.productId], foreignColumns: [products.tenantId, products.id] }),
+    foreignKey({ columns: [t.tenantId, t.skuId], foreignColumns: [skus.tenantId, skus.id] }),
+    foreignKey({ columns: [t.tenantId, t.slotId], foreignColumns: [runOfShowSlots.tenantId, runOfShowSlots.id] }),
+    // One product pinned at a time; a product (or SKU) is on shelf at most once at a time.
+    uniqueIndex('session_showings_current_pin_idx')
+      .on(t.tenantId, t.sessionId)
+      .where(sql`${t.kind} = 'pin' and ${t.endedAt} is null`),
+    uniqueIndex('session_showings_on_shelf_idx')
+      .on(t.tenantId, t.sessionId, t.productId, sql`coalesce(${t.skuId}, '')`)
+      .where(sql`${t.kind} = 'shelf' and ${t.endedAt} is null`),
+    index('session_showings_session_idx').on(t.tenantId, t.sessionId, t.startedAt),
+  ],
+)
+
+/**
+ * A subscribable iCalendar feed of an anchor's or crew member's sessions. Calendar apps cannot send
+ * bearer tokens, so the feed URL carries an unguessable token; only its SHA-256 is stored.
+ */
+export const calendarFeeds = tenantTable(
+  'calendar_feeds',
+  {
+    subjectType: text('subject_type', { enum: ['anchor', 'crew_member'] }).notNull(),
+    subjectId: text('subject_id').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    ...versioned(),
+  },
+  (t) => [
+    uniqueIndex('calendar_feeds_subject_idx').on(t.tenantId, t.subjectType, t.subjectId),
+    uniqueIndex('calendar_feeds_token_idx').on(t.tokenHash),
   ],
 )

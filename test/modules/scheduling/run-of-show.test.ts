@@ -159,13 +159,43 @@ t.test('run-of-show: slots from the host’s pools, brand-tier checks, reorderin
   )
   t.equal((await mcn.patch(`/v1/slots/${gift.id}`, { hero: false })).statusCode, 409)
 
+  // Live control names slots: the timeline then says which slot was shown.
+  const pin = (body: Record<string, unknown>) => mcn.post(`/v1/sessions/${session.id}/pin`, body)
+  t.equal((await pin({ slot_id: gift.id, product_id: premium.id })).statusCode, 400)
+  t.equal((await pin({})).statusCode, 400)
+  const pinned = await pin({ slot_id: gift.id })
+  t.equal(pinned.statusCode, 201, pinned.body)
+  t.match(pinned.json(), { kind: 'pin', slot_id: gift.id, product_id: premium.id, sku_id: null })
+  const shelved = await mcn.post(`/v1/sessions/${session.id}/shelf`, { slot_id: cut.id, on_shelf: true })
+  t.match(shelved.json(), { kind: 'shelf', slot_id: cut.id, product_id: premium.id })
+  const elsewhere = (
+    await mcn.post('/v1/sessions', {
+      title: 'other',
+      platform: 'douyin',
+      planned_start: at(14),
+      planned_end: at(15),
+      host_anchor_id: host.id,
+    })
+  ).json()
+  t.match((await mcn.post(`/v1/sessions/${elsewhere.id}/pin`, { slot_id: gift.id })).json(), {
+    code: 'conflict',
+    session_status: 'scheduled',
+  })
+  t.same(
+    (await mcn.get(`/v1/sessions/${session.id}/timeline`)).json().data.map((s: { slot_id: string }) => s.slot_id),
+    [gift.id, cut.id],
+  )
+
   // GraphQL reads the run-of-show through a loader.
   const gql = await mcn.post('/graphql', {
     query: `{ sessions { data { id run_of_show { version slots { id position check { verdict } } } } } }`,
   })
   t.equal(gql.statusCode, 200, gql.body)
   t.same(
-    gql.json().data.sessions.data[0].run_of_show.slots.map((s: { id: string }) => s.id),
+    gql
+      .json()
+      .data.sessions.data.find((s: { id: string }) => s.id === session.id)
+      .run_of_show.slots.map((s: { id: string }) => s.id),
     [cut.id, gift.id],
   )
 })
