@@ -113,7 +113,7 @@ ALTER TABLE "session_showings" ADD CONSTRAINT "session_showings_tenant_id_produc
 ALTER TABLE "session_showings" ADD CONSTRAINT "session_showings_tenant_id_sku_id_skus_tenant_id_id_fk" FOREIGN KEY ("tenant_id","sku_id") REFERENCES "public"."skus"("tenant_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "session_showings" ADD CONSTRAINT "session_showings_tenant_id_slot_id_run_of_show_slots_tenant_id_id_fk" FOREIGN KEY ("tenant_id","slot_id") REFERENCES "public"."run_of_show_slots"("tenant_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "calendar_feeds_subject_idx" ON "calendar_feeds" USING btree ("tenant_id","subject_type","subject_id");--> statement-breakpoint
-CREATE UNIQUE INDEX "calendar_feeds_token_idx" ON "calendar_feeds" USING btree ("token_hash");--> statement-breakpoint
+CREATE UNIQUE INDEX "calendar_feeds_token_idx" ON "calendar_feeds" USING btree ("tenant_id","token_hash");--> statement-breakpoint
 CREATE INDEX "live_sessions_planned_idx" ON "live_sessions" USING btree ("tenant_id","planned_start");--> statement-breakpoint
 CREATE INDEX "run_of_show_slots_session_idx" ON "run_of_show_slots" USING btree ("tenant_id","session_id","position");--> statement-breakpoint
 CREATE UNIQUE INDEX "session_assignments_anchor_idx" ON "session_assignments" USING btree ("tenant_id","session_id","anchor_id");--> statement-breakpoint

@@ -1,10 +1,6 @@
-import { eq } from 'drizzle-orm'
 import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator'
-import type { Database } from '../../db/client.js'
 import type { Ctx } from '../../lib/context.js'
-import { AppError } from '../../lib/errors.js'
-import { feedSessions, FEED_TOKEN, hashFeedToken } from './service.js'
-import { calendarFeeds } from './tables.js'
+import { feedSessions } from './service.js'
 
 const ROLE_NAMES: Record<string, string> = {
   host: 'host 主播',
@@ -16,24 +12,6 @@ const ROLE_NAMES: Record<string, string> = {
   customer_service: 'customer service 客服',
 }
 
-const notFound = () => new AppError('not_found', 'No calendar feed has this token; it may have been rotated.')
-
-/**
- * The feed a token opens. Calendar apps send no bearer token and name no tenant, so this one
- * lookup, by the token's hash, runs as the owning role across tenants; everything it then reads
- * runs inside the feed's tenant like any request.
- */
-async function feedOf(db: Database, token: string) {
-  if (!FEED_TOKEN.test(token)) throw notFound()
-  const [feed] = await db
-    .select({ tenantId: calendarFeeds.tenantId, type: calendarFeeds.subjectType, id: calendarFeeds.subjectId })
-    .from(calendarFeeds)
-    .where(eq(calendarFeeds.tokenHash, hashFeedToken(token)))
-    .limit(1)
-  if (!feed) throw notFound()
-  return feed
-}
-
 /**
  * The RFC 5545 calendar of a feed: one VEVENT per session, its UID the session id (stable across
  * fetches and changes), SEQUENCE its version, and a cancelled session as STATUS:CANCELLED so
@@ -41,21 +19,17 @@ async function feedOf(db: Database, token: string) {
  */
 export async function renderCalendarFeed(
   base: Omit<Ctx, 'tenantId' | 'actor'>,
-  token: string,
+  feedAddress: { organizationId: string; token: string },
   publicUrl: string,
 ): Promise<string> {
-  const feed = await feedOf(base.db, token)
+  const tenantId = feedAddress.organizationId
+  // The token is the credential; the actor can read sessions and nothing else.
   const ctx: Ctx = {
     ...base,
-    tenantId: feed.tenantId,
-    actor: {
-      clientId: 'calendar-feed',
-      organizationId: feed.tenantId,
-      organizationKind: 'mcn',
-      scopes: ['sessions:read'],
-    },
+    tenantId,
+    actor: { clientId: 'calendar-feed', organizationId: tenantId, organizationKind: 'mcn', scopes: ['sessions:read'] },
   }
-  const entries = await feedSessions(ctx, { type: feed.type, id: feed.id })
+  const { subject: feed, entries } = await feedSessions(ctx, feedAddress.token)
   const calendar = ical({
     name: `Showrunner sessions (${feed.type.replace('_', ' ')} ${feed.id})`,
     prodId: { company: 'showrunner', product: 'scheduling', language: 'EN' },

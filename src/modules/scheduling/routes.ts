@@ -359,7 +359,7 @@ const FEED_EXAMPLE = [
 /** The feed itself is at the root: a calendar app fetches it with the token in the URL and nothing else. */
 export const calendarFeedRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
-    '/calendars/:feed',
+    '/calendars/:organization/:feed',
     {
       schema: {
         operationId: 'getCalendarFeed',
@@ -368,7 +368,10 @@ export const calendarFeedRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: 'Authenticated by the token in the URL (see issueCalendarFeed), not by a bearer token.',
         security: [],
         params: Type.Object(
-          { feed: Type.String({ pattern: '^calt_[A-Za-z0-9_-]{43}\\.ics$', description: 'The token, then .ics' }) },
+          {
+            organization: Type.String({ pattern: '^org_[0-9a-z]{26}$', description: 'The MCN whose feed it is' }),
+            feed: Type.String({ pattern: '^calt_[A-Za-z0-9_-]{43}\\.ics$', description: 'The token, then .ics' }),
+          },
           { additionalProperties: false },
         ),
         produces: ['text/calendar'],
@@ -384,7 +387,7 @@ export const calendarFeedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const body = await renderCalendarFeed(
         { requestId: req.id, log: req.log, db: app.db, queues: app.queues },
-        req.params.feed.slice(0, -'.ics'.length),
+        { organizationId: req.params.organization, token: req.params.feed.slice(0, -'.ics'.length) },
         app.config.publicUrl,
       )
       return reply.type('text/calendar; charset=utf-8').header('cache-control', 'private, max-age=300').send(body)

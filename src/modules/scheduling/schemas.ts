@@ -271,7 +271,7 @@ export const CalendarFeed = named(
     id: exampleId('cal'),
     subject_type: 'anchor',
     subject_id: exampleId('anc'),
-    url: 'https://api.showrunner.dev/calendars/calt_6Xq2vYpJ0mW3kR9sL1tB8nZ4cH7dF5gA2eU0iO3yV6w.ics',
+    url: `https://api.showrunner.dev/calendars/${exampleId('org')}/calt_6Xq2vYpJ0mW3kR9sL1tB8nZ4cH7dF5gA2eU0iO3yV6w.ics`,
     version: 1,
     created_at: '2026-11-28T03:45:12.808Z',
     updated_at: '2026-11-28T03:45:12.808Z',

@@ -679,8 +679,8 @@ export function sessionTimeline(ctx: Ctx, sessionId: string) {
 
 // ---- calendar feeds -----------------------------------------------------------------------
 
-export const FEED_TOKEN = /^calt_[A-Za-z0-9_-]{43}$/
-export const hashFeedToken = (token: string) => createHash('sha256').update(token).digest('hex')
+const FEED_TOKEN = /^calt_[A-Za-z0-9_-]{43}$/
+const hashFeedToken = (token: string) => createHash('sha256').update(token).digest('hex')
 
 /**
  * Issues the feed URL of an anchor's or crew member's sessions. The token is random (256 bits),
@@ -731,7 +731,7 @@ export function issueCalendarFeed(ctx: Ctx, input: CreateCalendarFeedInput, publ
       id: row!.id,
       subject_type: row!.subjectType,
       subject_id: row!.subjectId,
-      url: `${publicUrl}/calendars/${token}.ics`,
+      url: `${publicUrl}/calendars/${tx.tenantId}/${token}.ics`,
       version: row!.version,
       created_at: row!.createdAt.toISOString(),
       updated_at: row!.updatedAt.toISOString(),
@@ -743,9 +743,20 @@ export function issueCalendarFeed(ctx: Ctx, input: CreateCalendarFeedInput, publ
 const FEED_HISTORY_DAYS = 90
 const FEED_LIMIT = 2000
 
-/** The sessions a feed shows, each with the role its subject has in it, by planned start. */
-export function feedSessions(ctx: Ctx, subject: { type: 'anchor' | 'crew_member'; id: string }) {
+/**
+ * The feed a token opens and the sessions it shows, each with the role its subject has in it, by
+ * planned start. Runs in the tenant the URL names, so RLS guards the lookup like any request: a
+ * token of another tenant, or none, finds no feed.
+ */
+export function feedSessions(ctx: Ctx, token: string) {
   return inTenant(ctx, async (tx) => {
+    const [feed] = FEED_TOKEN.test(token)
+      ? await tx.tx
+          .select({ type: calendarFeeds.subjectType, id: calendarFeeds.subjectId })
+          .from(calendarFeeds)
+          .where(scoped(tx, calendarFeeds, eq(calendarFeeds.tokenHash, hashFeedToken(token))))
+      : []
+    if (!feed) throw new AppError('not_found', 'No calendar feed has this address; its token may have been rotated.')
     const a = sessionAssignments
     const rows = await tx.tx
       .select({ session: liveSessions, role: a.role })
@@ -755,7 +766,7 @@ export function feedSessions(ctx: Ctx, subject: { type: 'anchor' | 'crew_member'
         scoped(
           tx,
           a,
-          subject.type === 'anchor' ? eq(a.anchorId, subject.id) : eq(a.crewMemberId, subject.id),
+          feed.type === 'anchor' ? eq(a.anchorId, feed.id) : eq(a.crewMemberId, feed.id),
           gt(liveSessions.plannedEnd, sql`now() - make_interval(days => ${FEED_HISTORY_DAYS})`),
         ),
       )
@@ -765,6 +776,6 @@ export function feedSessions(ctx: Ctx, subject: { type: 'anchor' | 'crew_member'
       tx,
       rows.map((r) => r.session),
     )
-    return views.map((session, i) => ({ session, role: rows[i]!.role }))
+    return { subject: feed, entries: views.map((session, i) => ({ session, role: rows[i]!.role })) }
   })
 }

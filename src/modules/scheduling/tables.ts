@@ -164,6 +164,6 @@ export const calendarFeeds = tenantTable(
   },
   (t) => [
     uniqueIndex('calendar_feeds_subject_idx').on(t.tenantId, t.subjectType, t.subjectId),
-    uniqueIndex('calendar_feeds_token_idx').on(t.tokenHash),
+    uniqueIndex('calendar_feeds_token_idx').on(t.tenantId, t.tokenHash),
   ],
 )

@@ -331,7 +331,7 @@ t.test('iCalendar feeds: issued through the API, fetched with the token alone, p
   const feed = issued.json()
   t.match(feed, { id: /^cal_/, subject_type: 'anchor', subject_id: anchor.id, version: 1 })
   const path = new URL(feed.url).pathname
-  t.match(path, /^\/calendars\/calt_[A-Za-z0-9_-]{43}\.ics$/)
+  t.match(path, new RegExp(`^/calendars/${mcn.organizationId}/calt_[A-Za-z0-9_-]{43}\\.ics$`))
 
   const fetched = await app.inject({ method: 'GET', url: path })
   t.equal(fetched.statusCode, 200, fetched.body)
@@ -373,6 +373,14 @@ t.test('iCalendar feeds: issued through the API, fetched with the token alone, p
   t.not(rotated.json().url, feed.url)
   t.equal((await app.inject({ method: 'GET', url: path })).statusCode, 404)
   t.equal((await app.inject({ method: 'GET', url: new URL(rotated.json().url).pathname })).statusCode, 200)
-  t.equal((await app.inject({ method: 'GET', url: `/calendars/calt_${'A'.repeat(43)}.ics` })).statusCode, 404)
-  t.equal((await app.inject({ method: 'GET', url: '/calendars/nope.ics' })).statusCode, 400)
+  t.equal(
+    (await app.inject({ method: 'GET', url: `/calendars/${mcn.organizationId}/calt_${'A'.repeat(43)}.ics` }))
+      .statusCode,
+    404,
+  )
+  // The token opens only its own tenant's feed.
+  const rival = await createTenant(app, { kind: 'mcn' })
+  const token = new URL(rotated.json().url).pathname.split('/').pop()
+  t.equal((await app.inject({ method: 'GET', url: `/calendars/${rival.organizationId}/${token}` })).statusCode, 404)
+  t.equal((await app.inject({ method: 'GET', url: `/calendars/${mcn.organizationId}/nope.ics` })).statusCode, 400)
 })
