@@ -510,6 +510,7 @@ export function changeSessionStatus(
     if (action === 'start') {
       // Locked first, so the run-of-show checked here is the one that goes live.
       const session = await lockSession(tx, id)
+      if (expectedVersion !== undefined && session.version !== expectedVersion) throw stale(expectedVersion)
       if (session.status === from) await assertRunOfShowCanGoLive(tx, session)
     }
     const [row] = await tx.tx
