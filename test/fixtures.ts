@@ -112,6 +112,22 @@ export const fixtures: Record<string, FixtureCreator> = {
       }),
     ),
   anc: async (owner) => created(await owner.post('/v1/anchors', { name: 'owner-data anchor' })),
+  crw: (owner) => fixtureCrewMember(owner),
+  ses: (owner) => fixtureSession(owner),
+  slot: async (owner) => {
+    const pool = await fixturePool(owner)
+    const product = await fixtureProduct(owner)
+    await created(await owner.post(`/v1/supply-pools/${pool}/items`, { product_id: product }))
+    return created(
+      await owner.post(`/v1/sessions/${await fixtureSession(owner)}/slots`, {
+        product_id: product,
+        pool_id: pool,
+        planned_minute: 0,
+        duration_minutes: 10,
+        live_price: { amount: 800, currency: 'CNY' },
+      }),
+    )
+  },
   // A public address literal: the address check passes without DNS.
   wep: async (owner) =>
     created(
@@ -148,6 +164,22 @@ async function fixtureProduct(owner: Caller) {
 async function fixturePool(owner: Caller) {
   return created(await owner.post('/v1/supply-pools', { name: 'owner-data pool' }))
 }
+/** A fresh host and crew member each time, so fixture sessions never conflict. */
+async function fixtureSession(owner: Caller) {
+  return created(
+    await owner.post('/v1/sessions', {
+      title: 'owner-data session',
+      platform: 'douyin',
+      planned_start: '2030-01-01T10:00:00Z',
+      planned_end: '2030-01-01T12:00:00Z',
+      host_anchor_id: await created(await owner.post('/v1/anchors', { name: 'owner-data host' })),
+      crew: [{ crew_member_id: await fixtureCrewMember(owner), role: 'copywriter' }],
+    }),
+  )
+}
+async function fixtureCrewMember(owner: Caller) {
+  return created(await owner.post('/v1/crew-members', { name: 'owner-data crew', roles: ['copywriter'] }))
+}
 async function fixtureCriteria(owner: Caller) {
   return created(await owner.post('/v1/admission-criteria', { name: 'owner-data criteria' }))
 }
@@ -170,6 +202,17 @@ export const sampleBodies: Record<string, unknown> = {
   updateInstallation: { scopes: ['events:read'] },
   recordAnchorViolation: { rule_code: 'false_claims', evidence: { text: 'intruder' } },
   reinstateAnchor: { reason: 'intruder' },
+  changeSessionStatus: { status: 'cancelled' },
+  pinSessionProduct: { product_id: fakeId('prd') },
+  shelveSessionProduct: { product_id: fakeId('prd'), on_shelf: true },
+  createSlot: {
+    product_id: fakeId('prd'),
+    pool_id: fakeId('pool'),
+    planned_minute: 0,
+    duration_minutes: 10,
+    live_price: { amount: 1, currency: 'CNY' },
+  },
+  reorderRunOfShow: { slot_ids: [] },
 }
 
 /**

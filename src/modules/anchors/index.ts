@@ -18,4 +18,4 @@ export const anchorsModule = defineModule({
 export { anchorChanged } from './changes.js'
 export { allAnchorStatuses, anchorExistsSql, existingAnchorIds, findAnchor } from './reads.js'
 export { Anchor } from './schemas.js'
-export { setAnchorSuspended, type AnchorRow } from './service.js'
+export { getAnchorsByIds, setAnchorSuspended, type AnchorRow } from './service.js'

@@ -1,4 +1,4 @@
-import { and, eq, ne, sql } from 'drizzle-orm'
+import { and, eq, inArray, ne, sql } from 'drizzle-orm'
 import { inTenant } from '../../db/tenancy.js'
 import { audit } from '../../lib/audit.js'
 import type { Ctx, TxCtx } from '../../lib/context.js'
@@ -125,4 +125,19 @@ export async function setAnchorSuspended(tx: TxCtx, id: string, suspended: boole
   const anchor = presentAnchor(row)
   await publish(tx, anchorUpdated, anchor)
   return anchor
+}
+
+/** The anchors of `ids` in the tenant, one query, null for an unknown id; for other modules' GraphQL loaders. */
+export function getAnchorsByIds(ctx: Ctx, ids: readonly string[]) {
+  return inTenant(ctx, async (tx) => {
+    const unique = [...new Set(ids)]
+    const rows = unique.length
+      ? await tx.tx
+          .select()
+          .from(anchors)
+          .where(scoped(tx, anchors, inArray(anchors.id, unique)))
+      : []
+    const byId = new Map(rows.map((r) => [r.id, presentAnchor(r)]))
+    return ids.map((id) => byId.get(id) ?? null)
+  })
 }

@@ -22,6 +22,7 @@ export { productsChanged } from './changes.js'
 export {
   countProductsOnSale,
   findProduct,
+  findSkuOfProduct,
   productFactsSql,
   type ProductScope,
   type ProductSummary,

@@ -2,11 +2,21 @@ import { and, eq, gt, inArray, sql, type SQL } from 'drizzle-orm'
 import type { TxCtx } from '../../lib/context.js'
 import { scoped } from '../../lib/repository.js'
 import { productRepo, type ProductRow } from './service.js'
-import { products } from './tables.js'
+import { products, skus } from './tables.js'
 
 /** What other modules may read of products, inside the caller's tenant transaction. */
 export function findProduct(tx: TxCtx, id: string): Promise<ProductRow | undefined> {
   return productRepo.find(tx, id)
+}
+
+/** Whether `skuId` is a SKU of the tenant's product `productId`. */
+export async function findSkuOfProduct(tx: TxCtx, skuId: string, productId: string): Promise<boolean> {
+  const [row] = await tx.tx
+    .select({ id: skus.id })
+    .from(skus)
+    .where(scoped(tx, skus, eq(skus.id, skuId), eq(skus.productId, productId)))
+    .limit(1)
+  return row !== undefined
 }
 
 export type ProductSummary = { id: string; title: string; category: string; listPrice: number; currency: string }

@@ -15,3 +15,6 @@ export const selectionModule = defineModule({
   routes: selectionRoutes,
   graphql: selectionGraphql,
 })
+
+// The public face of the module: what other modules may use.
+export { checkOffer, type Finding, type PlannedOffer } from './brand-tier.js'
