@@ -3,7 +3,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { AddPoolItemData, AddPoolItemErrors, AddPoolItemResponses, ApplyForAdmissionData, ApplyForAdmissionErrors, ApplyForAdmissionResponses, CheckBrandTierData, CheckBrandTierErrors, CheckBrandTierResponses, CreateAdmissionCriteriaData, CreateAdmissionCriteriaErrors, CreateAdmissionCriteriaResponses, CreateAnchorData, CreateAnchorErrors, CreateAnchorResponses, CreateClientData, CreateClientErrors, CreateClientResponses, CreateInspectionData, CreateInspectionErrors, CreateInspectionResponses, CreateInstallationData, CreateInstallationErrors, CreateInstallationResponses, CreateOrganizationClientData, CreateOrganizationClientErrors, CreateOrganizationClientResponses, CreateOrganizationData, CreateOrganizationErrors, CreateOrganizationResponses, CreatePoolGrantData, CreatePoolGrantErrors, CreatePoolGrantResponses, CreateProductData, CreateProductErrors, CreateProductResponses, CreateSkuData, CreateSkuErrors, CreateSkuResponses, CreateSupplierData, CreateSupplierErrors, CreateSupplierResponses, CreateSupplyPoolData, CreateSupplyPoolErrors, CreateSupplyPoolResponses, CreateSurveyData, CreateSurveyErrors, CreateSurveyResponses, CreateTokenData, CreateTokenErrors, CreateTokenResponses, CreateWebhookEndpointData, CreateWebhookEndpointErrors, CreateWebhookEndpointResponses, CreateWebhookSampleData, CreateWebhookSampleErrors, CreateWebhookSampleResponses, DeleteInstallationData, DeleteInstallationErrors, DeleteInstallationResponses, DeletePoolItemData, DeletePoolItemErrors, DeletePoolItemResponses, DeleteWebhookEndpointData, DeleteWebhookEndpointErrors, DeleteWebhookEndpointResponses, GetAdmissionCriteriaData, GetAdmissionCriteriaErrors, GetAdmissionCriteriaResponses, GetAnchorData, GetAnchorErrors, GetAnchorResponses, GetAnchorSalesImportTemplateData, GetAnchorSalesImportTemplateErrors, GetAnchorSalesImportTemplateResponses, GetAppData, GetAppErrors, GetAppResponses, GetClientData, GetClientErrors, GetClientResponses, GetEventData, GetEventErrors, GetEventResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetInspectionData, GetInspectionErrors, GetInspectionResponses, GetInstallationData, GetInstallationErrors, GetInstallationResponses, GetJobData, GetJobErrors, GetJobResponses, GetJwksData, GetJwksErrors, GetJwksResponses, GetOrganizationData, GetOrganizationErrors, GetOrganizationResponses, GetPoolItemData, GetPoolItemErrors, GetPoolItemResponses, GetProductData, GetProductErrors, GetProductImportTemplateData, GetProductImportTemplateErrors, GetProductImportTemplateResponses, GetProductResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetSelectionWeightsData, GetSelectionWeightsErrors, GetSelectionWeightsResponses, GetSkuData, GetSkuErrors, GetSkuResponses, GetSupplierApplicationData, GetSupplierApplicationErrors, GetSupplierApplicationResponses, GetSupplierData, GetSupplierErrors, GetSupplierPolicyData, GetSupplierPolicyErrors, GetSupplierPolicyResponses, GetSupplierResponses, GetSupplyPoolData, GetSupplyPoolErrors, GetSupplyPoolResponses, GetSurveyData, GetSurveyErrors, GetSurveyResponses, GetWebhookEndpointData, GetWebhookEndpointErrors, GetWebhookEndpointResponses, ImportAnchorSalesData, ImportAnchorSalesErrors, ImportAnchorSalesResponses, ImportProductsData, ImportProductsErrors, ImportProductsResponses, ListAdmissionCriteriaData, ListAdmissionCriteriaErrors, ListAdmissionCriteriaResponses, ListAnchorSalesData, ListAnchorSalesErrors, ListAnchorSalesResponses, ListAnchorsData, ListAnchorsErrors, ListAnchorsResponses, ListAppsData, ListAppsErrors, ListAppsResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListClientsData, ListClientsErrors, ListClientsResponses, ListEventsData, ListEventsErrors, ListEventsResponses, ListInspectionsData, ListInspectionsErrors, ListInspectionsResponses, ListInstallationsData, ListInstallationsErrors, ListInstallationsResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListOrganizationClientsData, ListOrganizationClientsErrors, ListOrganizationClientsResponses, ListOrganizationsData, ListOrganizationsErrors, ListOrganizationsResponses, ListPoolGrantsData, ListPoolGrantsErrors, ListPoolGrantsResponses, ListPoolItemsData, ListPoolItemsErrors, ListPoolItemsResponses, ListProductsData, ListProductsErrors, ListProductsResponses, ListSharedSupplyPoolsData, ListSharedSupplyPoolsErrors, ListSharedSupplyPoolsResponses, ListSkusData, ListSkusErrors, ListSkusResponses, ListSupplierApplicationsData, ListSupplierApplicationsErrors, ListSupplierApplicationsResponses, ListSuppliersData, ListSuppliersErrors, ListSuppliersResponses, ListSupplyPoolsData, ListSupplyPoolsErrors, ListSupplyPoolsResponses, ListSurveysData, ListSurveysErrors, ListSurveysResponses, ListWebhookAttemptsData, ListWebhookAttemptsErrors, ListWebhookAttemptsResponses, ListWebhookEndpointsData, ListWebhookEndpointsErrors, ListWebhookEndpointsResponses, ListWebhookMessagesData, ListWebhookMessagesErrors, ListWebhookMessagesResponses, RecommendForAnchorData, RecommendForAnchorErrors, RecommendForAnchorResponses, RegisterAppData, RegisterAppErrors, RegisterAppResponses, ReplayWebhookMessagesData, ReplayWebhookMessagesErrors, ReplayWebhookMessagesResponses, ResendWebhookMessageData, ResendWebhookMessageErrors, ResendWebhookMessageResponses, RevokeClientData, RevokeClientErrors, RevokeClientResponses, RevokePoolGrantData, RevokePoolGrantErrors, RevokePoolGrantResponses, RotateClientSecretData, RotateClientSecretErrors, RotateClientSecretResponses, RotateWebhookSecretData, RotateWebhookSecretErrors, RotateWebhookSecretResponses, StartSupplierReviewData, StartSupplierReviewErrors, StartSupplierReviewResponses, TestWebhookEndpointData, TestWebhookEndpointErrors, TestWebhookEndpointResponses, UpdateAdmissionCriteriaData, UpdateAdmissionCriteriaErrors, UpdateAdmissionCriteriaResponses, UpdateAnchorData, UpdateAnchorErrors, UpdateAnchorResponses, UpdatePoolItemData, UpdatePoolItemErrors, UpdatePoolItemResponses, UpdateProductData, UpdateProductErrors, UpdateProductResponses, UpdateSelectionWeightsData, UpdateSelectionWeightsErrors, UpdateSelectionWeightsResponses, UpdateSkuData, UpdateSkuErrors, UpdateSkuResponses, UpdateSupplierData, UpdateSupplierErrors, UpdateSupplierPolicyData, UpdateSupplierPolicyErrors, UpdateSupplierPolicyResponses, UpdateSupplierResponses, UpdateSupplyPoolData, UpdateSupplyPoolErrors, UpdateSupplyPoolResponses, UpdateWebhookEndpointData, UpdateWebhookEndpointErrors, UpdateWebhookEndpointResponses } from './types.gen.js';
+import type { AddPoolItemData, AddPoolItemErrors, AddPoolItemResponses, ApplyForAdmissionData, ApplyForAdmissionErrors, ApplyForAdmissionResponses, ChangeSessionStatusData, ChangeSessionStatusErrors, ChangeSessionStatusResponses, CheckBrandTierData, CheckBrandTierErrors, CheckBrandTierResponses, CreateAdmissionCriteriaData, CreateAdmissionCriteriaErrors, CreateAdmissionCriteriaResponses, CreateAnchorData, CreateAnchorErrors, CreateAnchorResponses, CreateClientData, CreateClientErrors, CreateClientResponses, CreateCrewMemberData, CreateCrewMemberErrors, CreateCrewMemberResponses, CreateInspectionData, CreateInspectionErrors, CreateInspectionResponses, CreateInstallationData, CreateInstallationErrors, CreateInstallationResponses, CreateOrganizationClientData, CreateOrganizationClientErrors, CreateOrganizationClientResponses, CreateOrganizationData, CreateOrganizationErrors, CreateOrganizationResponses, CreatePoolGrantData, CreatePoolGrantErrors, CreatePoolGrantResponses, CreateProductData, CreateProductErrors, CreateProductResponses, CreateSessionData, CreateSessionErrors, CreateSessionResponses, CreateSkuData, CreateSkuErrors, CreateSkuResponses, CreateSlotData, CreateSlotErrors, CreateSlotResponses, CreateSupplierData, CreateSupplierErrors, CreateSupplierResponses, CreateSupplyPoolData, CreateSupplyPoolErrors, CreateSupplyPoolResponses, CreateSurveyData, CreateSurveyErrors, CreateSurveyResponses, CreateTokenData, CreateTokenErrors, CreateTokenResponses, CreateWebhookEndpointData, CreateWebhookEndpointErrors, CreateWebhookEndpointResponses, CreateWebhookSampleData, CreateWebhookSampleErrors, CreateWebhookSampleResponses, DeleteInstallationData, DeleteInstallationErrors, DeleteInstallationResponses, DeletePoolItemData, DeletePoolItemErrors, DeletePoolItemResponses, DeleteWebhookEndpointData, DeleteWebhookEndpointErrors, DeleteWebhookEndpointResponses, GetAdmissionCriteriaData, GetAdmissionCriteriaErrors, GetAdmissionCriteriaResponses, GetAnchorData, GetAnchorErrors, GetAnchorResponses, GetAnchorSalesImportTemplateData, GetAnchorSalesImportTemplateErrors, GetAnchorSalesImportTemplateResponses, GetAnchorStandingData, GetAnchorStandingErrors, GetAnchorStandingResponses, GetAnchorTierRankingData, GetAnchorTierRankingErrors, GetAnchorTierRankingResponses, GetAnchorTierRulesData, GetAnchorTierRulesErrors, GetAnchorTierRulesResponses, GetAppData, GetAppErrors, GetAppResponses, GetCalendarFeedData, GetCalendarFeedErrors, GetCalendarFeedResponses, GetClientData, GetClientErrors, GetClientResponses, GetCrewMemberData, GetCrewMemberErrors, GetCrewMemberResponses, GetCrewScheduleData, GetCrewScheduleErrors, GetCrewScheduleResponses, GetCurrentAnchorStandardData, GetCurrentAnchorStandardErrors, GetCurrentAnchorStandardResponses, GetEventData, GetEventErrors, GetEventResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetInspectionData, GetInspectionErrors, GetInspectionResponses, GetInstallationData, GetInstallationErrors, GetInstallationResponses, GetJobData, GetJobErrors, GetJobResponses, GetJwksData, GetJwksErrors, GetJwksResponses, GetOrganizationData, GetOrganizationErrors, GetOrganizationResponses, GetPoolItemData, GetPoolItemErrors, GetPoolItemResponses, GetProductData, GetProductErrors, GetProductImportTemplateData, GetProductImportTemplateErrors, GetProductImportTemplateResponses, GetProductResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetRunOfShowData, GetRunOfShowErrors, GetRunOfShowResponses, GetSelectionWeightsData, GetSelectionWeightsErrors, GetSelectionWeightsResponses, GetSessionData, GetSessionErrors, GetSessionResponses, GetSessionTimelineData, GetSessionTimelineErrors, GetSessionTimelineResponses, GetSkuData, GetSkuErrors, GetSkuResponses, GetSlotData, GetSlotErrors, GetSlotResponses, GetSupplierApplicationData, GetSupplierApplicationErrors, GetSupplierApplicationResponses, GetSupplierData, GetSupplierErrors, GetSupplierPolicyData, GetSupplierPolicyErrors, GetSupplierPolicyResponses, GetSupplierResponses, GetSupplyPoolData, GetSupplyPoolErrors, GetSupplyPoolResponses, GetSurveyData, GetSurveyErrors, GetSurveyResponses, GetWebhookEndpointData, GetWebhookEndpointErrors, GetWebhookEndpointResponses, ImportAnchorSalesData, ImportAnchorSalesErrors, ImportAnchorSalesResponses, ImportProductsData, ImportProductsErrors, ImportProductsResponses, IssueCalendarFeedData, IssueCalendarFeedErrors, IssueCalendarFeedResponses, ListAdmissionCriteriaData, ListAdmissionCriteriaErrors, ListAdmissionCriteriaResponses, ListAnchorSalesData, ListAnchorSalesErrors, ListAnchorSalesResponses, ListAnchorsData, ListAnchorsErrors, ListAnchorsResponses, ListAnchorStandardsData, ListAnchorStandardsErrors, ListAnchorStandardsResponses, ListAnchorSuspensionsData, ListAnchorSuspensionsErrors, ListAnchorSuspensionsResponses, ListAnchorTierHistoryData, ListAnchorTierHistoryErrors, ListAnchorTierHistoryResponses, ListAnchorViolationsData, ListAnchorViolationsErrors, ListAnchorViolationsResponses, ListAppsData, ListAppsErrors, ListAppsResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListClientsData, ListClientsErrors, ListClientsResponses, ListCrewMembersData, ListCrewMembersErrors, ListCrewMembersResponses, ListEventsData, ListEventsErrors, ListEventsResponses, ListInspectionsData, ListInspectionsErrors, ListInspectionsResponses, ListInstallationsData, ListInstallationsErrors, ListInstallationsResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListOrganizationClientsData, ListOrganizationClientsErrors, ListOrganizationClientsResponses, ListOrganizationsData, ListOrganizationsErrors, ListOrganizationsResponses, ListPoolGrantsData, ListPoolGrantsErrors, ListPoolGrantsResponses, ListPoolItemsData, ListPoolItemsErrors, ListPoolItemsResponses, ListProductsData, ListProductsErrors, ListProductsResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, ListSharedSupplyPoolsData, ListSharedSupplyPoolsErrors, ListSharedSupplyPoolsResponses, ListSkusData, ListSkusErrors, ListSkusResponses, ListSupplierApplicationsData, ListSupplierApplicationsErrors, ListSupplierApplicationsResponses, ListSuppliersData, ListSuppliersErrors, ListSuppliersResponses, ListSupplyPoolsData, ListSupplyPoolsErrors, ListSupplyPoolsResponses, ListSurveysData, ListSurveysErrors, ListSurveysResponses, ListWebhookAttemptsData, ListWebhookAttemptsErrors, ListWebhookAttemptsResponses, ListWebhookEndpointsData, ListWebhookEndpointsErrors, ListWebhookEndpointsResponses, ListWebhookMessagesData, ListWebhookMessagesErrors, ListWebhookMessagesResponses, PinSessionProductData, PinSessionProductErrors, PinSessionProductResponses, PublishAnchorStandardData, PublishAnchorStandardErrors, PublishAnchorStandardResponses, RecommendForAnchorData, RecommendForAnchorErrors, RecommendForAnchorResponses, RecordAnchorViolationData, RecordAnchorViolationErrors, RecordAnchorViolationResponses, RegisterAppData, RegisterAppErrors, RegisterAppResponses, ReinstateAnchorData, ReinstateAnchorErrors, ReinstateAnchorResponses, RemoveSlotData, RemoveSlotErrors, RemoveSlotResponses, ReorderRunOfShowData, ReorderRunOfShowErrors, ReorderRunOfShowResponses, ReplayWebhookMessagesData, ReplayWebhookMessagesErrors, ReplayWebhookMessagesResponses, ResendWebhookMessageData, ResendWebhookMessageErrors, ResendWebhookMessageResponses, RevokeClientData, RevokeClientErrors, RevokeClientResponses, RevokePoolGrantData, RevokePoolGrantErrors, RevokePoolGrantResponses, RotateClientSecretData, RotateClientSecretErrors, RotateClientSecretResponses, RotateWebhookSecretData, RotateWebhookSecretErrors, RotateWebhookSecretResponses, ShelveSessionProductData, ShelveSessionProductErrors, ShelveSessionProductResponses, StartAnchorTierReviewData, StartAnchorTierReviewErrors, StartAnchorTierReviewResponses, StartSupplierReviewData, StartSupplierReviewErrors, StartSupplierReviewResponses, TestWebhookEndpointData, TestWebhookEndpointErrors, TestWebhookEndpointResponses, UpdateAdmissionCriteriaData, UpdateAdmissionCriteriaErrors, UpdateAdmissionCriteriaResponses, UpdateAnchorData, UpdateAnchorErrors, UpdateAnchorResponses, UpdateAnchorTierRulesData, UpdateAnchorTierRulesErrors, UpdateAnchorTierRulesResponses, UpdateCrewMemberData, UpdateCrewMemberErrors, UpdateCrewMemberResponses, UpdateInstallationData, UpdateInstallationErrors, UpdateInstallationResponses, UpdatePoolItemData, UpdatePoolItemErrors, UpdatePoolItemResponses, UpdateProductData, UpdateProductErrors, UpdateProductResponses, UpdateSelectionWeightsData, UpdateSelectionWeightsErrors, UpdateSelectionWeightsResponses, UpdateSessionData, UpdateSessionErrors, UpdateSessionResponses, UpdateSkuData, UpdateSkuErrors, UpdateSkuResponses, UpdateSlotData, UpdateSlotErrors, UpdateSlotResponses, UpdateSupplierData, UpdateSupplierErrors, UpdateSupplierPolicyData, UpdateSupplierPolicyErrors, UpdateSupplierPolicyResponses, UpdateSupplierResponses, UpdateSupplyPoolData, UpdateSupplyPoolErrors, UpdateSupplyPoolResponses, UpdateWebhookEndpointData, UpdateWebhookEndpointErrors, UpdateWebhookEndpointResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -260,6 +260,19 @@ export const getInstallation = <ThrowOnError extends boolean = true>(options: Op
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/installations/{id}',
     ...options
+});
+
+/**
+ * Change the scopes an installed app holds (fewer apply to its current tokens at once)
+ */
+export const updateInstallation = <ThrowOnError extends boolean = true>(options: Options<UpdateInstallationData, ThrowOnError>) => (options.client ?? client).patch<UpdateInstallationResponses, UpdateInstallationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/installations/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
@@ -884,6 +897,141 @@ export const getAnchorSalesImportTemplate = <ThrowOnError extends boolean = true
 });
 
 /**
+ * Every version of the platform’s anchor standards, newest first
+ */
+export const listAnchorStandards = <ThrowOnError extends boolean = true>(options?: Options<ListAnchorStandardsData, ThrowOnError>) => (options?.client ?? client).get<ListAnchorStandardsResponses, ListAnchorStandardsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/anchor-standards',
+    ...options
+});
+
+/**
+ * Publish the next version of the anchor standards (主播规范标准); platform only
+ *
+ * The new version supersedes the last at once: violations recorded from now on name its rules, and strikes use its window and threshold.
+ */
+export const publishAnchorStandard = <ThrowOnError extends boolean = true>(options: Options<PublishAnchorStandardData, ThrowOnError>) => (options.client ?? client).post<PublishAnchorStandardResponses, PublishAnchorStandardErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/anchor-standards',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * The version of the anchor standards in force now
+ */
+export const getCurrentAnchorStandard = <ThrowOnError extends boolean = true>(options?: Options<GetCurrentAnchorStandardData, ThrowOnError>) => (options?.client ?? client).get<GetCurrentAnchorStandardResponses, GetCurrentAnchorStandardErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/anchor-standards/current',
+    ...options
+});
+
+/**
+ * An anchor’s violations, newest first
+ */
+export const listAnchorViolations = <ThrowOnError extends boolean = true>(options: Options<ListAnchorViolationsData, ThrowOnError>) => (options.client ?? client).get<ListAnchorViolationsResponses, ListAnchorViolationsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/anchors/{id}/violations',
+    ...options
+});
+
+/**
+ * Record a violation of a rule of the standards; strikes reaching the threshold suspend the anchor
+ */
+export const recordAnchorViolation = <ThrowOnError extends boolean = true>(options: Options<RecordAnchorViolationData, ThrowOnError>) => (options.client ?? client).post<RecordAnchorViolationResponses, RecordAnchorViolationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/anchors/{id}/violations',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * An anchor’s suspensions, in force and lifted, newest first
+ */
+export const listAnchorSuspensions = <ThrowOnError extends boolean = true>(options: Options<ListAnchorSuspensionsData, ThrowOnError>) => (options.client ?? client).get<ListAnchorSuspensionsResponses, ListAnchorSuspensionsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/anchors/{id}/suspensions',
+    ...options
+});
+
+/**
+ * Lift an anchor’s suspension, recording who and why; the anchor is active again
+ */
+export const reinstateAnchor = <ThrowOnError extends boolean = true>(options: Options<ReinstateAnchorData, ThrowOnError>) => (options.client ?? client).post<ReinstateAnchorResponses, ReinstateAnchorErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/anchors/{id}/reinstatement',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * An anchor’s governance standing: strikes, suspension, tier and rank
+ */
+export const getAnchorStanding = <ThrowOnError extends boolean = true>(options: Options<GetAnchorStandingData, ThrowOnError>) => (options.client ?? client).get<GetAnchorStandingResponses, GetAnchorStandingErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/anchors/{id}/standing',
+    ...options
+});
+
+/**
+ * An anchor’s promotions and demotions with their reasons, newest first
+ */
+export const listAnchorTierHistory = <ThrowOnError extends boolean = true>(options: Options<ListAnchorTierHistoryData, ThrowOnError>) => (options.client ?? client).get<ListAnchorTierHistoryResponses, ListAnchorTierHistoryErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/anchors/{id}/tier-history',
+    ...options
+});
+
+/**
+ * The anchors of a tier in rank order at the last review (anchors never reviewed are not ranked yet)
+ */
+export const getAnchorTierRanking = <ThrowOnError extends boolean = true>(options: Options<GetAnchorTierRankingData, ThrowOnError>) => (options.client ?? client).get<GetAnchorTierRankingResponses, GetAnchorTierRankingErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/anchor-tier-ranking',
+    ...options
+});
+
+/**
+ * How tiers are measured, ranked and changed, and the support weights (defaults until changed)
+ */
+export const getAnchorTierRules = <ThrowOnError extends boolean = true>(options?: Options<GetAnchorTierRulesData, ThrowOnError>) => (options?.client ?? client).get<GetAnchorTierRulesResponses, GetAnchorTierRulesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/anchor-tier-rules',
+    ...options
+});
+
+/**
+ * Change the tier thresholds, weights, per-review limit or support weights
+ */
+export const updateAnchorTierRules = <ThrowOnError extends boolean = true>(options: Options<UpdateAnchorTierRulesData, ThrowOnError>) => (options.client ?? client).patch<UpdateAnchorTierRulesResponses, UpdateAnchorTierRulesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/anchor-tier-rules',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Review every anchor’s tier now: rank inside tiers, then promote or demote one step (also runs weekly)
+ */
+export const startAnchorTierReview = <ThrowOnError extends boolean = true>(options?: Options<StartAnchorTierReviewData, ThrowOnError>) => (options?.client ?? client).post<StartAnchorTierReviewResponses, StartAnchorTierReviewErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/anchor-tier-reviews',
+    ...options
+});
+
+/**
  * Ranked products for an anchor (选品), each score broken down into named parts
  *
  * Candidates are the eligible products (active, in stock, supplier admitted or on probation — never eliminated) in the pools the anchor may draw from, including pools shared with the tenant. score = Σ weight × part: audience_fit (audience interests, categories covered, past sales by category), supplier_quality (reputation / 100; 0.5 before a first review), expected_margin (commission per unit, log-scaled, 1 at ¥200), long_term_value (repurchase rate), micro_supplier_boost (1 for a micro supplier), exposure_fairness (−head-anchor units / (units + 20) over 90 days; head anchors are the top 20% by GMV), diversity (−similarity to what the anchor sold in 30 days or to what is higher on the list, −0.25 per product of the same category already listed). No category exceeds max_category_share of the list while others have candidates.
@@ -922,6 +1070,245 @@ export const updateSelectionWeights = <ThrowOnError extends boolean = true>(opti
 export const checkBrandTier = <ThrowOnError extends boolean = true>(options: Options<CheckBrandTierData, ThrowOnError>) => (options.client ?? client).post<CheckBrandTierResponses, CheckBrandTierErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/selection/brand-tier-checks',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * An iCalendar (RFC 5545) feed of sessions, for calendar apps
+ *
+ * Authenticated by the token in the URL (see issueCalendarFeed), not by a bearer token.
+ */
+export const getCalendarFeed = <ThrowOnError extends boolean = true>(options: Options<GetCalendarFeedData, ThrowOnError>) => (options.client ?? client).get<GetCalendarFeedResponses, GetCalendarFeedErrors, ThrowOnError>({ url: '/calendars/{organization}/{feed}', ...options });
+
+/**
+ * List crew members, newest first
+ */
+export const listCrewMembers = <ThrowOnError extends boolean = true>(options?: Options<ListCrewMembersData, ThrowOnError>) => (options?.client ?? client).get<ListCrewMembersResponses, ListCrewMembersErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/crew-members',
+    ...options
+});
+
+/**
+ * Add a crew member with the roles they take
+ */
+export const createCrewMember = <ThrowOnError extends boolean = true>(options: Options<CreateCrewMemberData, ThrowOnError>) => (options.client ?? client).post<CreateCrewMemberResponses, CreateCrewMemberErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/crew-members',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get a crew member
+ */
+export const getCrewMember = <ThrowOnError extends boolean = true>(options: Options<GetCrewMemberData, ThrowOnError>) => (options.client ?? client).get<GetCrewMemberResponses, GetCrewMemberErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/crew-members/{id}',
+    ...options
+});
+
+/**
+ * Change a crew member’s name, roles, contact or status
+ */
+export const updateCrewMember = <ThrowOnError extends boolean = true>(options: Options<UpdateCrewMemberData, ThrowOnError>) => (options.client ?? client).patch<UpdateCrewMemberResponses, UpdateCrewMemberErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/crew-members/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * A crew member’s sessions overlapping a time range
+ */
+export const getCrewSchedule = <ThrowOnError extends boolean = true>(options: Options<GetCrewScheduleData, ThrowOnError>) => (options.client ?? client).get<GetCrewScheduleResponses, GetCrewScheduleErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/crew-members/{id}/schedule',
+    ...options
+});
+
+/**
+ * The calendar: sessions overlapping [from, to), by anchor, crew member or status
+ */
+export const listSessions = <ThrowOnError extends boolean = true>(options?: Options<ListSessionsData, ThrowOnError>) => (options?.client ?? client).get<ListSessionsResponses, ListSessionsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/sessions',
+    ...options
+});
+
+/**
+ * Schedule a live session with its anchors and crew
+ *
+ * Anchors must be active; an anchor or crew member already booked on an overlapping session that is not cancelled is refused with 409 naming that session in `conflicting_session_id` (enforced by the database, so concurrent schedules cannot both win).
+ */
+export const createSession = <ThrowOnError extends boolean = true>(options: Options<CreateSessionData, ThrowOnError>) => (options.client ?? client).post<CreateSessionResponses, CreateSessionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/sessions',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get a session
+ */
+export const getSession = <ThrowOnError extends boolean = true>(options: Options<GetSessionData, ThrowOnError>) => (options.client ?? client).get<GetSessionResponses, GetSessionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/sessions/{id}',
+    ...options
+});
+
+/**
+ * Reschedule a scheduled session or change its title, room, anchors or crew
+ */
+export const updateSession = <ThrowOnError extends boolean = true>(options: Options<UpdateSessionData, ThrowOnError>) => (options.client ?? client).patch<UpdateSessionResponses, UpdateSessionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/sessions/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Start, end or cancel a session; the actual time is recorded
+ *
+ * scheduled → live → ended, scheduled → cancelled. Any other move answers 409 with `allowed_statuses`.
+ */
+export const changeSessionStatus = <ThrowOnError extends boolean = true>(options: Options<ChangeSessionStatusData, ThrowOnError>) => (options.client ?? client).post<ChangeSessionStatusResponses, ChangeSessionStatusErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/sessions/{id}/status',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Pin the product on screen in a live session
+ */
+export const pinSessionProduct = <ThrowOnError extends boolean = true>(options: Options<PinSessionProductData, ThrowOnError>) => (options.client ?? client).post<PinSessionProductResponses, PinSessionProductErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/sessions/{id}/pin',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Put a product on shelf or take it off in a live session
+ */
+export const shelveSessionProduct = <ThrowOnError extends boolean = true>(options: Options<ShelveSessionProductData, ThrowOnError>) => (options.client ?? client).post<ShelveSessionProductResponses, ShelveSessionProductErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/sessions/{id}/shelf',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * What was pinned and on shelf when, oldest first
+ */
+export const getSessionTimeline = <ThrowOnError extends boolean = true>(options: Options<GetSessionTimelineData, ThrowOnError>) => (options.client ?? client).get<GetSessionTimelineResponses, GetSessionTimelineErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/sessions/{id}/timeline',
+    ...options
+});
+
+/**
+ * The run-of-show: ordered slots, each checked against its brand’s strategy
+ */
+export const getRunOfShow = <ThrowOnError extends boolean = true>(options: Options<GetRunOfShowData, ThrowOnError>) => (options.client ?? client).get<GetRunOfShowResponses, GetRunOfShowErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/sessions/{id}/run-of-show',
+    ...options
+});
+
+/**
+ * Reorder the whole run-of-show in one call, with If-Match on the run-of-show’s ETag
+ */
+export const reorderRunOfShow = <ThrowOnError extends boolean = true>(options: Options<ReorderRunOfShowData, ThrowOnError>) => (options.client ?? client).put<ReorderRunOfShowResponses, ReorderRunOfShowErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/sessions/{id}/run-of-show/order',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Add a product slot at the end of the run-of-show
+ *
+ * The product comes from a pool the session’s host may sell from; the supply cap may not exceed the pool’s supply limit (422). The answer carries the brand-tier check: warnings are advice, a rejection blocks going live.
+ */
+export const createSlot = <ThrowOnError extends boolean = true>(options: Options<CreateSlotData, ThrowOnError>) => (options.client ?? client).post<CreateSlotResponses, CreateSlotErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/sessions/{id}/slots',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Remove a slot; the ones after it move up
+ */
+export const removeSlot = <ThrowOnError extends boolean = true>(options: Options<RemoveSlotData, ThrowOnError>) => (options.client ?? client).delete<RemoveSlotResponses, RemoveSlotErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/slots/{id}',
+    ...options
+});
+
+/**
+ * Get a run-of-show slot with its check
+ */
+export const getSlot = <ThrowOnError extends boolean = true>(options: Options<GetSlotData, ThrowOnError>) => (options.client ?? client).get<GetSlotResponses, GetSlotErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/slots/{id}',
+    ...options
+});
+
+/**
+ * Change a slot’s minute, duration, live price, offer, supply cap or hero flag
+ */
+export const updateSlot = <ThrowOnError extends boolean = true>(options: Options<UpdateSlotData, ThrowOnError>) => (options.client ?? client).patch<UpdateSlotResponses, UpdateSlotErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/slots/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Issue (or rotate) the iCalendar feed URL of an anchor or crew member
+ *
+ * Calendar apps cannot send bearer tokens, so the feed URL carries an unguessable token; treat the URL as a secret. It is shown only in this answer (201 the first time). Calling again for the same subject rotates the token (200): the old URL answers 404 from then on.
+ */
+export const issueCalendarFeed = <ThrowOnError extends boolean = true>(options: Options<IssueCalendarFeedData, ThrowOnError>) => (options.client ?? client).post<IssueCalendarFeedResponses, IssueCalendarFeedErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/calendar-feeds',
     ...options,
     headers: {
         'Content-Type': 'application/json',

@@ -5,7 +5,7 @@ export type ClientOptions = {
     baseUrl: 'https://api.showrunner.dev' | (string & {});
 };
 
-export type Webhooks = WebhookAnchorCreatedWebhookRequest | WebhookAnchorUpdatedWebhookRequest | WebhookInstallationCreatedWebhookRequest | WebhookInstallationDeletedWebhookRequest | WebhookProductCreatedWebhookRequest | WebhookProductUpdatedWebhookRequest | WebhookSupplierAdmittedWebhookRequest | WebhookSupplierEliminatedWebhookRequest | WebhookSupplierProbationWebhookRequest | WebhookSupplierReinstatedWebhookRequest | WebhookSupplyPoolCreatedWebhookRequest | WebhookSupplyPoolUpdatedWebhookRequest | WebhookWebhookTestWebhookRequest | WebhookWebhookEndpointDisabledWebhookRequest;
+export type Webhooks = WebhookAnchorCreatedWebhookRequest | WebhookAnchorReinstatedWebhookRequest | WebhookAnchorSuspendedWebhookRequest | WebhookAnchorTierChangedWebhookRequest | WebhookAnchorUpdatedWebhookRequest | WebhookAnchorViolationRecordedWebhookRequest | WebhookInstallationCreatedWebhookRequest | WebhookInstallationDeletedWebhookRequest | WebhookInstallationScopesChangedWebhookRequest | WebhookProductCreatedWebhookRequest | WebhookProductUpdatedWebhookRequest | WebhookSessionCancelledWebhookRequest | WebhookSessionEndedWebhookRequest | WebhookSessionProductPinnedWebhookRequest | WebhookSessionScheduledWebhookRequest | WebhookSessionStartedWebhookRequest | WebhookSessionUpdatedWebhookRequest | WebhookSupplierAdmittedWebhookRequest | WebhookSupplierEliminatedWebhookRequest | WebhookSupplierProbationWebhookRequest | WebhookSupplierReinstatedWebhookRequest | WebhookSupplyPoolCreatedWebhookRequest | WebhookSupplyPoolUpdatedWebhookRequest | WebhookWebhookTestWebhookRequest | WebhookWebhookEndpointDisabledWebhookRequest;
 
 export type AddPoolItem = {
     /**
@@ -74,7 +74,10 @@ export type Anchor = {
     }>;
     categories: Array<string>;
     audience: AudienceProfile;
-    status: 'active' | 'inactive';
+    /**
+     * Only an active anchor can be scheduled; suspended is set by strikes and lifted by POST /v1/anchors/{id}/reinstatement
+     */
+    status: 'active' | 'inactive' | 'suspended';
     version: number;
     /**
      * RFC 3339 time in UTC
@@ -132,6 +135,364 @@ export type AnchorSaleList = {
     next_cursor: string | null;
 };
 
+/**
+ * 主播规范标准: the platform’s rules for anchors. Every MCN reads the same versions; a violation names the rule of the version in force when it occurred, and strikes use the window and threshold of the version in force now
+ */
+export type AnchorStandard = {
+    /**
+     * Identifier prefixed with `astd_`
+     */
+    id: string;
+    /**
+     * Each publication is the next version and supersedes the last
+     */
+    version: number;
+    title: string;
+    rules: Array<{
+        code: string;
+        description: string;
+        severity: 'minor' | 'major' | 'critical';
+    }>;
+    /**
+     * Strikes a violation of each severity adds
+     */
+    severity_weights: {
+        minor: number;
+        major: number;
+        critical: number;
+    };
+    /**
+     * Strikes count over this rolling window
+     */
+    strike_window_days: number;
+    /**
+     * An anchor whose strikes in the window reach this is suspended
+     */
+    suspension_threshold: number;
+    /**
+     * Identifier prefixed with `org_`
+     */
+    published_by: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    effective_from: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+};
+
+export type AnchorStandardList = {
+    data: Array<AnchorStandard>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * An anchor’s governance standing: strikes, suspension and tier
+ */
+export type AnchorStanding = {
+    /**
+     * Identifier prefixed with `anc_`
+     */
+    anchor_id: string;
+    status: 'active' | 'inactive' | 'suspended';
+    /**
+     * Strikes counting toward a suspension now
+     */
+    strikes: number;
+    suspension_threshold: number | null;
+    strike_window_days: number | null;
+    standard_version: number | null;
+    suspension: AnchorSuspension | null;
+    /**
+     * head 头部 / waist 腰部 / tail 中小; an anchor never reviewed is tail
+     */
+    tier: 'head' | 'waist' | 'tail';
+    tier_since: string | null;
+    rank_in_tier: number | null;
+    tier_score: number | null;
+    reviewed_at: string | null;
+    /**
+     * The tier’s support weight (see AnchorTierRules)
+     */
+    support_weight: number;
+};
+
+/**
+ * A suspension by strikes; while in force the anchor’s status is suspended
+ */
+export type AnchorSuspension = {
+    /**
+     * Identifier prefixed with `susp_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `anc_`
+     */
+    anchor_id: string;
+    state: 'in_force' | 'lifted';
+    strikes: number;
+    threshold: number;
+    /**
+     * Identifier prefixed with `astd_`
+     */
+    standard_id: string;
+    standard_version: number;
+    /**
+     * The violations whose strikes reached the threshold
+     */
+    violation_ids: Array<string>;
+    /**
+     * RFC 3339 time in UTC
+     */
+    suspended_at: string;
+    lifted_at: string | null;
+    lifted_by: string | null;
+    lift_reason: string | null;
+    version: number;
+};
+
+export type AnchorSuspensionList = {
+    data: Array<AnchorSuspension>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * A promotion or demotion by one step, made by a tier review
+ */
+export type AnchorTierChange = {
+    /**
+     * Identifier prefixed with `tchg_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `anc_`
+     */
+    anchor_id: string;
+    /**
+     * Identifier prefixed with `job_`
+     */
+    review_id: string;
+    /**
+     * head 头部 / waist 腰部 / tail 中小; an anchor never reviewed is tail
+     */
+    from_tier: 'head' | 'waist' | 'tail';
+    /**
+     * head 头部 / waist 腰部 / tail 中小; an anchor never reviewed is tail
+     */
+    to_tier: 'head' | 'waist' | 'tail';
+    direction: 'promotion' | 'demotion';
+    /**
+     * Where the anchor ranked in its old tier at the review
+     */
+    rank_in_tier: number;
+    score: number;
+    /**
+     * What the review measured
+     */
+    measures: {
+        /**
+         * Minor units of the rules’ currency over the window
+         */
+        gmv: number;
+        repurchase_rate: number | null;
+        /**
+         * Violation weights in the window
+         */
+        strikes: number;
+        audience_growth: number | null;
+    };
+    reasons: Array<string>;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+};
+
+export type AnchorTierChangeList = {
+    data: Array<AnchorTierChange>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * An anchor’s place inside its tier at the last review
+ */
+export type AnchorTierRank = {
+    /**
+     * Identifier prefixed with `anc_`
+     */
+    anchor_id: string;
+    /**
+     * head 头部 / waist 腰部 / tail 中小; an anchor never reviewed is tail
+     */
+    tier: 'head' | 'waist' | 'tail';
+    /**
+     * 1 is the best of the tier at the last review
+     */
+    rank: number;
+    score: number;
+    /**
+     * What the review measured
+     */
+    measures: {
+        /**
+         * Minor units of the rules’ currency over the window
+         */
+        gmv: number;
+        repurchase_rate: number | null;
+        /**
+         * Violation weights in the window
+         */
+        strikes: number;
+        audience_growth: number | null;
+    };
+    /**
+     * RFC 3339 time in UTC
+     */
+    since: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    reviewed_at: string;
+};
+
+export type AnchorTierRankList = {
+    data: Array<AnchorTierRank>;
+    next_cursor: string | null;
+};
+
+/**
+ * How anchors are scored, ranked and moved between tiers at each review (weekly, or POST /v1/anchor-tier-reviews)
+ */
+export type AnchorTierRules = {
+    /**
+     * Measures cover this many days
+     */
+    window_days: number;
+    /**
+     * GMV counts sales in this currency only
+     */
+    currency: string;
+    /**
+     * Tail has none: every anchor qualifies for it
+     */
+    thresholds: {
+        /**
+         * Null means not required
+         */
+        head: {
+            min_gmv: number | null;
+            min_repurchase_rate: number | null;
+            max_strikes: number | null;
+            min_audience_growth: number | null;
+        };
+        /**
+         * Null means not required
+         */
+        waist: {
+            min_gmv: number | null;
+            min_repurchase_rate: number | null;
+            max_strikes: number | null;
+            min_audience_growth: number | null;
+        };
+    };
+    weights: {
+        gmv: number;
+        repurchase_rate: number;
+        strikes: number;
+        audience_growth: number;
+    };
+    /**
+     * Strikes at or above this score 0
+     */
+    strike_ceiling: number;
+    /**
+     * Per tier and direction, at most max(minimum, floor(share × anchors in the tier)) anchors move in one review
+     */
+    max_moves_per_review: {
+        share: number;
+        minimum: number;
+    };
+    /**
+     * Resource tilt to 中小主播 and niche categories: the weight selection may give an anchor of each tier, and a category few anchors cover
+     */
+    support_weights: {
+        head: number;
+        waist: number;
+        tail: number;
+        niche_category: number;
+    };
+    /**
+     * Where each measure comes from today (read-only)
+     */
+    measured: {
+        gmv: string;
+        repurchase_rate: string;
+        strikes: string;
+        audience_growth: string;
+    };
+    version: number;
+    updated_at: string | null;
+};
+
+export type AnchorViolation = {
+    /**
+     * Identifier prefixed with `viol_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `anc_`
+     */
+    anchor_id: string;
+    /**
+     * Identifier prefixed with `astd_`
+     */
+    standard_id: string;
+    standard_version: number;
+    rule_code: string;
+    rule_description: string;
+    severity: 'minor' | 'major' | 'critical';
+    /**
+     * The severity’s weight in the standard the rule belongs to
+     */
+    strike_weight: number;
+    evidence: {
+        text: string;
+        urls: Array<string>;
+    };
+    session_id: string | null;
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    /**
+     * The API client that recorded it
+     */
+    recorded_by: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+};
+
+export type AnchorViolationList = {
+    data: Array<AnchorViolation>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
 export type ApiClient = {
     /**
      * Identifier prefixed with `cli_`
@@ -142,7 +503,7 @@ export type ApiClient = {
      */
     organization_id: string;
     name: string;
-    scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'webhooks:read' | 'webhooks:write'>;
+    scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
     app_id: string | null;
     revoked_at: string | null;
     /**
@@ -178,7 +539,7 @@ export type App = {
     provider_id: string;
     name: string;
     description: string | null;
-    requested_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'webhooks:read' | 'webhooks:write'>;
+    requested_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
     /**
      * RFC 3339 time in UTC
      */
@@ -274,6 +635,34 @@ export type BrandTierCheck = {
     };
 };
 
+/**
+ * A calendar app subscribes to the URL; it needs no bearer token
+ */
+export type CalendarFeed = {
+    /**
+     * Identifier prefixed with `cal_`
+     */
+    id: string;
+    subject_type: 'anchor' | 'crew_member';
+    subject_id: string;
+    /**
+     * The iCalendar (RFC 5545) feed to subscribe to; its token is shown only in this answer
+     */
+    url: string;
+    /**
+     * Counts the tokens issued; each rotation bumps it
+     */
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
 export type CreateAdmissionCriteria = {
     name: string;
     /**
@@ -305,9 +694,34 @@ export type CreateAnchor = {
     audience?: AudienceProfile;
 };
 
+export type CreateAnchorStandard = {
+    title: string;
+    rules: Array<{
+        code: string;
+        description: string;
+        severity: 'minor' | 'major' | 'critical';
+    }>;
+    /**
+     * Strikes a violation of each severity adds
+     */
+    severity_weights: {
+        minor: number;
+        major: number;
+        critical: number;
+    };
+    /**
+     * Strikes count over this rolling window
+     */
+    strike_window_days: number;
+    /**
+     * An anchor whose strikes in the window reach this is suspended
+     */
+    suspension_threshold: number;
+};
+
 export type CreateApiClient = {
     name: string;
-    scopes?: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'webhooks:read' | 'webhooks:write'>;
+    scopes?: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
 };
 
 /**
@@ -328,6 +742,26 @@ export type CreateBrandTierCheck = {
      * Identifier prefixed with `pool_`
      */
     pool_id?: string;
+};
+
+/**
+ * Whose sessions the feed shows: exactly one of anchor_id and crew_member_id
+ */
+export type CreateCalendarFeed = {
+    /**
+     * Identifier prefixed with `anc_`
+     */
+    anchor_id?: string;
+    /**
+     * Identifier prefixed with `crw_`
+     */
+    crew_member_id?: string;
+};
+
+export type CreateCrewMember = {
+    name: string;
+    roles: Array<'host' | 'co_host' | 'copywriter' | 'room_controller' | 'designer' | 'customer_service'>;
+    contact?: string;
 };
 
 /**
@@ -364,7 +798,7 @@ export type CreateInstallation = {
     /**
      * Scopes to grant; a subset of the app’s requested scopes. Default: all of them.
      */
-    scopes?: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'webhooks:read' | 'webhooks:write'>;
+    scopes?: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
 };
 
 export type CreateOrganization = {
@@ -411,6 +845,38 @@ export type CreateProduct = {
     brand_tier?: 'premium' | 'mature' | 'emerging';
 };
 
+export type CreateSession = {
+    title: string;
+    /**
+     * douyin, kuaishou, taobao, wechat_channels, …
+     */
+    platform: string;
+    /**
+     * The room or account the session streams from
+     */
+    room?: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    planned_start: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    planned_end: string;
+    /**
+     * Identifier prefixed with `anc_`
+     */
+    host_anchor_id: string;
+    /**
+     * Guest anchors (嘉宾)
+     */
+    guest_anchor_ids?: Array<string>;
+    /**
+     * Each crew member at most once
+     */
+    crew?: Array<SessionCrew>;
+};
+
 /**
  * The price’s currency must be the product’s
  */
@@ -424,6 +890,30 @@ export type CreateSku = {
     };
     price: Money;
     stock: number;
+};
+
+/**
+ * Appended at the end of the run-of-show
+ */
+export type CreateSlot = {
+    /**
+     * Identifier prefixed with `prd_`
+     */
+    product_id: string;
+    /**
+     * Identifier prefixed with `pool_`
+     */
+    pool_id: string;
+    /**
+     * Identifier prefixed with `sku_`
+     */
+    sku_id?: string;
+    planned_minute: number;
+    duration_minutes: number;
+    live_price: Money;
+    offer?: Offer;
+    supply_cap?: number;
+    hero?: boolean;
 };
 
 export type CreateSupplier = {
@@ -524,6 +1014,37 @@ export type CreatedOrganization = {
      */
     created_at: string;
     first_client?: ApiClientCredentials;
+};
+
+/**
+ * A person of the crew who runs sessions, with the roles they can take
+ */
+export type CrewMember = {
+    /**
+     * Identifier prefixed with `crw_`
+     */
+    id: string;
+    name: string;
+    roles: Array<'host' | 'co_host' | 'copywriter' | 'room_controller' | 'designer' | 'customer_service'>;
+    contact: string | null;
+    status: 'active' | 'inactive';
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+export type CrewMemberList = {
+    data: Array<CrewMember>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
 };
 
 export type CriterionFailure = {
@@ -633,7 +1154,7 @@ export type Installation = {
      * Identifier prefixed with `org_`
      */
     provider_id: string;
-    granted_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'webhooks:read' | 'webhooks:write'>;
+    granted_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
     revoked_at: string | null;
     /**
      * RFC 3339 time in UTC
@@ -722,6 +1243,15 @@ export type OAuthError = {
     error_description: string;
 };
 
+export type Offer = {
+    /**
+     * discount (the live price is the cut), gift or coupon
+     */
+    kind: 'discount' | 'gift' | 'coupon';
+    description?: string;
+    coupon_code?: string;
+};
+
 export type Organization = {
     /**
      * Identifier prefixed with `org_`
@@ -741,6 +1271,24 @@ export type OrganizationList = {
      * Pass as `cursor` to get the next page; null on the last page
      */
     next_cursor: string | null;
+};
+
+/**
+ * Exactly one of slot_id and product_id (with sku_id if a SKU is meant)
+ */
+export type PinProduct = {
+    /**
+     * A slot of this session’s run-of-show: its product and SKU
+     */
+    slot_id?: string;
+    /**
+     * A product of the MCN, when no slot is named
+     */
+    product_id?: string;
+    /**
+     * Identifier prefixed with `sku_`
+     */
+    sku_id?: string;
 };
 
 /**
@@ -989,10 +1537,26 @@ export type RecommendationList = {
     generated_at: string;
 };
 
+export type RecordAnchorViolation = {
+    /**
+     * A rule of the standard in force
+     */
+    rule_code: string;
+    evidence: {
+        text: string;
+        urls?: Array<string>;
+    };
+    session_id?: string;
+    /**
+     * When it happened (default now); the standard in force then applies
+     */
+    occurred_at?: string;
+};
+
 export type RegisterApp = {
     name: string;
     description?: string;
-    requested_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'webhooks:read' | 'webhooks:write'>;
+    requested_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
 };
 
 export type RegisteredApp = {
@@ -1002,6 +1566,20 @@ export type RegisteredApp = {
      * The app client’s secret, shown once
      */
     client_secret: string;
+};
+
+export type ReinstateAnchor = {
+    /**
+     * Why the suspension is lifted
+     */
+    reason: string;
+};
+
+export type ReorderRunOfShow = {
+    /**
+     * Every slot of the session, in the new order
+     */
+    slot_ids: Array<string>;
 };
 
 export type ReplayWebhookMessages = {
@@ -1077,6 +1655,36 @@ export type RowError = {
     }>;
 };
 
+export type RunOfShow = {
+    /**
+     * Identifier prefixed with `ses_`
+     */
+    session_id: string;
+    /**
+     * The run-of-show’s ETag; every slot change and reorder bumps it
+     */
+    version: number;
+    /**
+     * In order
+     */
+    slots: Array<Slot>;
+    /**
+     * Every warning of every slot
+     */
+    warnings: Array<{
+        /**
+         * Identifier prefixed with `slot_`
+         */
+        slot_id: string;
+        code: string;
+        message: string;
+    }>;
+    /**
+     * Slots that break their brand’s strategy: they block going live
+     */
+    rejected_slot_ids: Array<string>;
+};
+
 /**
  * Per-MCN recommendation weights. Defaults: audience_fit 0.3, supplier_quality 0.2, expected_margin 0.2, long_term_value 0.15, diversity 0.15, micro_supplier_boost 0.1 (a micro supplier’s product gains 0.1), exposure_fairness 0.1; max_category_share 0.5.
  */
@@ -1099,6 +1707,125 @@ export type SelectionWeights = {
     max_category_share: number;
     version: number;
     updated_at: string | null;
+};
+
+/**
+ * 直播场次: a live session on a platform room, on the calendar
+ */
+export type Session = {
+    /**
+     * Identifier prefixed with `ses_`
+     */
+    id: string;
+    title: string;
+    platform: string;
+    room: string | null;
+    /**
+     * RFC 3339 time in UTC
+     */
+    planned_start: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    planned_end: string;
+    /**
+     * scheduled → live → ended, or scheduled → cancelled
+     */
+    status: 'scheduled' | 'live' | 'ended' | 'cancelled';
+    started_at: string | null;
+    ended_at: string | null;
+    cancelled_at: string | null;
+    /**
+     * The host first, then the guests
+     */
+    anchors: Array<SessionAnchor>;
+    crew: Array<SessionCrew>;
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+export type SessionAnchor = {
+    /**
+     * Identifier prefixed with `anc_`
+     */
+    anchor_id: string;
+    role: 'host' | 'guest';
+};
+
+/**
+ * A crew member booked on a session in one role
+ */
+export type SessionCrew = {
+    /**
+     * Identifier prefixed with `crw_`
+     */
+    crew_member_id: string;
+    /**
+     * host 主播, co_host 副播, copywriter 文案, room_controller 场控, designer 设计, customer_service 客服
+     */
+    role: 'host' | 'co_host' | 'copywriter' | 'room_controller' | 'designer' | 'customer_service';
+};
+
+export type SessionList = {
+    data: Array<Session>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * A span of a live session during which a product was pinned or on shelf
+ */
+export type SessionShowing = {
+    /**
+     * Identifier prefixed with `shw_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `ses_`
+     */
+    session_id: string;
+    /**
+     * pin: the product on screen (one at a time); shelf: the product in the cart
+     */
+    kind: 'pin' | 'shelf';
+    /**
+     * Identifier prefixed with `prd_`
+     */
+    product_id: string;
+    sku_id: string | null;
+    slot_id: string | null;
+    /**
+     * RFC 3339 time in UTC
+     */
+    started_at: string;
+    ended_at: string | null;
+};
+
+export type SessionStatusChange = {
+    /**
+     * live starts the session, ended ends it, cancelled calls it off; the actual time is recorded
+     */
+    status: 'live' | 'ended' | 'cancelled';
+};
+
+export type SessionTimeline = {
+    /**
+     * Identifier prefixed with `ses_`
+     */
+    session_id: string;
+    /**
+     * Oldest first
+     */
+    data: Array<SessionShowing>;
 };
 
 /**
@@ -1132,6 +1859,28 @@ export type SharedSupplyPoolList = {
      * Pass as `cursor` to get the next page; null on the last page
      */
     next_cursor: string | null;
+};
+
+/**
+ * Exactly one of slot_id and product_id (with sku_id if a SKU is meant)
+ */
+export type ShelfProduct = {
+    /**
+     * A slot of this session’s run-of-show: its product and SKU
+     */
+    slot_id?: string;
+    /**
+     * A product of the MCN, when no slot is named
+     */
+    product_id?: string;
+    /**
+     * Identifier prefixed with `sku_`
+     */
+    sku_id?: string;
+    /**
+     * true puts it on shelf, false takes it off
+     */
+    on_shelf: boolean;
 };
 
 export type Sku = {
@@ -1169,6 +1918,75 @@ export type SkuList = {
      * Pass as `cursor` to get the next page; null on the last page
      */
     next_cursor: string | null;
+};
+
+/**
+ * A product slot of a run-of-show
+ */
+export type Slot = {
+    /**
+     * Identifier prefixed with `slot_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `ses_`
+     */
+    session_id: string;
+    /**
+     * 0-based place in the run-of-show
+     */
+    position: number;
+    /**
+     * Identifier prefixed with `prd_`
+     */
+    product_id: string;
+    sku_id: string | null;
+    /**
+     * Identifier prefixed with `pool_`
+     */
+    pool_id: string;
+    /**
+     * Minutes after the planned start
+     */
+    planned_minute: number;
+    duration_minutes: number;
+    live_price: Money;
+    offer: Offer | null;
+    supply_cap: number | null;
+    /**
+     * 爆品: the session’s hero product
+     */
+    hero: boolean;
+    check: SlotCheck;
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+/**
+ * The brand-tier strategy check of the slot, as of now
+ */
+export type SlotCheck = {
+    brand_tier: 'premium' | 'mature' | 'emerging';
+    /**
+     * 1 − live price / list price
+     */
+    discount_rate: number;
+    /**
+     * rejected when any finding is a violation; a rejected slot blocks going live
+     */
+    verdict: 'ok' | 'warning' | 'rejected';
+    findings: Array<{
+        code: string;
+        severity: 'warning' | 'violation';
+        message: string;
+    }>;
 };
 
 export type Supplier = {
@@ -1443,7 +2261,60 @@ export type UpdateAnchor = {
      */
     categories?: Array<string>;
     audience?: AudienceProfile;
+    /**
+     * active or inactive. Suspension is governance’s: setting suspended here is refused (422), and so is changing a suspended anchor’s status (409); lift it with POST /v1/anchors/{id}/reinstatement
+     */
+    status?: 'active' | 'inactive' | 'suspended';
+};
+
+export type UpdateAnchorTierRules = {
+    window_days?: number;
+    currency?: string;
+    thresholds?: {
+        head?: {
+            min_gmv?: number | null;
+            min_repurchase_rate?: number | null;
+            max_strikes?: number | null;
+            min_audience_growth?: number | null;
+        };
+        waist?: {
+            min_gmv?: number | null;
+            min_repurchase_rate?: number | null;
+            max_strikes?: number | null;
+            min_audience_growth?: number | null;
+        };
+    };
+    weights?: {
+        gmv?: number;
+        repurchase_rate?: number;
+        strikes?: number;
+        audience_growth?: number;
+    };
+    strike_ceiling?: number;
+    max_moves_per_review?: {
+        share?: number;
+        minimum?: number;
+    };
+    support_weights?: {
+        head?: number;
+        waist?: number;
+        tail?: number;
+        niche_category?: number;
+    };
+};
+
+export type UpdateCrewMember = {
+    name?: string;
+    roles?: Array<'host' | 'co_host' | 'copywriter' | 'room_controller' | 'designer' | 'customer_service'>;
+    contact?: string | null;
     status?: 'active' | 'inactive';
+};
+
+export type UpdateInstallation = {
+    /**
+     * The scopes the installation holds from now on; a subset of the app’s requested scopes. Fewer scopes apply to the app’s current tokens at once; more apply to tokens it requests from now on.
+     */
+    scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
 };
 
 export type UpdatePoolItem = {
@@ -1488,6 +2359,38 @@ export type UpdateSelectionWeights = {
     max_category_share?: number;
 };
 
+/**
+ * Only a scheduled session is changed; guest_anchor_ids and crew replace the whole list
+ */
+export type UpdateSession = {
+    title?: string;
+    /**
+     * douyin, kuaishou, taobao, wechat_channels, …
+     */
+    platform?: string;
+    room?: string | null;
+    /**
+     * RFC 3339 time in UTC
+     */
+    planned_start?: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    planned_end?: string;
+    /**
+     * Identifier prefixed with `anc_`
+     */
+    host_anchor_id?: string;
+    /**
+     * Guest anchors (嘉宾)
+     */
+    guest_anchor_ids?: Array<string>;
+    /**
+     * Each crew member at most once
+     */
+    crew?: Array<SessionCrew>;
+};
+
 export type UpdateSku = {
     /**
      * Free attributes such as material or origin
@@ -1497,6 +2400,15 @@ export type UpdateSku = {
     };
     price?: Money;
     stock?: number;
+};
+
+export type UpdateSlot = {
+    planned_minute?: number;
+    duration_minutes?: number;
+    live_price?: Money;
+    offer?: Offer | null;
+    supply_cap?: number | null;
+    hero?: boolean;
 };
 
 export type UpdateSupplier = {
@@ -2649,6 +3561,64 @@ export type GetInstallationResponses = {
 };
 
 export type GetInstallationResponse = GetInstallationResponses[keyof GetInstallationResponses];
+
+export type UpdateInstallationData = {
+    body: UpdateInstallation;
+    path: {
+        /**
+         * Identifier prefixed with `ins_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/installations/{id}';
+};
+
+export type UpdateInstallationErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type UpdateInstallationError = UpdateInstallationErrors[keyof UpdateInstallationErrors];
+
+export type UpdateInstallationResponses = {
+    /**
+     * Default Response
+     */
+    200: Installation;
+};
+
+export type UpdateInstallationResponse = UpdateInstallationResponses[keyof UpdateInstallationResponses];
 
 export type ListEventsData = {
     body?: never;
@@ -5487,6 +6457,670 @@ export type GetAnchorSalesImportTemplateResponses = {
 
 export type GetAnchorSalesImportTemplateResponse = GetAnchorSalesImportTemplateResponses[keyof GetAnchorSalesImportTemplateResponses];
 
+export type ListAnchorStandardsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+    };
+    url: '/v1/anchor-standards';
+};
+
+export type ListAnchorStandardsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListAnchorStandardsError = ListAnchorStandardsErrors[keyof ListAnchorStandardsErrors];
+
+export type ListAnchorStandardsResponses = {
+    /**
+     * Default Response
+     */
+    200: AnchorStandardList;
+};
+
+export type ListAnchorStandardsResponse = ListAnchorStandardsResponses[keyof ListAnchorStandardsResponses];
+
+export type PublishAnchorStandardData = {
+    body: CreateAnchorStandard;
+    path?: never;
+    query?: never;
+    url: '/v1/anchor-standards';
+};
+
+export type PublishAnchorStandardErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type PublishAnchorStandardError = PublishAnchorStandardErrors[keyof PublishAnchorStandardErrors];
+
+export type PublishAnchorStandardResponses = {
+    /**
+     * 主播规范标准: the platform’s rules for anchors. Every MCN reads the same versions; a violation names the rule of the version in force when it occurred, and strikes use the window and threshold of the version in force now
+     */
+    201: AnchorStandard;
+};
+
+export type PublishAnchorStandardResponse = PublishAnchorStandardResponses[keyof PublishAnchorStandardResponses];
+
+export type GetCurrentAnchorStandardData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/anchor-standards/current';
+};
+
+export type GetCurrentAnchorStandardErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetCurrentAnchorStandardError = GetCurrentAnchorStandardErrors[keyof GetCurrentAnchorStandardErrors];
+
+export type GetCurrentAnchorStandardResponses = {
+    /**
+     * 主播规范标准: the platform’s rules for anchors. Every MCN reads the same versions; a violation names the rule of the version in force when it occurred, and strikes use the window and threshold of the version in force now
+     */
+    200: AnchorStandard;
+};
+
+export type GetCurrentAnchorStandardResponse = GetCurrentAnchorStandardResponses[keyof GetCurrentAnchorStandardResponses];
+
+export type ListAnchorViolationsData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `anc_`
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+    };
+    url: '/v1/anchors/{id}/violations';
+};
+
+export type ListAnchorViolationsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListAnchorViolationsError = ListAnchorViolationsErrors[keyof ListAnchorViolationsErrors];
+
+export type ListAnchorViolationsResponses = {
+    /**
+     * Default Response
+     */
+    200: AnchorViolationList;
+};
+
+export type ListAnchorViolationsResponse = ListAnchorViolationsResponses[keyof ListAnchorViolationsResponses];
+
+export type RecordAnchorViolationData = {
+    body: RecordAnchorViolation;
+    path: {
+        /**
+         * Identifier prefixed with `anc_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/anchors/{id}/violations';
+};
+
+export type RecordAnchorViolationErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type RecordAnchorViolationError = RecordAnchorViolationErrors[keyof RecordAnchorViolationErrors];
+
+export type RecordAnchorViolationResponses = {
+    /**
+     * Default Response
+     */
+    201: AnchorViolation;
+};
+
+export type RecordAnchorViolationResponse = RecordAnchorViolationResponses[keyof RecordAnchorViolationResponses];
+
+export type ListAnchorSuspensionsData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `anc_`
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+    };
+    url: '/v1/anchors/{id}/suspensions';
+};
+
+export type ListAnchorSuspensionsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListAnchorSuspensionsError = ListAnchorSuspensionsErrors[keyof ListAnchorSuspensionsErrors];
+
+export type ListAnchorSuspensionsResponses = {
+    /**
+     * Default Response
+     */
+    200: AnchorSuspensionList;
+};
+
+export type ListAnchorSuspensionsResponse = ListAnchorSuspensionsResponses[keyof ListAnchorSuspensionsResponses];
+
+export type ReinstateAnchorData = {
+    body: ReinstateAnchor;
+    path: {
+        /**
+         * Identifier prefixed with `anc_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/anchors/{id}/reinstatement';
+};
+
+export type ReinstateAnchorErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ReinstateAnchorError = ReinstateAnchorErrors[keyof ReinstateAnchorErrors];
+
+export type ReinstateAnchorResponses = {
+    /**
+     * A suspension by strikes; while in force the anchor’s status is suspended
+     */
+    200: AnchorSuspension;
+};
+
+export type ReinstateAnchorResponse = ReinstateAnchorResponses[keyof ReinstateAnchorResponses];
+
+export type GetAnchorStandingData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `anc_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/anchors/{id}/standing';
+};
+
+export type GetAnchorStandingErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetAnchorStandingError = GetAnchorStandingErrors[keyof GetAnchorStandingErrors];
+
+export type GetAnchorStandingResponses = {
+    /**
+     * An anchor’s governance standing: strikes, suspension and tier
+     */
+    200: AnchorStanding;
+};
+
+export type GetAnchorStandingResponse = GetAnchorStandingResponses[keyof GetAnchorStandingResponses];
+
+export type ListAnchorTierHistoryData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `anc_`
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+    };
+    url: '/v1/anchors/{id}/tier-history';
+};
+
+export type ListAnchorTierHistoryErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListAnchorTierHistoryError = ListAnchorTierHistoryErrors[keyof ListAnchorTierHistoryErrors];
+
+export type ListAnchorTierHistoryResponses = {
+    /**
+     * Default Response
+     */
+    200: AnchorTierChangeList;
+};
+
+export type ListAnchorTierHistoryResponse = ListAnchorTierHistoryResponses[keyof ListAnchorTierHistoryResponses];
+
+export type GetAnchorTierRankingData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+        /**
+         * head 头部 / waist 腰部 / tail 中小; an anchor never reviewed is tail
+         */
+        tier: 'head' | 'waist' | 'tail';
+    };
+    url: '/v1/anchor-tier-ranking';
+};
+
+export type GetAnchorTierRankingErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetAnchorTierRankingError = GetAnchorTierRankingErrors[keyof GetAnchorTierRankingErrors];
+
+export type GetAnchorTierRankingResponses = {
+    /**
+     * Default Response
+     */
+    200: AnchorTierRankList;
+};
+
+export type GetAnchorTierRankingResponse = GetAnchorTierRankingResponses[keyof GetAnchorTierRankingResponses];
+
+export type GetAnchorTierRulesData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/anchor-tier-rules';
+};
+
+export type GetAnchorTierRulesErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetAnchorTierRulesError = GetAnchorTierRulesErrors[keyof GetAnchorTierRulesErrors];
+
+export type GetAnchorTierRulesResponses = {
+    /**
+     * How anchors are scored, ranked and moved between tiers at each review (weekly, or POST /v1/anchor-tier-reviews)
+     */
+    200: AnchorTierRules;
+};
+
+export type GetAnchorTierRulesResponse = GetAnchorTierRulesResponses[keyof GetAnchorTierRulesResponses];
+
+export type UpdateAnchorTierRulesData = {
+    body: UpdateAnchorTierRules;
+    path?: never;
+    query?: never;
+    url: '/v1/anchor-tier-rules';
+};
+
+export type UpdateAnchorTierRulesErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type UpdateAnchorTierRulesError = UpdateAnchorTierRulesErrors[keyof UpdateAnchorTierRulesErrors];
+
+export type UpdateAnchorTierRulesResponses = {
+    /**
+     * How anchors are scored, ranked and moved between tiers at each review (weekly, or POST /v1/anchor-tier-reviews)
+     */
+    200: AnchorTierRules;
+};
+
+export type UpdateAnchorTierRulesResponse = UpdateAnchorTierRulesResponses[keyof UpdateAnchorTierRulesResponses];
+
+export type StartAnchorTierReviewData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/anchor-tier-reviews';
+};
+
+export type StartAnchorTierReviewErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type StartAnchorTierReviewError = StartAnchorTierReviewErrors[keyof StartAnchorTierReviewErrors];
+
+export type StartAnchorTierReviewResponses = {
+    /**
+     * Default Response
+     */
+    202: Job;
+};
+
+export type StartAnchorTierReviewResponse = StartAnchorTierReviewResponses[keyof StartAnchorTierReviewResponses];
+
 export type RecommendForAnchorData = {
     body?: never;
     path: {
@@ -5677,6 +7311,1166 @@ export type CheckBrandTierResponses = {
 };
 
 export type CheckBrandTierResponse = CheckBrandTierResponses[keyof CheckBrandTierResponses];
+
+export type GetCalendarFeedData = {
+    body?: never;
+    path: {
+        /**
+         * The MCN whose feed it is
+         */
+        organization: string;
+        /**
+         * The token, then .ics
+         */
+        feed: string;
+    };
+    query?: never;
+    url: '/calendars/{organization}/{feed}';
+};
+
+export type GetCalendarFeedErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetCalendarFeedError = GetCalendarFeedErrors[keyof GetCalendarFeedErrors];
+
+export type GetCalendarFeedResponses = {
+    /**
+     * The calendar
+     */
+    200: string;
+};
+
+export type GetCalendarFeedResponse = GetCalendarFeedResponses[keyof GetCalendarFeedResponses];
+
+export type ListCrewMembersData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+    };
+    url: '/v1/crew-members';
+};
+
+export type ListCrewMembersErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListCrewMembersError = ListCrewMembersErrors[keyof ListCrewMembersErrors];
+
+export type ListCrewMembersResponses = {
+    /**
+     * Default Response
+     */
+    200: CrewMemberList;
+};
+
+export type ListCrewMembersResponse = ListCrewMembersResponses[keyof ListCrewMembersResponses];
+
+export type CreateCrewMemberData = {
+    body: CreateCrewMember;
+    path?: never;
+    query?: never;
+    url: '/v1/crew-members';
+};
+
+export type CreateCrewMemberErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CreateCrewMemberError = CreateCrewMemberErrors[keyof CreateCrewMemberErrors];
+
+export type CreateCrewMemberResponses = {
+    /**
+     * A person of the crew who runs sessions, with the roles they can take
+     */
+    201: CrewMember;
+};
+
+export type CreateCrewMemberResponse = CreateCrewMemberResponses[keyof CreateCrewMemberResponses];
+
+export type GetCrewMemberData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `crw_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/crew-members/{id}';
+};
+
+export type GetCrewMemberErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetCrewMemberError = GetCrewMemberErrors[keyof GetCrewMemberErrors];
+
+export type GetCrewMemberResponses = {
+    /**
+     * A person of the crew who runs sessions, with the roles they can take
+     */
+    200: CrewMember;
+};
+
+export type GetCrewMemberResponse = GetCrewMemberResponses[keyof GetCrewMemberResponses];
+
+export type UpdateCrewMemberData = {
+    body: UpdateCrewMember;
+    path: {
+        /**
+         * Identifier prefixed with `crw_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/crew-members/{id}';
+};
+
+export type UpdateCrewMemberErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type UpdateCrewMemberError = UpdateCrewMemberErrors[keyof UpdateCrewMemberErrors];
+
+export type UpdateCrewMemberResponses = {
+    /**
+     * A person of the crew who runs sessions, with the roles they can take
+     */
+    200: CrewMember;
+};
+
+export type UpdateCrewMemberResponse = UpdateCrewMemberResponses[keyof UpdateCrewMemberResponses];
+
+export type GetCrewScheduleData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `crw_`
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+        /**
+         * Sessions whose planned interval ends after this time
+         */
+        from?: string;
+        /**
+         * Sessions whose planned interval starts before this time
+         */
+        to?: string;
+    };
+    url: '/v1/crew-members/{id}/schedule';
+};
+
+export type GetCrewScheduleErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetCrewScheduleError = GetCrewScheduleErrors[keyof GetCrewScheduleErrors];
+
+export type GetCrewScheduleResponses = {
+    /**
+     * Default Response
+     */
+    200: SessionList;
+};
+
+export type GetCrewScheduleResponse = GetCrewScheduleResponses[keyof GetCrewScheduleResponses];
+
+export type ListSessionsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+        /**
+         * Identifier prefixed with `anc_`
+         */
+        anchor_id?: string;
+        /**
+         * Identifier prefixed with `crw_`
+         */
+        crew_member_id?: string;
+        /**
+         * Sessions whose planned interval ends after this time
+         */
+        from?: string;
+        /**
+         * Sessions whose planned interval starts before this time
+         */
+        to?: string;
+        /**
+         * scheduled → live → ended, or scheduled → cancelled
+         */
+        status?: 'scheduled' | 'live' | 'ended' | 'cancelled';
+    };
+    url: '/v1/sessions';
+};
+
+export type ListSessionsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListSessionsError = ListSessionsErrors[keyof ListSessionsErrors];
+
+export type ListSessionsResponses = {
+    /**
+     * Default Response
+     */
+    200: SessionList;
+};
+
+export type ListSessionsResponse = ListSessionsResponses[keyof ListSessionsResponses];
+
+export type CreateSessionData = {
+    body: CreateSession;
+    path?: never;
+    query?: never;
+    url: '/v1/sessions';
+};
+
+export type CreateSessionErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CreateSessionError = CreateSessionErrors[keyof CreateSessionErrors];
+
+export type CreateSessionResponses = {
+    /**
+     * 直播场次: a live session on a platform room, on the calendar
+     */
+    201: Session;
+};
+
+export type CreateSessionResponse = CreateSessionResponses[keyof CreateSessionResponses];
+
+export type GetSessionData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `ses_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/sessions/{id}';
+};
+
+export type GetSessionErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetSessionError = GetSessionErrors[keyof GetSessionErrors];
+
+export type GetSessionResponses = {
+    /**
+     * 直播场次: a live session on a platform room, on the calendar
+     */
+    200: Session;
+};
+
+export type GetSessionResponse = GetSessionResponses[keyof GetSessionResponses];
+
+export type UpdateSessionData = {
+    body: UpdateSession;
+    path: {
+        /**
+         * Identifier prefixed with `ses_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/sessions/{id}';
+};
+
+export type UpdateSessionErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type UpdateSessionError = UpdateSessionErrors[keyof UpdateSessionErrors];
+
+export type UpdateSessionResponses = {
+    /**
+     * 直播场次: a live session on a platform room, on the calendar
+     */
+    200: Session;
+};
+
+export type UpdateSessionResponse = UpdateSessionResponses[keyof UpdateSessionResponses];
+
+export type ChangeSessionStatusData = {
+    body: SessionStatusChange;
+    path: {
+        /**
+         * Identifier prefixed with `ses_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/sessions/{id}/status';
+};
+
+export type ChangeSessionStatusErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ChangeSessionStatusError = ChangeSessionStatusErrors[keyof ChangeSessionStatusErrors];
+
+export type ChangeSessionStatusResponses = {
+    /**
+     * 直播场次: a live session on a platform room, on the calendar
+     */
+    200: Session;
+};
+
+export type ChangeSessionStatusResponse = ChangeSessionStatusResponses[keyof ChangeSessionStatusResponses];
+
+export type PinSessionProductData = {
+    body: PinProduct;
+    path: {
+        /**
+         * Identifier prefixed with `ses_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/sessions/{id}/pin';
+};
+
+export type PinSessionProductErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type PinSessionProductError = PinSessionProductErrors[keyof PinSessionProductErrors];
+
+export type PinSessionProductResponses = {
+    /**
+     * A span of a live session during which a product was pinned or on shelf
+     */
+    201: SessionShowing;
+};
+
+export type PinSessionProductResponse = PinSessionProductResponses[keyof PinSessionProductResponses];
+
+export type ShelveSessionProductData = {
+    body: ShelfProduct;
+    path: {
+        /**
+         * Identifier prefixed with `ses_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/sessions/{id}/shelf';
+};
+
+export type ShelveSessionProductErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ShelveSessionProductError = ShelveSessionProductErrors[keyof ShelveSessionProductErrors];
+
+export type ShelveSessionProductResponses = {
+    /**
+     * A span of a live session during which a product was pinned or on shelf
+     */
+    200: SessionShowing;
+};
+
+export type ShelveSessionProductResponse = ShelveSessionProductResponses[keyof ShelveSessionProductResponses];
+
+export type GetSessionTimelineData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `ses_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/sessions/{id}/timeline';
+};
+
+export type GetSessionTimelineErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetSessionTimelineError = GetSessionTimelineErrors[keyof GetSessionTimelineErrors];
+
+export type GetSessionTimelineResponses = {
+    /**
+     * Default Response
+     */
+    200: SessionTimeline;
+};
+
+export type GetSessionTimelineResponse = GetSessionTimelineResponses[keyof GetSessionTimelineResponses];
+
+export type GetRunOfShowData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `ses_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/sessions/{id}/run-of-show';
+};
+
+export type GetRunOfShowErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetRunOfShowError = GetRunOfShowErrors[keyof GetRunOfShowErrors];
+
+export type GetRunOfShowResponses = {
+    /**
+     * Default Response
+     */
+    200: RunOfShow;
+};
+
+export type GetRunOfShowResponse = GetRunOfShowResponses[keyof GetRunOfShowResponses];
+
+export type ReorderRunOfShowData = {
+    body: ReorderRunOfShow;
+    path: {
+        /**
+         * Identifier prefixed with `ses_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/sessions/{id}/run-of-show/order';
+};
+
+export type ReorderRunOfShowErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ReorderRunOfShowError = ReorderRunOfShowErrors[keyof ReorderRunOfShowErrors];
+
+export type ReorderRunOfShowResponses = {
+    /**
+     * Default Response
+     */
+    200: RunOfShow;
+};
+
+export type ReorderRunOfShowResponse = ReorderRunOfShowResponses[keyof ReorderRunOfShowResponses];
+
+export type CreateSlotData = {
+    body: CreateSlot;
+    path: {
+        /**
+         * Identifier prefixed with `ses_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/sessions/{id}/slots';
+};
+
+export type CreateSlotErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CreateSlotError = CreateSlotErrors[keyof CreateSlotErrors];
+
+export type CreateSlotResponses = {
+    /**
+     * A product slot of a run-of-show
+     */
+    201: Slot;
+};
+
+export type CreateSlotResponse = CreateSlotResponses[keyof CreateSlotResponses];
+
+export type RemoveSlotData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `slot_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/slots/{id}';
+};
+
+export type RemoveSlotErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type RemoveSlotError = RemoveSlotErrors[keyof RemoveSlotErrors];
+
+export type RemoveSlotResponses = {
+    /**
+     * Removed
+     */
+    204: void;
+};
+
+export type RemoveSlotResponse = RemoveSlotResponses[keyof RemoveSlotResponses];
+
+export type GetSlotData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `slot_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/slots/{id}';
+};
+
+export type GetSlotErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetSlotError = GetSlotErrors[keyof GetSlotErrors];
+
+export type GetSlotResponses = {
+    /**
+     * A product slot of a run-of-show
+     */
+    200: Slot;
+};
+
+export type GetSlotResponse = GetSlotResponses[keyof GetSlotResponses];
+
+export type UpdateSlotData = {
+    body: UpdateSlot;
+    path: {
+        /**
+         * Identifier prefixed with `slot_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/slots/{id}';
+};
+
+export type UpdateSlotErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type UpdateSlotError = UpdateSlotErrors[keyof UpdateSlotErrors];
+
+export type UpdateSlotResponses = {
+    /**
+     * A product slot of a run-of-show
+     */
+    200: Slot;
+};
+
+export type UpdateSlotResponse = UpdateSlotResponses[keyof UpdateSlotResponses];
+
+export type IssueCalendarFeedData = {
+    body: CreateCalendarFeed;
+    path?: never;
+    query?: never;
+    url: '/v1/calendar-feeds';
+};
+
+export type IssueCalendarFeedErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type IssueCalendarFeedError = IssueCalendarFeedErrors[keyof IssueCalendarFeedErrors];
+
+export type IssueCalendarFeedResponses = {
+    /**
+     * A calendar app subscribes to the URL; it needs no bearer token
+     */
+    200: CalendarFeed;
+    /**
+     * A calendar app subscribes to the URL; it needs no bearer token
+     */
+    201: CalendarFeed;
+};
+
+export type IssueCalendarFeedResponse = IssueCalendarFeedResponses[keyof IssueCalendarFeedResponses];
 
 export type ListWebhookEndpointsData = {
     body?: never;
@@ -6355,6 +9149,117 @@ export type WebhookAnchorCreatedWebhookRequest = {
     query?: never;
 };
 
+export type WebhookAnchorReinstatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'anchor.reinstated';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: AnchorSuspension;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookAnchorReinstatedWebhookRequest = {
+    body: WebhookAnchorReinstatedWebhookPayload;
+    key: 'anchor.reinstated';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookAnchorSuspendedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'anchor.suspended';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: AnchorSuspension;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookAnchorSuspendedWebhookRequest = {
+    body: WebhookAnchorSuspendedWebhookPayload;
+    key: 'anchor.suspended';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookAnchorTierChangedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'anchor.tier_changed';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: AnchorTierChange;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookAnchorTierChangedWebhookRequest = {
+    body: WebhookAnchorTierChangedWebhookPayload;
+    key: 'anchor.tier_changed';
+    path?: never;
+    query?: never;
+};
+
 export type WebhookAnchorUpdatedWebhookPayload = {
     /**
      * evt_… id; also the webhook-id of its deliveries
@@ -6388,6 +9293,43 @@ export type WebhookAnchorUpdatedWebhookPayload = {
 export type WebhookAnchorUpdatedWebhookRequest = {
     body: WebhookAnchorUpdatedWebhookPayload;
     key: 'anchor.updated';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookAnchorViolationRecordedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'anchor.violation_recorded';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: AnchorViolation;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookAnchorViolationRecordedWebhookRequest = {
+    body: WebhookAnchorViolationRecordedWebhookPayload;
+    key: 'anchor.violation_recorded';
     path?: never;
     query?: never;
 };
@@ -6466,6 +9408,43 @@ export type WebhookInstallationDeletedWebhookRequest = {
     query?: never;
 };
 
+export type WebhookInstallationScopesChangedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'installation.scopes_changed';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Installation;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookInstallationScopesChangedWebhookRequest = {
+    body: WebhookInstallationScopesChangedWebhookPayload;
+    key: 'installation.scopes_changed';
+    path?: never;
+    query?: never;
+};
+
 export type WebhookProductCreatedWebhookPayload = {
     /**
      * evt_… id; also the webhook-id of its deliveries
@@ -6536,6 +9515,228 @@ export type WebhookProductUpdatedWebhookPayload = {
 export type WebhookProductUpdatedWebhookRequest = {
     body: WebhookProductUpdatedWebhookPayload;
     key: 'product.updated';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookSessionCancelledWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'session.cancelled';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Session;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookSessionCancelledWebhookRequest = {
+    body: WebhookSessionCancelledWebhookPayload;
+    key: 'session.cancelled';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookSessionEndedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'session.ended';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Session;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookSessionEndedWebhookRequest = {
+    body: WebhookSessionEndedWebhookPayload;
+    key: 'session.ended';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookSessionProductPinnedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'session.product_pinned';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: SessionShowing;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookSessionProductPinnedWebhookRequest = {
+    body: WebhookSessionProductPinnedWebhookPayload;
+    key: 'session.product_pinned';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookSessionScheduledWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'session.scheduled';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Session;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookSessionScheduledWebhookRequest = {
+    body: WebhookSessionScheduledWebhookPayload;
+    key: 'session.scheduled';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookSessionStartedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'session.started';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Session;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookSessionStartedWebhookRequest = {
+    body: WebhookSessionStartedWebhookPayload;
+    key: 'session.started';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookSessionUpdatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'session.updated';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Session;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookSessionUpdatedWebhookRequest = {
+    body: WebhookSessionUpdatedWebhookPayload;
+    key: 'session.updated';
     path?: never;
     query?: never;
 };
