@@ -1781,6 +1781,103 @@ export type SessionList = {
     next_cursor: string | null;
 };
 
+export type SessionRecommendation = {
+    rank: number;
+    /**
+     * Identifier prefixed with `prd_`
+     */
+    product_id: string;
+    title: string;
+    category: string;
+    /**
+     * 高端 premium, 成熟 mature or 新兴 emerging
+     */
+    brand_tier: 'premium' | 'mature' | 'emerging';
+    /**
+     * Identifier prefixed with `sup_`
+     */
+    supplier_id: string;
+    micro_supplier: boolean;
+    price: Money;
+    list_price: Money;
+    commission_rate: number;
+    expected_commission: Money;
+    /**
+     * The pools the anchor can draw it from
+     */
+    pool_ids: Array<string>;
+    supply_limit: number | null;
+    stock: number;
+    /**
+     * Set when the product comes from a pool another organization shared
+     */
+    owner_organization_id: string | null;
+    /**
+     * The sum of score_breakdown
+     */
+    score: number;
+    /**
+     * Each part’s contribution: its weight × its value
+     */
+    score_breakdown: {
+        audience_fit: number;
+        supplier_quality: number;
+        expected_margin: number;
+        long_term_value: number;
+        diversity: number;
+        micro_supplier_boost: number;
+        exposure_fairness: number;
+    };
+    /**
+     * Each part’s value before weighting: 0–1, or −1–0 for the diversity and exposure_fairness penalties
+     */
+    parts: {
+        audience_fit: number;
+        supplier_quality: number;
+        expected_margin: number;
+        long_term_value: number;
+        diversity: number;
+        micro_supplier_boost: number;
+        exposure_fairness: number;
+    };
+    /**
+     * A product the anchor sold recently, or one higher on this list, that this one closely resembles
+     */
+    near_duplicate_of: string | null;
+    /**
+     * The best of (anchor weight × score) over the session’s anchors, plus the gap bonus if it fills one
+     */
+    session_score: number;
+    /**
+     * The session’s anchors it was recommended for
+     */
+    for_anchor_ids: Array<string>;
+    /**
+     * Its category is not in the run-of-show yet
+     */
+    fills_gap: boolean;
+};
+
+export type SessionRecommendationList = {
+    /**
+     * Identifier prefixed with `ses_`
+     */
+    session_id: string;
+    /**
+     * Host first, then the guests
+     */
+    anchor_ids: Array<string>;
+    /**
+     * The categories the run-of-show already has
+     */
+    run_of_show_categories: Array<string>;
+    data: Array<SessionRecommendation>;
+    /**
+     * RFC 3339 time in UTC
+     */
+    generated_at: string;
+};
+
 /**
  * A span of a live session during which a product was pinned or on shelf
  */
@@ -8086,6 +8183,58 @@ export type GetSessionTimelineResponses = {
 };
 
 export type GetSessionTimelineResponse = GetSessionTimelineResponses[keyof GetSessionTimelineResponses];
+
+export type RecommendForSessionData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `ses_`
+         */
+        id: string;
+    };
+    query?: {
+        limit?: number;
+    };
+    url: '/v1/sessions/{id}/recommendations';
+};
+
+export type RecommendForSessionErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type RecommendForSessionError = RecommendForSessionErrors[keyof RecommendForSessionErrors];
+
+export type RecommendForSessionResponses = {
+    /**
+     * Default Response
+     */
+    200: SessionRecommendationList;
+};
+
+export type RecommendForSessionResponse = RecommendForSessionResponses[keyof RecommendForSessionResponses];
 
 export type GetRunOfShowData = {
     body?: never;

@@ -1,4 +1,4 @@
-import { inArray, sql, type SQL } from 'drizzle-orm'
+import { eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { TxCtx } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
 import { scoped } from '../../lib/repository.js'
@@ -6,10 +6,29 @@ import { anchorRepo, type AnchorRow } from './service.js'
 import { anchors } from './tables.js'
 
 /** What other modules may read of anchors, inside the caller's tenant transaction. */
-export async function findAnchor(tx: TxCtx, id: string, opts: { required: true }): Promise<AnchorRow>
-export async function findAnchor(tx: TxCtx, id: string, opts?: { required?: false }): Promise<AnchorRow | undefined>
-export async function findAnchor(tx: TxCtx, id: string, opts: { required?: boolean } = {}) {
-  const row = await anchorRepo.find(tx, id)
+type FindOptions = {
+  /**
+   * Holds the anchor's row until the caller commits, so a decision taken on its status stands:
+   * a change committed meanwhile (a suspension) is seen, and one that comes later waits.
+   */
+  lockStatus?: boolean
+}
+export async function findAnchor(tx: TxCtx, id: string, opts: FindOptions & { required: true }): Promise<AnchorRow>
+export async function findAnchor(
+  tx: TxCtx,
+  id: string,
+  opts?: FindOptions & { required?: false },
+): Promise<AnchorRow | undefined>
+export async function findAnchor(tx: TxCtx, id: string, opts: FindOptions & { required?: boolean } = {}) {
+  const row = opts.lockStatus
+    ? (
+        await tx.tx
+          .select()
+          .from(anchors)
+          .where(scoped(tx, anchors, eq(anchors.id, id)))
+          .for('share')
+      )[0]
+    : await anchorRepo.find(tx, id)
   if (!row && opts.required) throw new AppError('not_found', `No anchor with id ${id} exists.`)
   return row
 }

@@ -6,6 +6,7 @@ import { requireScopes } from '../../lib/scopes.js'
 import { renderCalendarFeed } from './feeds.js'
 import * as scheduling from './service.js'
 import * as slots from './slots.js'
+import { recommendForSession } from './recommendations.js'
 import * as S from './schemas.js'
 
 const tags = ['Sessions']
@@ -213,6 +214,23 @@ const schedulingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => scheduling.sessionTimeline(req.ctx, req.params.id),
+  )
+  app.get(
+    '/sessions/:id/recommendations',
+    {
+      schema: {
+        operationId: 'recommendForSession',
+        tags,
+        summary: 'Products for a session: ranked for its anchors, without what the run-of-show has',
+        description:
+          'Selection’s ranking (GET /v1/anchors/{id}/recommendations) for each of the session’s anchors, merged by product: session_score is the best of weight × score over the anchors (the host 1, each guest 0.5), plus 0.1 when the product’s category is not in the run-of-show yet (fills_gap). Products already in the run-of-show are left out.',
+        security: requireScopes('sessions:read', 'selection:read'),
+        params: IdParams('ses'),
+        querystring: S.SessionRecommendationQuery,
+        response: { 200: ref(S.SessionRecommendationList), ...errors(404) },
+      },
+    },
+    async (req) => recommendForSession(req.ctx, req.params.id, req.query),
   )
   app.get(
     '/sessions/:id/run-of-show',

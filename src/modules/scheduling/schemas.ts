@@ -13,6 +13,7 @@ import {
   StringEnum,
   Timestamp,
 } from '../../lib/schemas.js'
+import { Recommendation } from '../selection/index.js'
 import { CREW_ROLES, OFFER_KINDS, SESSION_STATUSES } from './tables.js'
 
 const CrewRole = StringEnum(CREW_ROLES, {
@@ -448,3 +449,37 @@ export type ShelfProductInput = Static<typeof ShelfProduct>
 export type CreateCalendarFeedInput = Static<typeof CreateCalendarFeed>
 export type CreateSlotInput = Static<typeof CreateSlot>
 export type UpdateSlotInput = Static<typeof UpdateSlot>
+
+export const SessionRecommendationQuery = Type.Object(
+  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })) },
+  { additionalProperties: false },
+)
+export const SessionRecommendation = named(
+  'SessionRecommendation',
+  Type.Object({
+    ...Recommendation.properties,
+    session_score: Type.Number({
+      description: 'The best of (anchor weight × score) over the session’s anchors, plus the gap bonus if it fills one',
+    }),
+    for_anchor_ids: Type.Array(Id('anc'), { description: 'The session’s anchors it was recommended for' }),
+    fills_gap: Type.Boolean({ description: 'Its category is not in the run-of-show yet' }),
+  }),
+  { ...exampleOf(Recommendation)!, session_score: 0.7121, for_anchor_ids: [exampleId('anc')], fills_gap: true },
+)
+export const SessionRecommendationList = named(
+  'SessionRecommendationList',
+  Type.Object({
+    session_id: Id('ses'),
+    anchor_ids: Type.Array(Id('anc'), { description: 'Host first, then the guests' }),
+    run_of_show_categories: Type.Array(Type.String(), { description: 'The categories the run-of-show already has' }),
+    data: Type.Array(ref(SessionRecommendation)),
+    generated_at: Timestamp,
+  }),
+  {
+    session_id: exampleId('ses'),
+    anchor_ids: [exampleId('anc')],
+    run_of_show_categories: ['beauty'],
+    data: [exampleOf(SessionRecommendation)!],
+    generated_at: '2026-12-02T08:00:00.000Z',
+  },
+)

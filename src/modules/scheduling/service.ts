@@ -207,7 +207,8 @@ async function checkedBookings(
     )
   for (const [i, id] of anchorIds.entries()) {
     const pointer = i === 0 ? '/body/host_anchor_id' : `/body/guest_anchor_ids/${i - 1}`
-    const anchor = await findAnchor(tx, id)
+    // Locked: a suspension committing at the same moment either is seen here or waits for this booking.
+    const anchor = await findAnchor(tx, id, { lockStatus: true })
     if (!anchor) throw unprocessable(`No anchor with id ${id} exists.`, pointer)
     // Only `active` is schedulable: statuses added later (suspended by strikes) are refused too.
     if (anchor.status !== 'active')

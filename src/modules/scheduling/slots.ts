@@ -88,7 +88,7 @@ const presentSlot = (s: SlotRow, check: Check & { brandTier: BrandTier }) => ({
   updated_at: s.updatedAt.toISOString(),
 })
 
-async function slotsOf(tx: TxCtx, sessionId: string): Promise<SlotRow[]> {
+export async function slotsOf(tx: TxCtx, sessionId: string): Promise<SlotRow[]> {
   return tx.tx
     .select()
     .from(runOfShowSlots)

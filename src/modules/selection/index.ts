@@ -18,3 +18,5 @@ export const selectionModule = defineModule({
 
 // The public face of the module: what other modules may use.
 export { checkOffer, type Finding, type PlannedOffer } from './brand-tier.js'
+export { Recommendation } from './schemas.js'
+export { recommendForAnchor } from './service.js'
