@@ -55,7 +55,7 @@ t.test('recommendations for a session: its anchors’ rankings merged, without w
 
   // Each product's session score, recomputed from the anchors' own rankings.
   const scoreOf = async (anchorId: string) =>
-    new Map(
+    new Map<string, number>(
       (await mcn.get(`/v1/anchors/${anchorId}/recommendations`))
         .json()
         .data.map((r: { product_id: string; score: number }) => [r.product_id, r.score]),
