@@ -13,6 +13,7 @@ import { salesModule } from './sales/index.js'
 import { selectionModule } from './selection/index.js'
 import { webhooksModule } from './webhooks/index.js'
 import { schedulingModule } from './scheduling/index.js'
+import { mediaModule } from './media/index.js'
 
 /** Every domain module, in the order their routes and GraphQL types are mounted. */
 export const modules: ShowrunnerModule[] = [
@@ -29,5 +30,6 @@ export const modules: ShowrunnerModule[] = [
   salesModule,
   selectionModule,
   schedulingModule,
+  mediaModule,
   webhooksModule,
 ]
