@@ -64,8 +64,8 @@ function containsNul(value: unknown): boolean {
 /**
  * The `/v1` routes that answer without a token, as `METHOD /v1/path` (the path as
  * declared, e.g. `/v1/things/:id`). A route leaves authentication only by being listed
- * here, so that decision is made and reviewed in this one place; `security: []` on the
- * route itself is refused.
+ * here, so that decision is made and reviewed in this one place; `security: []` on a route
+ * that is not listed is refused.
  */
 export const publicV1Routes: ReadonlySet<string> = new Set<string>([
   // The transcoder holds no API client: its callbacks are authenticated by a Standard Webhooks

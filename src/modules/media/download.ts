@@ -43,6 +43,8 @@ export async function downloadSource(
         headers: { host: url.host, 'user-agent': 'Showrunner-Transcode/1' },
         servername: secure ? destination.hostname : undefined,
         timeout: opts.timeoutMs,
+        // One download per connection: a pooled socket would outlive the job and keep workers from closing.
+        agent: false,
       },
       (res) => {
         const status = res.statusCode ?? 0

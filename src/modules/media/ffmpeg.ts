@@ -22,7 +22,9 @@ export class ToolMissing extends TranscodeError {}
  */
 export function run(program: string, args: string[], timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' })
+    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    // Our own timer rather than spawn's `timeout`, which is left running when the program cannot start.
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => {
@@ -32,6 +34,7 @@ export function run(program: string, args: string[], timeoutMs: number): Promise
       stderr = (stderr + d.toString()).slice(-STDERR_KEEP)
     })
     child.on('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer)
       if (err.code === 'ENOENT')
         reject(
           new ToolMissing(
@@ -42,6 +45,7 @@ export function run(program: string, args: string[], timeoutMs: number): Promise
       else reject(new TranscodeError(`${program} could not start: ${err.message}`, false))
     })
     child.on('close', (code, signal) => {
+      clearTimeout(timer)
       if (code === 0) return resolve(stdout)
       const last = stderr.trim().split('\n').slice(-3).join(' | ')
       if (signal)

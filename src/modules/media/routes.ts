@@ -43,7 +43,7 @@ const mediaRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security: requireScopes('media:read'),
         params: IdParams('ses'),
         querystring: PageQuery,
-        response: { 200: ref(S.MediaList), ...errors() },
+        response: { 200: ref(S.MediaList), ...errors(404) },
       },
     },
     async (req) => media.listSessionMedia(req.ctx, req.params.id, req.query),
@@ -81,6 +81,8 @@ const mediaRoutes: FastifyPluginAsyncTypebox = async (app) => {
           summary: 'A transcoder reports progress, outputs or failure (signed, no bearer token)',
           description:
             'Called by the transcoder, not by API clients: the body is signed like a Standard Webhooks message (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with TRANSCODER_SECRET. A missing or bad signature, or a timestamp more than five minutes off, is 401 and changes nothing. A report that repeats one already applied, or would move the media backwards, is answered with `applied: false`.',
+          // No token: the signature authenticates it; listed in publicV1Routes (src/app.ts) with the reason.
+          security: [],
           params: Type.Object({ adapter: StringEnum(['http'] as const) }, { additionalProperties: false }),
           body: ref(S.TranscoderCallback),
           response: { 200: ref(S.CallbackReceipt), ...errors(401, 404, 409) },

@@ -6,6 +6,7 @@ import { AppError } from '../../lib/errors.js'
 import { publish } from '../../lib/hooks.js'
 import { newId } from '../../lib/ids.js'
 import { mapPage, scoped, tenantRepository, type PageRequest } from '../../lib/repository.js'
+import { getSessionsByIds } from '../scheduling/index.js'
 import { refusalOf } from '../webhooks/index.js'
 import type { MediaForTranscode } from './adapter.js'
 import { mediaFailed, mediaTranscoded } from './changes.js'
@@ -109,7 +110,10 @@ export function getMedia(ctx: Ctx, id: string) {
   return inTenant(ctx, async (tx) => presentMedia(await mediaRepo.get(tx, id)))
 }
 
-export function listSessionMedia(ctx: Ctx, sessionId: string, page: PageRequest) {
+/** A session's media; an unknown session (or another tenant's) is 404, not an empty list. */
+export async function listSessionMedia(ctx: Ctx, sessionId: string, page: PageRequest) {
+  const [session] = await getSessionsByIds(ctx, [sessionId])
+  if (!session) throw new AppError('not_found', `No session with id ${sessionId} exists.`)
   return inTenant(ctx, (tx) => mapPage(mediaRepo.list(tx, page, eq(media.sessionId, sessionId)), presentMedia))
 }
 
