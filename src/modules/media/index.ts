@@ -1,5 +1,5 @@
 import { defineModule } from '../types.js'
-import { transcodeJob } from './jobs.js'
+import { sweepJob, transcodeJob } from './jobs.js'
 import { mediaGraphql } from './resolvers.js'
 import mediaRoutes from './routes.js'
 import { configureMediaFrom } from './settings.js'
@@ -15,7 +15,7 @@ export const mediaModule = defineModule({
   tags: [{ name: 'Media', description: 'Recordings and clips of live sessions, and their transcode to HLS' }],
   routes: mediaRoutes,
   graphql: mediaGraphql,
-  jobs: [transcodeJob],
+  jobs: [transcodeJob, sweepJob],
   configure: configureMediaFrom,
 })
 

@@ -1,6 +1,7 @@
+import { sql } from 'drizzle-orm'
 import { Type } from 'typebox'
 import { inTenant } from '../../db/tenancy.js'
-import { serializeCtx, type Ctx } from '../../lib/context.js'
+import { serializeCtx, systemCtx, type Ctx, type OrgKind } from '../../lib/context.js'
 import { defineJob } from '../../lib/jobs.js'
 import { PermanentJobError } from '../../queues/index.js'
 import { TranscodeError, type TranscodeAdapter } from './adapter.js'
@@ -21,6 +22,9 @@ import {
 import { mediaSettings } from './settings.js'
 
 export const TRANSCODE_JOB = 'media.transcode'
+const SWEEP_JOB = 'media.sweep'
+/** A media still pending this long after its last change has no transcode in the queue. */
+export const STRANDED_AFTER_SECONDS = 120
 
 /** The adapter the configuration names (TRANSCODER), built from the current settings. */
 export function currentAdapter(): TranscodeAdapter {
@@ -116,3 +120,26 @@ export async function registerMedia(ctx: Ctx, sessionId: string, input: Register
   }
   return view
 }
+
+/**
+ * The database, not the queue, is the source of truth: a media committed as pending whose
+ * transcode never reached the queue (Redis down at that moment) is queued again from here.
+ * The media id is the queue job id, so a media whose job is still queued or waiting for a
+ * retry is not queued twice.
+ */
+export const sweepJob = defineJob({
+  queue: 'transcode',
+  name: SWEEP_JOB,
+  payload: Type.Object({}, { additionalProperties: false }),
+  schedule: { cron: '*/5 * * * *', payload: {} },
+  handler: async (ctx) => {
+    const stranded = await ctx.db.execute<{ tenant_id: string; id: string; kind: OrgKind }>(
+      sql`select m.tenant_id, m.id, o.kind from media m join organizations o on o.id = m.tenant_id
+          where m.state = 'pending' and m.updated_at < now() - make_interval(secs => ${STRANDED_AFTER_SECONDS})
+          order by m.updated_at limit 500`,
+    )
+    for (const m of stranded)
+      await enqueueTranscode({ ...ctx, ...systemCtx(`sweep:${SWEEP_JOB}`, { id: m.tenant_id, kind: m.kind }) }, m.id)
+    return { queued: stranded.length }
+  },
+})

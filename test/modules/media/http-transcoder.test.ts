@@ -4,6 +4,9 @@ import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { Webhook } from 'standardwebhooks'
 import { buildTestApp, createTenant, type Caller } from '../../helper.js'
+import { sql } from 'drizzle-orm'
+import { systemCtx } from '../../../src/lib/context.js'
+import { sweepJob } from '../../../src/modules/media/jobs.js'
 import { configureMedia } from '../../../src/modules/media/settings.js'
 
 /**
@@ -292,4 +295,31 @@ t.test('registration refuses bad input and unknown sessions', async (t) => {
   t.equal(missing.statusCode, 404)
   t.match(missing.json().detail, /No session/)
   t.equal((await owner.get(`/v1/sessions/${ses}/media`)).json().data.length, 0, 'nothing was registered')
+})
+
+t.test('the sweeper queues a pending media whose transcode never reached the queue', async (t) => {
+  const tc = await transcoder(() => 202)
+  t.teardown(() => tc.server.close())
+  const { app } = await buildTestApp(t, {
+    workers: true,
+    config: { TRANSCODER: 'http', TRANSCODER_URL: tc.url, TRANSCODER_SECRET: secret },
+  })
+  const owner = await createTenant(app)
+  const ses = await session(owner)
+  // As if the queue had been down when it was registered: committed, never queued.
+  const stranded = 'med_01h00000000000000000000001'
+  const fresh = 'med_01h00000000000000000000002'
+  await app.db.execute(sql`insert into media (tenant_id, id, session_id, kind, source_url, updated_at) values
+    (${owner.organizationId}, ${stranded}, ${ses}, 'recording', 'https://r.example.com/s.mp4', now() - interval '10 minutes'),
+    (${owner.organizationId}, ${fresh}, ${ses}, 'recording', 'https://r.example.com/f.mp4', now())`)
+  await app.queues.add(sweepJob.queue, sweepJob.name, sweepJob.envelope(systemCtx('test'), {}))
+  await until('submitted', async () =>
+    (await owner.get(`/v1/media/${stranded}`)).json().state === 'submitted' ? true : undefined,
+  )
+  t.same(
+    tc.jobs.map((j) => j.body.media_id),
+    [stranded],
+    'only the stranded media is queued; a fresh one may still be on its way',
+  )
+  t.equal((await owner.get(`/v1/media/${fresh}`)).json().state, 'pending')
 })
