@@ -174,6 +174,25 @@ t.test('hand-off through the queue, signed callbacks, refusals and repeats', asy
   const after = (await owner.get(`/v1/media/${med.id}`)).json()
   t.same(after.outputs, outputs)
 
+  const gql = await owner.post('/graphql', {
+    query:
+      'query($id: ID!) { media(id: $id) { id state attempts outputs { poster_url renditions { name playlist_url } } } }',
+    variables: { id: med.id },
+  })
+  t.same(
+    gql.json().data?.media,
+    {
+      id: med.id,
+      state: 'ready',
+      attempts: 1,
+      outputs: {
+        poster_url: outputs.poster_url,
+        renditions: [{ name: '720p', playlist_url: outputs.renditions[0]!.playlist_url }],
+      },
+    },
+    `GraphQL reads the media: ${gql.body}`,
+  )
+
   // Repeats and late reports are answered but do not move the media backwards.
   const again = await signed(app, { media_id: med.id, status: 'ready', outputs })
   t.same(again.json(), { media_id: med.id, state: 'ready', applied: false })
@@ -244,6 +263,30 @@ t.test('retries: a failing transcoder is retried with attempts counted, then the
   t.match(failed.last_error, /503/)
   const events = (await owner.get('/v1/events?limit=200')).json().data.filter((e: any) => e.type === 'media.failed')
   t.equal(events.length, 1)
+})
+
+t.test('a passing failure is retried and the media goes on', async (t) => {
+  t.teardown(configureMedia({ backoffMs: 100 }))
+  const answers = [503, 202]
+  const tc = await transcoder(() => answers.shift() ?? 202)
+  t.teardown(() => tc.server.close())
+  const { app } = await buildTestApp(t, {
+    workers: true,
+    config: { TRANSCODER: 'http', TRANSCODER_URL: tc.url, TRANSCODER_SECRET: secret },
+  })
+  t.teardown(configureMedia({ backoffMs: 100 }))
+  const owner = await createTenant(app)
+  const ses = await session(owner)
+  const med = (
+    await owner.post(`/v1/sessions/${ses}/media`, { kind: 'recording', source_url: 'https://r.example.com/a.mp4' })
+  ).json()
+  const submitted = await until('submitted', async () => {
+    const m = (await owner.get(`/v1/media/${med.id}`)).json()
+    return m.state === 'submitted' ? m : undefined
+  })
+  t.equal(submitted.attempts, 2, 'the second attempt got through')
+  t.equal(submitted.last_error, null, 'the error of the first is cleared once it passed')
+  t.equal(tc.jobs.length, 2)
 })
 
 t.test('a 4xx from the transcoder fails at once', async (t) => {
