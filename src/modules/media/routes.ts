@@ -69,8 +69,12 @@ const mediaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const parseJson = callbacks.getDefaultJsonParser('error', 'error')
     callbacks.removeContentTypeParser('application/json')
     callbacks.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-      rawBodies.set(request, String(body))
-      parseJson(request, String(body), done)
+      const raw = String(body)
+      // As the app's own parser does: PostgreSQL refuses a NUL in text, so it is bad input here.
+      if (/\\u0000/i.test(raw))
+        return done(new AppError('bad_request', 'The body contains a NUL character.'), undefined)
+      rawBodies.set(request, raw)
+      parseJson(request, raw, done)
     })
     callbacks.post(
       '/media/callbacks/:adapter',

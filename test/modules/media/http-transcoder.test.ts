@@ -202,6 +202,9 @@ t.test('hand-off through the queue, signed callbacks, refusals and repeats', asy
   t.same(lateFail.json(), { media_id: med.id, state: 'ready', applied: false })
   t.equal((await owner.get(`/v1/media/${med.id}`)).json().version, after.version, 'repeats changed nothing')
 
+  const nul = await signed(app, { media_id: med.id, status: 'failed', reason: 'bad\u0000byte' })
+  t.equal(nul.statusCode, 400, 'a NUL in the body is bad input, not a 500')
+
   const unknown = await signed(app, { media_id: 'med_01h00000000000000000000000', status: 'processing' })
   t.equal(unknown.statusCode, 404)
 
