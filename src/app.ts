@@ -63,11 +63,15 @@ function containsNul(value: unknown): boolean {
 
 /**
  * The `/v1` routes that answer without a token, as `METHOD /v1/path` (the path as
- * declared, e.g. `/v1/things/:id`). Empty: every `/v1` operation names its scopes. A
- * route leaves authentication only by being listed here, so that decision is made and
- * reviewed in this one place; `security: []` on the route itself is refused.
+ * declared, e.g. `/v1/things/:id`). A route leaves authentication only by being listed
+ * here, so that decision is made and reviewed in this one place; `security: []` on a route
+ * that is not listed is refused.
  */
-export const publicV1Routes: ReadonlySet<string> = new Set<string>()
+export const publicV1Routes: ReadonlySet<string> = new Set<string>([
+  // The transcoder holds no API client: its callbacks are authenticated by a Standard Webhooks
+  // signature over the body with TRANSCODER_SECRET (src/modules/media/routes.ts), refused with 401 otherwise.
+  'POST /v1/media/callbacks/:adapter',
+])
 
 /**
  * Security fails closed: the auth plugin authenticates a request only when its route

@@ -33,6 +33,20 @@ const ConfigSchema = Type.Object({
   RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 60 }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10000 }),
   RECOMMENDATION_CACHE: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
+  TRANSCODER: Type.Union([Type.Literal('local'), Type.Literal('http')], {
+    default: 'local',
+    description: 'Who transcodes media: local runs ffmpeg in the worker, http hands jobs to TRANSCODER_URL',
+  }),
+  TRANSCODER_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  TRANSCODER_SECRET: Type.Optional(
+    Type.String({
+      pattern: '^whsec_[A-Za-z0-9+/=]{24,}$',
+      description: 'Standard Webhooks secret the transcoder signs its callbacks with',
+    }),
+  ),
+  FFMPEG_PATH: Type.String({ default: 'ffmpeg' }),
+  MEDIA_MAX_SOURCE_BYTES: Type.Integer({ minimum: 1, default: 2 * 1024 * 1024 * 1024 }),
+  MEDIA_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 86400, default: 1800 }),
 })
 
 export type Config = Static<typeof ConfigSchema> & { publicUrl: string }
@@ -75,5 +89,10 @@ export function loadConfig(
   }
   // Value.Check above proved the shape; the converted record's static type does not show it.
   const cfg = candidate as unknown as Static<typeof ConfigSchema>
+  // The HTTP transcoder is unusable without both: jobs would have nowhere to go, callbacks nothing to verify.
+  if (cfg.TRANSCODER === 'http' && (!cfg.TRANSCODER_URL || !cfg.TRANSCODER_SECRET))
+    throw new ConfigError(
+      'invalid configuration:\n  TRANSCODER="http" needs TRANSCODER_URL and TRANSCODER_SECRET (a whsec_… secret)',
+    )
   return { ...cfg, publicUrl: (cfg.PUBLIC_URL ?? `http://localhost:${cfg.PORT}`).replace(/\/$/, ''), ...overrides }
 }

@@ -114,6 +114,13 @@ export const fixtures: Record<string, FixtureCreator> = {
   anc: async (owner) => created(await owner.post('/v1/anchors', { name: 'owner-data anchor' })),
   crw: (owner) => fixtureCrewMember(owner),
   ses: (owner) => fixtureSession(owner),
+  med: async (owner) =>
+    created(
+      await owner.post(`/v1/sessions/${await fixtureSession(owner)}/media`, {
+        kind: 'recording',
+        source_url: 'https://93.184.215.14/owner-data.mp4',
+      }),
+    ),
   slot: async (owner) => {
     const pool = await fixturePool(owner)
     const product = await fixtureProduct(owner)
@@ -213,6 +220,7 @@ export const sampleBodies: Record<string, unknown> = {
     live_price: { amount: 1, currency: 'CNY' },
   },
   reorderRunOfShow: { slot_ids: [] },
+  registerMedia: { kind: 'recording', source_url: 'https://93.184.215.14/intruder.mp4' },
 }
 
 /**

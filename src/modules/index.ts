@@ -14,6 +14,7 @@ import { anchorGovernanceModule } from './anchor-governance/index.js'
 import { selectionModule } from './selection/index.js'
 import { webhooksModule } from './webhooks/index.js'
 import { schedulingModule } from './scheduling/index.js'
+import { mediaModule } from './media/index.js'
 
 /** Every domain module, in the order their routes and GraphQL types are mounted. */
 export const modules: ShowrunnerModule[] = [
@@ -31,5 +32,6 @@ export const modules: ShowrunnerModule[] = [
   anchorGovernanceModule,
   selectionModule,
   schedulingModule,
+  mediaModule,
   webhooksModule,
 ]
