@@ -5,7 +5,7 @@ export type ClientOptions = {
     baseUrl: 'https://api.showrunner.dev' | (string & {});
 };
 
-export type Webhooks = WebhookAnchorCreatedWebhookRequest | WebhookAnchorReinstatedWebhookRequest | WebhookAnchorSuspendedWebhookRequest | WebhookAnchorTierChangedWebhookRequest | WebhookAnchorUpdatedWebhookRequest | WebhookAnchorViolationRecordedWebhookRequest | WebhookInstallationCreatedWebhookRequest | WebhookInstallationDeletedWebhookRequest | WebhookInstallationScopesChangedWebhookRequest | WebhookProductCreatedWebhookRequest | WebhookProductUpdatedWebhookRequest | WebhookSessionCancelledWebhookRequest | WebhookSessionEndedWebhookRequest | WebhookSessionProductPinnedWebhookRequest | WebhookSessionScheduledWebhookRequest | WebhookSessionStartedWebhookRequest | WebhookSessionUpdatedWebhookRequest | WebhookSupplierAdmittedWebhookRequest | WebhookSupplierEliminatedWebhookRequest | WebhookSupplierProbationWebhookRequest | WebhookSupplierReinstatedWebhookRequest | WebhookSupplyPoolCreatedWebhookRequest | WebhookSupplyPoolUpdatedWebhookRequest | WebhookWebhookTestWebhookRequest | WebhookWebhookEndpointDisabledWebhookRequest;
+export type Webhooks = WebhookAnchorCreatedWebhookRequest | WebhookAnchorReinstatedWebhookRequest | WebhookAnchorSuspendedWebhookRequest | WebhookAnchorTierChangedWebhookRequest | WebhookAnchorUpdatedWebhookRequest | WebhookAnchorViolationRecordedWebhookRequest | WebhookInstallationCreatedWebhookRequest | WebhookInstallationDeletedWebhookRequest | WebhookInstallationScopesChangedWebhookRequest | WebhookMediaFailedWebhookRequest | WebhookMediaTranscodedWebhookRequest | WebhookProductCreatedWebhookRequest | WebhookProductUpdatedWebhookRequest | WebhookSessionCancelledWebhookRequest | WebhookSessionEndedWebhookRequest | WebhookSessionProductPinnedWebhookRequest | WebhookSessionScheduledWebhookRequest | WebhookSessionStartedWebhookRequest | WebhookSessionUpdatedWebhookRequest | WebhookSupplierAdmittedWebhookRequest | WebhookSupplierEliminatedWebhookRequest | WebhookSupplierProbationWebhookRequest | WebhookSupplierReinstatedWebhookRequest | WebhookSupplyPoolCreatedWebhookRequest | WebhookSupplyPoolUpdatedWebhookRequest | WebhookWebhookTestWebhookRequest | WebhookWebhookEndpointDisabledWebhookRequest;
 
 export type AddPoolItem = {
     /**
@@ -503,7 +503,7 @@ export type ApiClient = {
      */
     organization_id: string;
     name: string;
-    scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
     app_id: string | null;
     revoked_at: string | null;
     /**
@@ -539,7 +539,7 @@ export type App = {
     provider_id: string;
     name: string;
     description: string | null;
-    requested_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    requested_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
     /**
      * RFC 3339 time in UTC
      */
@@ -663,6 +663,18 @@ export type CalendarFeed = {
     updated_at: string;
 };
 
+export type CallbackReceipt = {
+    /**
+     * Identifier prefixed with `med_`
+     */
+    media_id: string;
+    state: 'pending' | 'submitted' | 'processing' | 'ready' | 'failed';
+    /**
+     * False when the media was already there or past it (a repeated callback)
+     */
+    applied: boolean;
+};
+
 export type CreateAdmissionCriteria = {
     name: string;
     /**
@@ -721,7 +733,7 @@ export type CreateAnchorStandard = {
 
 export type CreateApiClient = {
     name: string;
-    scopes?: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    scopes?: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
 };
 
 /**
@@ -798,7 +810,7 @@ export type CreateInstallation = {
     /**
      * Scopes to grant; a subset of the app’s requested scopes. Default: all of them.
      */
-    scopes?: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    scopes?: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
 };
 
 export type CreateOrganization = {
@@ -1154,7 +1166,7 @@ export type Installation = {
      * Identifier prefixed with `org_`
      */
     provider_id: string;
-    granted_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    granted_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
     revoked_at: string | null;
     /**
      * RFC 3339 time in UTC
@@ -1222,6 +1234,78 @@ export type Jwks = {
     keys: Array<{
         [key: string]: unknown;
     }>;
+};
+
+/**
+ * A recording or clip of a live session, and its transcode
+ */
+export type Media = {
+    /**
+     * Identifier prefixed with `med_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `ses_`
+     */
+    session_id: string;
+    kind: 'recording' | 'clip';
+    title: string | null;
+    source_url: string;
+    clip: {
+        start_seconds: number;
+        end_seconds: number;
+    } | null;
+    /**
+     * pending → submitted → processing → ready | failed; ready and failed are final
+     */
+    state: 'pending' | 'submitted' | 'processing' | 'ready' | 'failed';
+    adapter: 'local' | 'http' | null;
+    /**
+     * Hand-offs tried so far
+     */
+    attempts: number;
+    last_error: string | null;
+    outputs: MediaOutputs | null;
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+export type MediaList = {
+    data: Array<Media>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * What the transcoder produced: HLS renditions and a poster frame
+ */
+export type MediaOutputs = {
+    renditions: Array<MediaRendition>;
+    master_playlist_url?: string;
+    poster_url?: string;
+    duration_seconds?: number;
+};
+
+export type MediaRendition = {
+    /**
+     * e.g. 720p
+     */
+    name: string;
+    height?: number;
+    /**
+     * Bits per second the rendition needs
+     */
+    bandwidth?: number;
+    playlist_url: string;
 };
 
 /**
@@ -1556,7 +1640,23 @@ export type RecordAnchorViolation = {
 export type RegisterApp = {
     name: string;
     description?: string;
-    requested_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    requested_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+};
+
+export type RegisterMedia = {
+    kind: 'recording' | 'clip';
+    /**
+     * http(s) URL of the source file; private, loopback and link-local addresses are refused
+     */
+    source_url: string;
+    title?: string;
+    /**
+     * The part of the source the clip keeps, in seconds from its start
+     */
+    clip?: {
+        start_seconds: number;
+        end_seconds: number;
+    };
 };
 
 export type RegisteredApp = {
@@ -2328,6 +2428,23 @@ export type TokenResponse = {
     scope: string;
 };
 
+export type TranscoderCallback = {
+    /**
+     * Identifier prefixed with `med_`
+     */
+    media_id: string;
+    status: 'processing' | 'ready' | 'failed';
+    /**
+     * The transcoder’s own id for the job
+     */
+    job_id?: string;
+    outputs?: MediaOutputs;
+    /**
+     * Why it failed
+     */
+    reason?: string;
+};
+
 export type UpdateAdmissionCriteria = {
     name?: string;
     /**
@@ -2411,7 +2528,7 @@ export type UpdateInstallation = {
     /**
      * The scopes the installation holds from now on; a subset of the app’s requested scopes. Fewer scopes apply to the app’s current tokens at once; more apply to tokens it requests from now on.
      */
-    scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
 };
 
 export type UpdatePoolItem = {
@@ -8621,6 +8738,220 @@ export type IssueCalendarFeedResponses = {
 
 export type IssueCalendarFeedResponse = IssueCalendarFeedResponses[keyof IssueCalendarFeedResponses];
 
+export type ListSessionMediaData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `ses_`
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+    };
+    url: '/v1/sessions/{id}/media';
+};
+
+export type ListSessionMediaErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListSessionMediaError = ListSessionMediaErrors[keyof ListSessionMediaErrors];
+
+export type ListSessionMediaResponses = {
+    /**
+     * Default Response
+     */
+    200: MediaList;
+};
+
+export type ListSessionMediaResponse = ListSessionMediaResponses[keyof ListSessionMediaResponses];
+
+export type RegisterMediaData = {
+    body: RegisterMedia;
+    path: {
+        /**
+         * Identifier prefixed with `ses_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/sessions/{id}/media';
+};
+
+export type RegisterMediaErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type RegisterMediaError = RegisterMediaErrors[keyof RegisterMediaErrors];
+
+export type RegisterMediaResponses = {
+    /**
+     * A recording or clip of a live session, and its transcode
+     */
+    202: Media;
+};
+
+export type RegisterMediaResponse = RegisterMediaResponses[keyof RegisterMediaResponses];
+
+export type GetMediaData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `med_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/media/{id}';
+};
+
+export type GetMediaErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetMediaError = GetMediaErrors[keyof GetMediaErrors];
+
+export type GetMediaResponses = {
+    /**
+     * A recording or clip of a live session, and its transcode
+     */
+    200: Media;
+};
+
+export type GetMediaResponse = GetMediaResponses[keyof GetMediaResponses];
+
+export type ReceiveTranscoderCallbackData = {
+    body: TranscoderCallback;
+    path: {
+        adapter: 'http';
+    };
+    query?: never;
+    url: '/v1/media/callbacks/{adapter}';
+};
+
+export type ReceiveTranscoderCallbackErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ReceiveTranscoderCallbackError = ReceiveTranscoderCallbackErrors[keyof ReceiveTranscoderCallbackErrors];
+
+export type ReceiveTranscoderCallbackResponses = {
+    /**
+     * Default Response
+     */
+    200: CallbackReceipt;
+};
+
+export type ReceiveTranscoderCallbackResponse = ReceiveTranscoderCallbackResponses[keyof ReceiveTranscoderCallbackResponses];
+
 export type ListWebhookEndpointsData = {
     body?: never;
     path?: never;
@@ -9590,6 +9921,80 @@ export type WebhookInstallationScopesChangedWebhookPayload = {
 export type WebhookInstallationScopesChangedWebhookRequest = {
     body: WebhookInstallationScopesChangedWebhookPayload;
     key: 'installation.scopes_changed';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookMediaFailedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'media.failed';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Media;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookMediaFailedWebhookRequest = {
+    body: WebhookMediaFailedWebhookPayload;
+    key: 'media.failed';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookMediaTranscodedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'media.transcoded';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Media;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookMediaTranscodedWebhookRequest = {
+    body: WebhookMediaTranscodedWebhookPayload;
+    key: 'media.transcoded';
     path?: never;
     query?: never;
 };
