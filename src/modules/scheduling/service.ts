@@ -257,6 +257,12 @@ async function checkedBookings(
 const bookingKey = (b: Booking) => ('anchorId' in b ? `a:${b.anchorId}` : `c:${b.crewMemberId}`)
 
 const OVERLAP_CONSTRAINTS = new Set(['session_assignments_anchor_overlap', 'session_assignments_crew_overlap'])
+const DEADLOCK_DETECTED = '40P01'
+/** The PostgreSQL error code of a failed statement, drizzle's wrapper or not. */
+const pgCode = (err: unknown) => {
+  const e = err as { code?: string; cause?: { code?: string } }
+  return e.cause?.code ?? e.code
+}
 const overlapViolation = (err: unknown) => {
   const e = err as { code?: string; constraint_name?: string; cause?: { code?: string; constraint_name?: string } }
   const pg = e.code ? e : e.cause
@@ -284,13 +290,20 @@ async function book(tx: TxCtx, session: SessionRow, bookings: Booking[]): Promis
       plannedStart: session.plannedStart,
       plannedEnd: session.plannedEnd,
     }))
-  try {
-    await tx.tx.transaction(async (sp) => {
-      await sp.insert(sessionAssignments).values(rows)
-    })
-  } catch (err) {
-    if (!overlapViolation(err)) throw err
-    throw await overlapConflict(tx, session, bookings)
+  // Two inserts of conflicting rows can each find the other's entry in the constraint's index
+  // and wait for it: PostgreSQL breaks the deadlock by failing one. Rolled back to the savepoint,
+  // that one has released its rows, the other commits, and the retry meets it as an overlap.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await tx.tx.transaction(async (sp) => {
+        await sp.insert(sessionAssignments).values(rows)
+      })
+      return
+    } catch (err) {
+      if (pgCode(err) === DEADLOCK_DETECTED && attempt < 5) continue
+      if (!overlapViolation(err)) throw err
+      throw await overlapConflict(tx, session, bookings)
+    }
   }
 }
 
