@@ -3,7 +3,7 @@ import http from 'node:http'
 import https from 'node:https'
 import { pipeline } from 'node:stream/promises'
 import { Transform } from 'node:stream'
-import { checkDestination, RefusedDestination } from '../webhooks/index.js'
+import { checkDestination, pinnedTo, RefusedDestination } from '../webhooks/index.js'
 import { TranscodeError } from './adapter.js'
 
 /**
@@ -29,19 +29,13 @@ export async function downloadSource(
     if (err instanceof RefusedDestination) throw new TranscodeError(`the source URL ${err.message}`, true)
     throw err
   }
-  const { url } = destination
-  const secure = url.protocol === 'https:'
-  const client = secure ? https : http
+  const client = destination.url.protocol === 'https:' ? https : http
+  const pinned = pinnedTo(destination)
   await new Promise<void>((resolve, reject) => {
     const req = client.get(
       {
-        protocol: url.protocol,
-        hostname: destination.address,
-        family: destination.family,
-        port: url.port || undefined,
-        path: `${url.pathname}${url.search}`,
-        headers: { host: url.host, 'user-agent': 'Showrunner-Transcode/1' },
-        servername: secure ? destination.hostname : undefined,
+        ...pinned,
+        headers: { ...pinned.headers, 'user-agent': 'Showrunner-Transcode/1' },
         timeout: opts.timeoutMs,
         // One download per connection: a pooled socket would outlive the job and keep workers from closing.
         agent: false,

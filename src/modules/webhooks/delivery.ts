@@ -12,7 +12,7 @@ import { Id } from '../../lib/schemas.js'
 import { presentEvent } from '../events/index.js'
 import { webhookEndpointDisabled } from './changes.js'
 import { checkDestination, RefusedDestination } from './guard.js'
-import { send, type SendResult } from './http.js'
+import { delivered, send, type SendResult } from './http.js'
 import { judgeAttempt, type Verdict } from './retry.js'
 import { type EndpointRow, liveSecrets } from './service.js'
 import { deliverySettings } from './settings.js'
@@ -153,7 +153,7 @@ export async function recordAttempt(
   const settings = deliverySettings()
   const attemptNo = message.attempts + 1
   const now = settings.now()
-  const succeeded = result.kind === 'response' && result.status >= 200 && result.status < 300
+  const succeeded = delivered(result)
   const failingSince = succeeded ? null : (endpoint.failingSince ?? now)
   let verdict = judgeAttempt({
     attempt: attemptNo,
@@ -308,8 +308,6 @@ export async function sendFirstAttempts(
       }),
   )
   const now = settings.now()
-  const succeeded = (r: SendResult | undefined): r is Extract<SendResult, { kind: 'response' }> =>
-    r?.kind === 'response' && r.status >= 200 && r.status < 300
   const rows = targets.map((e) => ({ endpoint: e, id: newId('webhookMessage'), result: results.get(e.id) }))
   // Fixed statements with one array per column, whatever the number of endpoints: prepared
   // once per connection, never rebuilt (drizzle's builder was most of a fan-out's CPU). Times go
@@ -322,31 +320,31 @@ export async function sendFirstAttempts(
            case when m.state = 'pending' then now() end, m.at::timestamptz, m.status,
            case when m.state = 'succeeded' then m.at::timestamptz end
     from unnest(${rows.map((r) => r.id)}::text[], ${rows.map((r) => r.endpoint.id)}::text[],
-                ${rows.map((r) => (succeeded(r.result) ? 'succeeded' : 'pending'))}::text[],
-                ${rows.map((r) => (succeeded(r.result) ? 1 : 0))}::int[],
-                ${rows.map((r) => (succeeded(r.result) ? now.toISOString() : null))}::text[],
-                ${rows.map((r) => (succeeded(r.result) ? r.result.status : null))}::int[])
+                ${rows.map((r) => (delivered(r.result) ? 'succeeded' : 'pending'))}::text[],
+                ${rows.map((r) => (delivered(r.result) ? 1 : 0))}::int[],
+                ${rows.map((r) => (delivered(r.result) ? now.toISOString() : null))}::text[],
+                ${rows.map((r) => (delivered(r.result) ? r.result.status : null))}::int[])
          as m(id, endpoint_id, state, attempts, at, status)
     on conflict do nothing
     returning id, endpoint_id, state`
   const kept = new Set(inserted.map((m) => m.id))
-  const delivered = rows.filter((r) => kept.has(r.id) && succeeded(r.result))
-  if (delivered.length) {
-    const answers = delivered.map((r) => r.result as Extract<SendResult, { kind: 'response' }>)
+  const arrived = rows.filter((r) => kept.has(r.id) && delivered(r.result))
+  if (arrived.length) {
+    const answers = arrived.map((r) => r.result as Extract<SendResult, { kind: 'response' }>)
     await pg`
       insert into webhook_attempts (tenant_id, id, endpoint_id, message_id, event_id, round, attempt, url,
                                     outcome, status_code, latency_ms, response_snippet, created_at)
       select ${tx.tenantId}::text, a.id, a.endpoint_id, a.message_id, ${event.id}::text, 1, 1, a.url,
              'succeeded', a.status, a.latency, a.snippet, ${now.toISOString()}::timestamptz
-      from unnest(${delivered.map(() => newId('webhookAttempt'))}::text[], ${delivered.map((r) => r.endpoint.id)}::text[],
-                  ${delivered.map((r) => r.id)}::text[], ${delivered.map((r) => r.endpoint.url)}::text[],
+      from unnest(${arrived.map(() => newId('webhookAttempt'))}::text[], ${arrived.map((r) => r.endpoint.id)}::text[],
+                  ${arrived.map((r) => r.id)}::text[], ${arrived.map((r) => r.endpoint.url)}::text[],
                   ${answers.map((a) => a.status)}::int[], ${answers.map((a) => a.latencyMs)}::int[],
                   ${answers.map((a) => a.snippet)}::text[])
            as a(id, endpoint_id, message_id, url, status, latency, snippet)`
   }
   const owed: { message: OwedMessage; delayMs?: number }[] = []
   for (const r of rows) {
-    if (!kept.has(r.id) || succeeded(r.result)) continue
+    if (!kept.has(r.id) || delivered(r.result)) continue
     if (!r.result) {
       owed.push({ message: { id: r.id, round: 1, attempts: 0 } })
       continue

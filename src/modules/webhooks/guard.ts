@@ -1,3 +1,4 @@
+import type { RequestOptions } from 'node:https'
 import ipaddr from 'ipaddr.js'
 import type { Resolver } from './settings.js'
 
@@ -102,5 +103,23 @@ export async function checkDestination(
     address: ip.toString(),
     family: ip.kind() === 'ipv6' ? 6 : 4,
     loopback: ip.range() === 'loopback',
+  }
+}
+
+/**
+ * The request options that connect to the checked address and no other: no second DNS query
+ * happens, while the URL's host stays in the Host header and is the TLS server name, so
+ * certificates are checked against it. Callers add method, headers and agent.
+ */
+export function pinnedTo(destination: Destination): RequestOptions & { headers: { host: string } } {
+  const { url } = destination
+  return {
+    protocol: url.protocol,
+    hostname: destination.address,
+    family: destination.family,
+    port: url.port || undefined,
+    path: `${url.pathname}${url.search}`,
+    headers: { host: url.host },
+    servername: url.protocol === 'https:' ? destination.hostname : undefined,
   }
 }

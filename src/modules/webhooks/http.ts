@@ -1,13 +1,17 @@
 import http from 'node:http'
 import https from 'node:https'
-import type { Destination } from './guard.js'
-import { DELIVERY_TIMEOUT_MS } from './retry.js'
+import { type Destination, pinnedTo } from './guard.js'
+import { classifyStatus, DELIVERY_TIMEOUT_MS } from './retry.js'
 
 export const SNIPPET_BYTES = 1024
 
 export type SendResult =
   | { kind: 'response'; status: number; retryAfter?: string; snippet: string; latencyMs: number }
   | { kind: 'error'; error: string; latencyMs: number }
+
+/** A 2xx answer: the delivery arrived. */
+export const delivered = (r: SendResult | undefined): r is Extract<SendResult, { kind: 'response' }> =>
+  r?.kind === 'response' && classifyStatus(r.status) === 'success'
 
 /**
  * Connections are kept alive and reused, so a busy endpoint costs no TCP (or TLS) handshake
@@ -43,24 +47,19 @@ export function send(
       clearTimeout(timer)
       resolve(result)
     }
-    const secure = url.protocol === 'https:'
+    const pinned = pinnedTo(destination)
     const req = client.request(
       {
-        protocol: url.protocol,
-        hostname: destination.address,
-        family: destination.family,
-        port: url.port || undefined,
-        path: `${url.pathname}${url.search}`,
+        ...pinned,
         method: 'POST',
         headers: {
           ...headers,
-          host: url.host,
+          ...pinned.headers,
           'content-type': 'application/json',
           'content-length': String(Buffer.byteLength(body)),
           'user-agent': 'Showrunner-Webhooks/1',
         },
-        servername: secure ? destination.hostname : undefined,
-        agent: secure ? httpsAgent : httpAgent,
+        agent: url.protocol === 'https:' ? httpsAgent : httpAgent,
       },
       (res) => {
         const chunks: Buffer[] = []

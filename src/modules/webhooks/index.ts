@@ -36,5 +36,5 @@ subscribe(installationRevoked, 'webhooks', (tx, { installationId }) => disableIn
 // The public face of the module: what other modules may use.
 export { webhookEndpointDisabled } from './changes.js'
 // The SSRF guard, for other modules that fetch a URL a caller gave (media sources).
-export { checkDestination, RefusedDestination, refusalOf, type Destination } from './guard.js'
+export { checkDestination, pinnedTo, RefusedDestination, refusalOf, type Destination } from './guard.js'
 export { systemResolver, type Resolver } from './settings.js'
