@@ -61,6 +61,38 @@ export interface TierRules {
   support_weights: { head: number; waist: number; tail: number; niche_category: number }
 }
 
+/**
+ * Documented defaults. Measures over 90 days: GMV in CNY from the sales history, strikes from
+ * recorded violations; repurchase rate and audience growth have no data source yet (sales
+ * history names no buyer, and no follower counts are collected), so they are reported as not
+ * measured, their thresholds are not applied and their weights drop out of the score. Head
+ * needs ¥500,000 GMV and at most 2 strikes, waist ¥50,000 and at most 5. Per review at most a
+ * tenth of a tier (at least one anchor) moves each way. Support weights tilt selection toward
+ * tail (中小) anchors and niche categories.
+ */
+export function defaultTierRules(): TierRules {
+  return {
+    window_days: 90,
+    currency: 'CNY',
+    thresholds: {
+      head: { min_gmv: 50_000_000, min_repurchase_rate: null, max_strikes: 2, min_audience_growth: null },
+      waist: { min_gmv: 5_000_000, min_repurchase_rate: null, max_strikes: 5, min_audience_growth: null },
+    },
+    weights: { gmv: 0.7, repurchase_rate: 0.15, strikes: 0.15, audience_growth: 0 },
+    strike_ceiling: 6,
+    max_moves_per_review: { share: 0.1, minimum: 1 },
+    support_weights: { head: 1, waist: 1.15, tail: 1.3, niche_category: 1.2 },
+  }
+}
+
+/** Where each measure comes from today, shown beside the rules. */
+export const MEASURED = {
+  gmv: 'anchor sales history (imports; orders later)',
+  repurchase_rate: 'not measured: sales history carries no buyer, and orders are not built yet',
+  strikes: 'violations recorded against the anchor in the window',
+  audience_growth: 'not measured: no follower data source exists yet',
+}
+
 export interface TierCandidate {
   id: string
   tier: Tier

@@ -12,6 +12,7 @@ import {
   StringEnum,
   Timestamp,
 } from '../../lib/schemas.js'
+import { defaultTierRules, MEASURED } from './rules.js'
 
 export const Severity = StringEnum(['minor', 'major', 'critical'] as const)
 export const AnchorTier = StringEnum(['head', 'waist', 'tail'] as const, {
@@ -290,22 +291,8 @@ export const AnchorTierRules = named(
     },
   ),
   {
-    window_days: 90,
-    currency: 'CNY',
-    thresholds: {
-      head: { min_gmv: 50_000_000, min_repurchase_rate: null, max_strikes: 2, min_audience_growth: null },
-      waist: { min_gmv: 5_000_000, min_repurchase_rate: null, max_strikes: 5, min_audience_growth: null },
-    },
-    weights: { gmv: 0.7, repurchase_rate: 0.15, strikes: 0.15, audience_growth: 0 },
-    strike_ceiling: 6,
-    max_moves_per_review: { share: 0.1, minimum: 1 },
-    support_weights: { head: 1, waist: 1.15, tail: 1.3, niche_category: 1.2 },
-    measured: {
-      gmv: 'anchor sales history (imports; orders later)',
-      repurchase_rate: 'not measured: sales history carries no buyer, and orders are not built yet',
-      strikes: 'violations recorded against the anchor in the window',
-      audience_growth: 'not measured: no follower data source exists yet',
-    },
+    ...defaultTierRules(),
+    measured: MEASURED,
     version: 1,
     updated_at: '2026-11-28T03:00:00.000Z',
   },

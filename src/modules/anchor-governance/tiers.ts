@@ -18,38 +18,11 @@ import { settingsDocument } from '../../lib/settings.js'
 import { allAnchorStatuses, findAnchor } from '../anchors/index.js'
 import { salesSql } from '../sales/index.js'
 import { tierChanged } from './changes.js'
-import { reviewTiers, type TierCandidate, type TierRules } from './rules.js'
+import { defaultTierRules, MEASURED, reviewTiers, type TierCandidate, type TierRules } from './rules.js'
 import type { UpdateAnchorTierRulesInput } from './schemas.js'
 import { anchorTierChanges, anchorTiers, anchorViolations, type Tier, type TierMeasures } from './tables.js'
 
-/**
- * Documented defaults. Measures over 90 days: GMV in CNY from the sales history, strikes from
- * recorded violations; repurchase rate and audience growth have no data source yet (sales
- * history names no buyer, and no follower counts are collected), so they are reported as not
- * measured, their thresholds are not applied and their weights drop out of the score. Head
- * needs ¥500,000 GMV and at most 2 strikes, waist ¥50,000 and at most 5. Per review at most a
- * tenth of a tier (at least one anchor) moves each way. Support weights tilt selection toward
- * tail (中小) anchors and niche categories.
- */
-export const tierRules = settingsDocument<TierRules>('anchor_tier_rules', () => ({
-  window_days: 90,
-  currency: 'CNY',
-  thresholds: {
-    head: { min_gmv: 50_000_000, min_repurchase_rate: null, max_strikes: 2, min_audience_growth: null },
-    waist: { min_gmv: 5_000_000, min_repurchase_rate: null, max_strikes: 5, min_audience_growth: null },
-  },
-  weights: { gmv: 0.7, repurchase_rate: 0.15, strikes: 0.15, audience_growth: 0 },
-  strike_ceiling: 6,
-  max_moves_per_review: { share: 0.1, minimum: 1 },
-  support_weights: { head: 1, waist: 1.15, tail: 1.3, niche_category: 1.2 },
-}))
-
-export const MEASURED = {
-  gmv: 'anchor sales history (imports; orders later)',
-  repurchase_rate: 'not measured: sales history carries no buyer, and orders are not built yet',
-  strikes: 'violations recorded against the anchor in the window',
-  audience_growth: 'not measured: no follower data source exists yet',
-}
+export const tierRules = settingsDocument<TierRules>('anchor_tier_rules', defaultTierRules)
 
 const presentRules = (p: { value: TierRules; version: number; updatedAt: Date | null }) => ({
   ...p.value,
