@@ -39,18 +39,11 @@ export async function recommendForSession(ctx: Ctx, sessionId: string, query: { 
       const fillsGap = !categories.has(r.category)
       const score = Math.round((weight * r.score + (fillsGap ? GAP_BONUS : 0)) * 10000) / 10000
       const seen = merged.get(r.product_id)
-      if (!seen)
-        merged.set(r.product_id, { ...r, session_score: score, for_anchor_ids: [anchorIds[i]!], fills_gap: fillsGap })
-      else {
-        seen.for_anchor_ids.push(anchorIds[i]!)
-        if (score > seen.session_score)
-          merged.set(r.product_id, {
-            ...r,
-            session_score: score,
-            for_anchor_ids: seen.for_anchor_ids,
-            fills_gap: fillsGap,
-          })
-      }
+      const forAnchorIds = [...(seen?.for_anchor_ids ?? []), anchorIds[i]!]
+      // The entry shown is the anchor's whose weighted score is best; every anchor it was ranked for is named.
+      if (!seen || score > seen.session_score)
+        merged.set(r.product_id, { ...r, session_score: score, for_anchor_ids: forAnchorIds, fills_gap: fillsGap })
+      else seen.for_anchor_ids = forAnchorIds
     }
   })
   const data = [...merged.values()]

@@ -324,6 +324,35 @@ export const SlotCheck = named(
     findings: [],
   },
 )
+/** The CreateSlot example; the Slot example is the slot it makes. */
+const newSlotExample = {
+  product_id: exampleId('prd'),
+  sku_id: exampleId('sku'),
+  pool_id: exampleId('pool'),
+  planned_minute: 5,
+  duration_minutes: 15,
+  live_price: { amount: 2872, currency: 'CNY' },
+  offer: exampleOf(Offer)!,
+  supply_cap: 50,
+  hero: true,
+}
+const SlotFields = {
+  sku_id: Type.Optional(Id('sku')),
+  planned_minute: Type.Integer({ minimum: 0, maximum: 24 * 60 }),
+  duration_minutes: Type.Integer({ minimum: 1, maximum: 24 * 60 }),
+  live_price: ref(Money),
+  offer: Type.Optional(ref(Offer)),
+  supply_cap: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000 })),
+  hero: Type.Optional(Type.Boolean()),
+}
+export const CreateSlot = named(
+  'CreateSlot',
+  Body(
+    { product_id: Id('prd'), pool_id: Id('pool'), ...SlotFields },
+    { description: 'Appended at the end of the run-of-show' },
+  ),
+  newSlotExample,
+)
 export const Slot = named(
   'Slot',
   Type.Object(
@@ -351,15 +380,7 @@ export const Slot = named(
     id: exampleId('slot'),
     session_id: exampleId('ses'),
     position: 0,
-    product_id: exampleId('prd'),
-    sku_id: exampleId('sku'),
-    pool_id: exampleId('pool'),
-    planned_minute: 5,
-    duration_minutes: 15,
-    live_price: { amount: 2872, currency: 'CNY' },
-    offer: exampleOf(Offer)!,
-    supply_cap: 50,
-    hero: true,
+    ...newSlotExample,
     check: exampleOf(SlotCheck)!,
     version: 1,
     created_at: '2026-11-28T03:45:12.808Z',
@@ -385,33 +406,6 @@ export const RunOfShow = named(
     slots: [exampleOf(Slot)!],
     warnings: [],
     rejected_slot_ids: [],
-  },
-)
-const SlotFields = {
-  sku_id: Type.Optional(Id('sku')),
-  planned_minute: Type.Integer({ minimum: 0, maximum: 24 * 60 }),
-  duration_minutes: Type.Integer({ minimum: 1, maximum: 24 * 60 }),
-  live_price: ref(Money),
-  offer: Type.Optional(ref(Offer)),
-  supply_cap: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000 })),
-  hero: Type.Optional(Type.Boolean()),
-}
-export const CreateSlot = named(
-  'CreateSlot',
-  Body(
-    { product_id: Id('prd'), pool_id: Id('pool'), ...SlotFields },
-    { description: 'Appended at the end of the run-of-show' },
-  ),
-  {
-    product_id: exampleId('prd'),
-    sku_id: exampleId('sku'),
-    pool_id: exampleId('pool'),
-    planned_minute: 5,
-    duration_minutes: 15,
-    live_price: { amount: 2872, currency: 'CNY' },
-    offer: exampleOf(Offer)!,
-    supply_cap: 50,
-    hero: true,
   },
 )
 export const UpdateSlot = named(
