@@ -9,6 +9,7 @@ import { supplierGovernanceModule } from './supplier-governance/index.js'
 import { catalogModule } from './catalog/index.js'
 import { poolsModule } from './pools/index.js'
 import { anchorsModule } from './anchors/index.js'
+import { buyersModule } from './buyers/index.js'
 import { salesModule } from './sales/index.js'
 import { anchorGovernanceModule } from './anchor-governance/index.js'
 import { selectionModule } from './selection/index.js'
@@ -28,6 +29,7 @@ export const modules: ShowrunnerModule[] = [
   catalogModule,
   poolsModule,
   anchorsModule,
+  buyersModule,
   salesModule,
   anchorGovernanceModule,
   selectionModule,
