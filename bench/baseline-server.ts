@@ -24,6 +24,7 @@ interface EventRow {
   resource_version: number
   data: unknown
   request_id: string | null
+  sample: boolean
 }
 
 async function main() {
@@ -37,7 +38,7 @@ async function main() {
 
   app.get<{ Params: { id: string } }>('/events/:id', async (req, reply) => {
     const [e] = await sql<EventRow[]>`
-      select id, type, occurred_at, tenant_id, resource_type, resource_id, resource_version, data, request_id
+      select id, type, occurred_at, tenant_id, resource_type, resource_id, resource_version, data, request_id, sample
       from events where tenant_id = ${input.tenantId} and id = ${req.params.id}`
     if (!e) return reply.code(404).send({ status: 404 })
     return {
@@ -48,6 +49,7 @@ async function main() {
       resource: { type: e.resource_type, id: e.resource_id, version: e.resource_version },
       data: e.data,
       request_id: e.request_id,
+      sample: e.sample,
     }
   })
 

@@ -1,4 +1,4 @@
-import type { Sql } from 'postgres'
+import type { MaybeRow, PendingQuery, RowList, Sql } from 'postgres'
 import type { Tx } from './client.js'
 import { APP_ROLE } from './tenant-table.js'
 import type { Ctx, TxCtx } from '../lib/context.js'
@@ -38,4 +38,57 @@ export function inTenant<T>(ctx: Ctx | TxCtx, fn: (ctx: TxCtx) => Promise<T>): P
     await actAsTenant(tx, ctx.tenantId)
     return fn({ ...rest, tx })
   })
+}
+
+/** A read that returned rows from outside its tenant transaction is refused, never served. */
+export class TenantReadAborted extends Error {
+  override name = 'TenantReadAborted'
+}
+
+/**
+ * One statement read as the tenant, in one round trip: `begin read only`, the role and
+ * tenant set transaction-locally (exactly as `actAsTenant`), the statement `read` builds
+ * on the connection it is given, and `commit`, written together on one reserved pooled
+ * connection (postgres.js coalesces what is sent in one tick into one socket write), so
+ * PostgreSQL runs them in order without waiting on the client. `inTenant` awaits each.
+ *
+ * Why the wall stays as strong: the statement is parsed, planned and executed after the
+ * `set_config` has run in the same transaction (the server handles the messages in
+ * order; a cached plan is re-checked against the current role, since it depends on RLS),
+ * so RLS applies exactly as in `inTenant`. Both settings are transaction-local, so the
+ * connection goes back to the pool carrying neither. The transaction is read-only, so the
+ * statement cannot write. And a result is returned only when the transaction committed:
+ * postgres.js re-sends a prepared statement that failed because its plan went stale, and
+ * such a retry would run after the `commit` already sent, outside the transaction and as
+ * the pool's role, so whenever the `commit` answered anything but COMMIT the read fails
+ * (`TenantReadAborted` unless the statement's own error says more).
+ *
+ * For a single SELECT; several statements, or writes, take `inTenant`. Given a context
+ * already in a tenant transaction, the statement runs in that transaction.
+ */
+export async function inTenantRead<R extends readonly MaybeRow[]>(
+  ctx: Ctx | TxCtx,
+  read: (sql: Sql) => PendingQuery<R>,
+): Promise<RowList<R>> {
+  if ('tx' in ctx) return read(transactionClient(ctx.tx))
+  // drizzle keeps its postgres.js client on the database handle.
+  const sql = await (ctx.db as unknown as { $client: Sql }).$client.reserve()
+  try {
+    const statements = [
+      sql.unsafe('begin read only'),
+      sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${ctx.tenantId}, true)`,
+      read(sql),
+      sql.unsafe('commit'),
+    ] as const
+    // Started in this order, in one tick; allSettled so that no rejection goes unobserved.
+    const [begun, acting, result, committed] = await Promise.allSettled(statements.map((s) => s.execute()))
+    // A commit that failed on a live connection would hand the pool an open transaction.
+    if (committed.status === 'rejected') await sql.unsafe('rollback').catch(() => {})
+    if (result.status === 'rejected') throw result.reason
+    if (committed.status === 'fulfilled' && committed.value.command === 'COMMIT') return result.value as RowList<R>
+    for (const step of [begun, acting, committed]) if (step.status === 'rejected') throw step.reason
+    throw new TenantReadAborted('The tenant read did not commit; its result is discarded.')
+  } finally {
+    sql.release()
+  }
 }

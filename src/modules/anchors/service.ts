@@ -43,7 +43,7 @@ export function createAnchor(ctx: Ctx, input: CreateAnchorInput) {
 }
 
 export function getAnchor(ctx: Ctx, id: string) {
-  return inTenant(ctx, async (tx) => presentAnchor(await anchorRepo.get(tx, id)))
+  return anchorRepo.read(ctx, id).then(presentAnchor)
 }
 
 export function listAnchors(ctx: Ctx, page: PageRequest) {

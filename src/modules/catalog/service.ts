@@ -92,7 +92,7 @@ export function createProduct(ctx: Ctx, input: CreateProductInput) {
 }
 
 export function getProduct(ctx: Ctx, id: string) {
-  return inTenant(ctx, async (tx) => presentProduct(await productRepo.get(tx, id)))
+  return productRepo.read(ctx, id).then(presentProduct)
 }
 
 export function listProducts(

@@ -42,6 +42,6 @@ export function listEvents(ctx: Ctx, query: PageRequest & { type?: string }) {
   })
 }
 
-export function getEvent(ctx: Ctx, id: string) {
-  return inTenant(ctx, async (tx) => presentEvent(await repo.get(tx, id)))
+export async function getEvent(ctx: Ctx, id: string) {
+  return presentEvent(await repo.read(ctx, id))
 }

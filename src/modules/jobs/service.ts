@@ -129,7 +129,7 @@ export const requeueStrandedJob = defineJob({
 })
 
 export function getJob(ctx: Ctx, id: string) {
-  return inTenant(ctx, async (tx) => presentJob(await repo.get(tx, id)))
+  return repo.read(ctx, id).then(presentJob)
 }
 
 export function listJobs(ctx: Ctx, page: PageRequest) {
@@ -141,7 +141,7 @@ export function listJobs(ctx: Ctx, page: PageRequest) {
 
 /** For processors: the job's row, including its input. */
 export function loadJob(ctx: Ctx, id: string) {
-  return inTenant(ctx, (tx) => repo.get(tx, id))
+  return repo.read(ctx, id)
 }
 
 export function markRunning(ctx: Ctx, id: string) {

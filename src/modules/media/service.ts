@@ -107,7 +107,7 @@ export async function insertMedia(ctx: Ctx, sessionId: string, input: RegisterMe
 }
 
 export function getMedia(ctx: Ctx, id: string) {
-  return inTenant(ctx, async (tx) => presentMedia(await mediaRepo.get(tx, id)))
+  return mediaRepo.read(ctx, id).then(presentMedia)
 }
 
 /** A session's media; an unknown session (or another tenant's) is 404, not an empty list. */

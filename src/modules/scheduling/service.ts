@@ -138,7 +138,7 @@ export function createCrewMember(ctx: Ctx, input: CreateCrewMemberInput) {
 }
 
 export function getCrewMember(ctx: Ctx, id: string) {
-  return inTenant(ctx, async (tx) => presentCrewMember(await crewRepo.get(tx, id)))
+  return crewRepo.read(ctx, id).then(presentCrewMember)
 }
 
 export function listCrewMembers(ctx: Ctx, page: PageRequest) {

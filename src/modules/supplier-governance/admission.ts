@@ -84,7 +84,7 @@ export function createCriteria(ctx: Ctx, input: CreateAdmissionCriteriaInput) {
 }
 
 export function getCriteria(ctx: Ctx, id: string) {
-  return inTenant(ctx, async (tx) => presentCriteria(await criteriaRepo.get(tx, id)))
+  return criteriaRepo.read(ctx, id).then(presentCriteria)
 }
 
 export function listCriteria(ctx: Ctx, page: PageRequest) {
@@ -220,7 +220,7 @@ export function checkCriteria(c: CriteriaRow, e: Evidence): CriterionFailure[] {
 }
 
 export function getApplication(ctx: Ctx, id: string) {
-  return inTenant(ctx, async (tx) => presentApplication(await applicationRepo.get(tx, id)))
+  return applicationRepo.read(ctx, id).then(presentApplication)
 }
 
 export function listApplications(ctx: Ctx, supplierId: string, page: PageRequest) {

@@ -86,7 +86,7 @@ export function createInspection(ctx: Ctx, input: CreateInspectionInput) {
 }
 
 export function getInspection(ctx: Ctx, id: string) {
-  return inTenant(ctx, async (tx) => presentInspection(await inspectionRepo.get(tx, id)))
+  return inspectionRepo.read(ctx, id).then(presentInspection)
 }
 
 export function listInspections(ctx: Ctx, query: PageRequest & { supplier_id?: string; product_id?: string }) {
@@ -127,7 +127,7 @@ export function createSurvey(ctx: Ctx, input: CreateSurveyInput) {
 }
 
 export function getSurvey(ctx: Ctx, id: string) {
-  return inTenant(ctx, async (tx) => presentSurvey(await surveyRepo.get(tx, id)))
+  return surveyRepo.read(ctx, id).then(presentSurvey)
 }
 
 export function listSurveys(ctx: Ctx, query: PageRequest & { supplier_id?: string; product_id?: string }) {

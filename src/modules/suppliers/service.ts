@@ -62,7 +62,7 @@ export function createSupplier(ctx: Ctx, input: CreateSupplierInput) {
 }
 
 export function getSupplier(ctx: Ctx, id: string) {
-  return inTenant(ctx, async (tx) => presentSupplier(await supplierRepo.get(tx, id)))
+  return supplierRepo.read(ctx, id).then(presentSupplier)
 }
 
 export function listSuppliers(

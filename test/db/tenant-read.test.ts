@@ -1,0 +1,121 @@
+import t from 'tap'
+import { connectDatabase } from '../../src/db/client.js'
+import { inTenant, inTenantRead } from '../../src/db/tenancy.js'
+import type { Ctx } from '../../src/lib/context.js'
+import { newId } from '../../src/lib/ids.js'
+import { createTestDatabase } from '../helper.js'
+
+/**
+ * The one-round-trip tenant read (`inTenantRead`) keeps the wall of `inTenant`: the
+ * statement runs as the RLS-bound app role with the tenant set, transaction-locally, and
+ * the pooled connection (one, so every statement below shares it) carries nothing onward.
+ */
+t.test('inTenantRead', async (t) => {
+  const url = await createTestDatabase(t)
+  const database = connectDatabase(url, { max: 1 })
+  t.teardown(() => database.close())
+  const { sql } = database
+
+  const a = 'org_readera'
+  const b = 'org_readerb'
+  for (const tenant of [a, b])
+    await sql`insert into events (tenant_id, id, type, resource_type, resource_id, resource_version, data) values (${tenant}, ${newId('event')}, 'test.happened', 'thing', ${tenant}, 1, '{}')`
+  // inTenantRead needs only the tenant and the pool of a context.
+  const ctxFor = (tenantId: string) => ({ tenantId, db: database.db }) as unknown as Ctx
+  const pooled = async () => {
+    const [row] = await sql<{ tenant: string | null; role: string }[]>`
+      select current_setting('app.tenant_id', true) as tenant, current_user as role`
+    // A savepoint is refused outside a transaction block, so this tells whether one is open.
+    const open = await sql.unsafe('savepoint probe').then(
+      () => true,
+      (err: Error) => !/can only be used in transaction blocks/.test(err.message),
+    )
+    return { ...row, open }
+  }
+  const clean = { tenant: '', role: 'postgres', open: false }
+
+  t.test('acts as the app role with the tenant set', async (t) => {
+    const [row] = await inTenantRead(
+      ctxFor(a),
+      (db) => db`select current_user as role, current_setting('app.tenant_id') as tenant`,
+    )
+    t.same(row, { role: 'showrunner_app', tenant: a })
+  })
+
+  t.test('no tenant: no rows', async (t) => {
+    t.equal((await inTenantRead(ctxFor(''), (db) => db`select * from events`)).length, 0)
+  })
+
+  t.test('tenant A sees none of B’s rows', async (t) => {
+    const seen = await inTenantRead(ctxFor(a), (db) => db`select tenant_id from events`)
+    t.same(
+      seen.map((r) => r.tenant_id),
+      [a],
+    )
+    t.equal((await inTenantRead(ctxFor(a), (db) => db`select * from events where tenant_id = ${b}`)).length, 0)
+  })
+
+  t.test('the settings are transaction-local: the pooled connection carries no tenant after a read', async (t) => {
+    await inTenantRead(ctxFor(a), (db) => db`select 1`)
+    t.same(await pooled(), clean)
+  })
+
+  t.test('an error in the statement fails the read and leaves no transaction open', async (t) => {
+    await t.rejects(
+      inTenantRead(ctxFor(a), (db) => db`select * from no_such_table`),
+      /no_such_table/,
+    )
+    await t.rejects(
+      inTenantRead(ctxFor(a), (db) => db`select * from api_clients`),
+      /permission denied/,
+      'the control plane stays out of reach',
+    )
+    t.same(await pooled(), clean, 'the connection is usable, outside any transaction, as itself')
+    t.equal((await inTenantRead(ctxFor(b), (db) => db`select tenant_id from events`))[0]?.tenant_id, b)
+  })
+
+  t.test('the read cannot write', async (t) => {
+    await t.rejects(
+      inTenantRead(ctxFor(a), (db) => db`update events set type = 'changed' where tenant_id = ${a} returning id`),
+      /read-only transaction/,
+    )
+    const [row] = await sql`select type from events where tenant_id = ${a}`
+    t.equal(row?.type, 'test.happened')
+    t.same(await pooled(), clean)
+  })
+
+  t.test('a result from outside the transaction is refused', async (t) => {
+    // A plan that goes stale (the table changed under a prepared statement) makes
+    // postgres.js re-send the statement, which then runs after the commit already sent:
+    // outside the transaction, as the pool's role, which RLS does not bind.
+    await sql`create table read_probe (tenant_id text not null, v int)`
+    await sql`alter table read_probe enable row level security`
+    await sql`create policy read_probe_tenant on read_probe to showrunner_app using (tenant_id = current_setting('app.tenant_id', true))`
+    await sql`grant select on read_probe to showrunner_app`
+    await sql`insert into read_probe values (${a}, 1), (${b}, 2)`
+    const probe = () => inTenantRead(ctxFor(a), (db) => db`select * from read_probe`)
+    t.same(
+      (await probe()).map((r) => r.tenant_id),
+      [a],
+    )
+    await sql`alter table read_probe add column w int`
+    await t.rejects(probe(), { name: 'TenantReadAborted' }, 'the rows read as the owner are never returned')
+    t.same(
+      (await probe()).map((r) => r.tenant_id),
+      [a],
+      'the next read is planned afresh',
+    )
+    t.same(await pooled(), clean)
+  })
+
+  t.test('inside a tenant transaction it joins it', async (t) => {
+    const rows = await inTenant(ctxFor(b), (ctx) =>
+      inTenantRead(ctx, (db) => db`select tenant_id, txid_current_if_assigned() is null as reading from events`),
+    )
+    t.same(
+      rows.map((r) => r.tenant_id),
+      [b],
+    )
+    t.same(await pooled(), clean)
+  })
+})
