@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Duplex } from 'node:stream'
 import { AppError, toProblem, type FieldError, type ProblemCode } from '../lib/errors.js'
+import { addRouteHook } from '../lib/http.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -226,6 +227,15 @@ function routePattern(url: string): RegExp {
 const hasBody = (request: FastifyRequest) =>
   request.headers['content-length'] !== undefined || request.headers['transfer-encoding'] !== undefined
 
+/**
+ * Whether a query or path schema can coerce a value to a number: a number or integer type
+ * anywhere in it, or a `$ref` this cannot see through (so it is checked, to be safe).
+ */
+function mayCoerceNumbers(schema: unknown): boolean {
+  if (schema === undefined) return false
+  return /"(number|integer|\$ref)"/.test(JSON.stringify(schema))
+}
+
 /** Non-finite numbers only come from coercing a query or path value like "1e400". */
 function refuseNonFiniteNumbers(request: FastifyRequest) {
   const errors: FieldError[] = []
@@ -251,26 +261,33 @@ function refuseNonFiniteNumbers(request: FastifyRequest) {
 export default fp(
   async function errorsPlugin(app: FastifyInstance) {
     app.setErrorHandler(answer)
-    // A body parser is registered per content type for the whole app (JSON, form, uploads);
-    // each operation takes only the types it declares.
-    app.addHook('preValidation', async (request) => {
-      const schema = request.routeOptions.schema as { operationId?: string; body?: unknown } | undefined
-      if (!schema?.operationId || !schema.body || !hasBody(request) || request.body === undefined) return
-      const type = String(request.headers['content-type'] ?? '')
-        .split(';')[0]!
-        .trim()
-        .toLowerCase()
-      if (!acceptedTypes(request).includes(type)) throw unsupportedMediaType(request)
-    })
-    app.addHook('preHandler', async (request) => refuseNonFiniteNumbers(request))
-    app.addHook('onRequest', async (request) => {
-      if (request.url.length > MAX_URL_LENGTH)
-        throw new AppError(
+    // Not async: a URL over the limit is rare, and every request passes here.
+    app.addHook('onRequest', (request, _reply, done) => {
+      if (request.url.length <= MAX_URL_LENGTH) return done()
+      done(
+        new AppError(
           'uri_too_long',
           `The URL is ${request.url.length} characters long; the limit is ${MAX_URL_LENGTH}. Send long values in a body.`,
-        )
+        ),
+      )
     })
-
+    // The checks below have work only on some routes, so only those carry them.
+    app.addHook('onRoute', (route) => {
+      const schema = route.schema as { operationId?: string; body?: unknown; querystring?: unknown; params?: unknown }
+      // A body parser is registered per content type for the whole app (JSON, form, uploads);
+      // each operation takes only the types it declares.
+      if (schema?.operationId && schema.body)
+        addRouteHook(route, 'preValidation', async (request: FastifyRequest) => {
+          if (!hasBody(request) || request.body === undefined) return
+          const type = String(request.headers['content-type'] ?? '')
+            .split(';')[0]!
+            .trim()
+            .toLowerCase()
+          if (!acceptedTypes(request).includes(type)) throw unsupportedMediaType(request)
+        })
+      if (mayCoerceNumbers(schema?.querystring) || mayCoerceNumbers(schema?.params))
+        addRouteHook(route, 'preHandler', async (request: FastifyRequest) => refuseNonFiniteNumbers(request))
+    })
     const routes: KnownRoute[] = []
     app.addHook('onRoute', (route) => {
       const pattern = routePattern(route.url)
