@@ -227,15 +227,6 @@ function routePattern(url: string): RegExp {
 const hasBody = (request: FastifyRequest) =>
   request.headers['content-length'] !== undefined || request.headers['transfer-encoding'] !== undefined
 
-/**
- * Whether a query or path schema can coerce a value to a number: a number or integer type
- * anywhere in it, or a `$ref` this cannot see through (so it is checked, to be safe).
- */
-function mayCoerceNumbers(schema: unknown): boolean {
-  if (schema === undefined) return false
-  return /"(number|integer|\$ref)"/.test(JSON.stringify(schema))
-}
-
 /** Non-finite numbers only come from coercing a query or path value like "1e400". */
 function refuseNonFiniteNumbers(request: FastifyRequest) {
   const errors: FieldError[] = []
@@ -271,22 +262,34 @@ export default fp(
         ),
       )
     })
-    // The checks below have work only on some routes, so only those carry them.
+    // A body parser is registered per content type for the whole app (JSON, form, uploads);
+    // each operation takes only the types it declares. Only operations with a body carry the
+    // check, first, where the app-wide hook ran.
     app.addHook('onRoute', (route) => {
-      const schema = route.schema as { operationId?: string; body?: unknown; querystring?: unknown; params?: unknown }
-      // A body parser is registered per content type for the whole app (JSON, form, uploads);
-      // each operation takes only the types it declares.
+      const schema = route.schema as { operationId?: string; body?: unknown }
       if (schema?.operationId && schema.body)
-        addRouteHook(route, 'preValidation', async (request: FastifyRequest) => {
-          if (!hasBody(request) || request.body === undefined) return
-          const type = String(request.headers['content-type'] ?? '')
-            .split(';')[0]!
-            .trim()
-            .toLowerCase()
-          if (!acceptedTypes(request).includes(type)) throw unsupportedMediaType(request)
-        })
-      if (mayCoerceNumbers(schema?.querystring) || mayCoerceNumbers(schema?.params))
-        addRouteHook(route, 'preHandler', async (request: FastifyRequest) => refuseNonFiniteNumbers(request))
+        addRouteHook(
+          route,
+          'preValidation',
+          async (request: FastifyRequest) => {
+            if (!hasBody(request) || request.body === undefined) return
+            const type = String(request.headers['content-type'] ?? '')
+              .split(';')[0]!
+              .trim()
+              .toLowerCase()
+            if (!acceptedTypes(request).includes(type)) throw unsupportedMediaType(request)
+          },
+          { first: true },
+        )
+    })
+    // App-wide, so it keeps its place before idempotency and rate limiting; not async.
+    app.addHook('preHandler', (request, _reply, done) => {
+      try {
+        refuseNonFiniteNumbers(request)
+      } catch (err) {
+        return done(err as Error)
+      }
+      done()
     })
     const routes: KnownRoute[] = []
     app.addHook('onRoute', (route) => {
