@@ -132,8 +132,10 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Not async: it runs on every request and has nothing to wait for.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('request-id', request.id)
+    done()
   })
   // PostgreSQL refuses a NUL in text and jsonb, so it is refused here as bad input instead.
   const parseJson = app.getDefaultJsonParser('error', 'error')

@@ -4,6 +4,7 @@ import { AppError } from '../lib/errors.js'
 import type { Actor, Ctx, OrgKind } from '../lib/context.js'
 import { KeyStore } from '../modules/identity/index.js'
 import { hasScope } from '../lib/scopes.js'
+import { addRouteHook } from '../lib/http.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -18,8 +19,8 @@ declare module 'fastify' {
 }
 
 /** The scopes a route requires, read from its OpenAPI `security` so both can never disagree. */
-export function requiredScopes(request: FastifyRequest): string[] | undefined {
-  const security = (request.routeOptions.schema as { security?: Record<string, string[]>[] } | undefined)?.security
+export function requiredScopes(route: { schema?: unknown }): string[] | undefined {
+  const security = (route.schema as { security?: Record<string, string[]>[] } | undefined)?.security
   if (!security || security.length === 0) return undefined
   return security[0]!.oauth2 ?? []
 }
@@ -94,9 +95,12 @@ export default fp(
       request.ctx = { tenantId, actor, requestId: String(request.id), log: request.log, db: app.db, queues: app.queues }
     })
 
-    app.addHook('onRequest', async (request) => {
-      const required = requiredScopes(request)
-      if (required !== undefined) await app.authenticate(request, required)
+    // Only routes that declare security carry the hook (every /v1 route must, see app.ts),
+    // with their scopes read once; the others answer without entering it.
+    app.addHook('onRoute', (route) => {
+      const required = requiredScopes(route)
+      if (required !== undefined)
+        addRouteHook(route, 'onRequest', (request: FastifyRequest) => app.authenticate(request, required))
     })
   },
   { name: 'auth', dependencies: ['infrastructure', 'errors'] },

@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Duplex } from 'node:stream'
 import { AppError, toProblem, type FieldError, type ProblemCode } from '../lib/errors.js'
+import { addRouteHook } from '../lib/http.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -251,26 +252,45 @@ function refuseNonFiniteNumbers(request: FastifyRequest) {
 export default fp(
   async function errorsPlugin(app: FastifyInstance) {
     app.setErrorHandler(answer)
-    // A body parser is registered per content type for the whole app (JSON, form, uploads);
-    // each operation takes only the types it declares.
-    app.addHook('preValidation', async (request) => {
-      const schema = request.routeOptions.schema as { operationId?: string; body?: unknown } | undefined
-      if (!schema?.operationId || !schema.body || !hasBody(request) || request.body === undefined) return
-      const type = String(request.headers['content-type'] ?? '')
-        .split(';')[0]!
-        .trim()
-        .toLowerCase()
-      if (!acceptedTypes(request).includes(type)) throw unsupportedMediaType(request)
-    })
-    app.addHook('preHandler', async (request) => refuseNonFiniteNumbers(request))
-    app.addHook('onRequest', async (request) => {
-      if (request.url.length > MAX_URL_LENGTH)
-        throw new AppError(
+    // Not async: a URL over the limit is rare, and every request passes here.
+    app.addHook('onRequest', (request, _reply, done) => {
+      if (request.url.length <= MAX_URL_LENGTH) return done()
+      done(
+        new AppError(
           'uri_too_long',
           `The URL is ${request.url.length} characters long; the limit is ${MAX_URL_LENGTH}. Send long values in a body.`,
+        ),
+      )
+    })
+    // A body parser is registered per content type for the whole app (JSON, form, uploads);
+    // each operation takes only the types it declares. Only operations with a body carry the
+    // check, first, where the app-wide hook ran.
+    app.addHook('onRoute', (route) => {
+      const schema = route.schema as { operationId?: string; body?: unknown }
+      if (schema?.operationId && schema.body)
+        addRouteHook(
+          route,
+          'preValidation',
+          async (request: FastifyRequest) => {
+            if (!hasBody(request) || request.body === undefined) return
+            const type = String(request.headers['content-type'] ?? '')
+              .split(';')[0]!
+              .trim()
+              .toLowerCase()
+            if (!acceptedTypes(request).includes(type)) throw unsupportedMediaType(request)
+          },
+          { first: true },
         )
     })
-
+    // App-wide, so it keeps its place before idempotency and rate limiting; not async.
+    app.addHook('preHandler', (request, _reply, done) => {
+      try {
+        refuseNonFiniteNumbers(request)
+      } catch (err) {
+        return done(err as Error)
+      }
+      done()
+    })
     const routes: KnownRoute[] = []
     app.addHook('onRoute', (route) => {
       const pattern = routePattern(route.url)

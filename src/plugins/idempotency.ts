@@ -1,12 +1,13 @@
 import fp from 'fastify-plugin'
 import { createHash } from 'node:crypto'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { and, eq, lt, sql } from 'drizzle-orm'
 import { idempotencyKeys } from '../db/schema.js'
 import { inTenant } from '../db/tenancy.js'
 import { AppError } from '../lib/errors.js'
 import { newId } from '../lib/ids.js'
 import { scoped } from '../lib/repository.js'
+import { addRouteHook } from '../lib/http.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -32,8 +33,7 @@ function fingerprint(request: FastifyRequest): string {
  */
 export default fp(
   async function idempotencyPlugin(app: FastifyInstance) {
-    app.addHook('preHandler', async (request, reply) => {
-      if (request.method !== 'POST' || !request.ctx) return
+    async function claim(request: FastifyRequest, reply: FastifyReply) {
       const raw = request.headers['idempotency-key']
       if (raw === undefined) return
       const key = Array.isArray(raw) ? raw[0]! : raw
@@ -107,9 +107,18 @@ export default fp(
           return reply.code(row.statusCode!).send(row.responseBody ?? '')
         }
       }
+    }
+
+    // Not async, so that the requests that are not authenticated POSTs (most) pass straight
+    // through; global rather than per route, so it keeps its place before rate limiting.
+    app.addHook('preHandler', (request, reply, done) => {
+      if (request.method !== 'POST' || !request.ctx) return done()
+      claim(request, reply).then(() => {
+        if (!reply.sent) done()
+      }, done)
     })
 
-    app.addHook('onSend', async (request, reply, payload) => {
+    const recordOutcome = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
       const record = request.idempotencyRecord
       if (!record || reply.getHeader('idempotent-replayed')) return payload
       request.idempotencyRecord = undefined
@@ -133,6 +142,10 @@ export default fp(
           .where(where)
       })
       return payload
+    }
+    // Only a POST ever holds a record; the other routes send without this hook.
+    app.addHook('onRoute', (route) => {
+      if ([route.method].flat().includes('POST')) addRouteHook(route, 'onSend', recordOutcome)
     })
   },
   { name: 'idempotency', dependencies: ['auth'] },
