@@ -154,6 +154,15 @@ export const fixtures: Record<string, FixtureCreator> = {
         label: 'owner-data',
       }),
     ),
+  con: async (owner) =>
+    created(
+      await owner.post('/v1/consultations', {
+        product_id: await fixtureProduct(owner),
+        buyer: { platform: 'douyin', ref: 'owner-data buyer' },
+        text: 'owner-data question',
+        channel: 'other',
+      }),
+    ),
   // A public address literal: the address check passes without DNS.
   wep: async (owner) =>
     created(
@@ -259,6 +268,9 @@ export const sampleBodies: Record<string, unknown> = {
     ends_at: '2030-01-01T11:00:00Z',
   },
   createTrackedLink: { target: { type: 'product', id: fakeId('prd') } },
+  claimConsultation: { agent_kind: 'ai' },
+  answerConsultation: { text: 'intruder' },
+  closeConsultation: {},
   registerMedia: { kind: 'recording', source_url: 'https://93.184.215.14/intruder.mp4' },
 }
 

@@ -17,6 +17,7 @@ import { webhooksModule } from './webhooks/index.js'
 import { schedulingModule } from './scheduling/index.js'
 import { mediaModule } from './media/index.js'
 import { acquisitionModule } from './acquisition/index.js'
+import { consultationsModule } from './consultations/index.js'
 
 /** Every domain module, in the order their routes and GraphQL types are mounted. */
 export const modules: ShowrunnerModule[] = [
@@ -37,5 +38,6 @@ export const modules: ShowrunnerModule[] = [
   schedulingModule,
   mediaModule,
   acquisitionModule,
+  consultationsModule,
   webhooksModule,
 ]

@@ -178,6 +178,11 @@ t.test(
       [mcn, 'patch', '/v1/placements/{id}'],
       [mcn, 'post', '/v1/campaigns/{id}/links', exampleId('lnk')],
       [mcn, 'post', '/v1/touches'],
+      // A buyer asks about the example product; an agent claims, answers and closes the ticket.
+      [mcn, 'post', '/v1/consultations', exampleId('con')],
+      [mcn, 'post', '/v1/consultations/{id}/claim'],
+      [mcn, 'post', '/v1/consultations/{id}/messages'],
+      [mcn, 'post', '/v1/consultations/{id}/close'],
       [mcn, 'post', '/v1/admission-criteria', exampleId('crt')],
       [mcn, 'patch', '/v1/admission-criteria/{id}'],
       [mcn, 'post', '/v1/suppliers/{id}/applications'],
