@@ -11,6 +11,11 @@ import type { AttributionInput, AudienceGrowthInput, SessionConversionInput } fr
 import { campaignRepo } from './service.js'
 import { orderConversions, placements, touches, trackedLinks } from './tables.js'
 
+/** The range an answer covers, as it was asked for. */
+const rangeOf = (query: { from?: string; to?: string }) => ({
+  from: query.from ? new Date(query.from).toISOString() : null,
+  to: query.to ? new Date(query.to).toISOString() : null,
+})
 const round = (n: number) => Math.round(n * 10_000) / 10_000
 const inRange = (column: PgColumn, from?: string, to?: string) =>
   and(from ? gte(column, new Date(from)) : undefined, to ? lt(column, new Date(to)) : undefined)
@@ -118,8 +123,7 @@ export function campaignAttribution(ctx: Ctx, campaignId: string, query: Attribu
       campaign_id: campaignId,
       attribution_model: model,
       lookback_days: lookbackDays,
-      from: query.from ? new Date(query.from).toISOString() : null,
-      to: query.to ? new Date(query.to).toISOString() : null,
+      ...rangeOf(query),
       visits: visits!.visits,
       visitors: visits!.visitors,
       follows: round(credit(follows).count),
@@ -160,8 +164,7 @@ export function audienceGrowth(ctx: Ctx, anchorId: string, query: AudienceGrowth
       .where(where)
     return {
       anchor_id: anchorId,
-      from: query.from ? new Date(query.from).toISOString() : null,
-      to: query.to ? new Date(query.to).toISOString() : null,
+      ...rangeOf(query),
       follows: days.reduce((n, d) => n + d.follows, 0),
       followers: followers!.n,
       fan_group_joins: days.reduce((n, d) => n + d.fan_group_joins, 0),

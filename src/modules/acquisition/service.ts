@@ -7,7 +7,7 @@ import { AppError, notFound } from '../../lib/errors.js'
 import { publish } from '../../lib/hooks.js'
 import { newId } from '../../lib/ids.js'
 import { patchColumns } from '../../lib/patch.js'
-import { mapPage, scoped, tenantRepository, type PageRequest } from '../../lib/repository.js'
+import { mapPage, scoped, staleVersion, tenantRepository, type PageRequest } from '../../lib/repository.js'
 import { findProduct } from '../catalog/index.js'
 import { findAnchor } from '../anchors/index.js'
 import { getSessionsByIds, type SessionView } from '../scheduling/index.js'
@@ -139,10 +139,7 @@ export function updateCampaign(ctx: Ctx, id: string, expectedVersion: number | u
     // Locked, so the budget is checked against what placements committed, and none commits meanwhile.
     const current = await lockCampaign(tx, id)
     if (expectedVersion !== undefined && current.version !== expectedVersion)
-      throw new AppError(
-        'precondition_failed',
-        `The campaign has changed since version ${expectedVersion}; fetch it again and retry with its new ETag.`,
-      )
+      throw staleVersion('campaign', expectedVersion)
     const { name, status, budget, ...rest } = input
     if (current.status === 'ended' && (Object.keys(rest).length || budget || (status && status !== 'ended')))
       throw new AppError('conflict', 'The campaign has ended; only its name may still change.')
@@ -326,10 +323,7 @@ export function updatePlacement(
       .for('update')
     if (!current) throw notFound('placement', id)
     if (expectedVersion !== undefined && current.version !== expectedVersion)
-      throw new AppError(
-        'precondition_failed',
-        `The placement has changed since version ${expectedVersion}; fetch it again and retry with its new ETag.`,
-      )
+      throw staleVersion('placement', expectedVersion)
     const campaign = await campaignRepo.get(tx, current.campaignId)
     const startsAt = input.starts_at ? new Date(input.starts_at) : current.startsAt
     const endsAt = input.ends_at ? new Date(input.ends_at) : current.endsAt

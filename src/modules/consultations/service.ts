@@ -5,7 +5,7 @@ import type { Actor, Ctx, TxCtx } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
 import { publish, type DomainChange } from '../../lib/hooks.js'
 import { newId } from '../../lib/ids.js'
-import { mapPage, scoped, tenantRepository, type PageRequest } from '../../lib/repository.js'
+import { mapPage, scoped, staleVersion, tenantRepository, type PageRequest } from '../../lib/repository.js'
 import { findAnchor } from '../anchors/index.js'
 import { resolveBuyer } from '../buyers/index.js'
 import { findProduct } from '../catalog/index.js'
@@ -33,6 +33,7 @@ type MessageRow = typeof consultationMessages.$inferSelect
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 const DEFAULT_CLAIM_SECONDS = 900
+const NO_CLAIM = { claimKey: null, claimedBy: null, claimedAt: null, claimExpiresAt: null }
 
 function presentTicket(c: TicketRow, now = new Date()) {
   const claimed = c.claimedBy && c.claimExpiresAt && c.claimExpiresAt > now
@@ -183,10 +184,7 @@ async function move(
   const current = await ticketRepo.get(tx, id)
   if (current.status === 'closed') throw new AppError('conflict', 'The consultation is closed.')
   if (expectedVersion !== undefined && current.version !== expectedVersion)
-    throw new AppError(
-      'precondition_failed',
-      `The consultation has changed since version ${expectedVersion}; fetch it again and retry with its new ETag.`,
-    )
+    throw staleVersion('consultation', expectedVersion)
   throw refusal(current)
 }
 
@@ -257,14 +255,7 @@ export function claimConsultation(
 export function releaseConsultation(ctx: Ctx, id: string, expectedVersion: number | undefined) {
   return inTenant(ctx, async (tx) => {
     const actor = actorOf(ctx.actor)
-    const row = await move(
-      tx,
-      id,
-      expectedVersion,
-      heldBy(actor),
-      { claimKey: null, claimedBy: null, claimedAt: null, claimExpiresAt: null },
-      notHeld(actor),
-    )
+    const row = await move(tx, id, expectedVersion, heldBy(actor), NO_CLAIM, notHeld(actor))
     return finish(tx, row, consultationReleased, 'consultation.released')
   })
 }
