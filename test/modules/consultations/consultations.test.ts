@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import t from 'tap'
-import { buildTestApp, createTenant, type Caller } from '../../helper.js'
+import { buildTestApp, callerFor, createTenant, fetchToken, type Caller } from '../../helper.js'
 import { makeProduct, makeSupplier } from '../catalog/builders.js'
 
 const ok = async (res: { statusCode: number; body: string; json(): any }, status = 200) => {
@@ -143,6 +143,51 @@ t.test('consultations', async (t) => {
     t.match(noAnchor, { during_live: false, anchor_id: null })
     await ok(await mcn.post(`/v1/sessions/${session.id}/status`, { status: 'ended' }))
     t.match(await ok(await open(mcn, { buyer: buyer('dy_4') }), 201), { during_live: false })
+  })
+
+  t.test('an installed provider app (an AI agent) claims and answers as its installation', async (t) => {
+    const provider = await createTenant(app, { kind: 'provider' })
+    const registered = await ok(
+      await provider.post('/v1/apps', {
+        name: 'AI 客服',
+        requested_scopes: ['consultations:read', 'consultations:write'],
+      }),
+      201,
+    )
+    const installation = await ok(await mcn.post('/v1/installations', { app_id: registered.app.id }), 201)
+    const asApp = callerFor(
+      app,
+      await fetchToken(app, {
+        client_id: registered.client.id,
+        client_secret: registered.client_secret,
+        installation_id: installation.id,
+      }),
+      {
+        organizationId: provider.organizationId,
+        clientId: registered.client.id,
+        clientSecret: registered.client_secret,
+      },
+    )
+    const ticket = await ok(await open(mcn, { buyer: buyer('dy_ai') }), 201)
+    const claimed = await ok(
+      await asApp.post(`/v1/consultations/${ticket.id}/claim`, { agent_kind: 'ai', agent_name: 'bot' }),
+    )
+    t.same(claimed.claim.by, {
+      actor: { type: 'installation', id: installation.id },
+      agent_kind: 'ai',
+      agent_name: 'bot',
+      crew_member_id: null,
+    })
+    t.equal(
+      (await mcn.post(`/v1/consultations/${ticket.id}/messages`, { text: 'desk' })).statusCode,
+      409,
+      'the MCN’s own desk does not hold the app’s claim',
+    )
+    await ok(await asApp.post(`/v1/consultations/${ticket.id}/messages`, { text: '您好，是熟茶。' }), 201)
+    t.match((await mcn.get(`/v1/consultations/${ticket.id}`)).json(), {
+      status: 'answered',
+      answered_by: { actor: { type: 'installation', id: installation.id }, agent_kind: 'ai' },
+    })
   })
 
   t.test('first-response stats per anchor and product', async (t) => {
