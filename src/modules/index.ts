@@ -16,6 +16,7 @@ import { selectionModule } from './selection/index.js'
 import { webhooksModule } from './webhooks/index.js'
 import { schedulingModule } from './scheduling/index.js'
 import { mediaModule } from './media/index.js'
+import { ordersModule } from './orders/index.js'
 
 /** Every domain module, in the order their routes and GraphQL types are mounted. */
 export const modules: ShowrunnerModule[] = [
@@ -35,5 +36,6 @@ export const modules: ShowrunnerModule[] = [
   selectionModule,
   schedulingModule,
   mediaModule,
+  ordersModule,
   webhooksModule,
 ]
