@@ -16,6 +16,7 @@ import { selectionModule } from './selection/index.js'
 import { webhooksModule } from './webhooks/index.js'
 import { schedulingModule } from './scheduling/index.js'
 import { mediaModule } from './media/index.js'
+import { ordersModule } from './orders/index.js'
 import { acquisitionModule } from './acquisition/index.js'
 import { consultationsModule } from './consultations/index.js'
 
@@ -37,6 +38,7 @@ export const modules: ShowrunnerModule[] = [
   selectionModule,
   schedulingModule,
   mediaModule,
+  ordersModule,
   acquisitionModule,
   consultationsModule,
   webhooksModule,
