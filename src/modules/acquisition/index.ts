@@ -1,6 +1,7 @@
 import { defineModule } from '../types.js'
 import { acquisitionGraphql } from './resolvers.js'
 import acquisitionRoutes from './routes.js'
+import { subscribeAcquisition } from './subscriptions.js'
 
 /**
  * 拉新 acquisition: campaigns and their budgets, paid placements, tracked links and codes, the
@@ -23,6 +24,8 @@ export const acquisitionModule = defineModule({
   routes: acquisitionRoutes,
   graphql: acquisitionGraphql,
 })
+
+subscribeAcquisition()
 
 // The public face of the module: what other modules may use.
 /** For the interaction module's subscriber: joins become visits, follows stay follows. */

@@ -1,6 +1,8 @@
 import t from 'tap'
 import { inTenant } from '../../../src/db/tenancy.js'
-import { recordOrderConversion } from '../../../src/modules/acquisition/index.js'
+import { publish } from '../../../src/lib/hooks.js'
+import { exampleOf } from '../../../src/lib/schemas.js'
+import { Order, orderCreated, orderPaid } from '../../../src/modules/orders/index.js'
 import { resolveBuyer } from '../../../src/modules/buyers/index.js'
 import { serviceCtx } from '../../fixtures.js'
 import { buildTestApp, createTenant, type Caller } from '../../helper.js'
@@ -238,27 +240,34 @@ t.test('acquisition', async (t) => {
       'another tenant’s code is unknown',
     )
 
-    // Orders arrive from the orders module's changes; here through the subscriber's service.
+    // Orders arrive as the orders module's changes, published in its transaction; acquisition subscribes.
     const ctx = serviceCtx(app, mcn)
-    await inTenant(ctx, async (tx) => {
-      const order = async (id: string, ref: string, at: string, amount: number, code: string | null, paid = true) =>
-        recordOrderConversion(tx, {
+    const order = (id: string, ref: string, at: string, amount: number, code: string | null, paid = true) =>
+      inTenant(ctx, async (tx) => {
+        const view = {
+          ...exampleOf(Order)!,
           id,
           buyer_id: (await resolveBuyer(tx, buyer(ref))).id,
           anchor_id: host.id,
           session_id: s1.id,
           attribution_code: code,
           currency: 'CNY',
-          paid_amount: paid ? amount : 0,
+          total_amount: amount,
+          paid_amount: 0,
+          status: 'created' as const,
           placed_at: at,
-          paid_at: paid ? at : null,
-        })
-      await order('ord_u1', 'u1', '2030-01-05T10:40:00Z', 3_000, null)
-      await order('ord_u2', 'u2', '2030-01-05T11:30:00Z', 5_000, null)
-      await order('ord_u2_unpaid', 'u2', '2030-01-05T11:31:00Z', 9_000, null, false)
-      // u3 places an order carrying A's code although they came in without one.
-      await order('ord_u3', 'u3', '2030-01-05T11:40:00Z', 1_000, 'camp-a')
-    })
+          paid_at: null,
+          version: 1,
+        }
+        await publish(tx, orderCreated, view)
+        if (paid)
+          await publish(tx, orderPaid, { ...view, status: 'paid', paid_amount: amount, paid_at: at, version: 2 })
+      })
+    await order('ord_u1', 'u1', '2030-01-05T10:40:00Z', 3_000, null)
+    await order('ord_u2', 'u2', '2030-01-05T11:30:00Z', 5_000, null)
+    await order('ord_u2_unpaid', 'u2', '2030-01-05T11:31:00Z', 9_000, null, false)
+    // u3 places an order carrying A's code although they came in without one.
+    await order('ord_u3', 'u3', '2030-01-05T11:40:00Z', 1_000, 'camp-a')
 
     const attribution = async (id: string, model?: string) =>
       ok(await mcn.get(`/v1/campaigns/${id}/attribution${model ? `?model=${model}` : ''}`), 200)
