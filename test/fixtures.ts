@@ -135,6 +135,34 @@ export const fixtures: Record<string, FixtureCreator> = {
       }),
     )
   },
+  // Acquisition (issue #13).
+  cmp: (owner) => fixtureCampaign(owner),
+  plc: async (owner) =>
+    created(
+      await owner.post(`/v1/campaigns/${await fixtureCampaign(owner)}/placements`, {
+        session_id: await fixtureSession(owner),
+        kind: 'boost',
+        cost: { amount: 100, currency: 'CNY' },
+        starts_at: '2030-01-01T10:00:00Z',
+        ends_at: '2030-01-01T11:00:00Z',
+      }),
+    ),
+  lnk: async (owner) =>
+    created(
+      await owner.post(`/v1/campaigns/${await fixtureCampaign(owner)}/links`, {
+        target: { type: 'product', id: await fixtureProduct(owner) },
+        label: 'owner-data',
+      }),
+    ),
+  con: async (owner) =>
+    created(
+      await owner.post('/v1/consultations', {
+        product_id: await fixtureProduct(owner),
+        buyer: { platform: 'douyin', ref: 'owner-data buyer' },
+        text: 'owner-data question',
+        channel: 'other',
+      }),
+    ),
   // A public address literal: the address check passes without DNS.
   wep: async (owner) =>
     created(
@@ -184,6 +212,18 @@ async function fixtureSession(owner: Caller) {
     }),
   )
 }
+async function fixtureCampaign(owner: Caller) {
+  return created(
+    await owner.post('/v1/campaigns', {
+      name: 'owner-data campaign',
+      goal: 'followers',
+      channel: 'other',
+      budget: { amount: 1000, currency: 'CNY' },
+      starts_at: '2030-01-01T00:00:00Z',
+      ends_at: '2030-02-01T00:00:00Z',
+    }),
+  )
+}
 async function fixtureCrewMember(owner: Caller) {
   return created(await owner.post('/v1/crew-members', { name: 'owner-data crew', roles: ['copywriter'] }))
 }
@@ -220,6 +260,17 @@ export const sampleBodies: Record<string, unknown> = {
     live_price: { amount: 1, currency: 'CNY' },
   },
   reorderRunOfShow: { slot_ids: [] },
+  createPlacement: {
+    session_id: fakeId('ses'),
+    kind: 'boost',
+    cost: { amount: 1, currency: 'CNY' },
+    starts_at: '2030-01-01T10:00:00Z',
+    ends_at: '2030-01-01T11:00:00Z',
+  },
+  createTrackedLink: { target: { type: 'product', id: fakeId('prd') } },
+  claimConsultation: { agent_kind: 'ai' },
+  answerConsultation: { text: 'intruder' },
+  closeConsultation: {},
   registerMedia: { kind: 'recording', source_url: 'https://93.184.215.14/intruder.mp4' },
 }
 

@@ -101,6 +101,14 @@ function byIdStatement(table: TenantTable) {
   return { text, decode }
 }
 
+/** The 412 of an update whose If-Match names a version that is no longer current. */
+export function staleVersion(resourceName: string, expectedVersion: number | undefined): AppError {
+  return new AppError(
+    'precondition_failed',
+    `The ${resourceName} has changed since version ${expectedVersion}; fetch it again and retry with its new ETag.`,
+  )
+}
+
 export function tenantRepository<T extends TenantTable>(table: T, resourceName: string) {
   type Row = T['$inferSelect']
   type Insert = Omit<T['$inferInsert'], 'tenantId'>
@@ -174,10 +182,7 @@ export function tenantRepository<T extends TenantTable>(table: T, resourceName: 
         .returning()
       if (row) return row as Row
       await this.get(ctx, id)
-      throw new AppError(
-        'precondition_failed',
-        `The ${resourceName} has changed since version ${expectedVersion}; fetch it again and retry with its new ETag.`,
-      )
+      throw staleVersion(resourceName, expectedVersion)
     },
   }
 }

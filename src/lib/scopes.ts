@@ -51,6 +51,3 @@ export function assertScope(ctx: Ctx, scope: string): void {
 export function requireScopes(...required: Scope[]) {
   return [{ oauth2: required }]
 }
-
-// Declared ahead of the orders module (after-sales issue) so installations can be granted them today.
-declareScopes('orders (reserved)', { 'orders:read': 'Read orders', 'orders:write': 'Create and change orders' })

@@ -16,6 +16,9 @@ import { selectionModule } from './selection/index.js'
 import { webhooksModule } from './webhooks/index.js'
 import { schedulingModule } from './scheduling/index.js'
 import { mediaModule } from './media/index.js'
+import { ordersModule } from './orders/index.js'
+import { acquisitionModule } from './acquisition/index.js'
+import { consultationsModule } from './consultations/index.js'
 
 /** Every domain module, in the order their routes and GraphQL types are mounted. */
 export const modules: ShowrunnerModule[] = [
@@ -35,5 +38,8 @@ export const modules: ShowrunnerModule[] = [
   selectionModule,
   schedulingModule,
   mediaModule,
+  ordersModule,
+  acquisitionModule,
+  consultationsModule,
   webhooksModule,
 ]

@@ -171,6 +171,18 @@ t.test(
       [mcn, 'post', '/v1/sessions/{id}/shelf'],
       [mcn, 'post', '/v1/sessions/{id}/media', exampleId('med')],
       [mcn, 'post', '/v1/calendar-feeds'],
+      // A campaign boosts the example session and links to it; touches come through the link's code.
+      [mcn, 'post', '/v1/campaigns', exampleId('cmp')],
+      [mcn, 'patch', '/v1/campaigns/{id}'],
+      [mcn, 'post', '/v1/campaigns/{id}/placements', exampleId('plc')],
+      [mcn, 'patch', '/v1/placements/{id}'],
+      [mcn, 'post', '/v1/campaigns/{id}/links', exampleId('lnk')],
+      [mcn, 'post', '/v1/touches'],
+      // A buyer asks about the example product; an agent claims, answers and closes the ticket.
+      [mcn, 'post', '/v1/consultations', exampleId('con')],
+      [mcn, 'post', '/v1/consultations/{id}/claim'],
+      [mcn, 'post', '/v1/consultations/{id}/messages'],
+      [mcn, 'post', '/v1/consultations/{id}/close'],
       [mcn, 'post', '/v1/admission-criteria', exampleId('crt')],
       [mcn, 'patch', '/v1/admission-criteria/{id}'],
       [mcn, 'post', '/v1/suppliers/{id}/applications'],

@@ -20,3 +20,4 @@ export {
   type BuyerView,
   type Pseudonymize,
 } from './service.js'
+export { BuyerRef, type BuyerRefInput } from './schemas.js'

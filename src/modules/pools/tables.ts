@@ -40,6 +40,8 @@ export const poolItems = tenantTable(
     price: bigint('price', { mode: 'number' }),
     /** Units this pool may supply in total; unlimited when null. */
     supplyLimit: integer('supply_limit'),
+    /** Units paid orders drew from the limit (consumePoolSupply); never above it. */
+    supplyUsed: integer('supply_used').notNull().default(0),
     ...versioned(),
   },
   (t) => [
@@ -49,6 +51,10 @@ export const poolItems = tenantTable(
     index('pool_items_product_idx').on(t.tenantId, t.productId, t.poolId),
     check('pool_items_price_check', sql`${t.price} is null or ${t.price} >= 0`),
     check('pool_items_supply_check', sql`${t.supplyLimit} is null or ${t.supplyLimit} >= 0`),
+    check(
+      'pool_items_supply_used_check',
+      sql`${t.supplyUsed} >= 0 and (${t.supplyLimit} is null or ${t.supplyUsed} <= ${t.supplyLimit})`,
+    ),
   ],
 )
 

@@ -27,4 +27,4 @@ export const schedulingModule = defineModule({
 })
 
 // The public face of the module: what other modules may use.
-export { getSessionsByIds, type SessionView } from './service.js'
+export { getSessionsByIds, listSessions, type SessionView } from './service.js'

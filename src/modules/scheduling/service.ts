@@ -387,7 +387,7 @@ export function getSession(ctx: Ctx, id: string) {
 }
 
 /** The tenant's sessions in `ids`, one query each for sessions and bookings; for GraphQL. */
-export function getSessionsByIds(ctx: Ctx, ids: readonly string[]) {
+export function getSessionsByIds(ctx: Ctx | TxCtx, ids: readonly string[]) {
   return inTenant(ctx, async (tx) => {
     const unique = [...new Set(ids)]
     const rows = unique.length
@@ -408,7 +408,7 @@ const bookedBy = (column: 'anchor_id' | 'crew_member_id', id: string): SQL =>
  * The calendar query: sessions whose planned interval overlaps [from, to) (either bound may be
  * left open), optionally of one anchor or crew member and in one status; newest first, like every list.
  */
-export function listSessions(ctx: Ctx, query: SessionListInput) {
+export function listSessions(ctx: Ctx | TxCtx, query: SessionListInput) {
   return inTenant(ctx, (tx) => sessionPage(tx, query))
 }
 

@@ -103,6 +103,8 @@ export const runOfShowSlots = tenantTable(
     currency: text('currency').notNull(),
     offer: jsonb('offer').$type<Offer>(),
     supplyCap: integer('supply_cap'),
+    /** Units paid orders drew from the cap (orders' consumeSlotSupply); never above it. */
+    supplyUsed: integer('supply_used').notNull().default(0),
     hero: boolean('hero').notNull().default(false),
     ...versioned(),
   },
@@ -115,6 +117,10 @@ export const runOfShowSlots = tenantTable(
     check('run_of_show_slots_minutes_check', sql`${t.plannedMinute} >= 0 and ${t.durationMinutes} > 0`),
     check('run_of_show_slots_price_check', sql`${t.livePrice} >= 0`),
     check('run_of_show_slots_supply_check', sql`${t.supplyCap} is null or ${t.supplyCap} >= 0`),
+    check(
+      'run_of_show_slots_supply_used_check',
+      sql`${t.supplyUsed} >= 0 and (${t.supplyCap} is null or ${t.supplyUsed} <= ${t.supplyCap})`,
+    ),
   ],
 )
 

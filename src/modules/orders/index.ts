@@ -1,0 +1,27 @@
+import { defineModule } from '../types.js'
+
+/**
+ * Orders (订单) from the selling platforms: order items, their states, bulk import, supply caps
+ * drawn when paid, commission fixed at sale, and the pseudonymous buyers' order history.
+ */
+export const ordersModule = defineModule({
+  name: 'orders',
+  scopes: {
+    'orders:read': 'Read orders, their items and buyers’ order history',
+    'orders:write': 'Create, import and move orders along their states',
+  },
+  idPrefixes: { order: 'ord', orderItem: 'oit' },
+  tags: [{ name: 'Orders', description: 'Orders (订单) from the selling platforms and their pseudonymous buyers' }],
+})
+
+// The public face of the module: what other modules may use.
+export {
+  orderCancelled,
+  orderCompleted,
+  orderCreated,
+  orderDelivered,
+  orderPaid,
+  orderShipped,
+} from './changes.js'
+export { findOrder, getOrdersByIds, type OrderItemView, type OrderStatus, type OrderView } from './reads.js'
+export { Order, OrderItem } from './schemas.js'
