@@ -33,6 +33,7 @@ CREATE TABLE "order_conversions" (
 	"paid_amount" bigint DEFAULT 0 NOT NULL,
 	"currency" text NOT NULL,
 	"paid_at" timestamp with time zone,
+	"cancelled" boolean DEFAULT false NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "order_conversions_tenant_id_id_pk" PRIMARY KEY("tenant_id","id")
 );

@@ -94,6 +94,7 @@ export function campaignAttribution(ctx: Ctx, campaignId: string, query: Attribu
             orderConversions,
             inArray(orderConversions.buyerId, buyerIds),
             isNotNull(orderConversions.paidAt),
+            eq(orderConversions.cancelled, false),
             eq(orderConversions.currency, campaign.currency),
             inRange(orderConversions.placedAt, query.from, query.to),
           ),
@@ -220,13 +221,15 @@ export interface OrderFacts {
   attribution_code: string | null
   currency: string
   paid_amount: number
+  status: string
   placed_at: string
   paid_at: string | null
 }
 
 /**
- * Keeps an order's facts for attribution; subscribed to the orders module's `orderCreated` and
- * `orderPaid` in the writer's transaction, so a paid order counts the moment it commits.
+ * Keeps an order's facts for attribution; subscribed to the orders module's `orderCreated`,
+ * `orderPaid` and `orderCancelled` in the writer's transaction, so a paid order counts the moment
+ * it commits and a cancelled one stops counting.
  */
 export async function recordOrderConversion(ctx: TxCtx, order: OrderFacts): Promise<void> {
   const values = {
@@ -238,6 +241,7 @@ export async function recordOrderConversion(ctx: TxCtx, order: OrderFacts): Prom
     paidAmount: order.paid_amount,
     currency: order.currency,
     paidAt: order.paid_at ? new Date(order.paid_at) : null,
+    cancelled: order.status === 'cancelled',
   }
   await ctx.tx
     .insert(orderConversions)

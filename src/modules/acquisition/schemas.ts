@@ -463,7 +463,6 @@ export type CampaignListInput = Static<typeof CampaignListQuery>
 export type CreatePlacementInput = Static<typeof CreatePlacement>
 export type UpdatePlacementInput = Static<typeof UpdatePlacement>
 export type CreateTrackedLinkInput = Static<typeof CreateTrackedLink>
-export type TouchInputValue = Static<typeof TouchInput>
 export type AttributionInput = Static<typeof AttributionQuery>
 export type AudienceGrowthInput = Static<typeof AudienceGrowthQuery>
 export type SessionConversionInput = Static<typeof SessionConversionQuery>

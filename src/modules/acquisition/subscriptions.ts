@@ -1,5 +1,5 @@
 import { subscribe } from '../../lib/hooks.js'
-import { orderCreated, orderPaid } from '../orders/index.js'
+import { orderCancelled, orderCreated, orderPaid } from '../orders/index.js'
 import { recordOrderConversion } from './reports.js'
 
 /**
@@ -11,4 +11,5 @@ export function subscribeAcquisition(): void {
   const by = 'acquisition'
   subscribe(orderCreated, by, recordOrderConversion)
   subscribe(orderPaid, by, recordOrderConversion)
+  subscribe(orderCancelled, by, recordOrderConversion)
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { bigint, check, foreignKey, index, integer, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { bigint, boolean, check, foreignKey, index, integer, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 import { createdAt, tenantTable, versioned } from '../../db/tenant-table.js'
 import { anchors } from '../anchors/tables.js'
 import { buyers } from '../buyers/tables.js'
@@ -160,6 +160,8 @@ export const orderConversions = tenantTable(
     paidAmount: money('paid_amount').notNull().default(0),
     currency: text('currency').notNull(),
     paidAt: at('paid_at'),
+    /** A cancelled order is no conversion, paid or not (refunds live in after-sales and do not count here). */
+    cancelled: boolean('cancelled').notNull().default(false),
     updatedAt: at('updated_at').notNull().defaultNow(),
   },
   (t) => [index('order_conversions_buyer_idx').on(t.tenantId, t.buyerId)],

@@ -2,7 +2,7 @@ import t from 'tap'
 import { inTenant } from '../../../src/db/tenancy.js'
 import { publish } from '../../../src/lib/hooks.js'
 import { exampleOf } from '../../../src/lib/schemas.js'
-import { Order, orderCreated, orderPaid } from '../../../src/modules/orders/index.js'
+import { Order, orderCancelled, orderCreated, orderPaid } from '../../../src/modules/orders/index.js'
 import { resolveBuyer } from '../../../src/modules/buyers/index.js'
 import { serviceCtx } from '../../fixtures.js'
 import { buildTestApp, createTenant, type Caller } from '../../helper.js'
@@ -242,7 +242,15 @@ t.test('acquisition', async (t) => {
 
     // Orders arrive as the orders module's changes, published in its transaction; acquisition subscribes.
     const ctx = serviceCtx(app, mcn)
-    const order = (id: string, ref: string, at: string, amount: number, code: string | null, paid = true) =>
+    const order = (
+      id: string,
+      ref: string,
+      at: string,
+      amount: number,
+      code: string | null,
+      paid = true,
+      cancelled = false,
+    ) =>
       inTenant(ctx, async (tx) => {
         const view = {
           ...exampleOf(Order)!,
@@ -260,12 +268,15 @@ t.test('acquisition', async (t) => {
           version: 1,
         }
         await publish(tx, orderCreated, view)
-        if (paid)
-          await publish(tx, orderPaid, { ...view, status: 'paid', paid_amount: amount, paid_at: at, version: 2 })
+        const paidView = { ...view, status: 'paid' as const, paid_amount: amount, paid_at: at, version: 2 }
+        if (paid) await publish(tx, orderPaid, paidView)
+        if (cancelled)
+          await publish(tx, orderCancelled, { ...paidView, status: 'cancelled', cancelled_at: at, version: 3 })
       })
     await order('ord_u1', 'u1', '2030-01-05T10:40:00Z', 3_000, null)
     await order('ord_u2', 'u2', '2030-01-05T11:30:00Z', 5_000, null)
     await order('ord_u2_unpaid', 'u2', '2030-01-05T11:31:00Z', 9_000, null, false)
+    await order('ord_u1_cancelled', 'u1', '2030-01-05T10:50:00Z', 7_000, 'camp-a', true, true)
     // u3 places an order carrying A's code although they came in without one.
     await order('ord_u3', 'u3', '2030-01-05T11:40:00Z', 1_000, 'camp-a')
 
