@@ -3,7 +3,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { AddPoolItemData, AddPoolItemErrors, AddPoolItemResponses, ApplyForAdmissionData, ApplyForAdmissionErrors, ApplyForAdmissionResponses, ChangeSessionStatusData, ChangeSessionStatusErrors, ChangeSessionStatusResponses, CheckBrandTierData, CheckBrandTierErrors, CheckBrandTierResponses, CreateAdmissionCriteriaData, CreateAdmissionCriteriaErrors, CreateAdmissionCriteriaResponses, CreateAnchorData, CreateAnchorErrors, CreateAnchorResponses, CreateClientData, CreateClientErrors, CreateClientResponses, CreateCrewMemberData, CreateCrewMemberErrors, CreateCrewMemberResponses, CreateInspectionData, CreateInspectionErrors, CreateInspectionResponses, CreateInstallationData, CreateInstallationErrors, CreateInstallationResponses, CreateOrganizationClientData, CreateOrganizationClientErrors, CreateOrganizationClientResponses, CreateOrganizationData, CreateOrganizationErrors, CreateOrganizationResponses, CreatePoolGrantData, CreatePoolGrantErrors, CreatePoolGrantResponses, CreateProductData, CreateProductErrors, CreateProductResponses, CreateSessionData, CreateSessionErrors, CreateSessionResponses, CreateSkuData, CreateSkuErrors, CreateSkuResponses, CreateSlotData, CreateSlotErrors, CreateSlotResponses, CreateSupplierData, CreateSupplierErrors, CreateSupplierResponses, CreateSupplyPoolData, CreateSupplyPoolErrors, CreateSupplyPoolResponses, CreateSurveyData, CreateSurveyErrors, CreateSurveyResponses, CreateTokenData, CreateTokenErrors, CreateTokenResponses, CreateWebhookEndpointData, CreateWebhookEndpointErrors, CreateWebhookEndpointResponses, CreateWebhookSampleData, CreateWebhookSampleErrors, CreateWebhookSampleResponses, DeleteInstallationData, DeleteInstallationErrors, DeleteInstallationResponses, DeletePoolItemData, DeletePoolItemErrors, DeletePoolItemResponses, DeleteWebhookEndpointData, DeleteWebhookEndpointErrors, DeleteWebhookEndpointResponses, GetAdmissionCriteriaData, GetAdmissionCriteriaErrors, GetAdmissionCriteriaResponses, GetAnchorData, GetAnchorErrors, GetAnchorResponses, GetAnchorSalesImportTemplateData, GetAnchorSalesImportTemplateErrors, GetAnchorSalesImportTemplateResponses, GetAnchorStandingData, GetAnchorStandingErrors, GetAnchorStandingResponses, GetAnchorTierRankingData, GetAnchorTierRankingErrors, GetAnchorTierRankingResponses, GetAnchorTierRulesData, GetAnchorTierRulesErrors, GetAnchorTierRulesResponses, GetAppData, GetAppErrors, GetAppResponses, GetCalendarFeedData, GetCalendarFeedErrors, GetCalendarFeedResponses, GetClientData, GetClientErrors, GetClientResponses, GetCrewMemberData, GetCrewMemberErrors, GetCrewMemberResponses, GetCrewScheduleData, GetCrewScheduleErrors, GetCrewScheduleResponses, GetCurrentAnchorStandardData, GetCurrentAnchorStandardErrors, GetCurrentAnchorStandardResponses, GetEventData, GetEventErrors, GetEventResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetInspectionData, GetInspectionErrors, GetInspectionResponses, GetInstallationData, GetInstallationErrors, GetInstallationResponses, GetJobData, GetJobErrors, GetJobResponses, GetJwksData, GetJwksErrors, GetJwksResponses, GetMediaData, GetMediaErrors, GetMediaResponses, GetOrganizationData, GetOrganizationErrors, GetOrganizationResponses, GetPoolItemData, GetPoolItemErrors, GetPoolItemResponses, GetProductData, GetProductErrors, GetProductImportTemplateData, GetProductImportTemplateErrors, GetProductImportTemplateResponses, GetProductResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetRunOfShowData, GetRunOfShowErrors, GetRunOfShowResponses, GetSelectionWeightsData, GetSelectionWeightsErrors, GetSelectionWeightsResponses, GetSessionData, GetSessionErrors, GetSessionResponses, GetSessionTimelineData, GetSessionTimelineErrors, GetSessionTimelineResponses, GetSkuData, GetSkuErrors, GetSkuResponses, GetSlotData, GetSlotErrors, GetSlotResponses, GetSupplierApplicationData, GetSupplierApplicationErrors, GetSupplierApplicationResponses, GetSupplierData, GetSupplierErrors, GetSupplierPolicyData, GetSupplierPolicyErrors, GetSupplierPolicyResponses, GetSupplierResponses, GetSupplyPoolData, GetSupplyPoolErrors, GetSupplyPoolResponses, GetSurveyData, GetSurveyErrors, GetSurveyResponses, GetWebhookEndpointData, GetWebhookEndpointErrors, GetWebhookEndpointResponses, ImportAnchorSalesData, ImportAnchorSalesErrors, ImportAnchorSalesResponses, ImportProductsData, ImportProductsErrors, ImportProductsResponses, IssueCalendarFeedData, IssueCalendarFeedErrors, IssueCalendarFeedResponses, ListAdmissionCriteriaData, ListAdmissionCriteriaErrors, ListAdmissionCriteriaResponses, ListAnchorSalesData, ListAnchorSalesErrors, ListAnchorSalesResponses, ListAnchorsData, ListAnchorsErrors, ListAnchorsResponses, ListAnchorStandardsData, ListAnchorStandardsErrors, ListAnchorStandardsResponses, ListAnchorSuspensionsData, ListAnchorSuspensionsErrors, ListAnchorSuspensionsResponses, ListAnchorTierHistoryData, ListAnchorTierHistoryErrors, ListAnchorTierHistoryResponses, ListAnchorViolationsData, ListAnchorViolationsErrors, ListAnchorViolationsResponses, ListAppsData, ListAppsErrors, ListAppsResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListClientsData, ListClientsErrors, ListClientsResponses, ListCrewMembersData, ListCrewMembersErrors, ListCrewMembersResponses, ListEventsData, ListEventsErrors, ListEventsResponses, ListInspectionsData, ListInspectionsErrors, ListInspectionsResponses, ListInstallationsData, ListInstallationsErrors, ListInstallationsResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListOrganizationClientsData, ListOrganizationClientsErrors, ListOrganizationClientsResponses, ListOrganizationsData, ListOrganizationsErrors, ListOrganizationsResponses, ListPoolGrantsData, ListPoolGrantsErrors, ListPoolGrantsResponses, ListPoolItemsData, ListPoolItemsErrors, ListPoolItemsResponses, ListProductsData, ListProductsErrors, ListProductsResponses, ListSessionMediaData, ListSessionMediaErrors, ListSessionMediaResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, ListSharedSupplyPoolsData, ListSharedSupplyPoolsErrors, ListSharedSupplyPoolsResponses, ListSkusData, ListSkusErrors, ListSkusResponses, ListSupplierApplicationsData, ListSupplierApplicationsErrors, ListSupplierApplicationsResponses, ListSuppliersData, ListSuppliersErrors, ListSuppliersResponses, ListSupplyPoolsData, ListSupplyPoolsErrors, ListSupplyPoolsResponses, ListSurveysData, ListSurveysErrors, ListSurveysResponses, ListWebhookAttemptsData, ListWebhookAttemptsErrors, ListWebhookAttemptsResponses, ListWebhookEndpointsData, ListWebhookEndpointsErrors, ListWebhookEndpointsResponses, ListWebhookMessagesData, ListWebhookMessagesErrors, ListWebhookMessagesResponses, PinSessionProductData, PinSessionProductErrors, PinSessionProductResponses, PublishAnchorStandardData, PublishAnchorStandardErrors, PublishAnchorStandardResponses, ReceiveTranscoderCallbackData, ReceiveTranscoderCallbackErrors, ReceiveTranscoderCallbackResponses, RecommendForAnchorData, RecommendForAnchorErrors, RecommendForAnchorResponses, RecommendForSessionData, RecommendForSessionErrors, RecommendForSessionResponses, RecordAnchorViolationData, RecordAnchorViolationErrors, RecordAnchorViolationResponses, RegisterAppData, RegisterAppErrors, RegisterAppResponses, RegisterMediaData, RegisterMediaErrors, RegisterMediaResponses, ReinstateAnchorData, ReinstateAnchorErrors, ReinstateAnchorResponses, RemoveSlotData, RemoveSlotErrors, RemoveSlotResponses, ReorderRunOfShowData, ReorderRunOfShowErrors, ReorderRunOfShowResponses, ReplayWebhookMessagesData, ReplayWebhookMessagesErrors, ReplayWebhookMessagesResponses, ResendWebhookMessageData, ResendWebhookMessageErrors, ResendWebhookMessageResponses, RevokeClientData, RevokeClientErrors, RevokeClientResponses, RevokePoolGrantData, RevokePoolGrantErrors, RevokePoolGrantResponses, RotateClientSecretData, RotateClientSecretErrors, RotateClientSecretResponses, RotateWebhookSecretData, RotateWebhookSecretErrors, RotateWebhookSecretResponses, ShelveSessionProductData, ShelveSessionProductErrors, ShelveSessionProductResponses, StartAnchorTierReviewData, StartAnchorTierReviewErrors, StartAnchorTierReviewResponses, StartSupplierReviewData, StartSupplierReviewErrors, StartSupplierReviewResponses, TestWebhookEndpointData, TestWebhookEndpointErrors, TestWebhookEndpointResponses, UpdateAdmissionCriteriaData, UpdateAdmissionCriteriaErrors, UpdateAdmissionCriteriaResponses, UpdateAnchorData, UpdateAnchorErrors, UpdateAnchorResponses, UpdateAnchorTierRulesData, UpdateAnchorTierRulesErrors, UpdateAnchorTierRulesResponses, UpdateCrewMemberData, UpdateCrewMemberErrors, UpdateCrewMemberResponses, UpdateInstallationData, UpdateInstallationErrors, UpdateInstallationResponses, UpdatePoolItemData, UpdatePoolItemErrors, UpdatePoolItemResponses, UpdateProductData, UpdateProductErrors, UpdateProductResponses, UpdateSelectionWeightsData, UpdateSelectionWeightsErrors, UpdateSelectionWeightsResponses, UpdateSessionData, UpdateSessionErrors, UpdateSessionResponses, UpdateSkuData, UpdateSkuErrors, UpdateSkuResponses, UpdateSlotData, UpdateSlotErrors, UpdateSlotResponses, UpdateSupplierData, UpdateSupplierErrors, UpdateSupplierPolicyData, UpdateSupplierPolicyErrors, UpdateSupplierPolicyResponses, UpdateSupplierResponses, UpdateSupplyPoolData, UpdateSupplyPoolErrors, UpdateSupplyPoolResponses, UpdateWebhookEndpointData, UpdateWebhookEndpointErrors, UpdateWebhookEndpointResponses } from './types.gen.js';
+import type { AddPoolItemData, AddPoolItemErrors, AddPoolItemResponses, AnswerConsultationData, AnswerConsultationErrors, AnswerConsultationResponses, ApplyForAdmissionData, ApplyForAdmissionErrors, ApplyForAdmissionResponses, ChangeSessionStatusData, ChangeSessionStatusErrors, ChangeSessionStatusResponses, CheckBrandTierData, CheckBrandTierErrors, CheckBrandTierResponses, ClaimConsultationData, ClaimConsultationErrors, ClaimConsultationResponses, CloseConsultationData, CloseConsultationErrors, CloseConsultationResponses, CreateAdmissionCriteriaData, CreateAdmissionCriteriaErrors, CreateAdmissionCriteriaResponses, CreateAnchorData, CreateAnchorErrors, CreateAnchorResponses, CreateCampaignData, CreateCampaignErrors, CreateCampaignResponses, CreateClientData, CreateClientErrors, CreateClientResponses, CreateCrewMemberData, CreateCrewMemberErrors, CreateCrewMemberResponses, CreateInspectionData, CreateInspectionErrors, CreateInspectionResponses, CreateInstallationData, CreateInstallationErrors, CreateInstallationResponses, CreateOrganizationClientData, CreateOrganizationClientErrors, CreateOrganizationClientResponses, CreateOrganizationData, CreateOrganizationErrors, CreateOrganizationResponses, CreatePlacementData, CreatePlacementErrors, CreatePlacementResponses, CreatePoolGrantData, CreatePoolGrantErrors, CreatePoolGrantResponses, CreateProductData, CreateProductErrors, CreateProductResponses, CreateSessionData, CreateSessionErrors, CreateSessionResponses, CreateSkuData, CreateSkuErrors, CreateSkuResponses, CreateSlotData, CreateSlotErrors, CreateSlotResponses, CreateSupplierData, CreateSupplierErrors, CreateSupplierResponses, CreateSupplyPoolData, CreateSupplyPoolErrors, CreateSupplyPoolResponses, CreateSurveyData, CreateSurveyErrors, CreateSurveyResponses, CreateTokenData, CreateTokenErrors, CreateTokenResponses, CreateTrackedLinkData, CreateTrackedLinkErrors, CreateTrackedLinkResponses, CreateWebhookEndpointData, CreateWebhookEndpointErrors, CreateWebhookEndpointResponses, CreateWebhookSampleData, CreateWebhookSampleErrors, CreateWebhookSampleResponses, DeleteInstallationData, DeleteInstallationErrors, DeleteInstallationResponses, DeletePoolItemData, DeletePoolItemErrors, DeletePoolItemResponses, DeleteWebhookEndpointData, DeleteWebhookEndpointErrors, DeleteWebhookEndpointResponses, GetAdmissionCriteriaData, GetAdmissionCriteriaErrors, GetAdmissionCriteriaResponses, GetAnchorAudienceGrowthData, GetAnchorAudienceGrowthErrors, GetAnchorAudienceGrowthResponses, GetAnchorData, GetAnchorErrors, GetAnchorResponses, GetAnchorSalesImportTemplateData, GetAnchorSalesImportTemplateErrors, GetAnchorSalesImportTemplateResponses, GetAnchorStandingData, GetAnchorStandingErrors, GetAnchorStandingResponses, GetAnchorTierRankingData, GetAnchorTierRankingErrors, GetAnchorTierRankingResponses, GetAnchorTierRulesData, GetAnchorTierRulesErrors, GetAnchorTierRulesResponses, GetAppData, GetAppErrors, GetAppResponses, GetCalendarFeedData, GetCalendarFeedErrors, GetCalendarFeedResponses, GetCampaignAttributionData, GetCampaignAttributionErrors, GetCampaignAttributionResponses, GetCampaignData, GetCampaignErrors, GetCampaignResponses, GetClientData, GetClientErrors, GetClientResponses, GetConsultationData, GetConsultationErrors, GetConsultationResponses, GetConsultationStatsData, GetConsultationStatsErrors, GetConsultationStatsResponses, GetCrewMemberData, GetCrewMemberErrors, GetCrewMemberResponses, GetCrewScheduleData, GetCrewScheduleErrors, GetCrewScheduleResponses, GetCurrentAnchorStandardData, GetCurrentAnchorStandardErrors, GetCurrentAnchorStandardResponses, GetEventData, GetEventErrors, GetEventResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetInspectionData, GetInspectionErrors, GetInspectionResponses, GetInstallationData, GetInstallationErrors, GetInstallationResponses, GetJobData, GetJobErrors, GetJobResponses, GetJwksData, GetJwksErrors, GetJwksResponses, GetMediaData, GetMediaErrors, GetMediaResponses, GetOrganizationData, GetOrganizationErrors, GetOrganizationResponses, GetPlacementData, GetPlacementErrors, GetPlacementResponses, GetPoolItemData, GetPoolItemErrors, GetPoolItemResponses, GetProductData, GetProductErrors, GetProductImportTemplateData, GetProductImportTemplateErrors, GetProductImportTemplateResponses, GetProductResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetRunOfShowData, GetRunOfShowErrors, GetRunOfShowResponses, GetSelectionWeightsData, GetSelectionWeightsErrors, GetSelectionWeightsResponses, GetSessionConversionData, GetSessionConversionErrors, GetSessionConversionResponses, GetSessionData, GetSessionErrors, GetSessionResponses, GetSessionTimelineData, GetSessionTimelineErrors, GetSessionTimelineResponses, GetSkuData, GetSkuErrors, GetSkuResponses, GetSlotData, GetSlotErrors, GetSlotResponses, GetSupplierApplicationData, GetSupplierApplicationErrors, GetSupplierApplicationResponses, GetSupplierData, GetSupplierErrors, GetSupplierPolicyData, GetSupplierPolicyErrors, GetSupplierPolicyResponses, GetSupplierResponses, GetSupplyPoolData, GetSupplyPoolErrors, GetSupplyPoolResponses, GetSurveyData, GetSurveyErrors, GetSurveyResponses, GetTrackedLinkData, GetTrackedLinkErrors, GetTrackedLinkResponses, GetWebhookEndpointData, GetWebhookEndpointErrors, GetWebhookEndpointResponses, ImportAnchorSalesData, ImportAnchorSalesErrors, ImportAnchorSalesResponses, ImportProductsData, ImportProductsErrors, ImportProductsResponses, IssueCalendarFeedData, IssueCalendarFeedErrors, IssueCalendarFeedResponses, ListAdmissionCriteriaData, ListAdmissionCriteriaErrors, ListAdmissionCriteriaResponses, ListAnchorSalesData, ListAnchorSalesErrors, ListAnchorSalesResponses, ListAnchorsData, ListAnchorsErrors, ListAnchorsResponses, ListAnchorStandardsData, ListAnchorStandardsErrors, ListAnchorStandardsResponses, ListAnchorSuspensionsData, ListAnchorSuspensionsErrors, ListAnchorSuspensionsResponses, ListAnchorTierHistoryData, ListAnchorTierHistoryErrors, ListAnchorTierHistoryResponses, ListAnchorViolationsData, ListAnchorViolationsErrors, ListAnchorViolationsResponses, ListAppsData, ListAppsErrors, ListAppsResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListCampaignsData, ListCampaignsErrors, ListCampaignsResponses, ListClientsData, ListClientsErrors, ListClientsResponses, ListConsultationMessagesData, ListConsultationMessagesErrors, ListConsultationMessagesResponses, ListConsultationsData, ListConsultationsErrors, ListConsultationsResponses, ListCrewMembersData, ListCrewMembersErrors, ListCrewMembersResponses, ListEventsData, ListEventsErrors, ListEventsResponses, ListInspectionsData, ListInspectionsErrors, ListInspectionsResponses, ListInstallationsData, ListInstallationsErrors, ListInstallationsResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListOrganizationClientsData, ListOrganizationClientsErrors, ListOrganizationClientsResponses, ListOrganizationsData, ListOrganizationsErrors, ListOrganizationsResponses, ListPlacementsData, ListPlacementsErrors, ListPlacementsResponses, ListPoolGrantsData, ListPoolGrantsErrors, ListPoolGrantsResponses, ListPoolItemsData, ListPoolItemsErrors, ListPoolItemsResponses, ListProductsData, ListProductsErrors, ListProductsResponses, ListSessionMediaData, ListSessionMediaErrors, ListSessionMediaResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, ListSharedSupplyPoolsData, ListSharedSupplyPoolsErrors, ListSharedSupplyPoolsResponses, ListSkusData, ListSkusErrors, ListSkusResponses, ListSupplierApplicationsData, ListSupplierApplicationsErrors, ListSupplierApplicationsResponses, ListSuppliersData, ListSuppliersErrors, ListSuppliersResponses, ListSupplyPoolsData, ListSupplyPoolsErrors, ListSupplyPoolsResponses, ListSurveysData, ListSurveysErrors, ListSurveysResponses, ListTrackedLinksData, ListTrackedLinksErrors, ListTrackedLinksResponses, ListWebhookAttemptsData, ListWebhookAttemptsErrors, ListWebhookAttemptsResponses, ListWebhookEndpointsData, ListWebhookEndpointsErrors, ListWebhookEndpointsResponses, ListWebhookMessagesData, ListWebhookMessagesErrors, ListWebhookMessagesResponses, OpenConsultationData, OpenConsultationErrors, OpenConsultationResponses, PinSessionProductData, PinSessionProductErrors, PinSessionProductResponses, PublishAnchorStandardData, PublishAnchorStandardErrors, PublishAnchorStandardResponses, ReceiveTranscoderCallbackData, ReceiveTranscoderCallbackErrors, ReceiveTranscoderCallbackResponses, RecommendForAnchorData, RecommendForAnchorErrors, RecommendForAnchorResponses, RecommendForSessionData, RecommendForSessionErrors, RecommendForSessionResponses, RecordAnchorViolationData, RecordAnchorViolationErrors, RecordAnchorViolationResponses, RecordTouchesData, RecordTouchesErrors, RecordTouchesResponses, RegisterAppData, RegisterAppErrors, RegisterAppResponses, RegisterMediaData, RegisterMediaErrors, RegisterMediaResponses, ReinstateAnchorData, ReinstateAnchorErrors, ReinstateAnchorResponses, ReleaseConsultationData, ReleaseConsultationErrors, ReleaseConsultationResponses, RemoveSlotData, RemoveSlotErrors, RemoveSlotResponses, ReorderRunOfShowData, ReorderRunOfShowErrors, ReorderRunOfShowResponses, ReplayWebhookMessagesData, ReplayWebhookMessagesErrors, ReplayWebhookMessagesResponses, ResendWebhookMessageData, ResendWebhookMessageErrors, ResendWebhookMessageResponses, RevokeClientData, RevokeClientErrors, RevokeClientResponses, RevokePoolGrantData, RevokePoolGrantErrors, RevokePoolGrantResponses, RotateClientSecretData, RotateClientSecretErrors, RotateClientSecretResponses, RotateWebhookSecretData, RotateWebhookSecretErrors, RotateWebhookSecretResponses, ShelveSessionProductData, ShelveSessionProductErrors, ShelveSessionProductResponses, StartAnchorTierReviewData, StartAnchorTierReviewErrors, StartAnchorTierReviewResponses, StartSupplierReviewData, StartSupplierReviewErrors, StartSupplierReviewResponses, TestWebhookEndpointData, TestWebhookEndpointErrors, TestWebhookEndpointResponses, UpdateAdmissionCriteriaData, UpdateAdmissionCriteriaErrors, UpdateAdmissionCriteriaResponses, UpdateAnchorData, UpdateAnchorErrors, UpdateAnchorResponses, UpdateAnchorTierRulesData, UpdateAnchorTierRulesErrors, UpdateAnchorTierRulesResponses, UpdateCampaignData, UpdateCampaignErrors, UpdateCampaignResponses, UpdateCrewMemberData, UpdateCrewMemberErrors, UpdateCrewMemberResponses, UpdateInstallationData, UpdateInstallationErrors, UpdateInstallationResponses, UpdatePlacementData, UpdatePlacementErrors, UpdatePlacementResponses, UpdatePoolItemData, UpdatePoolItemErrors, UpdatePoolItemResponses, UpdateProductData, UpdateProductErrors, UpdateProductResponses, UpdateSelectionWeightsData, UpdateSelectionWeightsErrors, UpdateSelectionWeightsResponses, UpdateSessionData, UpdateSessionErrors, UpdateSessionResponses, UpdateSkuData, UpdateSkuErrors, UpdateSkuResponses, UpdateSlotData, UpdateSlotErrors, UpdateSlotResponses, UpdateSupplierData, UpdateSupplierErrors, UpdateSupplierPolicyData, UpdateSupplierPolicyErrors, UpdateSupplierPolicyResponses, UpdateSupplierResponses, UpdateSupplyPoolData, UpdateSupplyPoolErrors, UpdateSupplyPoolResponses, UpdateWebhookEndpointData, UpdateWebhookEndpointErrors, UpdateWebhookEndpointResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -1367,6 +1367,276 @@ export const getMedia = <ThrowOnError extends boolean = true>(options: Options<G
  */
 export const receiveTranscoderCallback = <ThrowOnError extends boolean = true>(options: Options<ReceiveTranscoderCallbackData, ThrowOnError>) => (options.client ?? client).post<ReceiveTranscoderCallbackResponses, ReceiveTranscoderCallbackErrors, ThrowOnError>({
     url: '/v1/media/callbacks/{adapter}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List campaigns, newest first, by status or channel
+ */
+export const listCampaigns = <ThrowOnError extends boolean = true>(options?: Options<ListCampaignsData, ThrowOnError>) => (options?.client ?? client).get<ListCampaignsResponses, ListCampaignsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/campaigns',
+    ...options
+});
+
+/**
+ * Create a campaign with its goal, channel, budget and dates
+ */
+export const createCampaign = <ThrowOnError extends boolean = true>(options: Options<CreateCampaignData, ThrowOnError>) => (options.client ?? client).post<CreateCampaignResponses, CreateCampaignErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/campaigns',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get a campaign
+ */
+export const getCampaign = <ThrowOnError extends boolean = true>(options: Options<GetCampaignData, ThrowOnError>) => (options.client ?? client).get<GetCampaignResponses, GetCampaignErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/campaigns/{id}',
+    ...options
+});
+
+/**
+ * Change a campaign, or move it draft → active → ended
+ *
+ * A budget below what placements committed answers 422; an illegal status move or a change to an ended campaign 409.
+ */
+export const updateCampaign = <ThrowOnError extends boolean = true>(options: Options<UpdateCampaignData, ThrowOnError>) => (options.client ?? client).patch<UpdateCampaignResponses, UpdateCampaignErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/campaigns/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Visits, follows, orders, GMV, cost and ROI a campaign brought, under a named attribution model
+ *
+ * The model is the campaign’s own (`attribution_model`, last_touch by default) unless `model` names another; the answer always names the one it used. `from`/`to` bound the conversions and visits counted.
+ */
+export const getCampaignAttribution = <ThrowOnError extends boolean = true>(options: Options<GetCampaignAttributionData, ThrowOnError>) => (options.client ?? client).get<GetCampaignAttributionResponses, GetCampaignAttributionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/campaigns/{id}/attribution',
+    ...options
+});
+
+/**
+ * A campaign’s placements, newest first
+ */
+export const listPlacements = <ThrowOnError extends boolean = true>(options: Options<ListPlacementsData, ThrowOnError>) => (options.client ?? client).get<ListPlacementsResponses, ListPlacementsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/campaigns/{id}/placements',
+    ...options
+});
+
+/**
+ * Book a paid placement (流量投放, 挂榜) of a session within the campaign’s budget
+ *
+ * The costs of a campaign’s placements never exceed its budget: a cost that does not fit answers 422 with what is `remaining`, also when two placements race for the last of it.
+ */
+export const createPlacement = <ThrowOnError extends boolean = true>(options: Options<CreatePlacementData, ThrowOnError>) => (options.client ?? client).post<CreatePlacementResponses, CreatePlacementErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/campaigns/{id}/placements',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get a placement with the traffic it brought
+ */
+export const getPlacement = <ThrowOnError extends boolean = true>(options: Options<GetPlacementData, ThrowOnError>) => (options.client ?? client).get<GetPlacementResponses, GetPlacementErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/placements/{id}',
+    ...options
+});
+
+/**
+ * Change a placement’s cost or window, or report the traffic the ad platform counted
+ */
+export const updatePlacement = <ThrowOnError extends boolean = true>(options: Options<UpdatePlacementData, ThrowOnError>) => (options.client ?? client).patch<UpdatePlacementResponses, UpdatePlacementErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/placements/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * A campaign’s tracked links, newest first
+ */
+export const listTrackedLinks = <ThrowOnError extends boolean = true>(options: Options<ListTrackedLinksData, ThrowOnError>) => (options.client ?? client).get<ListTrackedLinksResponses, ListTrackedLinksErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/campaigns/{id}/links',
+    ...options
+});
+
+/**
+ * Issue a tracked link or code pointing at a session, an anchor or a product
+ */
+export const createTrackedLink = <ThrowOnError extends boolean = true>(options: Options<CreateTrackedLinkData, ThrowOnError>) => (options.client ?? client).post<CreateTrackedLinkResponses, CreateTrackedLinkErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/campaigns/{id}/links',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get a tracked link
+ */
+export const getTrackedLink = <ThrowOnError extends boolean = true>(options: Options<GetTrackedLinkData, ThrowOnError>) => (options.client ?? client).get<GetTrackedLinkResponses, GetTrackedLinkErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/links/{id}',
+    ...options
+});
+
+/**
+ * Record visits, follows and fan-group joins, with the code they came through if any (up to 1,000)
+ *
+ * All or nothing: one touch that names an unknown code, session or anchor, or a follow that reaches no anchor, refuses the batch with 422 and a pointer to each. A touch whose `external_id` was recorded before counts as a duplicate and is not written again.
+ */
+export const recordTouches = <ThrowOnError extends boolean = true>(options: Options<RecordTouchesData, ThrowOnError>) => (options.client ?? client).post<RecordTouchesResponses, RecordTouchesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/touches',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * 公域 → 私域: follows and fan-group joins of an anchor in a time range, per day
+ */
+export const getAnchorAudienceGrowth = <ThrowOnError extends boolean = true>(options: Options<GetAnchorAudienceGrowthData, ThrowOnError>) => (options.client ?? client).get<GetAnchorAudienceGrowthResponses, GetAnchorAudienceGrowthErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/anchors/{id}/audience-growth',
+    ...options
+});
+
+/**
+ * The share of a session’s viewers who became followers of its host
+ */
+export const getSessionConversion = <ThrowOnError extends boolean = true>(options: Options<GetSessionConversionData, ThrowOnError>) => (options.client ?? client).get<GetSessionConversionResponses, GetSessionConversionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/sessions/{id}/conversion',
+    ...options
+});
+
+/**
+ * List tickets, newest first, by status, anchor or product
+ */
+export const listConsultations = <ThrowOnError extends boolean = true>(options?: Options<ListConsultationsData, ThrowOnError>) => (options?.client ?? client).get<ListConsultationsResponses, ListConsultationsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/consultations',
+    ...options
+});
+
+/**
+ * Open a ticket for a buyer’s question about a product outside live hours
+ *
+ * A question while the named anchor is live is accepted and flagged `during_live` with the live session, so a desk can route it to the live room. Emits consultation.opened.
+ */
+export const openConsultation = <ThrowOnError extends boolean = true>(options: Options<OpenConsultationData, ThrowOnError>) => (options.client ?? client).post<OpenConsultationResponses, OpenConsultationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/consultations',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Tickets opened in a range and their median and p90 first-response seconds, per anchor or product
+ */
+export const getConsultationStats = <ThrowOnError extends boolean = true>(options?: Options<GetConsultationStatsData, ThrowOnError>) => (options?.client ?? client).get<GetConsultationStatsResponses, GetConsultationStatsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/consultations/stats',
+    ...options
+});
+
+/**
+ * Get a ticket
+ */
+export const getConsultation = <ThrowOnError extends boolean = true>(options: Options<GetConsultationData, ThrowOnError>) => (options.client ?? client).get<GetConsultationResponses, GetConsultationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/consultations/{id}',
+    ...options
+});
+
+/**
+ * A ticket’s conversation, newest first
+ */
+export const listConsultationMessages = <ThrowOnError extends boolean = true>(options: Options<ListConsultationMessagesData, ThrowOnError>) => (options.client ?? client).get<ListConsultationMessagesResponses, ListConsultationMessagesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/consultations/{id}/messages',
+    ...options
+});
+
+/**
+ * Answer a ticket you hold; the first answer records its first-response time
+ *
+ * Needs a live claim of the caller (409 otherwise). Emits consultation.answered.
+ */
+export const answerConsultation = <ThrowOnError extends boolean = true>(options: Options<AnswerConsultationData, ThrowOnError>) => (options.client ?? client).post<AnswerConsultationResponses, AnswerConsultationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/consultations/{id}/messages',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Claim a ticket for a human desk or an AI agent, exclusively, until released or expired
+ *
+ * A ticket another agent holds answers 409 with `claimed_by` and `claim_expires_at`; of two claims at once exactly one wins. The same agent claiming again renews its claim.
+ */
+export const claimConsultation = <ThrowOnError extends boolean = true>(options: Options<ClaimConsultationData, ThrowOnError>) => (options.client ?? client).post<ClaimConsultationResponses, ClaimConsultationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/consultations/{id}/claim',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Let go of a ticket you hold, so anyone may claim it
+ */
+export const releaseConsultation = <ThrowOnError extends boolean = true>(options: Options<ReleaseConsultationData, ThrowOnError>) => (options.client ?? client).post<ReleaseConsultationResponses, ReleaseConsultationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/consultations/{id}/release',
+    ...options
+});
+
+/**
+ * Close a ticket; closed is final
+ */
+export const closeConsultation = <ThrowOnError extends boolean = true>(options: Options<CloseConsultationData, ThrowOnError>) => (options.client ?? client).post<CloseConsultationResponses, CloseConsultationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/consultations/{id}/close',
     ...options,
     headers: {
         'Content-Type': 'application/json',

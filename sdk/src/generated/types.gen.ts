@@ -5,7 +5,7 @@ export type ClientOptions = {
     baseUrl: 'https://api.showrunner.dev' | (string & {});
 };
 
-export type Webhooks = WebhookAnchorCreatedWebhookRequest | WebhookAnchorReinstatedWebhookRequest | WebhookAnchorSuspendedWebhookRequest | WebhookAnchorTierChangedWebhookRequest | WebhookAnchorUpdatedWebhookRequest | WebhookAnchorViolationRecordedWebhookRequest | WebhookInstallationCreatedWebhookRequest | WebhookInstallationDeletedWebhookRequest | WebhookInstallationScopesChangedWebhookRequest | WebhookMediaFailedWebhookRequest | WebhookMediaTranscodedWebhookRequest | WebhookProductCreatedWebhookRequest | WebhookProductUpdatedWebhookRequest | WebhookSessionCancelledWebhookRequest | WebhookSessionEndedWebhookRequest | WebhookSessionProductPinnedWebhookRequest | WebhookSessionScheduledWebhookRequest | WebhookSessionStartedWebhookRequest | WebhookSessionUpdatedWebhookRequest | WebhookSupplierAdmittedWebhookRequest | WebhookSupplierEliminatedWebhookRequest | WebhookSupplierProbationWebhookRequest | WebhookSupplierReinstatedWebhookRequest | WebhookSupplyPoolCreatedWebhookRequest | WebhookSupplyPoolUpdatedWebhookRequest | WebhookWebhookTestWebhookRequest | WebhookWebhookEndpointDisabledWebhookRequest;
+export type Webhooks = WebhookAnchorCreatedWebhookRequest | WebhookAnchorReinstatedWebhookRequest | WebhookAnchorSuspendedWebhookRequest | WebhookAnchorTierChangedWebhookRequest | WebhookAnchorUpdatedWebhookRequest | WebhookAnchorViolationRecordedWebhookRequest | WebhookCampaignCreatedWebhookRequest | WebhookCampaignUpdatedWebhookRequest | WebhookConsultationAnsweredWebhookRequest | WebhookConsultationClaimedWebhookRequest | WebhookConsultationClosedWebhookRequest | WebhookConsultationOpenedWebhookRequest | WebhookConsultationReleasedWebhookRequest | WebhookInstallationCreatedWebhookRequest | WebhookInstallationDeletedWebhookRequest | WebhookInstallationScopesChangedWebhookRequest | WebhookMediaFailedWebhookRequest | WebhookMediaTranscodedWebhookRequest | WebhookOrderCancelledWebhookRequest | WebhookOrderCompletedWebhookRequest | WebhookOrderCreatedWebhookRequest | WebhookOrderDeliveredWebhookRequest | WebhookOrderPaidWebhookRequest | WebhookOrderShippedWebhookRequest | WebhookPlacementCreatedWebhookRequest | WebhookPlacementUpdatedWebhookRequest | WebhookProductCreatedWebhookRequest | WebhookProductUpdatedWebhookRequest | WebhookSessionCancelledWebhookRequest | WebhookSessionEndedWebhookRequest | WebhookSessionProductPinnedWebhookRequest | WebhookSessionScheduledWebhookRequest | WebhookSessionStartedWebhookRequest | WebhookSessionUpdatedWebhookRequest | WebhookSupplierAdmittedWebhookRequest | WebhookSupplierEliminatedWebhookRequest | WebhookSupplierProbationWebhookRequest | WebhookSupplierReinstatedWebhookRequest | WebhookSupplyPoolCreatedWebhookRequest | WebhookSupplyPoolUpdatedWebhookRequest | WebhookTrackedLinkCreatedWebhookRequest | WebhookWebhookTestWebhookRequest | WebhookWebhookEndpointDisabledWebhookRequest;
 
 export type AddPoolItem = {
     /**
@@ -493,6 +493,10 @@ export type AnchorViolationList = {
     next_cursor: string | null;
 };
 
+export type AnswerConsultation = {
+    text: string;
+};
+
 export type ApiClient = {
     /**
      * Identifier prefixed with `cli_`
@@ -503,7 +507,7 @@ export type ApiClient = {
      */
     organization_id: string;
     name: string;
-    scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    scopes: Array<'acquisition:read' | 'acquisition:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
     app_id: string | null;
     revoked_at: string | null;
     /**
@@ -539,7 +543,7 @@ export type App = {
     provider_id: string;
     name: string;
     description: string | null;
-    requested_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    requested_scopes: Array<'acquisition:read' | 'acquisition:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
     /**
      * RFC 3339 time in UTC
      */
@@ -552,6 +556,40 @@ export type AppList = {
      * Pass as `cursor` to get the next page; null on the last page
      */
     next_cursor: string | null;
+};
+
+/**
+ * 公域 → 私域: what an anchor turned from public traffic into followers and fan-group members
+ */
+export type AudienceGrowth = {
+    /**
+     * Identifier prefixed with `anc_`
+     */
+    anchor_id: string;
+    from: string | null;
+    to: string | null;
+    /**
+     * Follows (关注) of the anchor recorded in the range
+     */
+    follows: number;
+    /**
+     * Distinct buyers who followed
+     */
+    followers: number;
+    /**
+     * Fan-group joins (粉丝团) recorded in the range
+     */
+    fan_group_joins: number;
+    /**
+     * Per UTC day, days without any left out
+     */
+    by_day: Array<AudienceGrowthDay>;
+};
+
+export type AudienceGrowthDay = {
+    date: string;
+    follows: number;
+    fan_group_joins: number;
 };
 
 export type AudienceProfile = {
@@ -635,6 +673,17 @@ export type BrandTierCheck = {
     };
 };
 
+export type BuyerRef = {
+    /**
+     * douyin, kuaishou, taobao, …
+     */
+    platform: string;
+    /**
+     * The platform’s id for the person; stored only as a per-tenant pseudonym
+     */
+    ref: string;
+};
+
 /**
  * A calendar app subscribes to the URL; it needs no bearer token
  */
@@ -673,6 +722,267 @@ export type CallbackReceipt = {
      * False when the media was already there or past it (a repeated callback)
      */
     applied: boolean;
+};
+
+/**
+ * 拉新 campaign: a budget spent on placements over a time range through one channel. `committed` is the sum of its placements’ costs, never above the budget; `attribution_model` is the model its attribution answers with unless asked for another.
+ */
+export type Campaign = {
+    /**
+     * Identifier prefixed with `cmp_`
+     */
+    id: string;
+    name: string;
+    /**
+     * What the campaign buys: followers (涨粉), fan_group (粉丝团), visits (进房), gmv, orders, awareness
+     */
+    goal: 'followers' | 'fan_group' | 'visits' | 'gmv' | 'orders' | 'awareness';
+    /**
+     * Where it runs: douyin_dou_plus (DOU+), qianchuan (巨量千川), kuaishou_fans_top (粉条), kuaishou_magnetic (磁力金牛), taobao_super_recommend (超级推荐), wechat, weibo, xiaohongshu, offline, other
+     */
+    channel: 'douyin_dou_plus' | 'qianchuan' | 'kuaishou_fans_top' | 'kuaishou_magnetic' | 'taobao_super_recommend' | 'wechat' | 'weibo' | 'xiaohongshu' | 'offline' | 'other';
+    budget: Money;
+    committed: Money;
+    /**
+     * RFC 3339 time in UTC
+     */
+    starts_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    ends_at: string;
+    /**
+     * draft → active → ended, or draft → ended; ended is final
+     */
+    status: 'draft' | 'active' | 'ended';
+    /**
+     * last_touch credits the buyer’s last coded touch in the lookback window before the conversion; first_touch the first; linear splits it equally among them. A conversion’s own code counts as a touch at the conversion.
+     */
+    attribution_model: 'last_touch' | 'first_touch' | 'linear';
+    lookback_days: number;
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+/**
+ * What a campaign brought under one attribution model. Conversions (follows, fan-group joins, paid orders) are credited to the buyer’s coded touches; visits are counted by their code.
+ */
+export type CampaignAttribution = {
+    /**
+     * Identifier prefixed with `cmp_`
+     */
+    campaign_id: string;
+    /**
+     * last_touch credits the buyer’s last coded touch in the lookback window before the conversion; first_touch the first; linear splits it equally among them. A conversion’s own code counts as a touch at the conversion.
+     */
+    attribution_model: 'last_touch' | 'first_touch' | 'linear';
+    lookback_days: number;
+    from: string | null;
+    to: string | null;
+    /**
+     * Visits recorded with the campaign’s codes
+     */
+    visits: number;
+    /**
+     * Distinct buyers among them
+     */
+    visitors: number;
+    /**
+     * Follows credited to the campaign under the model (fractional for linear)
+     */
+    follows: number;
+    /**
+     * Fan-group joins credited to the campaign under the model
+     */
+    fan_group_joins: number;
+    /**
+     * Orders credited to the campaign under the model
+     */
+    orders: number;
+    gmv: Money;
+    cost: Money;
+    roi: number | null;
+};
+
+export type CampaignList = {
+    data: Array<Campaign>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+export type ClaimConsultation = {
+    /**
+     * human: a person at a desk; ai: an AI agent
+     */
+    agent_kind: 'human' | 'ai';
+    /**
+     * The desk person’s or the AI agent’s name
+     */
+    agent_name?: string;
+    /**
+     * Identifier prefixed with `crw_`
+     */
+    crew_member_id?: string;
+    /**
+     * How long the claim holds without an answer before anyone may take the ticket
+     */
+    ttl_seconds?: number;
+};
+
+export type CloseConsultation = {
+    /**
+     * Default resolved
+     */
+    reason?: 'resolved' | 'no_reply' | 'spam' | 'duplicate';
+};
+
+/**
+ * 非直播时段咨询: a buyer’s question about a product outside live hours, claimed and answered by a human desk or an AI agent
+ */
+export type Consultation = {
+    /**
+     * Identifier prefixed with `con_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `prd_`
+     */
+    product_id: string;
+    anchor_id: string | null;
+    /**
+     * Identifier prefixed with `buy_`
+     */
+    buyer_id: string;
+    /**
+     * Where the buyer asked: platform_im (the platform’s chat), wechat, app, web, phone, other
+     */
+    channel: 'platform_im' | 'wechat' | 'app' | 'web' | 'phone' | 'other';
+    question: string;
+    /**
+     * open until an agent answers, answered, closed (final)
+     */
+    status: 'open' | 'answered' | 'closed';
+    /**
+     * True when the anchor was live at the time the ticket opened: it is taken, not refused, and flagged so a desk may route it to the live room instead
+     */
+    during_live: boolean;
+    live_session_id: string | null;
+    claim: ConsultationClaim | null;
+    answered_by: ConsultationAgent | null;
+    first_response_at: string | null;
+    first_response_seconds: number | null;
+    closed_at: string | null;
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+export type ConsultationActor = {
+    /**
+     * client: the MCN’s own API client; installation: an installed provider app
+     */
+    type: 'client' | 'installation';
+    /**
+     * The cli_ or ins_ id
+     */
+    id: string;
+};
+
+/**
+ * Who claimed or answered: the API caller and the agent behind it
+ */
+export type ConsultationAgent = {
+    actor: ConsultationActor;
+    /**
+     * human: a person at a desk; ai: an AI agent
+     */
+    agent_kind: 'human' | 'ai';
+    agent_name: string | null;
+    crew_member_id: string | null;
+};
+
+/**
+ * Who holds the ticket, until when; an expired claim is shown as none, and anyone may claim
+ */
+export type ConsultationClaim = {
+    by: ConsultationAgent;
+    /**
+     * RFC 3339 time in UTC
+     */
+    claimed_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    expires_at: string;
+};
+
+export type ConsultationList = {
+    data: Array<Consultation>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+export type ConsultationMessage = {
+    /**
+     * Identifier prefixed with `cmsg_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `con_`
+     */
+    consultation_id: string;
+    author: 'buyer' | 'agent';
+    text: string;
+    agent: ConsultationAgent | null;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+};
+
+export type ConsultationMessageList = {
+    data: Array<ConsultationMessage>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * First-response times of the tickets opened in a range, for an anchor, a product or the tenant
+ */
+export type ConsultationStats = {
+    anchor_id: string | null;
+    product_id: string | null;
+    from: string | null;
+    to: string | null;
+    /**
+     * Tickets opened in the range
+     */
+    count: number;
+    /**
+     * Of them, those an agent answered
+     */
+    answered: number;
+    median_first_response_seconds: number | null;
+    p90_first_response_seconds: number | null;
 };
 
 export type CreateAdmissionCriteria = {
@@ -733,7 +1043,7 @@ export type CreateAnchorStandard = {
 
 export type CreateApiClient = {
     name: string;
-    scopes?: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    scopes?: Array<'acquisition:read' | 'acquisition:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
 };
 
 /**
@@ -768,6 +1078,39 @@ export type CreateCalendarFeed = {
      * Identifier prefixed with `crw_`
      */
     crew_member_id?: string;
+};
+
+export type CreateCampaign = {
+    name: string;
+    /**
+     * What the campaign buys: followers (涨粉), fan_group (粉丝团), visits (进房), gmv, orders, awareness
+     */
+    goal: 'followers' | 'fan_group' | 'visits' | 'gmv' | 'orders' | 'awareness';
+    /**
+     * Where it runs: douyin_dou_plus (DOU+), qianchuan (巨量千川), kuaishou_fans_top (粉条), kuaishou_magnetic (磁力金牛), taobao_super_recommend (超级推荐), wechat, weibo, xiaohongshu, offline, other
+     */
+    channel: 'douyin_dou_plus' | 'qianchuan' | 'kuaishou_fans_top' | 'kuaishou_magnetic' | 'taobao_super_recommend' | 'wechat' | 'weibo' | 'xiaohongshu' | 'offline' | 'other';
+    budget: Money;
+    /**
+     * RFC 3339 time in UTC
+     */
+    starts_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    ends_at: string;
+    /**
+     * Default draft
+     */
+    status?: 'draft' | 'active';
+    /**
+     * last_touch credits the buyer’s last coded touch in the lookback window before the conversion; first_touch the first; linear splits it equally among them. A conversion’s own code counts as a touch at the conversion.
+     */
+    attribution_model?: 'last_touch' | 'first_touch' | 'linear';
+    /**
+     * How far before a conversion a touch may be to take credit, in days
+     */
+    lookback_days?: number;
 };
 
 export type CreateCrewMember = {
@@ -810,13 +1153,97 @@ export type CreateInstallation = {
     /**
      * Scopes to grant; a subset of the app’s requested scopes. Default: all of them.
      */
-    scopes?: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    scopes?: Array<'acquisition:read' | 'acquisition:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+};
+
+/**
+ * An order as the platform sent it. Sent again (same platform and external_order_id) it updates the order: the status may move forward along the state machine and its timestamps fill in; the items, amounts, currency, anchor, session and buyer may change only while the order is unpaid — after payment a re-send that differs is a 409 naming the fields that differ.
+ */
+export type CreateOrder = {
+    platform: 'douyin' | 'kuaishou' | 'tiktok_shop' | 'taobao' | 'wechat_channels' | 'other';
+    external_order_id: string;
+    /**
+     * Identifier prefixed with `anc_`
+     */
+    anchor_id: string;
+    /**
+     * Identifier prefixed with `ses_`
+     */
+    session_id?: string;
+    buyer: {
+        /**
+         * The platform’s buyer id; never stored
+         */
+        ref: string;
+    };
+    /**
+     * ISO 4217 currency code
+     */
+    currency: string;
+    items: Array<{
+        /**
+         * Identifier prefixed with `prd_`
+         */
+        product_id: string;
+        /**
+         * Identifier prefixed with `sku_`
+         */
+        sku_id?: string;
+        /**
+         * Identifier prefixed with `pool_`
+         */
+        pool_id?: string;
+        /**
+         * Identifier prefixed with `slot_`
+         */
+        slot_id?: string;
+        quantity: number;
+        /**
+         * Minor units
+         */
+        unit_price: number;
+    }>;
+    /**
+     * The platform’s current state; created when absent
+     */
+    status?: 'created' | 'paid' | 'shipped' | 'delivered' | 'completed' | 'cancelled';
+    /**
+     * RFC 3339 time in UTC
+     */
+    placed_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    paid_at?: string;
+    attribution_code?: string;
 };
 
 export type CreateOrganization = {
     kind: 'mcn' | 'provider' | 'platform';
     name: string;
     first_client?: CreateApiClient;
+};
+
+export type CreatePlacement = {
+    /**
+     * Identifier prefixed with `ses_`
+     */
+    session_id: string;
+    /**
+     * boost 流量投放 (paid traffic into the room), ranking_list 挂榜 (a paid place on a ranking list)
+     */
+    kind: 'boost' | 'ranking_list';
+    cost: Money;
+    /**
+     * RFC 3339 time in UTC
+     */
+    starts_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    ends_at: string;
+    reported_impressions?: number;
+    reported_visits?: number;
 };
 
 export type CreatePoolGrant = {
@@ -994,6 +1421,15 @@ export type CreateSurvey = {
     comments?: string;
 };
 
+export type CreateTrackedLink = {
+    target: LinkTarget;
+    /**
+     * A code of your choosing; a random 8-character one otherwise
+     */
+    code?: string;
+    label?: string;
+};
+
 export type CreateWebhookEndpoint = {
     /**
      * Where deliveries are POSTed. Outside development mode its host must resolve only to public addresses.
@@ -1166,7 +1602,7 @@ export type Installation = {
      * Identifier prefixed with `org_`
      */
     provider_id: string;
-    granted_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    granted_scopes: Array<'acquisition:read' | 'acquisition:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
     revoked_at: string | null;
     /**
      * RFC 3339 time in UTC
@@ -1234,6 +1670,14 @@ export type Jwks = {
     keys: Array<{
         [key: string]: unknown;
     }>;
+};
+
+/**
+ * What a link points at: a session, an anchor or a product
+ */
+export type LinkTarget = {
+    type: 'session' | 'anchor' | 'product';
+    id: string;
 };
 
 /**
@@ -1336,6 +1780,136 @@ export type Offer = {
     coupon_code?: string;
 };
 
+export type OpenConsultation = {
+    /**
+     * Identifier prefixed with `prd_`
+     */
+    product_id: string;
+    /**
+     * Identifier prefixed with `anc_`
+     */
+    anchor_id?: string;
+    buyer: BuyerRef;
+    text: string;
+    /**
+     * Where the buyer asked: platform_im (the platform’s chat), wechat, app, web, phone, other
+     */
+    channel: 'platform_im' | 'wechat' | 'app' | 'web' | 'phone' | 'other';
+};
+
+/**
+ * An order a selling platform took for one of the tenant’s anchors; the buyer is pseudonymous
+ */
+export type Order = {
+    /**
+     * Identifier prefixed with `ord_`
+     */
+    id: string;
+    platform: 'douyin' | 'kuaishou' | 'tiktok_shop' | 'taobao' | 'wechat_channels' | 'other';
+    /**
+     * The platform’s order number
+     */
+    external_order_id: string;
+    /**
+     * created → paid → shipped → delivered → completed; created or paid → cancelled
+     */
+    status: 'created' | 'paid' | 'shipped' | 'delivered' | 'completed' | 'cancelled';
+    /**
+     * Identifier prefixed with `anc_`
+     */
+    anchor_id: string;
+    session_id: string | null;
+    /**
+     * Identifier prefixed with `buy_`
+     */
+    buyer_id: string;
+    /**
+     * ISO 4217 currency code
+     */
+    currency: string;
+    /**
+     * Sum of the lines’ amounts, in minor units
+     */
+    total_amount: number;
+    /**
+     * What the buyer paid; 0 until paid. Refunds never change it, in minor units
+     */
+    paid_amount: number;
+    attribution_code: string | null;
+    /**
+     * RFC 3339 time in UTC
+     */
+    placed_at: string;
+    paid_at: string | null;
+    shipped_at: string | null;
+    delivered_at: string | null;
+    completed_at: string | null;
+    cancelled_at: string | null;
+    items: Array<OrderItem>;
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+/**
+ * A line of an order
+ */
+export type OrderItem = {
+    /**
+     * Identifier prefixed with `oit_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `prd_`
+     */
+    product_id: string;
+    sku_id: string | null;
+    pool_id: string | null;
+    slot_id: string | null;
+    quantity: number;
+    /**
+     * Price of one unit, in minor units
+     */
+    unit_price: number;
+    /**
+     * What the buyer paid for the line: quantity × unit price, in minor units
+     */
+    amount: number;
+    /**
+     * The anchor’s commission rate fixed at the time of sale (the product’s rate then)
+     */
+    commission_rate: number;
+    /**
+     * round(amount × commission_rate), in minor units
+     */
+    commission_amount: number;
+    oversold: 'slot_supply_cap' | 'pool_supply_limit' | null;
+};
+
+export type OrderList = {
+    data: Array<Order>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * A state change the platform reported
+ */
+export type OrderTransition = {
+    /**
+     * When it happened on the platform; now when absent
+     */
+    at?: string;
+};
+
 export type Organization = {
     /**
      * Identifier prefixed with `org_`
@@ -1373,6 +1947,60 @@ export type PinProduct = {
      * Identifier prefixed with `sku_`
      */
     sku_id?: string;
+};
+
+/**
+ * 流量投放 / 挂榜: a paid boost of a session within a campaign, and the traffic it brought
+ */
+export type Placement = {
+    /**
+     * Identifier prefixed with `plc_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `cmp_`
+     */
+    campaign_id: string;
+    /**
+     * Identifier prefixed with `ses_`
+     */
+    session_id: string;
+    /**
+     * boost 流量投放 (paid traffic into the room), ranking_list 挂榜 (a paid place on a ranking list)
+     */
+    kind: 'boost' | 'ranking_list';
+    cost: Money;
+    /**
+     * RFC 3339 time in UTC
+     */
+    starts_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    ends_at: string;
+    reported_impressions: number | null;
+    reported_visits: number | null;
+    /**
+     * Visits recorded with one of the campaign’s codes to the session inside the placement’s window
+     */
+    attributed_visits: number;
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+export type PlacementList = {
+    data: Array<Placement>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
 };
 
 /**
@@ -1637,10 +2265,14 @@ export type RecordAnchorViolation = {
     occurred_at?: string;
 };
 
+export type RecordTouches = {
+    touches: Array<TouchInput>;
+};
+
 export type RegisterApp = {
     name: string;
     description?: string;
-    requested_scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    requested_scopes: Array<'acquisition:read' | 'acquisition:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
 };
 
 export type RegisterMedia = {
@@ -1857,6 +2489,42 @@ export type SessionAnchor = {
      */
     anchor_id: string;
     role: 'host' | 'guest';
+};
+
+/**
+ * The share of a session’s viewers who became followers. The window runs from the actual start (the planned one before it started) to the actual end (the planned one, or now, while it has not ended) plus within_hours.
+ */
+export type SessionConversion = {
+    /**
+     * Identifier prefixed with `ses_`
+     */
+    session_id: string;
+    /**
+     * Identifier prefixed with `anc_`
+     */
+    anchor_id: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    window_start: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    window_end: string;
+    within_hours: number;
+    /**
+     * Distinct buyers with a visit (or room join) recorded in the session
+     */
+    viewers: number;
+    /**
+     * Viewers who followed the anchor between the session’s start and `within_hours` after its end
+     */
+    followers: number;
+    /**
+     * Viewers who joined the anchor’s fan group in that window
+     */
+    fan_group_joins: number;
+    follower_share: number | null;
 };
 
 /**
@@ -2428,6 +3096,80 @@ export type TokenResponse = {
     scope: string;
 };
 
+/**
+ * The session and anchor come from the code’s target when not given (a session link gives its host); a follow or fan-group join must reach an anchor one way or the other
+ */
+export type TouchInput = {
+    /**
+     * visit (进房, a join of the live room counts as one), follow (关注), fan_group_join (加入粉丝团)
+     */
+    kind: 'visit' | 'follow' | 'fan_group_join';
+    buyer: BuyerRef;
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    /**
+     * The tracked code the touch came through, if any
+     */
+    code?: string;
+    /**
+     * Identifier prefixed with `ses_`
+     */
+    session_id?: string;
+    /**
+     * Identifier prefixed with `anc_`
+     */
+    anchor_id?: string;
+    /**
+     * Your id for the touch: a touch sent again with it is recorded once
+     */
+    external_id?: string;
+};
+
+export type TouchesRecorded = {
+    /**
+     * Touches written by this request
+     */
+    recorded: number;
+    /**
+     * Touches whose external_id was recorded before: not written again
+     */
+    duplicates: number;
+};
+
+/**
+ * A tracked link or code (推广码) of a campaign; touches and orders carrying it count for the campaign
+ */
+export type TrackedLink = {
+    /**
+     * Identifier prefixed with `lnk_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `cmp_`
+     */
+    campaign_id: string;
+    /**
+     * Unique in the tenant, url-safe: pass it as the platform’s tracking parameter
+     */
+    code: string;
+    target: LinkTarget;
+    label: string | null;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+};
+
+export type TrackedLinkList = {
+    data: Array<TrackedLink>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
 export type TranscoderCallback = {
     /**
      * Identifier prefixed with `med_`
@@ -2517,6 +3259,42 @@ export type UpdateAnchorTierRules = {
     };
 };
 
+/**
+ * A budget below what placements already committed is refused (422); its currency never changes. An ended campaign takes no change but its name.
+ */
+export type UpdateCampaign = {
+    name?: string;
+    /**
+     * What the campaign buys: followers (涨粉), fan_group (粉丝团), visits (进房), gmv, orders, awareness
+     */
+    goal?: 'followers' | 'fan_group' | 'visits' | 'gmv' | 'orders' | 'awareness';
+    /**
+     * Where it runs: douyin_dou_plus (DOU+), qianchuan (巨量千川), kuaishou_fans_top (粉条), kuaishou_magnetic (磁力金牛), taobao_super_recommend (超级推荐), wechat, weibo, xiaohongshu, offline, other
+     */
+    channel?: 'douyin_dou_plus' | 'qianchuan' | 'kuaishou_fans_top' | 'kuaishou_magnetic' | 'taobao_super_recommend' | 'wechat' | 'weibo' | 'xiaohongshu' | 'offline' | 'other';
+    budget?: Money;
+    /**
+     * RFC 3339 time in UTC
+     */
+    starts_at?: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    ends_at?: string;
+    /**
+     * draft → active → ended, or draft → ended; ended is final
+     */
+    status?: 'draft' | 'active' | 'ended';
+    /**
+     * last_touch credits the buyer’s last coded touch in the lookback window before the conversion; first_touch the first; linear splits it equally among them. A conversion’s own code counts as a touch at the conversion.
+     */
+    attribution_model?: 'last_touch' | 'first_touch' | 'linear';
+    /**
+     * How far before a conversion a touch may be to take credit, in days
+     */
+    lookback_days?: number;
+};
+
 export type UpdateCrewMember = {
     name?: string;
     roles?: Array<'host' | 'co_host' | 'copywriter' | 'room_controller' | 'designer' | 'customer_service'>;
@@ -2528,7 +3306,24 @@ export type UpdateInstallation = {
     /**
      * The scopes the installation holds from now on; a subset of the app’s requested scopes. Fewer scopes apply to the app’s current tokens at once; more apply to tokens it requests from now on.
      */
-    scopes: Array<'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    scopes: Array<'acquisition:read' | 'acquisition:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+};
+
+/**
+ * A higher cost must still fit the campaign’s budget (422 otherwise)
+ */
+export type UpdatePlacement = {
+    cost?: Money;
+    /**
+     * RFC 3339 time in UTC
+     */
+    starts_at?: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    ends_at?: string;
+    reported_impressions?: number | null;
+    reported_visits?: number | null;
 };
 
 export type UpdatePoolItem = {
@@ -8952,6 +9747,1345 @@ export type ReceiveTranscoderCallbackResponses = {
 
 export type ReceiveTranscoderCallbackResponse = ReceiveTranscoderCallbackResponses[keyof ReceiveTranscoderCallbackResponses];
 
+export type ListCampaignsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+        /**
+         * draft → active → ended, or draft → ended; ended is final
+         */
+        status?: 'draft' | 'active' | 'ended';
+        /**
+         * Where it runs: douyin_dou_plus (DOU+), qianchuan (巨量千川), kuaishou_fans_top (粉条), kuaishou_magnetic (磁力金牛), taobao_super_recommend (超级推荐), wechat, weibo, xiaohongshu, offline, other
+         */
+        channel?: 'douyin_dou_plus' | 'qianchuan' | 'kuaishou_fans_top' | 'kuaishou_magnetic' | 'taobao_super_recommend' | 'wechat' | 'weibo' | 'xiaohongshu' | 'offline' | 'other';
+    };
+    url: '/v1/campaigns';
+};
+
+export type ListCampaignsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListCampaignsError = ListCampaignsErrors[keyof ListCampaignsErrors];
+
+export type ListCampaignsResponses = {
+    /**
+     * Default Response
+     */
+    200: CampaignList;
+};
+
+export type ListCampaignsResponse = ListCampaignsResponses[keyof ListCampaignsResponses];
+
+export type CreateCampaignData = {
+    body: CreateCampaign;
+    path?: never;
+    query?: never;
+    url: '/v1/campaigns';
+};
+
+export type CreateCampaignErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CreateCampaignError = CreateCampaignErrors[keyof CreateCampaignErrors];
+
+export type CreateCampaignResponses = {
+    /**
+     * 拉新 campaign: a budget spent on placements over a time range through one channel. `committed` is the sum of its placements’ costs, never above the budget; `attribution_model` is the model its attribution answers with unless asked for another.
+     */
+    201: Campaign;
+};
+
+export type CreateCampaignResponse = CreateCampaignResponses[keyof CreateCampaignResponses];
+
+export type GetCampaignData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `cmp_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/campaigns/{id}';
+};
+
+export type GetCampaignErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetCampaignError = GetCampaignErrors[keyof GetCampaignErrors];
+
+export type GetCampaignResponses = {
+    /**
+     * 拉新 campaign: a budget spent on placements over a time range through one channel. `committed` is the sum of its placements’ costs, never above the budget; `attribution_model` is the model its attribution answers with unless asked for another.
+     */
+    200: Campaign;
+};
+
+export type GetCampaignResponse = GetCampaignResponses[keyof GetCampaignResponses];
+
+export type UpdateCampaignData = {
+    body: UpdateCampaign;
+    path: {
+        /**
+         * Identifier prefixed with `cmp_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/campaigns/{id}';
+};
+
+export type UpdateCampaignErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type UpdateCampaignError = UpdateCampaignErrors[keyof UpdateCampaignErrors];
+
+export type UpdateCampaignResponses = {
+    /**
+     * 拉新 campaign: a budget spent on placements over a time range through one channel. `committed` is the sum of its placements’ costs, never above the budget; `attribution_model` is the model its attribution answers with unless asked for another.
+     */
+    200: Campaign;
+};
+
+export type UpdateCampaignResponse = UpdateCampaignResponses[keyof UpdateCampaignResponses];
+
+export type GetCampaignAttributionData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `cmp_`
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * last_touch credits the buyer’s last coded touch in the lookback window before the conversion; first_touch the first; linear splits it equally among them. A conversion’s own code counts as a touch at the conversion.
+         */
+        model?: 'last_touch' | 'first_touch' | 'linear';
+        /**
+         * How far before a conversion a touch may be to take credit, in days
+         */
+        lookback_days?: number;
+        /**
+         * From this time (inclusive)
+         */
+        from?: string;
+        /**
+         * Until this time (exclusive)
+         */
+        to?: string;
+    };
+    url: '/v1/campaigns/{id}/attribution';
+};
+
+export type GetCampaignAttributionErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetCampaignAttributionError = GetCampaignAttributionErrors[keyof GetCampaignAttributionErrors];
+
+export type GetCampaignAttributionResponses = {
+    /**
+     * What a campaign brought under one attribution model. Conversions (follows, fan-group joins, paid orders) are credited to the buyer’s coded touches; visits are counted by their code.
+     */
+    200: CampaignAttribution;
+};
+
+export type GetCampaignAttributionResponse = GetCampaignAttributionResponses[keyof GetCampaignAttributionResponses];
+
+export type ListPlacementsData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `cmp_`
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+    };
+    url: '/v1/campaigns/{id}/placements';
+};
+
+export type ListPlacementsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListPlacementsError = ListPlacementsErrors[keyof ListPlacementsErrors];
+
+export type ListPlacementsResponses = {
+    /**
+     * Default Response
+     */
+    200: PlacementList;
+};
+
+export type ListPlacementsResponse = ListPlacementsResponses[keyof ListPlacementsResponses];
+
+export type CreatePlacementData = {
+    body: CreatePlacement;
+    path: {
+        /**
+         * Identifier prefixed with `cmp_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/campaigns/{id}/placements';
+};
+
+export type CreatePlacementErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CreatePlacementError = CreatePlacementErrors[keyof CreatePlacementErrors];
+
+export type CreatePlacementResponses = {
+    /**
+     * 流量投放 / 挂榜: a paid boost of a session within a campaign, and the traffic it brought
+     */
+    201: Placement;
+};
+
+export type CreatePlacementResponse = CreatePlacementResponses[keyof CreatePlacementResponses];
+
+export type GetPlacementData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `plc_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/placements/{id}';
+};
+
+export type GetPlacementErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetPlacementError = GetPlacementErrors[keyof GetPlacementErrors];
+
+export type GetPlacementResponses = {
+    /**
+     * 流量投放 / 挂榜: a paid boost of a session within a campaign, and the traffic it brought
+     */
+    200: Placement;
+};
+
+export type GetPlacementResponse = GetPlacementResponses[keyof GetPlacementResponses];
+
+export type UpdatePlacementData = {
+    body: UpdatePlacement;
+    path: {
+        /**
+         * Identifier prefixed with `plc_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/placements/{id}';
+};
+
+export type UpdatePlacementErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type UpdatePlacementError = UpdatePlacementErrors[keyof UpdatePlacementErrors];
+
+export type UpdatePlacementResponses = {
+    /**
+     * 流量投放 / 挂榜: a paid boost of a session within a campaign, and the traffic it brought
+     */
+    200: Placement;
+};
+
+export type UpdatePlacementResponse = UpdatePlacementResponses[keyof UpdatePlacementResponses];
+
+export type ListTrackedLinksData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `cmp_`
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+    };
+    url: '/v1/campaigns/{id}/links';
+};
+
+export type ListTrackedLinksErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListTrackedLinksError = ListTrackedLinksErrors[keyof ListTrackedLinksErrors];
+
+export type ListTrackedLinksResponses = {
+    /**
+     * Default Response
+     */
+    200: TrackedLinkList;
+};
+
+export type ListTrackedLinksResponse = ListTrackedLinksResponses[keyof ListTrackedLinksResponses];
+
+export type CreateTrackedLinkData = {
+    body: CreateTrackedLink;
+    path: {
+        /**
+         * Identifier prefixed with `cmp_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/campaigns/{id}/links';
+};
+
+export type CreateTrackedLinkErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CreateTrackedLinkError = CreateTrackedLinkErrors[keyof CreateTrackedLinkErrors];
+
+export type CreateTrackedLinkResponses = {
+    /**
+     * A tracked link or code (推广码) of a campaign; touches and orders carrying it count for the campaign
+     */
+    201: TrackedLink;
+};
+
+export type CreateTrackedLinkResponse = CreateTrackedLinkResponses[keyof CreateTrackedLinkResponses];
+
+export type GetTrackedLinkData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `lnk_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/links/{id}';
+};
+
+export type GetTrackedLinkErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetTrackedLinkError = GetTrackedLinkErrors[keyof GetTrackedLinkErrors];
+
+export type GetTrackedLinkResponses = {
+    /**
+     * A tracked link or code (推广码) of a campaign; touches and orders carrying it count for the campaign
+     */
+    200: TrackedLink;
+};
+
+export type GetTrackedLinkResponse = GetTrackedLinkResponses[keyof GetTrackedLinkResponses];
+
+export type RecordTouchesData = {
+    body: RecordTouches;
+    path?: never;
+    query?: never;
+    url: '/v1/touches';
+};
+
+export type RecordTouchesErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type RecordTouchesError = RecordTouchesErrors[keyof RecordTouchesErrors];
+
+export type RecordTouchesResponses = {
+    /**
+     * Default Response
+     */
+    200: TouchesRecorded;
+};
+
+export type RecordTouchesResponse = RecordTouchesResponses[keyof RecordTouchesResponses];
+
+export type GetAnchorAudienceGrowthData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `anc_`
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * From this time (inclusive)
+         */
+        from?: string;
+        /**
+         * Until this time (exclusive)
+         */
+        to?: string;
+    };
+    url: '/v1/anchors/{id}/audience-growth';
+};
+
+export type GetAnchorAudienceGrowthErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetAnchorAudienceGrowthError = GetAnchorAudienceGrowthErrors[keyof GetAnchorAudienceGrowthErrors];
+
+export type GetAnchorAudienceGrowthResponses = {
+    /**
+     * 公域 → 私域: what an anchor turned from public traffic into followers and fan-group members
+     */
+    200: AudienceGrowth;
+};
+
+export type GetAnchorAudienceGrowthResponse = GetAnchorAudienceGrowthResponses[keyof GetAnchorAudienceGrowthResponses];
+
+export type GetSessionConversionData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `ses_`
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * A follow up to this many hours after the session ended still counts
+         */
+        within_hours?: number;
+    };
+    url: '/v1/sessions/{id}/conversion';
+};
+
+export type GetSessionConversionErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetSessionConversionError = GetSessionConversionErrors[keyof GetSessionConversionErrors];
+
+export type GetSessionConversionResponses = {
+    /**
+     * The share of a session’s viewers who became followers. The window runs from the actual start (the planned one before it started) to the actual end (the planned one, or now, while it has not ended) plus within_hours.
+     */
+    200: SessionConversion;
+};
+
+export type GetSessionConversionResponse = GetSessionConversionResponses[keyof GetSessionConversionResponses];
+
+export type ListConsultationsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+        /**
+         * open until an agent answers, answered, closed (final)
+         */
+        status?: 'open' | 'answered' | 'closed';
+        /**
+         * Identifier prefixed with `anc_`
+         */
+        anchor_id?: string;
+        /**
+         * Identifier prefixed with `prd_`
+         */
+        product_id?: string;
+    };
+    url: '/v1/consultations';
+};
+
+export type ListConsultationsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListConsultationsError = ListConsultationsErrors[keyof ListConsultationsErrors];
+
+export type ListConsultationsResponses = {
+    /**
+     * Default Response
+     */
+    200: ConsultationList;
+};
+
+export type ListConsultationsResponse = ListConsultationsResponses[keyof ListConsultationsResponses];
+
+export type OpenConsultationData = {
+    body: OpenConsultation;
+    path?: never;
+    query?: never;
+    url: '/v1/consultations';
+};
+
+export type OpenConsultationErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type OpenConsultationError = OpenConsultationErrors[keyof OpenConsultationErrors];
+
+export type OpenConsultationResponses = {
+    /**
+     * 非直播时段咨询: a buyer’s question about a product outside live hours, claimed and answered by a human desk or an AI agent
+     */
+    201: Consultation;
+};
+
+export type OpenConsultationResponse = OpenConsultationResponses[keyof OpenConsultationResponses];
+
+export type GetConsultationStatsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Identifier prefixed with `anc_`
+         */
+        anchor_id?: string;
+        /**
+         * Identifier prefixed with `prd_`
+         */
+        product_id?: string;
+        /**
+         * Tickets opened from this time (inclusive)
+         */
+        from?: string;
+        /**
+         * Tickets opened before this time
+         */
+        to?: string;
+    };
+    url: '/v1/consultations/stats';
+};
+
+export type GetConsultationStatsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetConsultationStatsError = GetConsultationStatsErrors[keyof GetConsultationStatsErrors];
+
+export type GetConsultationStatsResponses = {
+    /**
+     * First-response times of the tickets opened in a range, for an anchor, a product or the tenant
+     */
+    200: ConsultationStats;
+};
+
+export type GetConsultationStatsResponse = GetConsultationStatsResponses[keyof GetConsultationStatsResponses];
+
+export type GetConsultationData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `con_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/consultations/{id}';
+};
+
+export type GetConsultationErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetConsultationError = GetConsultationErrors[keyof GetConsultationErrors];
+
+export type GetConsultationResponses = {
+    /**
+     * 非直播时段咨询: a buyer’s question about a product outside live hours, claimed and answered by a human desk or an AI agent
+     */
+    200: Consultation;
+};
+
+export type GetConsultationResponse = GetConsultationResponses[keyof GetConsultationResponses];
+
+export type ListConsultationMessagesData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `con_`
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+    };
+    url: '/v1/consultations/{id}/messages';
+};
+
+export type ListConsultationMessagesErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListConsultationMessagesError = ListConsultationMessagesErrors[keyof ListConsultationMessagesErrors];
+
+export type ListConsultationMessagesResponses = {
+    /**
+     * Default Response
+     */
+    200: ConsultationMessageList;
+};
+
+export type ListConsultationMessagesResponse = ListConsultationMessagesResponses[keyof ListConsultationMessagesResponses];
+
+export type AnswerConsultationData = {
+    body: AnswerConsultation;
+    path: {
+        /**
+         * Identifier prefixed with `con_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/consultations/{id}/messages';
+};
+
+export type AnswerConsultationErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type AnswerConsultationError = AnswerConsultationErrors[keyof AnswerConsultationErrors];
+
+export type AnswerConsultationResponses = {
+    /**
+     * Default Response
+     */
+    201: ConsultationMessage;
+};
+
+export type AnswerConsultationResponse = AnswerConsultationResponses[keyof AnswerConsultationResponses];
+
+export type ClaimConsultationData = {
+    body: ClaimConsultation;
+    path: {
+        /**
+         * Identifier prefixed with `con_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/consultations/{id}/claim';
+};
+
+export type ClaimConsultationErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ClaimConsultationError = ClaimConsultationErrors[keyof ClaimConsultationErrors];
+
+export type ClaimConsultationResponses = {
+    /**
+     * 非直播时段咨询: a buyer’s question about a product outside live hours, claimed and answered by a human desk or an AI agent
+     */
+    200: Consultation;
+};
+
+export type ClaimConsultationResponse = ClaimConsultationResponses[keyof ClaimConsultationResponses];
+
+export type ReleaseConsultationData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `con_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/consultations/{id}/release';
+};
+
+export type ReleaseConsultationErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ReleaseConsultationError = ReleaseConsultationErrors[keyof ReleaseConsultationErrors];
+
+export type ReleaseConsultationResponses = {
+    /**
+     * 非直播时段咨询: a buyer’s question about a product outside live hours, claimed and answered by a human desk or an AI agent
+     */
+    200: Consultation;
+};
+
+export type ReleaseConsultationResponse = ReleaseConsultationResponses[keyof ReleaseConsultationResponses];
+
+export type CloseConsultationData = {
+    body: CloseConsultation;
+    path: {
+        /**
+         * Identifier prefixed with `con_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/consultations/{id}/close';
+};
+
+export type CloseConsultationErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CloseConsultationError = CloseConsultationErrors[keyof CloseConsultationErrors];
+
+export type CloseConsultationResponses = {
+    /**
+     * 非直播时段咨询: a buyer’s question about a product outside live hours, claimed and answered by a human desk or an AI agent
+     */
+    200: Consultation;
+};
+
+export type CloseConsultationResponse = CloseConsultationResponses[keyof CloseConsultationResponses];
+
 export type ListWebhookEndpointsData = {
     body?: never;
     path?: never;
@@ -9814,6 +11948,265 @@ export type WebhookAnchorViolationRecordedWebhookRequest = {
     query?: never;
 };
 
+export type WebhookCampaignCreatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'campaign.created';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Campaign;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookCampaignCreatedWebhookRequest = {
+    body: WebhookCampaignCreatedWebhookPayload;
+    key: 'campaign.created';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookCampaignUpdatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'campaign.updated';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Campaign;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookCampaignUpdatedWebhookRequest = {
+    body: WebhookCampaignUpdatedWebhookPayload;
+    key: 'campaign.updated';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookConsultationAnsweredWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'consultation.answered';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Consultation;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookConsultationAnsweredWebhookRequest = {
+    body: WebhookConsultationAnsweredWebhookPayload;
+    key: 'consultation.answered';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookConsultationClaimedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'consultation.claimed';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Consultation;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookConsultationClaimedWebhookRequest = {
+    body: WebhookConsultationClaimedWebhookPayload;
+    key: 'consultation.claimed';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookConsultationClosedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'consultation.closed';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Consultation;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookConsultationClosedWebhookRequest = {
+    body: WebhookConsultationClosedWebhookPayload;
+    key: 'consultation.closed';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookConsultationOpenedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'consultation.opened';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Consultation;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookConsultationOpenedWebhookRequest = {
+    body: WebhookConsultationOpenedWebhookPayload;
+    key: 'consultation.opened';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookConsultationReleasedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'consultation.released';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Consultation;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookConsultationReleasedWebhookRequest = {
+    body: WebhookConsultationReleasedWebhookPayload;
+    key: 'consultation.released';
+    path?: never;
+    query?: never;
+};
+
 export type WebhookInstallationCreatedWebhookPayload = {
     /**
      * evt_… id; also the webhook-id of its deliveries
@@ -9995,6 +12388,302 @@ export type WebhookMediaTranscodedWebhookPayload = {
 export type WebhookMediaTranscodedWebhookRequest = {
     body: WebhookMediaTranscodedWebhookPayload;
     key: 'media.transcoded';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookOrderCancelledWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'order.cancelled';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Order;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookOrderCancelledWebhookRequest = {
+    body: WebhookOrderCancelledWebhookPayload;
+    key: 'order.cancelled';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookOrderCompletedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'order.completed';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Order;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookOrderCompletedWebhookRequest = {
+    body: WebhookOrderCompletedWebhookPayload;
+    key: 'order.completed';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookOrderCreatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'order.created';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Order;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookOrderCreatedWebhookRequest = {
+    body: WebhookOrderCreatedWebhookPayload;
+    key: 'order.created';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookOrderDeliveredWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'order.delivered';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Order;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookOrderDeliveredWebhookRequest = {
+    body: WebhookOrderDeliveredWebhookPayload;
+    key: 'order.delivered';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookOrderPaidWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'order.paid';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Order;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookOrderPaidWebhookRequest = {
+    body: WebhookOrderPaidWebhookPayload;
+    key: 'order.paid';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookOrderShippedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'order.shipped';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Order;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookOrderShippedWebhookRequest = {
+    body: WebhookOrderShippedWebhookPayload;
+    key: 'order.shipped';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookPlacementCreatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'placement.created';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Placement;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookPlacementCreatedWebhookRequest = {
+    body: WebhookPlacementCreatedWebhookPayload;
+    key: 'placement.created';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookPlacementUpdatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'placement.updated';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Placement;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookPlacementUpdatedWebhookRequest = {
+    body: WebhookPlacementUpdatedWebhookPayload;
+    key: 'placement.updated';
     path?: never;
     query?: never;
 };
@@ -10542,6 +13231,43 @@ export type WebhookSupplyPoolUpdatedWebhookPayload = {
 export type WebhookSupplyPoolUpdatedWebhookRequest = {
     body: WebhookSupplyPoolUpdatedWebhookPayload;
     key: 'supply_pool.updated';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookTrackedLinkCreatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'tracked_link.created';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: TrackedLink;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookTrackedLinkCreatedWebhookRequest = {
+    body: WebhookTrackedLinkCreatedWebhookPayload;
+    key: 'tracked_link.created';
     path?: never;
     query?: never;
 };
