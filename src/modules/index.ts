@@ -17,6 +17,7 @@ import { webhooksModule } from './webhooks/index.js'
 import { schedulingModule } from './scheduling/index.js'
 import { mediaModule } from './media/index.js'
 import { ordersModule } from './orders/index.js'
+import { aftersalesModule } from './aftersales/index.js'
 import { acquisitionModule } from './acquisition/index.js'
 import { consultationsModule } from './consultations/index.js'
 
@@ -39,6 +40,7 @@ export const modules: ShowrunnerModule[] = [
   schedulingModule,
   mediaModule,
   ordersModule,
+  aftersalesModule,
   acquisitionModule,
   consultationsModule,
   webhooksModule,

@@ -5,7 +5,7 @@ export type ClientOptions = {
     baseUrl: 'https://api.showrunner.dev' | (string & {});
 };
 
-export type Webhooks = WebhookAnchorCreatedWebhookRequest | WebhookAnchorReinstatedWebhookRequest | WebhookAnchorSuspendedWebhookRequest | WebhookAnchorTierChangedWebhookRequest | WebhookAnchorUpdatedWebhookRequest | WebhookAnchorViolationRecordedWebhookRequest | WebhookCampaignCreatedWebhookRequest | WebhookCampaignUpdatedWebhookRequest | WebhookConsultationAnsweredWebhookRequest | WebhookConsultationClaimedWebhookRequest | WebhookConsultationClosedWebhookRequest | WebhookConsultationOpenedWebhookRequest | WebhookConsultationReleasedWebhookRequest | WebhookInstallationCreatedWebhookRequest | WebhookInstallationDeletedWebhookRequest | WebhookInstallationScopesChangedWebhookRequest | WebhookMediaFailedWebhookRequest | WebhookMediaTranscodedWebhookRequest | WebhookOrderCancelledWebhookRequest | WebhookOrderCompletedWebhookRequest | WebhookOrderCreatedWebhookRequest | WebhookOrderDeliveredWebhookRequest | WebhookOrderPaidWebhookRequest | WebhookOrderShippedWebhookRequest | WebhookPlacementCreatedWebhookRequest | WebhookPlacementUpdatedWebhookRequest | WebhookProductCreatedWebhookRequest | WebhookProductUpdatedWebhookRequest | WebhookSessionCancelledWebhookRequest | WebhookSessionEndedWebhookRequest | WebhookSessionProductPinnedWebhookRequest | WebhookSessionScheduledWebhookRequest | WebhookSessionStartedWebhookRequest | WebhookSessionUpdatedWebhookRequest | WebhookSupplierAdmittedWebhookRequest | WebhookSupplierEliminatedWebhookRequest | WebhookSupplierProbationWebhookRequest | WebhookSupplierReinstatedWebhookRequest | WebhookSupplyPoolCreatedWebhookRequest | WebhookSupplyPoolUpdatedWebhookRequest | WebhookTrackedLinkCreatedWebhookRequest | WebhookWebhookTestWebhookRequest | WebhookWebhookEndpointDisabledWebhookRequest;
+export type Webhooks = WebhookAnchorCreatedWebhookRequest | WebhookAnchorReinstatedWebhookRequest | WebhookAnchorSuspendedWebhookRequest | WebhookAnchorTierChangedWebhookRequest | WebhookAnchorUpdatedWebhookRequest | WebhookAnchorViolationRecordedWebhookRequest | WebhookCampaignCreatedWebhookRequest | WebhookCampaignUpdatedWebhookRequest | WebhookConsultationAnsweredWebhookRequest | WebhookConsultationClaimedWebhookRequest | WebhookConsultationClosedWebhookRequest | WebhookConsultationOpenedWebhookRequest | WebhookConsultationReleasedWebhookRequest | WebhookInstallationCreatedWebhookRequest | WebhookInstallationDeletedWebhookRequest | WebhookInstallationScopesChangedWebhookRequest | WebhookMediaFailedWebhookRequest | WebhookMediaTranscodedWebhookRequest | WebhookOrderCancelledWebhookRequest | WebhookOrderCompletedWebhookRequest | WebhookOrderCreatedWebhookRequest | WebhookOrderDeliveredWebhookRequest | WebhookOrderPaidWebhookRequest | WebhookOrderShippedWebhookRequest | WebhookPlacementCreatedWebhookRequest | WebhookPlacementUpdatedWebhookRequest | WebhookProductCreatedWebhookRequest | WebhookProductUpdatedWebhookRequest | WebhookRefundApprovedWebhookRequest | WebhookRefundCompletedWebhookRequest | WebhookRefundRefusedWebhookRequest | WebhookRefundRequestedWebhookRequest | WebhookSessionCancelledWebhookRequest | WebhookSessionEndedWebhookRequest | WebhookSessionProductPinnedWebhookRequest | WebhookSessionScheduledWebhookRequest | WebhookSessionStartedWebhookRequest | WebhookSessionUpdatedWebhookRequest | WebhookSupplierAdmittedWebhookRequest | WebhookSupplierEliminatedWebhookRequest | WebhookSupplierProbationWebhookRequest | WebhookSupplierReinstatedWebhookRequest | WebhookSupplyPoolCreatedWebhookRequest | WebhookSupplyPoolUpdatedWebhookRequest | WebhookTrackedLinkCreatedWebhookRequest | WebhookWebhookTestWebhookRequest | WebhookWebhookEndpointDisabledWebhookRequest;
 
 export type AddPoolItem = {
     /**
@@ -507,7 +507,7 @@ export type ApiClient = {
      */
     organization_id: string;
     name: string;
-    scopes: Array<'acquisition:read' | 'acquisition:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
     app_id: string | null;
     revoked_at: string | null;
     /**
@@ -543,7 +543,7 @@ export type App = {
     provider_id: string;
     name: string;
     description: string | null;
-    requested_scopes: Array<'acquisition:read' | 'acquisition:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    requested_scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
     /**
      * RFC 3339 time in UTC
      */
@@ -1043,7 +1043,7 @@ export type CreateAnchorStandard = {
 
 export type CreateApiClient = {
     name: string;
-    scopes?: Array<'acquisition:read' | 'acquisition:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    scopes?: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
 };
 
 /**
@@ -1153,7 +1153,7 @@ export type CreateInstallation = {
     /**
      * Scopes to grant; a subset of the app’s requested scopes. Default: all of them.
      */
-    scopes?: Array<'acquisition:read' | 'acquisition:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    scopes?: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
 };
 
 /**
@@ -1602,7 +1602,7 @@ export type Installation = {
      * Identifier prefixed with `org_`
      */
     provider_id: string;
-    granted_scopes: Array<'acquisition:read' | 'acquisition:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    granted_scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
     revoked_at: string | null;
     /**
      * RFC 3339 time in UTC
@@ -2269,10 +2269,62 @@ export type RecordTouches = {
     touches: Array<TouchInput>;
 };
 
+/**
+ * A refund (and possibly return) request on a paid order
+ */
+export type Refund = {
+    /**
+     * Identifier prefixed with `rfd_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `ord_`
+     */
+    order_id: string;
+    order_item_id: string | null;
+    /**
+     * requested → approved → completed (no return) or requested → approved → return_shipped → completed (with return); requested → refused
+     */
+    status: 'requested' | 'approved' | 'return_shipped' | 'completed' | 'refused';
+    reason: 'not_received' | 'damaged' | 'not_as_described' | 'wrong_item' | 'quality' | 'changed_mind' | 'other';
+    detail: string | null;
+    /**
+     * Amount to refund, in minor units
+     */
+    amount: number;
+    /**
+     * ISO 4217 currency code
+     */
+    currency: string;
+    /**
+     * The goods are sent back before the refund completes
+     */
+    with_return: boolean;
+    return_tracking_number: string | null;
+    refusal_reason: string | null;
+    /**
+     * RFC 3339 time in UTC
+     */
+    requested_at: string;
+    approved_at: string | null;
+    refused_at: string | null;
+    return_shipped_at: string | null;
+    completed_at: string | null;
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
 export type RegisterApp = {
     name: string;
     description?: string;
-    requested_scopes: Array<'acquisition:read' | 'acquisition:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    requested_scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
 };
 
 export type RegisterMedia = {
@@ -3306,7 +3358,7 @@ export type UpdateInstallation = {
     /**
      * The scopes the installation holds from now on; a subset of the app’s requested scopes. Fewer scopes apply to the app’s current tokens at once; more apply to tokens it requests from now on.
      */
-    scopes: Array<'acquisition:read' | 'acquisition:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
 };
 
 /**
@@ -12758,6 +12810,154 @@ export type WebhookProductUpdatedWebhookPayload = {
 export type WebhookProductUpdatedWebhookRequest = {
     body: WebhookProductUpdatedWebhookPayload;
     key: 'product.updated';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookRefundApprovedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'refund.approved';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Refund;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookRefundApprovedWebhookRequest = {
+    body: WebhookRefundApprovedWebhookPayload;
+    key: 'refund.approved';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookRefundCompletedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'refund.completed';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Refund;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookRefundCompletedWebhookRequest = {
+    body: WebhookRefundCompletedWebhookPayload;
+    key: 'refund.completed';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookRefundRefusedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'refund.refused';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Refund;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookRefundRefusedWebhookRequest = {
+    body: WebhookRefundRefusedWebhookPayload;
+    key: 'refund.refused';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookRefundRequestedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'refund.requested';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Refund;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookRefundRequestedWebhookRequest = {
+    body: WebhookRefundRequestedWebhookPayload;
+    key: 'refund.requested';
     path?: never;
     query?: never;
 };

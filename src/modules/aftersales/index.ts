@@ -1,0 +1,19 @@
+import { defineModule } from '../types.js'
+
+/**
+ * After-sales (售后): refunds and returns against what was paid, disputes with deadlines and
+ * platform intervention (第三方介入), and reviews per order line.
+ */
+export const aftersalesModule = defineModule({
+  name: 'aftersales',
+  scopes: {
+    'aftersales:read': 'Read refunds, returns, disputes and reviews',
+    'aftersales:write': 'Request, approve, refuse and complete refunds; open and answer disputes; post reviews',
+  },
+  idPrefixes: { refund: 'rfd', dispute: 'dsp', review: 'rev' },
+  tags: [{ name: 'After-sales', description: 'Refunds and returns, disputes and reviews (售后)' }],
+})
+
+// The public face of the module: what other modules may use.
+export { refundApproved, refundCompleted, refundRefused, refundRequested } from './changes.js'
+export { Refund, type RefundStatus, type RefundView } from './schemas.js'
