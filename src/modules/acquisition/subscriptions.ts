@@ -1,5 +1,5 @@
 import { subscribe } from '../../lib/hooks.js'
-import { orderCancelled, orderCreated, orderPaid } from '../orders/index.js'
+import { orderCancelled, orderCreated, orderPaid, orderUpdated } from '../orders/index.js'
 import { recordOrderConversion } from './reports.js'
 
 /**
@@ -10,6 +10,7 @@ import { recordOrderConversion } from './reports.js'
 export function subscribeAcquisition(): void {
   const by = 'acquisition'
   subscribe(orderCreated, by, recordOrderConversion)
+  subscribe(orderUpdated, by, recordOrderConversion)
   subscribe(orderPaid, by, recordOrderConversion)
   subscribe(orderCancelled, by, recordOrderConversion)
 }

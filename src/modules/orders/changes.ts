@@ -7,6 +7,7 @@ import {
   ORDER_DELIVERED,
   ORDER_PAID,
   ORDER_SHIPPED,
+  ORDER_UPDATED,
 } from './events.js'
 import type { Order } from './schemas.js'
 
@@ -19,3 +20,4 @@ export const orderShipped = defineResourceChange<OrderResource>(ORDER_SHIPPED, '
 export const orderDelivered = defineResourceChange<OrderResource>(ORDER_DELIVERED, 'order')
 export const orderCompleted = defineResourceChange<OrderResource>(ORDER_COMPLETED, 'order')
 export const orderCancelled = defineResourceChange<OrderResource>(ORDER_CANCELLED, 'order')
+export const orderUpdated = defineResourceChange<OrderResource>(ORDER_UPDATED, 'order')

@@ -1,4 +1,7 @@
 import { defineModule } from '../types.js'
+import { orderImportJob } from './import.js'
+import { ordersGraphql } from './resolvers.js'
+import ordersRoutes from './routes.js'
 
 /**
  * Orders (订单) from the selling platforms: order items, their states, bulk import, supply caps
@@ -11,7 +14,11 @@ export const ordersModule = defineModule({
     'orders:write': 'Create, import and move orders along their states',
   },
   idPrefixes: { order: 'ord', orderItem: 'oit' },
+  queues: ['ingest'],
   tags: [{ name: 'Orders', description: 'Orders (订单) from the selling platforms and their pseudonymous buyers' }],
+  routes: ordersRoutes,
+  graphql: ordersGraphql,
+  jobs: [orderImportJob],
 })
 
 // The public face of the module: what other modules may use.
@@ -22,6 +29,7 @@ export {
   orderDelivered,
   orderPaid,
   orderShipped,
+  orderUpdated,
 } from './changes.js'
 export { findOrder, getOrdersByIds, type OrderItemView, type OrderStatus, type OrderView } from './reads.js'
 export { Order, OrderItem } from './schemas.js'

@@ -119,7 +119,7 @@ export const Order = named(
 )
 export const OrderList = Page(Order)
 
-const NewOrderItem = Type.Object(
+export const NewOrderItem = Type.Object(
   {
     product_id: Id('prd'),
     sku_id: Type.Optional(Id('sku')),
@@ -145,6 +145,12 @@ export const CreateOrder = named(
       ),
       currency: Currency,
       items: Type.Array(NewOrderItem, { minItems: 1, maxItems: 200 }),
+      total_amount: Type.Optional(
+        Type.Integer({
+          minimum: 0,
+          description: 'The platform’s order total in minor units; when given it must equal the sum of the lines',
+        }),
+      ),
       status: Type.Optional(
         StringEnum(ORDER_STATUSES, { description: 'The platform’s current state; created when absent' }),
       ),
@@ -182,6 +188,7 @@ export const CreateOrder = named(
 )
 export type CreateOrderInput = Static<typeof CreateOrder>
 
+export type OrderQueryInput = Static<typeof OrderQuery>
 export const OrderQuery = Type.Object(
   {
     ...PageQuery.properties,
@@ -207,3 +214,61 @@ export const OrderTransition = named(
   ),
   { at: '2026-12-11T09:02:00.000Z' },
 )
+
+export const BuyerOrderFacts = named(
+  'BuyerOrderFacts',
+  Type.Object(
+    {
+      buyer_id: Id('buy'),
+      platform: Type.String(),
+      first_seen_at: Timestamp,
+      orders_count: Type.Integer({ minimum: 0, description: 'Every order of the buyer, whatever its state' }),
+      paid_orders_count: Type.Integer({
+        minimum: 0,
+        description: 'Purchases: orders paid and not cancelled (paid, shipped, delivered or completed)',
+      }),
+      repurchase_count: Type.Integer({
+        minimum: 0,
+        description: '复购次数: purchases after the first, paid_orders_count − 1 (0 without a purchase)',
+      }),
+      first_order_at: Nullable(Timestamp),
+      last_order_at: Nullable(Timestamp),
+    },
+    { description: 'What repurchase rate (复购率) and count (复购次数) are computed from, for one pseudonymous buyer' },
+  ),
+  {
+    buyer_id: exampleId('buy'),
+    platform: 'douyin',
+    first_seen_at: '2026-10-02T11:00:00.000Z',
+    orders_count: 4,
+    paid_orders_count: 3,
+    repurchase_count: 2,
+    first_order_at: '2026-10-02T11:00:00.000Z',
+    last_order_at: '2026-12-10T12:20:03.000Z',
+  },
+)
+
+/** One order per line of an import: CreateOrder's fields, with the buyer flat and the items as JSON text in CSV. */
+export const OrderImportRow = Type.Object(
+  {
+    platform: StringEnum(PLATFORMS),
+    external_order_id: Type.String({ minLength: 1, maxLength: 100 }),
+    anchor_id: Id('anc'),
+    session_id: Type.Optional(Id('ses')),
+    buyer_ref: Type.String({ minLength: 1, maxLength: 200 }),
+    currency: Currency,
+    items: Type.Union([Type.Array(NewOrderItem, { minItems: 1, maxItems: 200 }), Type.String({ maxLength: 60000 })]),
+    total_amount: Type.Optional(Type.Integer({ minimum: 0 })),
+    status: Type.Optional(StringEnum(ORDER_STATUSES)),
+    placed_at: Timestamp,
+    paid_at: Type.Optional(Timestamp),
+    attribution_code: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  },
+  { additionalProperties: false },
+)
+export type OrderImportRowValue = Static<typeof OrderImportRow>
+
+export const OrderImportBody = Type.String({
+  description:
+    'JSON lines (one order per line) or CSV with a header line (platform, external_order_id, anchor_id, buyer_ref, currency, items, placed_at; optional session_id, total_amount, status, paid_at, attribution_code), items as a JSON array; amounts in integer minor units',
+})

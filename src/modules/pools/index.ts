@@ -27,3 +27,5 @@ export {
   type PoolReach,
   productsInReach,
 } from './reads.js'
+/** For orders: a pool item's supply limit drawn by paid order lines and given back on cancellation. */
+export { consumePoolSupply, releasePoolSupply } from './supply.js'

@@ -28,3 +28,5 @@ export const schedulingModule = defineModule({
 
 // The public face of the module: what other modules may use.
 export { getSessionsByIds, listSessions, type SessionView } from './service.js'
+/** For orders: a slot's facts, and its supply cap drawn by paid order lines and given back on cancellation. */
+export { consumeSlotSupply, findSlot, releaseSlotSupply, type SlotFacts } from './supply.js'
