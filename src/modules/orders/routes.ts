@@ -86,11 +86,15 @@ const ordersRoutes: FastifyPluginAsyncTypebox = async (app) => {
           tags,
           summary: ACTION_SUMMARY[action],
           description:
-            'An action the order’s status does not allow answers 409 with `status` and the `allowed` actions; a stale If-Match 412.',
+            'An action the order’s status does not allow answers 409 with `order_status` and the `allowed` actions; a stale If-Match 412.',
           security: write,
           params: orderParams,
           body: Type.Optional(ref(S.OrderTransition)),
           response: { 200: ref(S.Order), ...errors(404, 409, 412, 422) },
+        },
+        // The body is optional: a POST without one means "now".
+        preValidation: async (req) => {
+          req.body ??= {}
         },
       },
       async (req, reply) =>

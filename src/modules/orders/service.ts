@@ -214,7 +214,7 @@ function refusal(row: OrderRow, action: OrderAction | string, detail?: string): 
     'conflict',
     detail ??
       `The order is ${row.status}; it cannot ${action}. ${allowed.length ? `Allowed: ${allowed.join(', ')}.` : 'It takes no further transition.'}`,
-    { extensions: { status: row.status, allowed } },
+    { extensions: { order_status: row.status, allowed } },
   )
 }
 
@@ -283,7 +283,7 @@ export async function receiveOrderIn(tx: TxCtx, input: CreateOrderInput, base = 
       throw new AppError(
         'conflict',
         `The order is ${row.status}; a re-send may no longer change ${fields.join(', ')} (only the status may move on).`,
-        { extensions: { status: row.status, fields } },
+        { extensions: { order_status: row.status, fields } },
       )
     if (fields.length) {
       await tx.tx.delete(orderItems).where(scoped(tx, orderItems, eq(orderItems.orderId, row.id)))
@@ -316,6 +316,7 @@ export function transitionOrder(
   return inTenant(ctx, async (tx) => {
     const row = await lockOrder(tx, id)
     if (expectedVersion !== undefined && row.version !== expectedVersion) throw staleVersion('order', expectedVersion)
+    if (!nextStatus(row.status, action)) throw refusal(row, action)
     const at = input.at ? new Date(input.at) : new Date()
     if (at < row.placedAt)
       throw new AppError('unprocessable', 'A transition cannot happen before the order was placed.', {
