@@ -183,6 +183,12 @@ t.test(
       [mcn, 'post', '/v1/consultations/{id}/claim'],
       [mcn, 'post', '/v1/consultations/{id}/messages'],
       [mcn, 'post', '/v1/consultations/{id}/close'],
+      // The platform's example order of the example product, slot and pool walks the state machine.
+      [mcn, 'post', '/v1/orders', exampleId('ord')],
+      [mcn, 'post', '/v1/orders/{id}/pay'],
+      [mcn, 'post', '/v1/orders/{id}/ship'],
+      [mcn, 'post', '/v1/orders/{id}/deliver'],
+      [mcn, 'post', '/v1/orders/{id}/complete'],
       [mcn, 'post', '/v1/admission-criteria', exampleId('crt')],
       [mcn, 'patch', '/v1/admission-criteria/{id}'],
       [mcn, 'post', '/v1/suppliers/{id}/applications'],
@@ -224,6 +230,7 @@ t.test(
       ...chain.map(([, method, path]) => `${method} ${path}`),
       'post /oauth/token',
       'post /v1/media/callbacks/{adapter}',
+      'post /v1/orders/{id}/cancel',
     ])
     const unsent = Object.entries<Json>(doc.paths).flatMap(([path, item]) =>
       Object.entries<Json>(item)
@@ -231,6 +238,15 @@ t.test(
         .map(([method]) => `${method} ${path}`),
     )
     t.same(unsent, [], 'every operation with a JSON body is in the chain')
+    // A completed order cannot be cancelled, so the cancel example goes to another order of the same example.
+    const orderExample = doc.paths['/v1/orders'].post.requestBody.content['application/json'].example
+    const another = await mcn.post('/v1/orders', mine({ ...orderExample, external_order_id: 'cancel-example' }))
+    t.equal(another.statusCode, 201, another.body)
+    const cancelled = await mcn.post(
+      `/v1/orders/${another.json().id}/cancel`,
+      mine(doc.paths['/v1/orders/{id}/cancel'].post.requestBody.content['application/json'].example),
+    )
+    t.equal(cancelled.statusCode, 200, `cancelOrder with its request example: ${cancelled.body}`)
     const token = await app.inject({
       method: 'POST',
       url: '/oauth/token',

@@ -180,9 +180,8 @@ export const CreateOrder = named(
         unit_price: 2872,
       },
     ],
-    status: 'paid',
+    total_amount: 5744,
     placed_at: '2026-12-10T12:20:03.000Z',
-    paid_at: '2026-12-10T12:20:41.000Z',
     attribution_code: 'XY-TEA-1210',
   },
 )
