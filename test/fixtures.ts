@@ -135,6 +135,9 @@ export const fixtures: Record<string, FixtureCreator> = {
       }),
     )
   },
+  // Orders (issue #12): an order and the pseudonymous buyer it names.
+  ord: async (owner) => created(await fixtureOrder(owner)),
+  buy: async (owner) => created(await fixtureOrder(owner), (b) => b.buyer_id),
   // Acquisition (issue #13).
   cmp: (owner) => fixtureCampaign(owner),
   plc: async (owner) =>
@@ -184,6 +187,18 @@ async function fixtureSupplier(owner: Caller) {
       status: 'admitted',
     }),
   )
+}
+let fixtureOrders = 0
+async function fixtureOrder(owner: Caller) {
+  return owner.post('/v1/orders', {
+    platform: 'douyin',
+    external_order_id: `owner-data-${++fixtureOrders}-${Date.now()}`,
+    anchor_id: await created(await owner.post('/v1/anchors', { name: 'owner-data buyer’s anchor' })),
+    buyer: { ref: 'owner-data buyer' },
+    currency: 'CNY',
+    items: [{ product_id: await fixtureProduct(owner), quantity: 1, unit_price: 1000 }],
+    placed_at: '2026-01-01T10:00:00Z',
+  })
 }
 async function fixtureProduct(owner: Caller) {
   return created(
