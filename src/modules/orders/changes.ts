@@ -15,7 +15,6 @@ type OrderResource = Static<typeof Order>
 
 /** Public events of an order, with the order as presented; published in the writer's transaction. */
 export const orderCreated = defineResourceChange<OrderResource>(ORDER_CREATED, 'order')
-export const orderUpdated = defineResourceChange<OrderResource>(ORDER_UPDATED, 'order')
 export const orderPaid = defineResourceChange<OrderResource>(ORDER_PAID, 'order')
 export const orderShipped = defineResourceChange<OrderResource>(ORDER_SHIPPED, 'order')
 export const orderDelivered = defineResourceChange<OrderResource>(ORDER_DELIVERED, 'order')

@@ -25,13 +25,6 @@ export const ORDER_UPDATED = declareEvent(
   at('created', { paid_at: null, paid_amount: 0 }, 2),
   { scope: 'orders:read' },
 )
-export const ORDER_UPDATED = declareEvent(
-  'order.updated',
-  'The platform re-sent an unpaid order with other lines, amounts, session, buyer or attribution; data is the order as it is now',
-  schemaRef(Order),
-  at('created', { paid_at: null, paid_amount: 0 }, 2),
-  { scope: 'orders:read' },
-)
 export const ORDER_PAID = declareEvent(
   'order.paid',
   `An order was paid; its lines drew down the slot supply caps and pool supply limits.${OVERSOLD}`,

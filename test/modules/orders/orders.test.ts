@@ -70,6 +70,14 @@ t.test('orders', async (t) => {
     t.same(cancel.json().allowed, ['deliver'])
   })
 
+  t.test('the same platform order sent five times at once is one order', async (t) => {
+    const body = orderBody(w, { status: 'paid' })
+    const answers = await Promise.all(Array.from({ length: 5 }, () => mcn.post('/v1/orders', body)))
+    t.same(answers.map((r) => r.statusCode).sort(), [200, 200, 200, 200, 201])
+    t.equal(new Set(answers.map((r) => r.json().id)).size, 1)
+    t.same(await events(answers[0]!.json().id), ['order.paid', 'order.created'], 'paid once')
+  })
+
   t.test('every transition, the illegal ones 409 with what is allowed, If-Match', async (t) => {
     const order = await ok(await mcn.post('/v1/orders', orderBody(w)))
     const act = (action: string, headers: Record<string, string> = {}) =>
