@@ -42,6 +42,18 @@ t.test('order import through the ingest queue', async (t) => {
     JSON.stringify(row(6, { status: 'completed' })),
   ]
 
+  t.test('a dry run checks every row and writes nothing', async (t) => {
+    const res = await mcn.request({
+      method: 'POST',
+      url: '/v1/orders/imports?dry_run=true',
+      headers: { 'content-type': 'application/x-ndjson' },
+      payload: file.join('\n'),
+    })
+    const job = await waitForJob(mcn, res.json().id)
+    t.match(job, { progress: { succeeded: 3, failed: 4 }, result: { dry_run: true } })
+    t.same(await orderIds(), [])
+  })
+
   t.test('a bad row never stops the good ones; each is reported by line and field', async (t) => {
     const res = await upload(file)
     t.equal(res.statusCode, 202)
