@@ -3,7 +3,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { AddPoolItemData, AddPoolItemErrors, AddPoolItemResponses, AnswerConsultationData, AnswerConsultationErrors, AnswerConsultationResponses, ApplyForAdmissionData, ApplyForAdmissionErrors, ApplyForAdmissionResponses, ChangeSessionStatusData, ChangeSessionStatusErrors, ChangeSessionStatusResponses, CheckBrandTierData, CheckBrandTierErrors, CheckBrandTierResponses, ClaimConsultationData, ClaimConsultationErrors, ClaimConsultationResponses, CloseConsultationData, CloseConsultationErrors, CloseConsultationResponses, CreateAdmissionCriteriaData, CreateAdmissionCriteriaErrors, CreateAdmissionCriteriaResponses, CreateAnchorData, CreateAnchorErrors, CreateAnchorResponses, CreateCampaignData, CreateCampaignErrors, CreateCampaignResponses, CreateClientData, CreateClientErrors, CreateClientResponses, CreateCrewMemberData, CreateCrewMemberErrors, CreateCrewMemberResponses, CreateInspectionData, CreateInspectionErrors, CreateInspectionResponses, CreateInstallationData, CreateInstallationErrors, CreateInstallationResponses, CreateOrganizationClientData, CreateOrganizationClientErrors, CreateOrganizationClientResponses, CreateOrganizationData, CreateOrganizationErrors, CreateOrganizationResponses, CreatePlacementData, CreatePlacementErrors, CreatePlacementResponses, CreatePoolGrantData, CreatePoolGrantErrors, CreatePoolGrantResponses, CreateProductData, CreateProductErrors, CreateProductResponses, CreateSessionData, CreateSessionErrors, CreateSessionResponses, CreateSkuData, CreateSkuErrors, CreateSkuResponses, CreateSlotData, CreateSlotErrors, CreateSlotResponses, CreateSupplierData, CreateSupplierErrors, CreateSupplierResponses, CreateSupplyPoolData, CreateSupplyPoolErrors, CreateSupplyPoolResponses, CreateSurveyData, CreateSurveyErrors, CreateSurveyResponses, CreateTokenData, CreateTokenErrors, CreateTokenResponses, CreateTrackedLinkData, CreateTrackedLinkErrors, CreateTrackedLinkResponses, CreateWebhookEndpointData, CreateWebhookEndpointErrors, CreateWebhookEndpointResponses, CreateWebhookSampleData, CreateWebhookSampleErrors, CreateWebhookSampleResponses, DeleteInstallationData, DeleteInstallationErrors, DeleteInstallationResponses, DeletePoolItemData, DeletePoolItemErrors, DeletePoolItemResponses, DeleteWebhookEndpointData, DeleteWebhookEndpointErrors, DeleteWebhookEndpointResponses, GetAdmissionCriteriaData, GetAdmissionCriteriaErrors, GetAdmissionCriteriaResponses, GetAnchorAudienceGrowthData, GetAnchorAudienceGrowthErrors, GetAnchorAudienceGrowthResponses, GetAnchorData, GetAnchorErrors, GetAnchorResponses, GetAnchorSalesImportTemplateData, GetAnchorSalesImportTemplateErrors, GetAnchorSalesImportTemplateResponses, GetAnchorStandingData, GetAnchorStandingErrors, GetAnchorStandingResponses, GetAnchorTierRankingData, GetAnchorTierRankingErrors, GetAnchorTierRankingResponses, GetAnchorTierRulesData, GetAnchorTierRulesErrors, GetAnchorTierRulesResponses, GetAppData, GetAppErrors, GetAppResponses, GetCalendarFeedData, GetCalendarFeedErrors, GetCalendarFeedResponses, GetCampaignAttributionData, GetCampaignAttributionErrors, GetCampaignAttributionResponses, GetCampaignData, GetCampaignErrors, GetCampaignResponses, GetClientData, GetClientErrors, GetClientResponses, GetConsultationData, GetConsultationErrors, GetConsultationResponses, GetConsultationStatsData, GetConsultationStatsErrors, GetConsultationStatsResponses, GetCrewMemberData, GetCrewMemberErrors, GetCrewMemberResponses, GetCrewScheduleData, GetCrewScheduleErrors, GetCrewScheduleResponses, GetCurrentAnchorStandardData, GetCurrentAnchorStandardErrors, GetCurrentAnchorStandardResponses, GetEventData, GetEventErrors, GetEventResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetInspectionData, GetInspectionErrors, GetInspectionResponses, GetInstallationData, GetInstallationErrors, GetInstallationResponses, GetJobData, GetJobErrors, GetJobResponses, GetJwksData, GetJwksErrors, GetJwksResponses, GetMediaData, GetMediaErrors, GetMediaResponses, GetOrganizationData, GetOrganizationErrors, GetOrganizationResponses, GetPlacementData, GetPlacementErrors, GetPlacementResponses, GetPoolItemData, GetPoolItemErrors, GetPoolItemResponses, GetProductData, GetProductErrors, GetProductImportTemplateData, GetProductImportTemplateErrors, GetProductImportTemplateResponses, GetProductResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetRunOfShowData, GetRunOfShowErrors, GetRunOfShowResponses, GetSelectionWeightsData, GetSelectionWeightsErrors, GetSelectionWeightsResponses, GetSessionConversionData, GetSessionConversionErrors, GetSessionConversionResponses, GetSessionData, GetSessionErrors, GetSessionResponses, GetSessionTimelineData, GetSessionTimelineErrors, GetSessionTimelineResponses, GetSkuData, GetSkuErrors, GetSkuResponses, GetSlotData, GetSlotErrors, GetSlotResponses, GetSupplierApplicationData, GetSupplierApplicationErrors, GetSupplierApplicationResponses, GetSupplierData, GetSupplierErrors, GetSupplierPolicyData, GetSupplierPolicyErrors, GetSupplierPolicyResponses, GetSupplierResponses, GetSupplyPoolData, GetSupplyPoolErrors, GetSupplyPoolResponses, GetSurveyData, GetSurveyErrors, GetSurveyResponses, GetTrackedLinkData, GetTrackedLinkErrors, GetTrackedLinkResponses, GetWebhookEndpointData, GetWebhookEndpointErrors, GetWebhookEndpointResponses, ImportAnchorSalesData, ImportAnchorSalesErrors, ImportAnchorSalesResponses, ImportProductsData, ImportProductsErrors, ImportProductsResponses, IssueCalendarFeedData, IssueCalendarFeedErrors, IssueCalendarFeedResponses, ListAdmissionCriteriaData, ListAdmissionCriteriaErrors, ListAdmissionCriteriaResponses, ListAnchorSalesData, ListAnchorSalesErrors, ListAnchorSalesResponses, ListAnchorsData, ListAnchorsErrors, ListAnchorsResponses, ListAnchorStandardsData, ListAnchorStandardsErrors, ListAnchorStandardsResponses, ListAnchorSuspensionsData, ListAnchorSuspensionsErrors, ListAnchorSuspensionsResponses, ListAnchorTierHistoryData, ListAnchorTierHistoryErrors, ListAnchorTierHistoryResponses, ListAnchorViolationsData, ListAnchorViolationsErrors, ListAnchorViolationsResponses, ListAppsData, ListAppsErrors, ListAppsResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListCampaignsData, ListCampaignsErrors, ListCampaignsResponses, ListClientsData, ListClientsErrors, ListClientsResponses, ListConsultationMessagesData, ListConsultationMessagesErrors, ListConsultationMessagesResponses, ListConsultationsData, ListConsultationsErrors, ListConsultationsResponses, ListCrewMembersData, ListCrewMembersErrors, ListCrewMembersResponses, ListEventsData, ListEventsErrors, ListEventsResponses, ListInspectionsData, ListInspectionsErrors, ListInspectionsResponses, ListInstallationsData, ListInstallationsErrors, ListInstallationsResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListOrganizationClientsData, ListOrganizationClientsErrors, ListOrganizationClientsResponses, ListOrganizationsData, ListOrganizationsErrors, ListOrganizationsResponses, ListPlacementsData, ListPlacementsErrors, ListPlacementsResponses, ListPoolGrantsData, ListPoolGrantsErrors, ListPoolGrantsResponses, ListPoolItemsData, ListPoolItemsErrors, ListPoolItemsResponses, ListProductsData, ListProductsErrors, ListProductsResponses, ListSessionMediaData, ListSessionMediaErrors, ListSessionMediaResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, ListSharedSupplyPoolsData, ListSharedSupplyPoolsErrors, ListSharedSupplyPoolsResponses, ListSkusData, ListSkusErrors, ListSkusResponses, ListSupplierApplicationsData, ListSupplierApplicationsErrors, ListSupplierApplicationsResponses, ListSuppliersData, ListSuppliersErrors, ListSuppliersResponses, ListSupplyPoolsData, ListSupplyPoolsErrors, ListSupplyPoolsResponses, ListSurveysData, ListSurveysErrors, ListSurveysResponses, ListTrackedLinksData, ListTrackedLinksErrors, ListTrackedLinksResponses, ListWebhookAttemptsData, ListWebhookAttemptsErrors, ListWebhookAttemptsResponses, ListWebhookEndpointsData, ListWebhookEndpointsErrors, ListWebhookEndpointsResponses, ListWebhookMessagesData, ListWebhookMessagesErrors, ListWebhookMessagesResponses, OpenConsultationData, OpenConsultationErrors, OpenConsultationResponses, PinSessionProductData, PinSessionProductErrors, PinSessionProductResponses, PublishAnchorStandardData, PublishAnchorStandardErrors, PublishAnchorStandardResponses, ReceiveTranscoderCallbackData, ReceiveTranscoderCallbackErrors, ReceiveTranscoderCallbackResponses, RecommendForAnchorData, RecommendForAnchorErrors, RecommendForAnchorResponses, RecommendForSessionData, RecommendForSessionErrors, RecommendForSessionResponses, RecordAnchorViolationData, RecordAnchorViolationErrors, RecordAnchorViolationResponses, RecordTouchesData, RecordTouchesErrors, RecordTouchesResponses, RegisterAppData, RegisterAppErrors, RegisterAppResponses, RegisterMediaData, RegisterMediaErrors, RegisterMediaResponses, ReinstateAnchorData, ReinstateAnchorErrors, ReinstateAnchorResponses, ReleaseConsultationData, ReleaseConsultationErrors, ReleaseConsultationResponses, RemoveSlotData, RemoveSlotErrors, RemoveSlotResponses, ReorderRunOfShowData, ReorderRunOfShowErrors, ReorderRunOfShowResponses, ReplayWebhookMessagesData, ReplayWebhookMessagesErrors, ReplayWebhookMessagesResponses, ResendWebhookMessageData, ResendWebhookMessageErrors, ResendWebhookMessageResponses, RevokeClientData, RevokeClientErrors, RevokeClientResponses, RevokePoolGrantData, RevokePoolGrantErrors, RevokePoolGrantResponses, RotateClientSecretData, RotateClientSecretErrors, RotateClientSecretResponses, RotateWebhookSecretData, RotateWebhookSecretErrors, RotateWebhookSecretResponses, ShelveSessionProductData, ShelveSessionProductErrors, ShelveSessionProductResponses, StartAnchorTierReviewData, StartAnchorTierReviewErrors, StartAnchorTierReviewResponses, StartSupplierReviewData, StartSupplierReviewErrors, StartSupplierReviewResponses, TestWebhookEndpointData, TestWebhookEndpointErrors, TestWebhookEndpointResponses, UpdateAdmissionCriteriaData, UpdateAdmissionCriteriaErrors, UpdateAdmissionCriteriaResponses, UpdateAnchorData, UpdateAnchorErrors, UpdateAnchorResponses, UpdateAnchorTierRulesData, UpdateAnchorTierRulesErrors, UpdateAnchorTierRulesResponses, UpdateCampaignData, UpdateCampaignErrors, UpdateCampaignResponses, UpdateCrewMemberData, UpdateCrewMemberErrors, UpdateCrewMemberResponses, UpdateInstallationData, UpdateInstallationErrors, UpdateInstallationResponses, UpdatePlacementData, UpdatePlacementErrors, UpdatePlacementResponses, UpdatePoolItemData, UpdatePoolItemErrors, UpdatePoolItemResponses, UpdateProductData, UpdateProductErrors, UpdateProductResponses, UpdateSelectionWeightsData, UpdateSelectionWeightsErrors, UpdateSelectionWeightsResponses, UpdateSessionData, UpdateSessionErrors, UpdateSessionResponses, UpdateSkuData, UpdateSkuErrors, UpdateSkuResponses, UpdateSlotData, UpdateSlotErrors, UpdateSlotResponses, UpdateSupplierData, UpdateSupplierErrors, UpdateSupplierPolicyData, UpdateSupplierPolicyErrors, UpdateSupplierPolicyResponses, UpdateSupplierResponses, UpdateSupplyPoolData, UpdateSupplyPoolErrors, UpdateSupplyPoolResponses, UpdateWebhookEndpointData, UpdateWebhookEndpointErrors, UpdateWebhookEndpointResponses } from './types.gen.js';
+import type { AddPoolItemData, AddPoolItemErrors, AddPoolItemResponses, AnswerConsultationData, AnswerConsultationErrors, AnswerConsultationResponses, ApplyForAdmissionData, ApplyForAdmissionErrors, ApplyForAdmissionResponses, CancelOrderData, CancelOrderErrors, CancelOrderResponses, ChangeSessionStatusData, ChangeSessionStatusErrors, ChangeSessionStatusResponses, CheckBrandTierData, CheckBrandTierErrors, CheckBrandTierResponses, ClaimConsultationData, ClaimConsultationErrors, ClaimConsultationResponses, CloseConsultationData, CloseConsultationErrors, CloseConsultationResponses, CompleteOrderData, CompleteOrderErrors, CompleteOrderResponses, CreateAdmissionCriteriaData, CreateAdmissionCriteriaErrors, CreateAdmissionCriteriaResponses, CreateAnchorData, CreateAnchorErrors, CreateAnchorResponses, CreateCampaignData, CreateCampaignErrors, CreateCampaignResponses, CreateClientData, CreateClientErrors, CreateClientResponses, CreateCrewMemberData, CreateCrewMemberErrors, CreateCrewMemberResponses, CreateInspectionData, CreateInspectionErrors, CreateInspectionResponses, CreateInstallationData, CreateInstallationErrors, CreateInstallationResponses, CreateOrderData, CreateOrderErrors, CreateOrderResponses, CreateOrganizationClientData, CreateOrganizationClientErrors, CreateOrganizationClientResponses, CreateOrganizationData, CreateOrganizationErrors, CreateOrganizationResponses, CreatePlacementData, CreatePlacementErrors, CreatePlacementResponses, CreatePoolGrantData, CreatePoolGrantErrors, CreatePoolGrantResponses, CreateProductData, CreateProductErrors, CreateProductResponses, CreateSessionData, CreateSessionErrors, CreateSessionResponses, CreateSkuData, CreateSkuErrors, CreateSkuResponses, CreateSlotData, CreateSlotErrors, CreateSlotResponses, CreateSupplierData, CreateSupplierErrors, CreateSupplierResponses, CreateSupplyPoolData, CreateSupplyPoolErrors, CreateSupplyPoolResponses, CreateSurveyData, CreateSurveyErrors, CreateSurveyResponses, CreateTokenData, CreateTokenErrors, CreateTokenResponses, CreateTrackedLinkData, CreateTrackedLinkErrors, CreateTrackedLinkResponses, CreateWebhookEndpointData, CreateWebhookEndpointErrors, CreateWebhookEndpointResponses, CreateWebhookSampleData, CreateWebhookSampleErrors, CreateWebhookSampleResponses, DeleteInstallationData, DeleteInstallationErrors, DeleteInstallationResponses, DeletePoolItemData, DeletePoolItemErrors, DeletePoolItemResponses, DeleteWebhookEndpointData, DeleteWebhookEndpointErrors, DeleteWebhookEndpointResponses, DeliverOrderData, DeliverOrderErrors, DeliverOrderResponses, GetAdmissionCriteriaData, GetAdmissionCriteriaErrors, GetAdmissionCriteriaResponses, GetAnchorAudienceGrowthData, GetAnchorAudienceGrowthErrors, GetAnchorAudienceGrowthResponses, GetAnchorData, GetAnchorErrors, GetAnchorResponses, GetAnchorSalesImportTemplateData, GetAnchorSalesImportTemplateErrors, GetAnchorSalesImportTemplateResponses, GetAnchorStandingData, GetAnchorStandingErrors, GetAnchorStandingResponses, GetAnchorTierRankingData, GetAnchorTierRankingErrors, GetAnchorTierRankingResponses, GetAnchorTierRulesData, GetAnchorTierRulesErrors, GetAnchorTierRulesResponses, GetAppData, GetAppErrors, GetAppResponses, GetBuyerOrderFactsData, GetBuyerOrderFactsErrors, GetBuyerOrderFactsResponses, GetCalendarFeedData, GetCalendarFeedErrors, GetCalendarFeedResponses, GetCampaignAttributionData, GetCampaignAttributionErrors, GetCampaignAttributionResponses, GetCampaignData, GetCampaignErrors, GetCampaignResponses, GetClientData, GetClientErrors, GetClientResponses, GetConsultationData, GetConsultationErrors, GetConsultationResponses, GetConsultationStatsData, GetConsultationStatsErrors, GetConsultationStatsResponses, GetCrewMemberData, GetCrewMemberErrors, GetCrewMemberResponses, GetCrewScheduleData, GetCrewScheduleErrors, GetCrewScheduleResponses, GetCurrentAnchorStandardData, GetCurrentAnchorStandardErrors, GetCurrentAnchorStandardResponses, GetEventData, GetEventErrors, GetEventResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetInspectionData, GetInspectionErrors, GetInspectionResponses, GetInstallationData, GetInstallationErrors, GetInstallationResponses, GetJobData, GetJobErrors, GetJobResponses, GetJwksData, GetJwksErrors, GetJwksResponses, GetMediaData, GetMediaErrors, GetMediaResponses, GetOrderData, GetOrderErrors, GetOrderResponses, GetOrganizationData, GetOrganizationErrors, GetOrganizationResponses, GetPlacementData, GetPlacementErrors, GetPlacementResponses, GetPoolItemData, GetPoolItemErrors, GetPoolItemResponses, GetProductData, GetProductErrors, GetProductImportTemplateData, GetProductImportTemplateErrors, GetProductImportTemplateResponses, GetProductResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetRunOfShowData, GetRunOfShowErrors, GetRunOfShowResponses, GetSelectionWeightsData, GetSelectionWeightsErrors, GetSelectionWeightsResponses, GetSessionConversionData, GetSessionConversionErrors, GetSessionConversionResponses, GetSessionData, GetSessionErrors, GetSessionResponses, GetSessionTimelineData, GetSessionTimelineErrors, GetSessionTimelineResponses, GetSkuData, GetSkuErrors, GetSkuResponses, GetSlotData, GetSlotErrors, GetSlotResponses, GetSupplierApplicationData, GetSupplierApplicationErrors, GetSupplierApplicationResponses, GetSupplierData, GetSupplierErrors, GetSupplierPolicyData, GetSupplierPolicyErrors, GetSupplierPolicyResponses, GetSupplierResponses, GetSupplyPoolData, GetSupplyPoolErrors, GetSupplyPoolResponses, GetSurveyData, GetSurveyErrors, GetSurveyResponses, GetTrackedLinkData, GetTrackedLinkErrors, GetTrackedLinkResponses, GetWebhookEndpointData, GetWebhookEndpointErrors, GetWebhookEndpointResponses, ImportAnchorSalesData, ImportAnchorSalesErrors, ImportAnchorSalesResponses, ImportOrdersData, ImportOrdersErrors, ImportOrdersResponses, ImportProductsData, ImportProductsErrors, ImportProductsResponses, IssueCalendarFeedData, IssueCalendarFeedErrors, IssueCalendarFeedResponses, ListAdmissionCriteriaData, ListAdmissionCriteriaErrors, ListAdmissionCriteriaResponses, ListAnchorSalesData, ListAnchorSalesErrors, ListAnchorSalesResponses, ListAnchorsData, ListAnchorsErrors, ListAnchorsResponses, ListAnchorStandardsData, ListAnchorStandardsErrors, ListAnchorStandardsResponses, ListAnchorSuspensionsData, ListAnchorSuspensionsErrors, ListAnchorSuspensionsResponses, ListAnchorTierHistoryData, ListAnchorTierHistoryErrors, ListAnchorTierHistoryResponses, ListAnchorViolationsData, ListAnchorViolationsErrors, ListAnchorViolationsResponses, ListAppsData, ListAppsErrors, ListAppsResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListBuyerOrdersData, ListBuyerOrdersErrors, ListBuyerOrdersResponses, ListCampaignsData, ListCampaignsErrors, ListCampaignsResponses, ListClientsData, ListClientsErrors, ListClientsResponses, ListConsultationMessagesData, ListConsultationMessagesErrors, ListConsultationMessagesResponses, ListConsultationsData, ListConsultationsErrors, ListConsultationsResponses, ListCrewMembersData, ListCrewMembersErrors, ListCrewMembersResponses, ListEventsData, ListEventsErrors, ListEventsResponses, ListInspectionsData, ListInspectionsErrors, ListInspectionsResponses, ListInstallationsData, ListInstallationsErrors, ListInstallationsResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListOrdersData, ListOrdersErrors, ListOrdersResponses, ListOrganizationClientsData, ListOrganizationClientsErrors, ListOrganizationClientsResponses, ListOrganizationsData, ListOrganizationsErrors, ListOrganizationsResponses, ListPlacementsData, ListPlacementsErrors, ListPlacementsResponses, ListPoolGrantsData, ListPoolGrantsErrors, ListPoolGrantsResponses, ListPoolItemsData, ListPoolItemsErrors, ListPoolItemsResponses, ListProductsData, ListProductsErrors, ListProductsResponses, ListSessionMediaData, ListSessionMediaErrors, ListSessionMediaResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, ListSharedSupplyPoolsData, ListSharedSupplyPoolsErrors, ListSharedSupplyPoolsResponses, ListSkusData, ListSkusErrors, ListSkusResponses, ListSupplierApplicationsData, ListSupplierApplicationsErrors, ListSupplierApplicationsResponses, ListSuppliersData, ListSuppliersErrors, ListSuppliersResponses, ListSupplyPoolsData, ListSupplyPoolsErrors, ListSupplyPoolsResponses, ListSurveysData, ListSurveysErrors, ListSurveysResponses, ListTrackedLinksData, ListTrackedLinksErrors, ListTrackedLinksResponses, ListWebhookAttemptsData, ListWebhookAttemptsErrors, ListWebhookAttemptsResponses, ListWebhookEndpointsData, ListWebhookEndpointsErrors, ListWebhookEndpointsResponses, ListWebhookMessagesData, ListWebhookMessagesErrors, ListWebhookMessagesResponses, OpenConsultationData, OpenConsultationErrors, OpenConsultationResponses, PayOrderData, PayOrderErrors, PayOrderResponses, PinSessionProductData, PinSessionProductErrors, PinSessionProductResponses, PublishAnchorStandardData, PublishAnchorStandardErrors, PublishAnchorStandardResponses, ReceiveTranscoderCallbackData, ReceiveTranscoderCallbackErrors, ReceiveTranscoderCallbackResponses, RecommendForAnchorData, RecommendForAnchorErrors, RecommendForAnchorResponses, RecommendForSessionData, RecommendForSessionErrors, RecommendForSessionResponses, RecordAnchorViolationData, RecordAnchorViolationErrors, RecordAnchorViolationResponses, RecordTouchesData, RecordTouchesErrors, RecordTouchesResponses, RegisterAppData, RegisterAppErrors, RegisterAppResponses, RegisterMediaData, RegisterMediaErrors, RegisterMediaResponses, ReinstateAnchorData, ReinstateAnchorErrors, ReinstateAnchorResponses, ReleaseConsultationData, ReleaseConsultationErrors, ReleaseConsultationResponses, RemoveSlotData, RemoveSlotErrors, RemoveSlotResponses, ReorderRunOfShowData, ReorderRunOfShowErrors, ReorderRunOfShowResponses, ReplayWebhookMessagesData, ReplayWebhookMessagesErrors, ReplayWebhookMessagesResponses, ResendWebhookMessageData, ResendWebhookMessageErrors, ResendWebhookMessageResponses, RevokeClientData, RevokeClientErrors, RevokeClientResponses, RevokePoolGrantData, RevokePoolGrantErrors, RevokePoolGrantResponses, RotateClientSecretData, RotateClientSecretErrors, RotateClientSecretResponses, RotateWebhookSecretData, RotateWebhookSecretErrors, RotateWebhookSecretResponses, ShelveSessionProductData, ShelveSessionProductErrors, ShelveSessionProductResponses, ShipOrderData, ShipOrderErrors, ShipOrderResponses, StartAnchorTierReviewData, StartAnchorTierReviewErrors, StartAnchorTierReviewResponses, StartSupplierReviewData, StartSupplierReviewErrors, StartSupplierReviewResponses, TestWebhookEndpointData, TestWebhookEndpointErrors, TestWebhookEndpointResponses, UpdateAdmissionCriteriaData, UpdateAdmissionCriteriaErrors, UpdateAdmissionCriteriaResponses, UpdateAnchorData, UpdateAnchorErrors, UpdateAnchorResponses, UpdateAnchorTierRulesData, UpdateAnchorTierRulesErrors, UpdateAnchorTierRulesResponses, UpdateCampaignData, UpdateCampaignErrors, UpdateCampaignResponses, UpdateCrewMemberData, UpdateCrewMemberErrors, UpdateCrewMemberResponses, UpdateInstallationData, UpdateInstallationErrors, UpdateInstallationResponses, UpdatePlacementData, UpdatePlacementErrors, UpdatePlacementResponses, UpdatePoolItemData, UpdatePoolItemErrors, UpdatePoolItemResponses, UpdateProductData, UpdateProductErrors, UpdateProductResponses, UpdateSelectionWeightsData, UpdateSelectionWeightsErrors, UpdateSelectionWeightsResponses, UpdateSessionData, UpdateSessionErrors, UpdateSessionResponses, UpdateSkuData, UpdateSkuErrors, UpdateSkuResponses, UpdateSlotData, UpdateSlotErrors, UpdateSlotResponses, UpdateSupplierData, UpdateSupplierErrors, UpdateSupplierPolicyData, UpdateSupplierPolicyErrors, UpdateSupplierPolicyResponses, UpdateSupplierResponses, UpdateSupplyPoolData, UpdateSupplyPoolErrors, UpdateSupplyPoolResponses, UpdateWebhookEndpointData, UpdateWebhookEndpointErrors, UpdateWebhookEndpointResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -1372,6 +1372,163 @@ export const receiveTranscoderCallback = <ThrowOnError extends boolean = true>(o
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * List orders, newest first, by status, anchor, session, buyer or placed time
+ */
+export const listOrders = <ThrowOnError extends boolean = true>(options?: Options<ListOrdersData, ThrowOnError>) => (options?.client ?? client).get<ListOrdersResponses, ListOrdersErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/orders',
+    ...options
+});
+
+/**
+ * Record an order from a selling platform; a re-send (same platform and external_order_id) updates it
+ *
+ * 201 when the order is new, 200 when it was known (unchanged, or moved along to the status the platform reports). A status the order cannot legally reach, or a change to a paid order’s content, is 409.
+ */
+export const createOrder = <ThrowOnError extends boolean = true>(options: Options<CreateOrderData, ThrowOnError>) => (options.client ?? client).post<CreateOrderResponses, CreateOrderErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/orders',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get an order with its lines
+ */
+export const getOrder = <ThrowOnError extends boolean = true>(options: Options<GetOrderData, ThrowOnError>) => (options.client ?? client).get<GetOrderResponses, GetOrderErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/orders/{id}',
+    ...options
+});
+
+/**
+ * Mark an order paid: its lines draw down slot supply caps and pool supply limits
+ *
+ * An action the order’s status does not allow answers 409 with `order_status` and the `allowed` actions; a stale If-Match 412.
+ */
+export const payOrder = <ThrowOnError extends boolean = true>(options: Options<PayOrderData, ThrowOnError>) => (options.client ?? client).post<PayOrderResponses, PayOrderErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/orders/{id}/pay',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Mark a paid order shipped
+ *
+ * An action the order’s status does not allow answers 409 with `order_status` and the `allowed` actions; a stale If-Match 412.
+ */
+export const shipOrder = <ThrowOnError extends boolean = true>(options: Options<ShipOrderData, ThrowOnError>) => (options.client ?? client).post<ShipOrderResponses, ShipOrderErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/orders/{id}/ship',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Mark a shipped order delivered
+ *
+ * An action the order’s status does not allow answers 409 with `order_status` and the `allowed` actions; a stale If-Match 412.
+ */
+export const deliverOrder = <ThrowOnError extends boolean = true>(options: Options<DeliverOrderData, ThrowOnError>) => (options.client ?? client).post<DeliverOrderResponses, DeliverOrderErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/orders/{id}/deliver',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Mark a delivered order completed
+ *
+ * An action the order’s status does not allow answers 409 with `order_status` and the `allowed` actions; a stale If-Match 412.
+ */
+export const completeOrder = <ThrowOnError extends boolean = true>(options: Options<CompleteOrderData, ThrowOnError>) => (options.client ?? client).post<CompleteOrderResponses, CompleteOrderErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/orders/{id}/complete',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Cancel an unshipped order; a paid one gives back what it drew from supply caps and limits
+ *
+ * An action the order’s status does not allow answers 409 with `order_status` and the `allowed` actions; a stale If-Match 412.
+ */
+export const cancelOrder = <ThrowOnError extends boolean = true>(options: Options<CancelOrderData, ThrowOnError>) => (options.client ?? client).post<CancelOrderResponses, CancelOrderErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/orders/{id}/cancel',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Bulk import platform orders from JSON lines or CSV; idempotent on (platform, external_order_id)
+ *
+ * Send the file as the body with `content-type: application/x-ndjson` (one JSON object per line) or `text/csv` (a header line, one order per line, `items` as a JSON array in its cell). Each line is one order, applied as `POST /v1/orders` would: a line whose (platform, external_order_id) is already known updates that order (same content: nothing changes and no event is written), so importing a file again creates nothing new. A line that cannot be applied is reported at the job with its line number and `errors[{ field, code, message }]`; the other lines go through. Nothing is derived or defaulted beyond what the line says: a missing status is `created`.
+ *
+ * | field | type | required | notes |
+ * |---|---|---|---|
+ * | platform | douyin, kuaishou, tiktok_shop, taobao, wechat_channels, other | yes | |
+ * | external_order_id | string, 1–100 | yes | the platform’s order number |
+ * | anchor_id | id `anc_…` | yes | |
+ * | buyer_ref | string | yes | the platform’s buyer id; stored only as a per-tenant pseudonymous `buy_…` |
+ * | currency | ISO 4217 | yes | |
+ * | items | array of { product_id, sku_id?, pool_id?, slot_id?, quantity, unit_price } | yes | unit_price in **integer minor units** |
+ * | placed_at | RFC 3339 | yes | |
+ * | session_id | id `ses_…` | no | |
+ * | total_amount | integer minor units | no | when given, must equal the sum of quantity × unit_price |
+ * | status | created, paid, shipped, delivered, completed, cancelled | no | the order moves along the legal path to it |
+ * | paid_at | RFC 3339 | no | |
+ * | attribution_code | string | no | |
+ */
+export const importOrders = <ThrowOnError extends boolean = true>(options: Options<ImportOrdersData, ThrowOnError>) => (options.client ?? client).post<ImportOrdersResponses, ImportOrdersErrors, ThrowOnError>({
+    bodySerializer: null,
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/orders/imports',
+    ...options,
+    headers: {
+        'Content-Type': 'text/csv',
+        ...options.headers
+    }
+});
+
+/**
+ * A pseudonymous buyer’s orders over time, newest first
+ */
+export const listBuyerOrders = <ThrowOnError extends boolean = true>(options: Options<ListBuyerOrdersData, ThrowOnError>) => (options.client ?? client).get<ListBuyerOrdersResponses, ListBuyerOrdersErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/buyers/{id}/orders',
+    ...options
+});
+
+/**
+ * A buyer’s order count, first and last order, and repurchase count (复购次数)
+ */
+export const getBuyerOrderFacts = <ThrowOnError extends boolean = true>(options: Options<GetBuyerOrderFactsData, ThrowOnError>) => (options.client ?? client).get<GetBuyerOrderFactsResponses, GetBuyerOrderFactsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/buyers/{id}/order-facts',
+    ...options
 });
 
 /**

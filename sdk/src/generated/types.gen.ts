@@ -5,7 +5,7 @@ export type ClientOptions = {
     baseUrl: 'https://api.showrunner.dev' | (string & {});
 };
 
-export type Webhooks = WebhookAnchorCreatedWebhookRequest | WebhookAnchorReinstatedWebhookRequest | WebhookAnchorSuspendedWebhookRequest | WebhookAnchorTierChangedWebhookRequest | WebhookAnchorUpdatedWebhookRequest | WebhookAnchorViolationRecordedWebhookRequest | WebhookCampaignCreatedWebhookRequest | WebhookCampaignUpdatedWebhookRequest | WebhookConsultationAnsweredWebhookRequest | WebhookConsultationClaimedWebhookRequest | WebhookConsultationClosedWebhookRequest | WebhookConsultationOpenedWebhookRequest | WebhookConsultationReleasedWebhookRequest | WebhookInstallationCreatedWebhookRequest | WebhookInstallationDeletedWebhookRequest | WebhookInstallationScopesChangedWebhookRequest | WebhookMediaFailedWebhookRequest | WebhookMediaTranscodedWebhookRequest | WebhookOrderCancelledWebhookRequest | WebhookOrderCompletedWebhookRequest | WebhookOrderCreatedWebhookRequest | WebhookOrderDeliveredWebhookRequest | WebhookOrderPaidWebhookRequest | WebhookOrderShippedWebhookRequest | WebhookPlacementCreatedWebhookRequest | WebhookPlacementUpdatedWebhookRequest | WebhookProductCreatedWebhookRequest | WebhookProductUpdatedWebhookRequest | WebhookRefundApprovedWebhookRequest | WebhookRefundCompletedWebhookRequest | WebhookRefundRefusedWebhookRequest | WebhookRefundRequestedWebhookRequest | WebhookSessionCancelledWebhookRequest | WebhookSessionEndedWebhookRequest | WebhookSessionProductPinnedWebhookRequest | WebhookSessionScheduledWebhookRequest | WebhookSessionStartedWebhookRequest | WebhookSessionUpdatedWebhookRequest | WebhookSupplierAdmittedWebhookRequest | WebhookSupplierEliminatedWebhookRequest | WebhookSupplierProbationWebhookRequest | WebhookSupplierReinstatedWebhookRequest | WebhookSupplyPoolCreatedWebhookRequest | WebhookSupplyPoolUpdatedWebhookRequest | WebhookTrackedLinkCreatedWebhookRequest | WebhookWebhookTestWebhookRequest | WebhookWebhookEndpointDisabledWebhookRequest;
+export type Webhooks = WebhookAnchorCreatedWebhookRequest | WebhookAnchorReinstatedWebhookRequest | WebhookAnchorSuspendedWebhookRequest | WebhookAnchorTierChangedWebhookRequest | WebhookAnchorUpdatedWebhookRequest | WebhookAnchorViolationRecordedWebhookRequest | WebhookCampaignCreatedWebhookRequest | WebhookCampaignUpdatedWebhookRequest | WebhookConsultationAnsweredWebhookRequest | WebhookConsultationClaimedWebhookRequest | WebhookConsultationClosedWebhookRequest | WebhookConsultationOpenedWebhookRequest | WebhookConsultationReleasedWebhookRequest | WebhookInstallationCreatedWebhookRequest | WebhookInstallationDeletedWebhookRequest | WebhookInstallationScopesChangedWebhookRequest | WebhookMediaFailedWebhookRequest | WebhookMediaTranscodedWebhookRequest | WebhookOrderCancelledWebhookRequest | WebhookOrderCompletedWebhookRequest | WebhookOrderCreatedWebhookRequest | WebhookOrderDeliveredWebhookRequest | WebhookOrderPaidWebhookRequest | WebhookOrderShippedWebhookRequest | WebhookOrderUpdatedWebhookRequest | WebhookPlacementCreatedWebhookRequest | WebhookPlacementUpdatedWebhookRequest | WebhookProductCreatedWebhookRequest | WebhookProductUpdatedWebhookRequest | WebhookRefundApprovedWebhookRequest | WebhookRefundCompletedWebhookRequest | WebhookRefundRefusedWebhookRequest | WebhookRefundRequestedWebhookRequest | WebhookSessionCancelledWebhookRequest | WebhookSessionEndedWebhookRequest | WebhookSessionProductPinnedWebhookRequest | WebhookSessionScheduledWebhookRequest | WebhookSessionStartedWebhookRequest | WebhookSessionUpdatedWebhookRequest | WebhookSupplierAdmittedWebhookRequest | WebhookSupplierEliminatedWebhookRequest | WebhookSupplierProbationWebhookRequest | WebhookSupplierReinstatedWebhookRequest | WebhookSupplyPoolCreatedWebhookRequest | WebhookSupplyPoolUpdatedWebhookRequest | WebhookTrackedLinkCreatedWebhookRequest | WebhookWebhookTestWebhookRequest | WebhookWebhookEndpointDisabledWebhookRequest;
 
 export type AddPoolItem = {
     /**
@@ -673,6 +673,35 @@ export type BrandTierCheck = {
     };
 };
 
+/**
+ * What repurchase rate (复购率) and count (复购次数) are computed from, for one pseudonymous buyer
+ */
+export type BuyerOrderFacts = {
+    /**
+     * Identifier prefixed with `buy_`
+     */
+    buyer_id: string;
+    platform: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    first_seen_at: string;
+    /**
+     * Every order of the buyer, whatever its state
+     */
+    orders_count: number;
+    /**
+     * Purchases: orders paid and not cancelled (paid, shipped, delivered or completed)
+     */
+    paid_orders_count: number;
+    /**
+     * 复购次数: purchases after the first, paid_orders_count − 1 (0 without a purchase)
+     */
+    repurchase_count: number;
+    first_order_at: string | null;
+    last_order_at: string | null;
+};
+
 export type BuyerRef = {
     /**
      * douyin, kuaishou, taobao, …
@@ -1203,6 +1232,10 @@ export type CreateOrder = {
          */
         unit_price: number;
     }>;
+    /**
+     * The platform’s order total in minor units; when given it must equal the sum of the lines
+     */
+    total_amount?: number;
     /**
      * The platform’s current state; created when absent
      */
@@ -9799,6 +9832,655 @@ export type ReceiveTranscoderCallbackResponses = {
 
 export type ReceiveTranscoderCallbackResponse = ReceiveTranscoderCallbackResponses[keyof ReceiveTranscoderCallbackResponses];
 
+export type ListOrdersData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+        /**
+         * created → paid → shipped → delivered → completed; created or paid → cancelled
+         */
+        status?: 'created' | 'paid' | 'shipped' | 'delivered' | 'completed' | 'cancelled';
+        /**
+         * Identifier prefixed with `anc_`
+         */
+        anchor_id?: string;
+        /**
+         * Identifier prefixed with `ses_`
+         */
+        session_id?: string;
+        /**
+         * Identifier prefixed with `buy_`
+         */
+        buyer_id?: string;
+        /**
+         * Placed at or after
+         */
+        placed_from?: string;
+        /**
+         * Placed before
+         */
+        placed_to?: string;
+    };
+    url: '/v1/orders';
+};
+
+export type ListOrdersErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListOrdersError = ListOrdersErrors[keyof ListOrdersErrors];
+
+export type ListOrdersResponses = {
+    /**
+     * Default Response
+     */
+    200: OrderList;
+};
+
+export type ListOrdersResponse = ListOrdersResponses[keyof ListOrdersResponses];
+
+export type CreateOrderData = {
+    body: CreateOrder;
+    path?: never;
+    query?: never;
+    url: '/v1/orders';
+};
+
+export type CreateOrderErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CreateOrderError = CreateOrderErrors[keyof CreateOrderErrors];
+
+export type CreateOrderResponses = {
+    /**
+     * An order a selling platform took for one of the tenant’s anchors; the buyer is pseudonymous
+     */
+    200: Order;
+    /**
+     * An order a selling platform took for one of the tenant’s anchors; the buyer is pseudonymous
+     */
+    201: Order;
+};
+
+export type CreateOrderResponse = CreateOrderResponses[keyof CreateOrderResponses];
+
+export type GetOrderData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `ord_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/orders/{id}';
+};
+
+export type GetOrderErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetOrderError = GetOrderErrors[keyof GetOrderErrors];
+
+export type GetOrderResponses = {
+    /**
+     * An order a selling platform took for one of the tenant’s anchors; the buyer is pseudonymous
+     */
+    200: Order;
+};
+
+export type GetOrderResponse = GetOrderResponses[keyof GetOrderResponses];
+
+export type PayOrderData = {
+    body: OrderTransition;
+    path: {
+        /**
+         * Identifier prefixed with `ord_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/orders/{id}/pay';
+};
+
+export type PayOrderErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type PayOrderError = PayOrderErrors[keyof PayOrderErrors];
+
+export type PayOrderResponses = {
+    /**
+     * An order a selling platform took for one of the tenant’s anchors; the buyer is pseudonymous
+     */
+    200: Order;
+};
+
+export type PayOrderResponse = PayOrderResponses[keyof PayOrderResponses];
+
+export type ShipOrderData = {
+    body: OrderTransition;
+    path: {
+        /**
+         * Identifier prefixed with `ord_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/orders/{id}/ship';
+};
+
+export type ShipOrderErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ShipOrderError = ShipOrderErrors[keyof ShipOrderErrors];
+
+export type ShipOrderResponses = {
+    /**
+     * An order a selling platform took for one of the tenant’s anchors; the buyer is pseudonymous
+     */
+    200: Order;
+};
+
+export type ShipOrderResponse = ShipOrderResponses[keyof ShipOrderResponses];
+
+export type DeliverOrderData = {
+    body: OrderTransition;
+    path: {
+        /**
+         * Identifier prefixed with `ord_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/orders/{id}/deliver';
+};
+
+export type DeliverOrderErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type DeliverOrderError = DeliverOrderErrors[keyof DeliverOrderErrors];
+
+export type DeliverOrderResponses = {
+    /**
+     * An order a selling platform took for one of the tenant’s anchors; the buyer is pseudonymous
+     */
+    200: Order;
+};
+
+export type DeliverOrderResponse = DeliverOrderResponses[keyof DeliverOrderResponses];
+
+export type CompleteOrderData = {
+    body: OrderTransition;
+    path: {
+        /**
+         * Identifier prefixed with `ord_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/orders/{id}/complete';
+};
+
+export type CompleteOrderErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CompleteOrderError = CompleteOrderErrors[keyof CompleteOrderErrors];
+
+export type CompleteOrderResponses = {
+    /**
+     * An order a selling platform took for one of the tenant’s anchors; the buyer is pseudonymous
+     */
+    200: Order;
+};
+
+export type CompleteOrderResponse = CompleteOrderResponses[keyof CompleteOrderResponses];
+
+export type CancelOrderData = {
+    body: OrderTransition;
+    path: {
+        /**
+         * Identifier prefixed with `ord_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/orders/{id}/cancel';
+};
+
+export type CancelOrderErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CancelOrderError = CancelOrderErrors[keyof CancelOrderErrors];
+
+export type CancelOrderResponses = {
+    /**
+     * An order a selling platform took for one of the tenant’s anchors; the buyer is pseudonymous
+     */
+    200: Order;
+};
+
+export type CancelOrderResponse = CancelOrderResponses[keyof CancelOrderResponses];
+
+export type ImportOrdersData = {
+    /**
+     * JSON lines (one order per line) or CSV with a header line (platform, external_order_id, anchor_id, buyer_ref, currency, items, placed_at; optional session_id, total_amount, status, paid_at, attribution_code), items as a JSON array; amounts in integer minor units
+     */
+    body: string;
+    path?: never;
+    query?: {
+        /**
+         * Validate every row and report row errors without writing anything; the job ends as it would have, and its result says dry_run: true
+         */
+        dry_run?: boolean;
+    };
+    url: '/v1/orders/imports';
+};
+
+export type ImportOrdersErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ImportOrdersError = ImportOrdersErrors[keyof ImportOrdersErrors];
+
+export type ImportOrdersResponses = {
+    /**
+     * Default Response
+     */
+    202: Job;
+};
+
+export type ImportOrdersResponse = ImportOrdersResponses[keyof ImportOrdersResponses];
+
+export type ListBuyerOrdersData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `buy_`
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+    };
+    url: '/v1/buyers/{id}/orders';
+};
+
+export type ListBuyerOrdersErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListBuyerOrdersError = ListBuyerOrdersErrors[keyof ListBuyerOrdersErrors];
+
+export type ListBuyerOrdersResponses = {
+    /**
+     * Default Response
+     */
+    200: OrderList;
+};
+
+export type ListBuyerOrdersResponse = ListBuyerOrdersResponses[keyof ListBuyerOrdersResponses];
+
+export type GetBuyerOrderFactsData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `buy_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/buyers/{id}/order-facts';
+};
+
+export type GetBuyerOrderFactsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetBuyerOrderFactsError = GetBuyerOrderFactsErrors[keyof GetBuyerOrderFactsErrors];
+
+export type GetBuyerOrderFactsResponses = {
+    /**
+     * What repurchase rate (复购率) and count (复购次数) are computed from, for one pseudonymous buyer
+     */
+    200: BuyerOrderFacts;
+};
+
+export type GetBuyerOrderFactsResponse = GetBuyerOrderFactsResponses[keyof GetBuyerOrderFactsResponses];
+
 export type ListCampaignsData = {
     body?: never;
     path?: never;
@@ -12662,6 +13344,43 @@ export type WebhookOrderShippedWebhookPayload = {
 export type WebhookOrderShippedWebhookRequest = {
     body: WebhookOrderShippedWebhookPayload;
     key: 'order.shipped';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookOrderUpdatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'order.updated';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Order;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookOrderUpdatedWebhookRequest = {
+    body: WebhookOrderUpdatedWebhookPayload;
+    key: 'order.updated';
     path?: never;
     query?: never;
 };
