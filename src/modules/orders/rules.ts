@@ -51,3 +51,18 @@ export function pathTo(from: OrderStatus, to: OrderStatus): OrderAction[] | unde
 
 /** round(amount × rate) in minor units: the commission fixed on a line when it is sold. */
 export const commissionOf = (amount: number, rate: number) => Math.round(amount * rate)
+
+type CounterLine = { slotId: string | null; poolId: string | null; productId: string }
+
+/**
+ * The lines in the order their supply counters are locked: slot lines by slot id, then pool
+ * lines by (pool, product). Drawing (pay) and giving back (cancel) both follow it, so two
+ * orders over the same counters wait for each other instead of deadlocking.
+ */
+export function counterOrder<L extends CounterLine>(lines: readonly L[]): { slots: L[]; pools: L[] } {
+  const key = (l: L) => `${l.poolId}\0${l.productId}`
+  return {
+    slots: lines.filter((l) => l.slotId).sort((a, b) => a.slotId!.localeCompare(b.slotId!)),
+    pools: lines.filter((l) => l.poolId).sort((a, b) => key(a).localeCompare(key(b))),
+  }
+}

@@ -21,7 +21,7 @@ import {
   orderUpdated,
 } from './changes.js'
 import { presentOrders, type OrderItemRow, type OrderRow, type OrderView } from './reads.js'
-import { allowedActions, commissionOf, nextStatus, pathTo, type OrderAction } from './rules.js'
+import { allowedActions, commissionOf, counterOrder, nextStatus, pathTo, type OrderAction } from './rules.js'
 import type { CreateOrderInput } from './schemas.js'
 import { orderItems, orders, type OrderStatus, type OversoldReason } from './tables.js'
 
@@ -173,16 +173,13 @@ async function drawSupply(tx: TxCtx, items: OrderItemRow[]) {
   const drawn = new Map(
     items.map((i) => [i.id, { slotDrawn: 0, poolDrawn: 0, oversold: null as OversoldReason | null }]),
   )
-  const bySlot = items.filter((i) => i.slotId).sort((a, b) => a.slotId!.localeCompare(b.slotId!))
-  for (const item of bySlot) {
+  const { slots, pools } = counterOrder(items)
+  for (const item of slots) {
     const d = drawn.get(item.id)!
     if (await consumeSlotSupply(tx, item.slotId!, item.quantity)) d.slotDrawn = item.quantity
     else d.oversold = 'slot_supply_cap'
   }
-  const byPool = items
-    .filter((i) => i.poolId)
-    .sort((a, b) => `${a.poolId}/${a.productId}`.localeCompare(`${b.poolId}/${b.productId}`))
-  for (const item of byPool) {
+  for (const item of pools) {
     const d = drawn.get(item.id)!
     if (await consumePoolSupply(tx, item.poolId!, item.productId, item.quantity)) d.poolDrawn = item.quantity
     else d.oversold ??= 'pool_supply_limit'
@@ -198,10 +195,11 @@ async function drawSupply(tx: TxCtx, items: OrderItemRow[]) {
 
 /** A cancelled paid order gives back exactly what each line drew, and its lines then hold nothing. */
 async function releaseSupply(tx: TxCtx, items: OrderItemRow[]) {
-  for (const item of [...items].sort((a, b) => (a.slotId ?? '').localeCompare(b.slotId ?? '')))
-    if (item.slotId && item.slotDrawn > 0) await releaseSlotSupply(tx, item.slotId, item.slotDrawn)
-  for (const item of items)
-    if (item.poolId && item.poolDrawn > 0) await releasePoolSupply(tx, item.poolId, item.productId, item.poolDrawn)
+  // The same lock order as drawSupply: a cancel racing a pay over the same counters must not deadlock.
+  const { slots, pools } = counterOrder(items)
+  for (const item of slots) if (item.slotDrawn > 0) await releaseSlotSupply(tx, item.slotId!, item.slotDrawn)
+  for (const item of pools)
+    if (item.poolDrawn > 0) await releasePoolSupply(tx, item.poolId!, item.productId, item.poolDrawn)
   await tx.tx
     .update(orderItems)
     .set({ slotDrawn: 0, poolDrawn: 0 })

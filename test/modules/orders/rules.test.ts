@@ -1,5 +1,12 @@
 import t from 'tap'
-import { allowedActions, commissionOf, nextStatus, ORDER_ACTIONS, pathTo } from '../../../src/modules/orders/rules.js'
+import {
+  allowedActions,
+  commissionOf,
+  counterOrder,
+  nextStatus,
+  ORDER_ACTIONS,
+  pathTo,
+} from '../../../src/modules/orders/rules.js'
 import { ORDER_STATUSES } from '../../../src/modules/orders/tables.js'
 
 t.test('every (status, action) pair of the state machine', async (t) => {
@@ -59,4 +66,46 @@ t.test('commission rounds to the nearest minor unit', async (t) => {
     [2872, 1, 2872],
   ] as const
   for (const [amount, rate, expected] of cases) t.equal(commissionOf(amount, rate), expected, `${amount} × ${rate}`)
+})
+
+t.test('supply counters are locked in one order, whatever the order of the lines', async (t) => {
+  const line = (id: string, slotId: string | null, poolId: string | null, productId: string) => ({
+    id,
+    slotId,
+    poolId,
+    productId,
+  })
+  const cases: { lines: ReturnType<typeof line>[]; slots: string[]; pools: string[] }[] = [
+    { lines: [], slots: [], pools: [] },
+    {
+      lines: [line('a', 'slot_2', 'pool_b', 'prd_1'), line('b', 'slot_1', 'pool_a', 'prd_2')],
+      slots: ['b', 'a'],
+      pools: ['b', 'a'],
+    },
+    {
+      // The same pool: its items go by product.
+      lines: [
+        line('a', null, 'pool_a', 'prd_2'),
+        line('b', null, 'pool_a', 'prd_1'),
+        line('c', 'slot_1', null, 'prd_3'),
+      ],
+      slots: ['c'],
+      pools: ['b', 'a'],
+    },
+  ]
+  for (const { lines, slots, pools } of cases) {
+    for (const arranged of [lines, [...lines].reverse()]) {
+      const got = counterOrder(arranged)
+      t.same(
+        got.slots.map((l) => l.id),
+        slots,
+        `slots of ${arranged.map((l) => l.id).join(',') || 'none'}`,
+      )
+      t.same(
+        got.pools.map((l) => l.id),
+        pools,
+        `pools of ${arranged.map((l) => l.id).join(',') || 'none'}`,
+      )
+    }
+  }
 })
