@@ -1,22 +1,12 @@
 import { queryField, type GraphQLContribution } from '../../lib/graphql.js'
 import { IdParams } from '../../lib/schemas.js'
-import {
-  Coupon,
-  CouponDiscount,
-  Draw,
-  DrawProof,
-  DrawWinner,
-  LiveAnswerer,
-  LiveQuestion,
-  Poll,
-  PollOption,
-} from './schemas.js'
+import { Coupon, Draw, DrawProof, DrawWinner, LiveAnswerer, LiveQuestion, Poll, PollOption } from './schemas.js'
 import * as lt from './service.js'
 
 const scope = 'live_tools:read'
 
 export const liveToolsGraphql: GraphQLContribution = {
-  types: [LiveAnswerer, LiveQuestion, PollOption, Poll, CouponDiscount, Coupon, DrawWinner, Draw, DrawProof],
+  types: [LiveAnswerer, LiveQuestion, PollOption, Poll, Coupon, DrawWinner, Draw, DrawProof],
   query: {
     question: queryField({
       type: LiveQuestion,

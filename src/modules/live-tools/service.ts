@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { and, asc, count, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm'
+import { asc, count, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm'
 import { inTenant } from '../../db/tenancy.js'
 import type { Actor, Ctx, TxCtx } from '../../lib/context.js'
 import { AppError, notFound } from '../../lib/errors.js'
