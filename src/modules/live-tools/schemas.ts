@@ -222,7 +222,7 @@ export const Coupon = named(
     remaining: 588,
     status: 'active',
     starts_at: null,
-    ends_at: '2026-12-11T14:00:00.000Z',
+    ends_at: null,
     version: 1,
     created_at: '2026-12-11T11:58:00.000Z',
     updated_at: '2026-12-11T11:58:00.000Z',
@@ -248,7 +248,6 @@ export const CreateCoupon = named(
     discount: exampleOf(CouponDiscount)!,
     total_limit: 1000,
     per_buyer_limit: 1,
-    ends_at: '2026-12-11T14:00:00.000Z',
   },
 )
 export const CouponListQuery = Type.Object(
