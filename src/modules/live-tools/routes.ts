@@ -207,6 +207,20 @@ const liveToolRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => withEtag(reply, await lt.getCoupon(req.ctx, req.params.id)),
   )
   app.post(
+    '/coupons/:id/close',
+    {
+      schema: {
+        operationId: 'closeCoupon',
+        tags,
+        summary: 'Close a coupon: it takes no more claims; what was issued stays issued',
+        security: write,
+        params: IdParams('cpn'),
+        response: { 200: ref(S.Coupon), ...errors(404, 409, 412) },
+      },
+    },
+    async (req, reply) => withEtag(reply, await lt.closeCoupon(req.ctx, req.params.id, expectedVersion(req))),
+  )
+  app.post(
     '/coupons/:id/claims',
     {
       schema: {

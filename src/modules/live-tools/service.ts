@@ -401,6 +401,31 @@ export function listCoupons(ctx: Ctx, query: CouponListInput) {
   )
 }
 
+/** Stops a coupon taking claims; what was issued stays issued. */
+export function closeCoupon(ctx: Ctx, id: string, expectedVersion: number | undefined) {
+  return inTenant(ctx, async (tx) => {
+    const c = liveCoupons
+    const [row] = await tx.tx
+      .update(c)
+      .set({ status: 'closed', version: sql`${c.version} + 1`, updatedAt: sql`now()` })
+      .where(
+        scoped(
+          tx,
+          c,
+          eq(c.id, id),
+          eq(c.status, 'active'),
+          expectedVersion === undefined ? undefined : eq(c.version, expectedVersion),
+        ),
+      )
+      .returning()
+    if (row) return presentCoupon(row)
+    const current = await couponRepo.get(tx, id)
+    if (expectedVersion !== undefined && current.version !== expectedVersion)
+      throw staleVersion('coupon', expectedVersion)
+    throw refused('coupon_closed', 'The coupon is closed already.')
+  })
+}
+
 /**
  * Issues one coupon to a buyer. The total is one conditional UPDATE (`issued_count + 1` only
  * while below `total_limit`, CHECK as the backstop); the buyer's share is one conditional upsert

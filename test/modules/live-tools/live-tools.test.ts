@@ -187,6 +187,12 @@ t.test('live tools', async (t) => {
     t.equal(res.statusCode, 409)
     t.equal(res.json().reason, 'coupon_ended')
     t.equal((await other.post(`/v1/coupons/${ended.id}/claims`, { buyer: buyer('a') })).statusCode, 404)
+    const open = await ok(await mcn.post('/v1/coupons', body), 201)
+    await ok(await mcn.post(`/v1/coupons/${open.id}/claims`, { buyer: buyer('a') }), 201)
+    t.match(await ok(await mcn.post(`/v1/coupons/${open.id}/close`)), { status: 'closed', issued_count: 1 })
+    const late = await mcn.post(`/v1/coupons/${open.id}/claims`, { buyer: buyer('b') })
+    t.equal(late.json().reason, 'coupon_closed', 'a closed coupon takes no claims')
+    t.equal((await mcn.post(`/v1/coupons/${open.id}/close`)).statusCode, 409)
   })
 
   t.test('draws: commit, freeze, reveal, and the verifier recomputes the winners', async (t) => {
