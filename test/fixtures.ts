@@ -166,6 +166,38 @@ export const fixtures: Record<string, FixtureCreator> = {
         channel: 'other',
       }),
     ),
+  // Live tools (issue #13 item 4).
+  qst: async (owner) =>
+    created(
+      await owner.post(`/v1/sessions/${await fixtureSession(owner)}/questions`, {
+        buyer: { platform: 'douyin', ref: 'owner-data buyer' },
+        text: 'owner-data question',
+      }),
+    ),
+  pol: async (owner) =>
+    created(
+      await owner.post(`/v1/sessions/${await fixtureSession(owner)}/polls`, {
+        question: 'owner-data poll',
+        options: ['a', 'b'],
+        open: true,
+      }),
+    ),
+  cpn: async (owner) =>
+    created(
+      await owner.post('/v1/coupons', {
+        session_id: await fixtureSession(owner),
+        name: 'owner-data coupon',
+        discount: { percent: 10 },
+        total_limit: 5,
+      }),
+    ),
+  drw: async (owner) =>
+    created(
+      await owner.post(`/v1/sessions/${await fixtureSession(owner)}/draws`, {
+        prize: 'owner-data prize',
+        winners_count: 1,
+      }),
+    ),
   // A public address literal: the address check passes without DNS.
   wep: async (owner) =>
     created(
@@ -286,6 +318,13 @@ export const sampleBodies: Record<string, unknown> = {
   claimConsultation: { agent_kind: 'ai' },
   answerConsultation: { text: 'intruder' },
   closeConsultation: {},
+  askSessionQuestion: { buyer: { platform: 'douyin', ref: 'intruder' }, text: 'intruder' },
+  createSessionPoll: { question: 'intruder', options: ['a', 'b'] },
+  createSessionDraw: { prize: 'intruder', winners_count: 1 },
+  answerQuestion: { text: 'intruder' },
+  castPollVote: { buyer: { platform: 'douyin', ref: 'intruder' }, option: 0 },
+  claimCoupon: { buyer: { platform: 'douyin', ref: 'intruder' } },
+  enterDraw: { buyer: { platform: 'douyin', ref: 'intruder' } },
   registerMedia: { kind: 'recording', source_url: 'https://93.184.215.14/intruder.mp4' },
 }
 

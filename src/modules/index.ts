@@ -20,6 +20,7 @@ import { ordersModule } from './orders/index.js'
 import { aftersalesModule } from './aftersales/index.js'
 import { acquisitionModule } from './acquisition/index.js'
 import { consultationsModule } from './consultations/index.js'
+import { liveToolsModule } from './live-tools/index.js'
 
 /** Every domain module, in the order their routes and GraphQL types are mounted. */
 export const modules: ShowrunnerModule[] = [
@@ -43,5 +44,6 @@ export const modules: ShowrunnerModule[] = [
   aftersalesModule,
   acquisitionModule,
   consultationsModule,
+  liveToolsModule,
   webhooksModule,
 ]

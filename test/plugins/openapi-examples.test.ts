@@ -189,6 +189,16 @@ t.test(
       [mcn, 'post', '/v1/orders/{id}/ship'],
       [mcn, 'post', '/v1/orders/{id}/deliver'],
       [mcn, 'post', '/v1/orders/{id}/complete'],
+      // In the example session: a question answered by the example crew member, a poll and a vote, a coupon
+      // for the example product and its claim, a draw and an entry.
+      [mcn, 'post', '/v1/sessions/{id}/questions', exampleId('qst')],
+      [mcn, 'post', '/v1/questions/{id}/answer'],
+      [mcn, 'post', '/v1/sessions/{id}/polls', exampleId('pol')],
+      [mcn, 'post', '/v1/polls/{id}/votes'],
+      [mcn, 'post', '/v1/coupons', exampleId('cpn')],
+      [mcn, 'post', '/v1/coupons/{id}/claims'],
+      [mcn, 'post', '/v1/sessions/{id}/draws', exampleId('drw')],
+      [mcn, 'post', '/v1/draws/{id}/entries'],
       [mcn, 'post', '/v1/admission-criteria', exampleId('crt')],
       [mcn, 'patch', '/v1/admission-criteria/{id}'],
       [mcn, 'post', '/v1/suppliers/{id}/applications'],

@@ -3,7 +3,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { AddPoolItemData, AddPoolItemErrors, AddPoolItemResponses, AnswerConsultationData, AnswerConsultationErrors, AnswerConsultationResponses, ApplyForAdmissionData, ApplyForAdmissionErrors, ApplyForAdmissionResponses, CancelOrderData, CancelOrderErrors, CancelOrderResponses, ChangeSessionStatusData, ChangeSessionStatusErrors, ChangeSessionStatusResponses, CheckBrandTierData, CheckBrandTierErrors, CheckBrandTierResponses, ClaimConsultationData, ClaimConsultationErrors, ClaimConsultationResponses, CloseConsultationData, CloseConsultationErrors, CloseConsultationResponses, CompleteOrderData, CompleteOrderErrors, CompleteOrderResponses, CreateAdmissionCriteriaData, CreateAdmissionCriteriaErrors, CreateAdmissionCriteriaResponses, CreateAnchorData, CreateAnchorErrors, CreateAnchorResponses, CreateCampaignData, CreateCampaignErrors, CreateCampaignResponses, CreateClientData, CreateClientErrors, CreateClientResponses, CreateCrewMemberData, CreateCrewMemberErrors, CreateCrewMemberResponses, CreateInspectionData, CreateInspectionErrors, CreateInspectionResponses, CreateInstallationData, CreateInstallationErrors, CreateInstallationResponses, CreateOrderData, CreateOrderErrors, CreateOrderResponses, CreateOrganizationClientData, CreateOrganizationClientErrors, CreateOrganizationClientResponses, CreateOrganizationData, CreateOrganizationErrors, CreateOrganizationResponses, CreatePlacementData, CreatePlacementErrors, CreatePlacementResponses, CreatePoolGrantData, CreatePoolGrantErrors, CreatePoolGrantResponses, CreateProductData, CreateProductErrors, CreateProductResponses, CreateSessionData, CreateSessionErrors, CreateSessionResponses, CreateSkuData, CreateSkuErrors, CreateSkuResponses, CreateSlotData, CreateSlotErrors, CreateSlotResponses, CreateSupplierData, CreateSupplierErrors, CreateSupplierResponses, CreateSupplyPoolData, CreateSupplyPoolErrors, CreateSupplyPoolResponses, CreateSurveyData, CreateSurveyErrors, CreateSurveyResponses, CreateTokenData, CreateTokenErrors, CreateTokenResponses, CreateTrackedLinkData, CreateTrackedLinkErrors, CreateTrackedLinkResponses, CreateWebhookEndpointData, CreateWebhookEndpointErrors, CreateWebhookEndpointResponses, CreateWebhookSampleData, CreateWebhookSampleErrors, CreateWebhookSampleResponses, DeleteInstallationData, DeleteInstallationErrors, DeleteInstallationResponses, DeletePoolItemData, DeletePoolItemErrors, DeletePoolItemResponses, DeleteWebhookEndpointData, DeleteWebhookEndpointErrors, DeleteWebhookEndpointResponses, DeliverOrderData, DeliverOrderErrors, DeliverOrderResponses, GetAdmissionCriteriaData, GetAdmissionCriteriaErrors, GetAdmissionCriteriaResponses, GetAnchorAudienceGrowthData, GetAnchorAudienceGrowthErrors, GetAnchorAudienceGrowthResponses, GetAnchorData, GetAnchorErrors, GetAnchorResponses, GetAnchorSalesImportTemplateData, GetAnchorSalesImportTemplateErrors, GetAnchorSalesImportTemplateResponses, GetAnchorStandingData, GetAnchorStandingErrors, GetAnchorStandingResponses, GetAnchorTierRankingData, GetAnchorTierRankingErrors, GetAnchorTierRankingResponses, GetAnchorTierRulesData, GetAnchorTierRulesErrors, GetAnchorTierRulesResponses, GetAppData, GetAppErrors, GetAppResponses, GetBuyerOrderFactsData, GetBuyerOrderFactsErrors, GetBuyerOrderFactsResponses, GetCalendarFeedData, GetCalendarFeedErrors, GetCalendarFeedResponses, GetCampaignAttributionData, GetCampaignAttributionErrors, GetCampaignAttributionResponses, GetCampaignData, GetCampaignErrors, GetCampaignResponses, GetClientData, GetClientErrors, GetClientResponses, GetConsultationData, GetConsultationErrors, GetConsultationResponses, GetConsultationStatsData, GetConsultationStatsErrors, GetConsultationStatsResponses, GetCrewMemberData, GetCrewMemberErrors, GetCrewMemberResponses, GetCrewScheduleData, GetCrewScheduleErrors, GetCrewScheduleResponses, GetCurrentAnchorStandardData, GetCurrentAnchorStandardErrors, GetCurrentAnchorStandardResponses, GetEventData, GetEventErrors, GetEventResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetInspectionData, GetInspectionErrors, GetInspectionResponses, GetInstallationData, GetInstallationErrors, GetInstallationResponses, GetJobData, GetJobErrors, GetJobResponses, GetJwksData, GetJwksErrors, GetJwksResponses, GetMediaData, GetMediaErrors, GetMediaResponses, GetOrderData, GetOrderErrors, GetOrderResponses, GetOrganizationData, GetOrganizationErrors, GetOrganizationResponses, GetPlacementData, GetPlacementErrors, GetPlacementResponses, GetPoolItemData, GetPoolItemErrors, GetPoolItemResponses, GetProductData, GetProductErrors, GetProductImportTemplateData, GetProductImportTemplateErrors, GetProductImportTemplateResponses, GetProductResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetRunOfShowData, GetRunOfShowErrors, GetRunOfShowResponses, GetSelectionWeightsData, GetSelectionWeightsErrors, GetSelectionWeightsResponses, GetSessionConversionData, GetSessionConversionErrors, GetSessionConversionResponses, GetSessionData, GetSessionErrors, GetSessionResponses, GetSessionTimelineData, GetSessionTimelineErrors, GetSessionTimelineResponses, GetSkuData, GetSkuErrors, GetSkuResponses, GetSlotData, GetSlotErrors, GetSlotResponses, GetSupplierApplicationData, GetSupplierApplicationErrors, GetSupplierApplicationResponses, GetSupplierData, GetSupplierErrors, GetSupplierPolicyData, GetSupplierPolicyErrors, GetSupplierPolicyResponses, GetSupplierResponses, GetSupplyPoolData, GetSupplyPoolErrors, GetSupplyPoolResponses, GetSurveyData, GetSurveyErrors, GetSurveyResponses, GetTrackedLinkData, GetTrackedLinkErrors, GetTrackedLinkResponses, GetWebhookEndpointData, GetWebhookEndpointErrors, GetWebhookEndpointResponses, ImportAnchorSalesData, ImportAnchorSalesErrors, ImportAnchorSalesResponses, ImportOrdersData, ImportOrdersErrors, ImportOrdersResponses, ImportProductsData, ImportProductsErrors, ImportProductsResponses, IssueCalendarFeedData, IssueCalendarFeedErrors, IssueCalendarFeedResponses, ListAdmissionCriteriaData, ListAdmissionCriteriaErrors, ListAdmissionCriteriaResponses, ListAnchorSalesData, ListAnchorSalesErrors, ListAnchorSalesResponses, ListAnchorsData, ListAnchorsErrors, ListAnchorsResponses, ListAnchorStandardsData, ListAnchorStandardsErrors, ListAnchorStandardsResponses, ListAnchorSuspensionsData, ListAnchorSuspensionsErrors, ListAnchorSuspensionsResponses, ListAnchorTierHistoryData, ListAnchorTierHistoryErrors, ListAnchorTierHistoryResponses, ListAnchorViolationsData, ListAnchorViolationsErrors, ListAnchorViolationsResponses, ListAppsData, ListAppsErrors, ListAppsResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListBuyerOrdersData, ListBuyerOrdersErrors, ListBuyerOrdersResponses, ListCampaignsData, ListCampaignsErrors, ListCampaignsResponses, ListClientsData, ListClientsErrors, ListClientsResponses, ListConsultationMessagesData, ListConsultationMessagesErrors, ListConsultationMessagesResponses, ListConsultationsData, ListConsultationsErrors, ListConsultationsResponses, ListCrewMembersData, ListCrewMembersErrors, ListCrewMembersResponses, ListEventsData, ListEventsErrors, ListEventsResponses, ListInspectionsData, ListInspectionsErrors, ListInspectionsResponses, ListInstallationsData, ListInstallationsErrors, ListInstallationsResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListOrdersData, ListOrdersErrors, ListOrdersResponses, ListOrganizationClientsData, ListOrganizationClientsErrors, ListOrganizationClientsResponses, ListOrganizationsData, ListOrganizationsErrors, ListOrganizationsResponses, ListPlacementsData, ListPlacementsErrors, ListPlacementsResponses, ListPoolGrantsData, ListPoolGrantsErrors, ListPoolGrantsResponses, ListPoolItemsData, ListPoolItemsErrors, ListPoolItemsResponses, ListProductsData, ListProductsErrors, ListProductsResponses, ListSessionMediaData, ListSessionMediaErrors, ListSessionMediaResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, ListSharedSupplyPoolsData, ListSharedSupplyPoolsErrors, ListSharedSupplyPoolsResponses, ListSkusData, ListSkusErrors, ListSkusResponses, ListSupplierApplicationsData, ListSupplierApplicationsErrors, ListSupplierApplicationsResponses, ListSuppliersData, ListSuppliersErrors, ListSuppliersResponses, ListSupplyPoolsData, ListSupplyPoolsErrors, ListSupplyPoolsResponses, ListSurveysData, ListSurveysErrors, ListSurveysResponses, ListTrackedLinksData, ListTrackedLinksErrors, ListTrackedLinksResponses, ListWebhookAttemptsData, ListWebhookAttemptsErrors, ListWebhookAttemptsResponses, ListWebhookEndpointsData, ListWebhookEndpointsErrors, ListWebhookEndpointsResponses, ListWebhookMessagesData, ListWebhookMessagesErrors, ListWebhookMessagesResponses, OpenConsultationData, OpenConsultationErrors, OpenConsultationResponses, PayOrderData, PayOrderErrors, PayOrderResponses, PinSessionProductData, PinSessionProductErrors, PinSessionProductResponses, PublishAnchorStandardData, PublishAnchorStandardErrors, PublishAnchorStandardResponses, ReceiveTranscoderCallbackData, ReceiveTranscoderCallbackErrors, ReceiveTranscoderCallbackResponses, RecommendForAnchorData, RecommendForAnchorErrors, RecommendForAnchorResponses, RecommendForSessionData, RecommendForSessionErrors, RecommendForSessionResponses, RecordAnchorViolationData, RecordAnchorViolationErrors, RecordAnchorViolationResponses, RecordTouchesData, RecordTouchesErrors, RecordTouchesResponses, RegisterAppData, RegisterAppErrors, RegisterAppResponses, RegisterMediaData, RegisterMediaErrors, RegisterMediaResponses, ReinstateAnchorData, ReinstateAnchorErrors, ReinstateAnchorResponses, ReleaseConsultationData, ReleaseConsultationErrors, ReleaseConsultationResponses, RemoveSlotData, RemoveSlotErrors, RemoveSlotResponses, ReorderRunOfShowData, ReorderRunOfShowErrors, ReorderRunOfShowResponses, ReplayWebhookMessagesData, ReplayWebhookMessagesErrors, ReplayWebhookMessagesResponses, ResendWebhookMessageData, ResendWebhookMessageErrors, ResendWebhookMessageResponses, RevokeClientData, RevokeClientErrors, RevokeClientResponses, RevokePoolGrantData, RevokePoolGrantErrors, RevokePoolGrantResponses, RotateClientSecretData, RotateClientSecretErrors, RotateClientSecretResponses, RotateWebhookSecretData, RotateWebhookSecretErrors, RotateWebhookSecretResponses, ShelveSessionProductData, ShelveSessionProductErrors, ShelveSessionProductResponses, ShipOrderData, ShipOrderErrors, ShipOrderResponses, StartAnchorTierReviewData, StartAnchorTierReviewErrors, StartAnchorTierReviewResponses, StartSupplierReviewData, StartSupplierReviewErrors, StartSupplierReviewResponses, TestWebhookEndpointData, TestWebhookEndpointErrors, TestWebhookEndpointResponses, UpdateAdmissionCriteriaData, UpdateAdmissionCriteriaErrors, UpdateAdmissionCriteriaResponses, UpdateAnchorData, UpdateAnchorErrors, UpdateAnchorResponses, UpdateAnchorTierRulesData, UpdateAnchorTierRulesErrors, UpdateAnchorTierRulesResponses, UpdateCampaignData, UpdateCampaignErrors, UpdateCampaignResponses, UpdateCrewMemberData, UpdateCrewMemberErrors, UpdateCrewMemberResponses, UpdateInstallationData, UpdateInstallationErrors, UpdateInstallationResponses, UpdatePlacementData, UpdatePlacementErrors, UpdatePlacementResponses, UpdatePoolItemData, UpdatePoolItemErrors, UpdatePoolItemResponses, UpdateProductData, UpdateProductErrors, UpdateProductResponses, UpdateSelectionWeightsData, UpdateSelectionWeightsErrors, UpdateSelectionWeightsResponses, UpdateSessionData, UpdateSessionErrors, UpdateSessionResponses, UpdateSkuData, UpdateSkuErrors, UpdateSkuResponses, UpdateSlotData, UpdateSlotErrors, UpdateSlotResponses, UpdateSupplierData, UpdateSupplierErrors, UpdateSupplierPolicyData, UpdateSupplierPolicyErrors, UpdateSupplierPolicyResponses, UpdateSupplierResponses, UpdateSupplyPoolData, UpdateSupplyPoolErrors, UpdateSupplyPoolResponses, UpdateWebhookEndpointData, UpdateWebhookEndpointErrors, UpdateWebhookEndpointResponses } from './types.gen.js';
+import type { AddPoolItemData, AddPoolItemErrors, AddPoolItemResponses, AnswerConsultationData, AnswerConsultationErrors, AnswerConsultationResponses, AnswerQuestionData, AnswerQuestionErrors, AnswerQuestionResponses, ApplyForAdmissionData, ApplyForAdmissionErrors, ApplyForAdmissionResponses, AskSessionQuestionData, AskSessionQuestionErrors, AskSessionQuestionResponses, CancelOrderData, CancelOrderErrors, CancelOrderResponses, CastPollVoteData, CastPollVoteErrors, CastPollVoteResponses, ChangeSessionStatusData, ChangeSessionStatusErrors, ChangeSessionStatusResponses, CheckBrandTierData, CheckBrandTierErrors, CheckBrandTierResponses, ClaimConsultationData, ClaimConsultationErrors, ClaimConsultationResponses, ClaimCouponData, ClaimCouponErrors, ClaimCouponResponses, CloseConsultationData, CloseConsultationErrors, CloseConsultationResponses, CloseCouponData, CloseCouponErrors, CloseCouponResponses, CloseDrawData, CloseDrawErrors, CloseDrawResponses, ClosePollData, ClosePollErrors, ClosePollResponses, CompleteOrderData, CompleteOrderErrors, CompleteOrderResponses, CreateAdmissionCriteriaData, CreateAdmissionCriteriaErrors, CreateAdmissionCriteriaResponses, CreateAnchorData, CreateAnchorErrors, CreateAnchorResponses, CreateCampaignData, CreateCampaignErrors, CreateCampaignResponses, CreateClientData, CreateClientErrors, CreateClientResponses, CreateCouponData, CreateCouponErrors, CreateCouponResponses, CreateCrewMemberData, CreateCrewMemberErrors, CreateCrewMemberResponses, CreateInspectionData, CreateInspectionErrors, CreateInspectionResponses, CreateInstallationData, CreateInstallationErrors, CreateInstallationResponses, CreateOrderData, CreateOrderErrors, CreateOrderResponses, CreateOrganizationClientData, CreateOrganizationClientErrors, CreateOrganizationClientResponses, CreateOrganizationData, CreateOrganizationErrors, CreateOrganizationResponses, CreatePlacementData, CreatePlacementErrors, CreatePlacementResponses, CreatePoolGrantData, CreatePoolGrantErrors, CreatePoolGrantResponses, CreateProductData, CreateProductErrors, CreateProductResponses, CreateSessionData, CreateSessionDrawData, CreateSessionDrawErrors, CreateSessionDrawResponses, CreateSessionErrors, CreateSessionPollData, CreateSessionPollErrors, CreateSessionPollResponses, CreateSessionResponses, CreateSkuData, CreateSkuErrors, CreateSkuResponses, CreateSlotData, CreateSlotErrors, CreateSlotResponses, CreateSupplierData, CreateSupplierErrors, CreateSupplierResponses, CreateSupplyPoolData, CreateSupplyPoolErrors, CreateSupplyPoolResponses, CreateSurveyData, CreateSurveyErrors, CreateSurveyResponses, CreateTokenData, CreateTokenErrors, CreateTokenResponses, CreateTrackedLinkData, CreateTrackedLinkErrors, CreateTrackedLinkResponses, CreateWebhookEndpointData, CreateWebhookEndpointErrors, CreateWebhookEndpointResponses, CreateWebhookSampleData, CreateWebhookSampleErrors, CreateWebhookSampleResponses, DeleteInstallationData, DeleteInstallationErrors, DeleteInstallationResponses, DeletePoolItemData, DeletePoolItemErrors, DeletePoolItemResponses, DeleteWebhookEndpointData, DeleteWebhookEndpointErrors, DeleteWebhookEndpointResponses, DeliverOrderData, DeliverOrderErrors, DeliverOrderResponses, EnterDrawData, EnterDrawErrors, EnterDrawResponses, GetAdmissionCriteriaData, GetAdmissionCriteriaErrors, GetAdmissionCriteriaResponses, GetAnchorAudienceGrowthData, GetAnchorAudienceGrowthErrors, GetAnchorAudienceGrowthResponses, GetAnchorData, GetAnchorErrors, GetAnchorResponses, GetAnchorSalesImportTemplateData, GetAnchorSalesImportTemplateErrors, GetAnchorSalesImportTemplateResponses, GetAnchorStandingData, GetAnchorStandingErrors, GetAnchorStandingResponses, GetAnchorTierRankingData, GetAnchorTierRankingErrors, GetAnchorTierRankingResponses, GetAnchorTierRulesData, GetAnchorTierRulesErrors, GetAnchorTierRulesResponses, GetAppData, GetAppErrors, GetAppResponses, GetBuyerOrderFactsData, GetBuyerOrderFactsErrors, GetBuyerOrderFactsResponses, GetCalendarFeedData, GetCalendarFeedErrors, GetCalendarFeedResponses, GetCampaignAttributionData, GetCampaignAttributionErrors, GetCampaignAttributionResponses, GetCampaignData, GetCampaignErrors, GetCampaignResponses, GetClientData, GetClientErrors, GetClientResponses, GetConsultationData, GetConsultationErrors, GetConsultationResponses, GetConsultationStatsData, GetConsultationStatsErrors, GetConsultationStatsResponses, GetCouponData, GetCouponErrors, GetCouponResponses, GetCrewMemberData, GetCrewMemberErrors, GetCrewMemberResponses, GetCrewScheduleData, GetCrewScheduleErrors, GetCrewScheduleResponses, GetCurrentAnchorStandardData, GetCurrentAnchorStandardErrors, GetCurrentAnchorStandardResponses, GetDrawData, GetDrawErrors, GetDrawProofData, GetDrawProofErrors, GetDrawProofResponses, GetDrawResponses, GetEventData, GetEventErrors, GetEventResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetInspectionData, GetInspectionErrors, GetInspectionResponses, GetInstallationData, GetInstallationErrors, GetInstallationResponses, GetJobData, GetJobErrors, GetJobResponses, GetJwksData, GetJwksErrors, GetJwksResponses, GetMediaData, GetMediaErrors, GetMediaResponses, GetOrderData, GetOrderErrors, GetOrderResponses, GetOrganizationData, GetOrganizationErrors, GetOrganizationResponses, GetPlacementData, GetPlacementErrors, GetPlacementResponses, GetPollData, GetPollErrors, GetPollResponses, GetPoolItemData, GetPoolItemErrors, GetPoolItemResponses, GetProductData, GetProductErrors, GetProductImportTemplateData, GetProductImportTemplateErrors, GetProductImportTemplateResponses, GetProductResponses, GetQuestionData, GetQuestionErrors, GetQuestionResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetRunOfShowData, GetRunOfShowErrors, GetRunOfShowResponses, GetSelectionWeightsData, GetSelectionWeightsErrors, GetSelectionWeightsResponses, GetSessionConversionData, GetSessionConversionErrors, GetSessionConversionResponses, GetSessionData, GetSessionErrors, GetSessionResponses, GetSessionTimelineData, GetSessionTimelineErrors, GetSessionTimelineResponses, GetSkuData, GetSkuErrors, GetSkuResponses, GetSlotData, GetSlotErrors, GetSlotResponses, GetSupplierApplicationData, GetSupplierApplicationErrors, GetSupplierApplicationResponses, GetSupplierData, GetSupplierErrors, GetSupplierPolicyData, GetSupplierPolicyErrors, GetSupplierPolicyResponses, GetSupplierResponses, GetSupplyPoolData, GetSupplyPoolErrors, GetSupplyPoolResponses, GetSurveyData, GetSurveyErrors, GetSurveyResponses, GetTrackedLinkData, GetTrackedLinkErrors, GetTrackedLinkResponses, GetWebhookEndpointData, GetWebhookEndpointErrors, GetWebhookEndpointResponses, ImportAnchorSalesData, ImportAnchorSalesErrors, ImportAnchorSalesResponses, ImportOrdersData, ImportOrdersErrors, ImportOrdersResponses, ImportProductsData, ImportProductsErrors, ImportProductsResponses, IssueCalendarFeedData, IssueCalendarFeedErrors, IssueCalendarFeedResponses, ListAdmissionCriteriaData, ListAdmissionCriteriaErrors, ListAdmissionCriteriaResponses, ListAnchorSalesData, ListAnchorSalesErrors, ListAnchorSalesResponses, ListAnchorsData, ListAnchorsErrors, ListAnchorsResponses, ListAnchorStandardsData, ListAnchorStandardsErrors, ListAnchorStandardsResponses, ListAnchorSuspensionsData, ListAnchorSuspensionsErrors, ListAnchorSuspensionsResponses, ListAnchorTierHistoryData, ListAnchorTierHistoryErrors, ListAnchorTierHistoryResponses, ListAnchorViolationsData, ListAnchorViolationsErrors, ListAnchorViolationsResponses, ListAppsData, ListAppsErrors, ListAppsResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListBuyerOrdersData, ListBuyerOrdersErrors, ListBuyerOrdersResponses, ListCampaignsData, ListCampaignsErrors, ListCampaignsResponses, ListClientsData, ListClientsErrors, ListClientsResponses, ListConsultationMessagesData, ListConsultationMessagesErrors, ListConsultationMessagesResponses, ListConsultationsData, ListConsultationsErrors, ListConsultationsResponses, ListCouponsData, ListCouponsErrors, ListCouponsResponses, ListCrewMembersData, ListCrewMembersErrors, ListCrewMembersResponses, ListDrawEntriesData, ListDrawEntriesErrors, ListDrawEntriesResponses, ListEventsData, ListEventsErrors, ListEventsResponses, ListInspectionsData, ListInspectionsErrors, ListInspectionsResponses, ListInstallationsData, ListInstallationsErrors, ListInstallationsResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListOrdersData, ListOrdersErrors, ListOrdersResponses, ListOrganizationClientsData, ListOrganizationClientsErrors, ListOrganizationClientsResponses, ListOrganizationsData, ListOrganizationsErrors, ListOrganizationsResponses, ListPlacementsData, ListPlacementsErrors, ListPlacementsResponses, ListPoolGrantsData, ListPoolGrantsErrors, ListPoolGrantsResponses, ListPoolItemsData, ListPoolItemsErrors, ListPoolItemsResponses, ListProductsData, ListProductsErrors, ListProductsResponses, ListSessionDrawsData, ListSessionDrawsErrors, ListSessionDrawsResponses, ListSessionMediaData, ListSessionMediaErrors, ListSessionMediaResponses, ListSessionPollsData, ListSessionPollsErrors, ListSessionPollsResponses, ListSessionQuestionsData, ListSessionQuestionsErrors, ListSessionQuestionsResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, ListSharedSupplyPoolsData, ListSharedSupplyPoolsErrors, ListSharedSupplyPoolsResponses, ListSkusData, ListSkusErrors, ListSkusResponses, ListSupplierApplicationsData, ListSupplierApplicationsErrors, ListSupplierApplicationsResponses, ListSuppliersData, ListSuppliersErrors, ListSuppliersResponses, ListSupplyPoolsData, ListSupplyPoolsErrors, ListSupplyPoolsResponses, ListSurveysData, ListSurveysErrors, ListSurveysResponses, ListTrackedLinksData, ListTrackedLinksErrors, ListTrackedLinksResponses, ListWebhookAttemptsData, ListWebhookAttemptsErrors, ListWebhookAttemptsResponses, ListWebhookEndpointsData, ListWebhookEndpointsErrors, ListWebhookEndpointsResponses, ListWebhookMessagesData, ListWebhookMessagesErrors, ListWebhookMessagesResponses, OpenConsultationData, OpenConsultationErrors, OpenConsultationResponses, OpenPollData, OpenPollErrors, OpenPollResponses, PayOrderData, PayOrderErrors, PayOrderResponses, PinSessionProductData, PinSessionProductErrors, PinSessionProductResponses, PublishAnchorStandardData, PublishAnchorStandardErrors, PublishAnchorStandardResponses, ReceiveTranscoderCallbackData, ReceiveTranscoderCallbackErrors, ReceiveTranscoderCallbackResponses, RecommendForAnchorData, RecommendForAnchorErrors, RecommendForAnchorResponses, RecommendForSessionData, RecommendForSessionErrors, RecommendForSessionResponses, RecordAnchorViolationData, RecordAnchorViolationErrors, RecordAnchorViolationResponses, RecordTouchesData, RecordTouchesErrors, RecordTouchesResponses, RegisterAppData, RegisterAppErrors, RegisterAppResponses, RegisterMediaData, RegisterMediaErrors, RegisterMediaResponses, ReinstateAnchorData, ReinstateAnchorErrors, ReinstateAnchorResponses, ReleaseConsultationData, ReleaseConsultationErrors, ReleaseConsultationResponses, RemoveSlotData, RemoveSlotErrors, RemoveSlotResponses, ReorderRunOfShowData, ReorderRunOfShowErrors, ReorderRunOfShowResponses, ReplayWebhookMessagesData, ReplayWebhookMessagesErrors, ReplayWebhookMessagesResponses, ResendWebhookMessageData, ResendWebhookMessageErrors, ResendWebhookMessageResponses, RevokeClientData, RevokeClientErrors, RevokeClientResponses, RevokePoolGrantData, RevokePoolGrantErrors, RevokePoolGrantResponses, RotateClientSecretData, RotateClientSecretErrors, RotateClientSecretResponses, RotateWebhookSecretData, RotateWebhookSecretErrors, RotateWebhookSecretResponses, RunDrawData, RunDrawErrors, RunDrawResponses, ShelveSessionProductData, ShelveSessionProductErrors, ShelveSessionProductResponses, ShipOrderData, ShipOrderErrors, ShipOrderResponses, StartAnchorTierReviewData, StartAnchorTierReviewErrors, StartAnchorTierReviewResponses, StartSupplierReviewData, StartSupplierReviewErrors, StartSupplierReviewResponses, TestWebhookEndpointData, TestWebhookEndpointErrors, TestWebhookEndpointResponses, UpdateAdmissionCriteriaData, UpdateAdmissionCriteriaErrors, UpdateAdmissionCriteriaResponses, UpdateAnchorData, UpdateAnchorErrors, UpdateAnchorResponses, UpdateAnchorTierRulesData, UpdateAnchorTierRulesErrors, UpdateAnchorTierRulesResponses, UpdateCampaignData, UpdateCampaignErrors, UpdateCampaignResponses, UpdateCrewMemberData, UpdateCrewMemberErrors, UpdateCrewMemberResponses, UpdateInstallationData, UpdateInstallationErrors, UpdateInstallationResponses, UpdatePlacementData, UpdatePlacementErrors, UpdatePlacementResponses, UpdatePoolItemData, UpdatePoolItemErrors, UpdatePoolItemResponses, UpdateProductData, UpdateProductErrors, UpdateProductResponses, UpdateSelectionWeightsData, UpdateSelectionWeightsErrors, UpdateSelectionWeightsResponses, UpdateSessionData, UpdateSessionErrors, UpdateSessionResponses, UpdateSkuData, UpdateSkuErrors, UpdateSkuResponses, UpdateSlotData, UpdateSlotErrors, UpdateSlotResponses, UpdateSupplierData, UpdateSupplierErrors, UpdateSupplierPolicyData, UpdateSupplierPolicyErrors, UpdateSupplierPolicyResponses, UpdateSupplierResponses, UpdateSupplyPoolData, UpdateSupplyPoolErrors, UpdateSupplyPoolResponses, UpdateWebhookEndpointData, UpdateWebhookEndpointErrors, UpdateWebhookEndpointResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -1799,6 +1799,267 @@ export const closeConsultation = <ThrowOnError extends boolean = true>(options: 
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * List a session’s questions, newest first, answered or unanswered
+ */
+export const listSessionQuestions = <ThrowOnError extends boolean = true>(options: Options<ListSessionQuestionsData, ThrowOnError>) => (options.client ?? client).get<ListSessionQuestionsResponses, ListSessionQuestionsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/sessions/{id}/questions',
+    ...options
+});
+
+/**
+ * Ask a question in a live session’s Q&A
+ */
+export const askSessionQuestion = <ThrowOnError extends boolean = true>(options: Options<AskSessionQuestionData, ThrowOnError>) => (options.client ?? client).post<AskSessionQuestionResponses, AskSessionQuestionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/sessions/{id}/questions',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get a question
+ */
+export const getQuestion = <ThrowOnError extends boolean = true>(options: Options<GetQuestionData, ThrowOnError>) => (options.client ?? client).get<GetQuestionResponses, GetQuestionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/questions/{id}',
+    ...options
+});
+
+/**
+ * Answer a question, once; answered_by is the caller and the crew member named
+ *
+ * A second answer is 409 (`reason: already_answered`); an unknown crew member 422. Emits question.answered.
+ */
+export const answerQuestion = <ThrowOnError extends boolean = true>(options: Options<AnswerQuestionData, ThrowOnError>) => (options.client ?? client).post<AnswerQuestionResponses, AnswerQuestionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/questions/{id}/answer',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List a session’s polls with their tallies, newest first
+ */
+export const listSessionPolls = <ThrowOnError extends boolean = true>(options: Options<ListSessionPollsData, ThrowOnError>) => (options.client ?? client).get<ListSessionPollsResponses, ListSessionPollsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/sessions/{id}/polls',
+    ...options
+});
+
+/**
+ * Create a poll in a session, as a draft or open at once
+ */
+export const createSessionPoll = <ThrowOnError extends boolean = true>(options: Options<CreateSessionPollData, ThrowOnError>) => (options.client ?? client).post<CreateSessionPollResponses, CreateSessionPollErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/sessions/{id}/polls',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get a poll and its tally, live or final
+ */
+export const getPoll = <ThrowOnError extends boolean = true>(options: Options<GetPollData, ThrowOnError>) => (options.client ?? client).get<GetPollResponses, GetPollErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/polls/{id}',
+    ...options
+});
+
+/**
+ * Open a draft poll for votes
+ *
+ * Emits poll.opened.
+ */
+export const openPoll = <ThrowOnError extends boolean = true>(options: Options<OpenPollData, ThrowOnError>) => (options.client ?? client).post<OpenPollResponses, OpenPollErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/polls/{id}/open',
+    ...options
+});
+
+/**
+ * Close a poll; its tally is final
+ *
+ * Emits poll.closed with the final tally.
+ */
+export const closePoll = <ThrowOnError extends boolean = true>(options: Options<ClosePollData, ThrowOnError>) => (options.client ?? client).post<ClosePollResponses, ClosePollErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/polls/{id}/close',
+    ...options
+});
+
+/**
+ * Vote in an open poll; a buyer’s re-vote replaces their earlier one
+ *
+ * One vote per buyer: voting again while open replaces the choice (`replaced: true`). A draft or closed poll answers 409 (`reason: poll_draft` / `poll_closed`); an option out of range 422.
+ */
+export const castPollVote = <ThrowOnError extends boolean = true>(options: Options<CastPollVoteData, ThrowOnError>) => (options.client ?? client).post<CastPollVoteResponses, CastPollVoteErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/polls/{id}/votes',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List coupons, newest first, optionally of one session
+ */
+export const listCoupons = <ThrowOnError extends boolean = true>(options?: Options<ListCouponsData, ThrowOnError>) => (options?.client ?? client).get<ListCouponsResponses, ListCouponsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/coupons',
+    ...options
+});
+
+/**
+ * Create a coupon for a session or product, with a total and a per-buyer limit
+ *
+ * Emits coupon.created.
+ */
+export const createCoupon = <ThrowOnError extends boolean = true>(options: Options<CreateCouponData, ThrowOnError>) => (options.client ?? client).post<CreateCouponResponses, CreateCouponErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/coupons',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get a coupon with how many are issued
+ */
+export const getCoupon = <ThrowOnError extends boolean = true>(options: Options<GetCouponData, ThrowOnError>) => (options.client ?? client).get<GetCouponResponses, GetCouponErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/coupons/{id}',
+    ...options
+});
+
+/**
+ * Close a coupon: it takes no more claims; what was issued stays issued
+ */
+export const closeCoupon = <ThrowOnError extends boolean = true>(options: Options<CloseCouponData, ThrowOnError>) => (options.client ?? client).post<CloseCouponResponses, CloseCouponErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/coupons/{id}/close',
+    ...options
+});
+
+/**
+ * Claim a coupon for a buyer; never over-issued, also under concurrency
+ *
+ * Refusals are 409 with a `reason`: `coupon_exhausted` (total reached), `buyer_limit_reached` (per-buyer limit), `coupon_not_started`, `coupon_ended`, `coupon_closed`. Emits coupon.claimed.
+ */
+export const claimCoupon = <ThrowOnError extends boolean = true>(options: Options<ClaimCouponData, ThrowOnError>) => (options.client ?? client).post<ClaimCouponResponses, ClaimCouponErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/coupons/{id}/claims',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List a session’s draws, newest first
+ */
+export const listSessionDraws = <ThrowOnError extends boolean = true>(options: Options<ListSessionDrawsData, ThrowOnError>) => (options.client ?? client).get<ListSessionDrawsResponses, ListSessionDrawsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/sessions/{id}/draws',
+    ...options
+});
+
+/**
+ * Open a provably fair lucky draw; only the SHA-256 commitment of its secret seed is published
+ *
+ * Emits draw.created carrying the commitment.
+ */
+export const createSessionDraw = <ThrowOnError extends boolean = true>(options: Options<CreateSessionDrawData, ThrowOnError>) => (options.client ?? client).post<CreateSessionDrawResponses, CreateSessionDrawErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/sessions/{id}/draws',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get a draw
+ */
+export const getDraw = <ThrowOnError extends boolean = true>(options: Options<GetDrawData, ThrowOnError>) => (options.client ?? client).get<GetDrawResponses, GetDrawErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/draws/{id}',
+    ...options
+});
+
+/**
+ * List a draw’s entries, newest first
+ */
+export const listDrawEntries = <ThrowOnError extends boolean = true>(options: Options<ListDrawEntriesData, ThrowOnError>) => (options.client ?? client).get<ListDrawEntriesResponses, ListDrawEntriesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/draws/{id}/entries',
+    ...options
+});
+
+/**
+ * Enter a buyer into an open draw, once
+ *
+ * A second entry of the same buyer is 409 (`reason: already_entered`); a closed draw 409 (`reason: draw_closed`).
+ */
+export const enterDraw = <ThrowOnError extends boolean = true>(options: Options<EnterDrawData, ThrowOnError>) => (options.client ?? client).post<EnterDrawResponses, EnterDrawErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/draws/{id}/entries',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Close a draw: its entry list is frozen and fingerprinted
+ *
+ * Emits draw.closed.
+ */
+export const closeDraw = <ThrowOnError extends boolean = true>(options: Options<CloseDrawData, ThrowOnError>) => (options.client ?? client).post<CloseDrawResponses, CloseDrawErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/draws/{id}/close',
+    ...options
+});
+
+/**
+ * Draw the winners of a closed draw and reveal its seed
+ *
+ * Winners follow showrunner-draw-v1 (docs/live-tools.md). Emits draw.completed.
+ */
+export const runDraw = <ThrowOnError extends boolean = true>(options: Options<RunDrawData, ThrowOnError>) => (options.client ?? client).post<RunDrawResponses, RunDrawErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/draws/{id}/draw',
+    ...options
+});
+
+/**
+ * Everything needed to recompute a draw’s winners: commitment, seed (once drawn), entries, algorithm, winners
+ *
+ * Recompute it with examples/verify-draw.ts.
+ */
+export const getDrawProof = <ThrowOnError extends boolean = true>(options: Options<GetDrawProofData, ThrowOnError>) => (options.client ?? client).get<GetDrawProofResponses, GetDrawProofErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/draws/{id}/proof',
+    ...options
 });
 
 /**

@@ -5,7 +5,7 @@ export type ClientOptions = {
     baseUrl: 'https://api.showrunner.dev' | (string & {});
 };
 
-export type Webhooks = WebhookAnchorCreatedWebhookRequest | WebhookAnchorReinstatedWebhookRequest | WebhookAnchorSuspendedWebhookRequest | WebhookAnchorTierChangedWebhookRequest | WebhookAnchorUpdatedWebhookRequest | WebhookAnchorViolationRecordedWebhookRequest | WebhookCampaignCreatedWebhookRequest | WebhookCampaignUpdatedWebhookRequest | WebhookConsultationAnsweredWebhookRequest | WebhookConsultationClaimedWebhookRequest | WebhookConsultationClosedWebhookRequest | WebhookConsultationOpenedWebhookRequest | WebhookConsultationReleasedWebhookRequest | WebhookInstallationCreatedWebhookRequest | WebhookInstallationDeletedWebhookRequest | WebhookInstallationScopesChangedWebhookRequest | WebhookMediaFailedWebhookRequest | WebhookMediaTranscodedWebhookRequest | WebhookOrderCancelledWebhookRequest | WebhookOrderCompletedWebhookRequest | WebhookOrderCreatedWebhookRequest | WebhookOrderDeliveredWebhookRequest | WebhookOrderPaidWebhookRequest | WebhookOrderShippedWebhookRequest | WebhookOrderUpdatedWebhookRequest | WebhookPlacementCreatedWebhookRequest | WebhookPlacementUpdatedWebhookRequest | WebhookProductCreatedWebhookRequest | WebhookProductUpdatedWebhookRequest | WebhookRefundApprovedWebhookRequest | WebhookRefundCompletedWebhookRequest | WebhookRefundRefusedWebhookRequest | WebhookRefundRequestedWebhookRequest | WebhookSessionCancelledWebhookRequest | WebhookSessionEndedWebhookRequest | WebhookSessionProductPinnedWebhookRequest | WebhookSessionScheduledWebhookRequest | WebhookSessionStartedWebhookRequest | WebhookSessionUpdatedWebhookRequest | WebhookSupplierAdmittedWebhookRequest | WebhookSupplierEliminatedWebhookRequest | WebhookSupplierProbationWebhookRequest | WebhookSupplierReinstatedWebhookRequest | WebhookSupplyPoolCreatedWebhookRequest | WebhookSupplyPoolUpdatedWebhookRequest | WebhookTrackedLinkCreatedWebhookRequest | WebhookWebhookTestWebhookRequest | WebhookWebhookEndpointDisabledWebhookRequest;
+export type Webhooks = WebhookAnchorCreatedWebhookRequest | WebhookAnchorReinstatedWebhookRequest | WebhookAnchorSuspendedWebhookRequest | WebhookAnchorTierChangedWebhookRequest | WebhookAnchorUpdatedWebhookRequest | WebhookAnchorViolationRecordedWebhookRequest | WebhookCampaignCreatedWebhookRequest | WebhookCampaignUpdatedWebhookRequest | WebhookConsultationAnsweredWebhookRequest | WebhookConsultationClaimedWebhookRequest | WebhookConsultationClosedWebhookRequest | WebhookConsultationOpenedWebhookRequest | WebhookConsultationReleasedWebhookRequest | WebhookCouponClaimedWebhookRequest | WebhookCouponCreatedWebhookRequest | WebhookDrawClosedWebhookRequest | WebhookDrawCompletedWebhookRequest | WebhookDrawCreatedWebhookRequest | WebhookInstallationCreatedWebhookRequest | WebhookInstallationDeletedWebhookRequest | WebhookInstallationScopesChangedWebhookRequest | WebhookMediaFailedWebhookRequest | WebhookMediaTranscodedWebhookRequest | WebhookOrderCancelledWebhookRequest | WebhookOrderCompletedWebhookRequest | WebhookOrderCreatedWebhookRequest | WebhookOrderDeliveredWebhookRequest | WebhookOrderPaidWebhookRequest | WebhookOrderShippedWebhookRequest | WebhookOrderUpdatedWebhookRequest | WebhookPlacementCreatedWebhookRequest | WebhookPlacementUpdatedWebhookRequest | WebhookPollClosedWebhookRequest | WebhookPollOpenedWebhookRequest | WebhookProductCreatedWebhookRequest | WebhookProductUpdatedWebhookRequest | WebhookQuestionAnsweredWebhookRequest | WebhookRefundApprovedWebhookRequest | WebhookRefundCompletedWebhookRequest | WebhookRefundRefusedWebhookRequest | WebhookRefundRequestedWebhookRequest | WebhookSessionCancelledWebhookRequest | WebhookSessionEndedWebhookRequest | WebhookSessionProductPinnedWebhookRequest | WebhookSessionScheduledWebhookRequest | WebhookSessionStartedWebhookRequest | WebhookSessionUpdatedWebhookRequest | WebhookSupplierAdmittedWebhookRequest | WebhookSupplierEliminatedWebhookRequest | WebhookSupplierProbationWebhookRequest | WebhookSupplierReinstatedWebhookRequest | WebhookSupplyPoolCreatedWebhookRequest | WebhookSupplyPoolUpdatedWebhookRequest | WebhookTrackedLinkCreatedWebhookRequest | WebhookWebhookTestWebhookRequest | WebhookWebhookEndpointDisabledWebhookRequest;
 
 export type AddPoolItem = {
     /**
@@ -497,6 +497,14 @@ export type AnswerConsultation = {
     text: string;
 };
 
+export type AnswerQuestion = {
+    text: string;
+    /**
+     * The crew member who answered on air, if any
+     */
+    crew_member_id?: string;
+};
+
 export type ApiClient = {
     /**
      * Identifier prefixed with `cli_`
@@ -507,7 +515,7 @@ export type ApiClient = {
      */
     organization_id: string;
     name: string;
-    scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
     app_id: string | null;
     revoked_at: string | null;
     /**
@@ -543,7 +551,7 @@ export type App = {
     provider_id: string;
     name: string;
     description: string | null;
-    requested_scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    requested_scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
     /**
      * RFC 3339 time in UTC
      */
@@ -556,6 +564,11 @@ export type AppList = {
      * Pass as `cursor` to get the next page; null on the last page
      */
     next_cursor: string | null;
+};
+
+export type AskQuestion = {
+    buyer: BuyerRef;
+    text: string;
 };
 
 /**
@@ -848,6 +861,11 @@ export type CampaignList = {
     next_cursor: string | null;
 };
 
+export type CastVote = {
+    buyer: BuyerRef;
+    option: number;
+};
+
 export type ClaimConsultation = {
     /**
      * human: a person at a desk; ai: an AI agent
@@ -865,6 +883,10 @@ export type ClaimConsultation = {
      * How long the claim holds without an answer before anyone may take the ticket
      */
     ttl_seconds?: number;
+};
+
+export type ClaimCoupon = {
+    buyer: BuyerRef;
 };
 
 export type CloseConsultation = {
@@ -1014,6 +1036,90 @@ export type ConsultationStats = {
     p90_first_response_seconds: number | null;
 };
 
+/**
+ * A coupon for a session or a product, with a total and a per-buyer limit
+ */
+export type Coupon = {
+    /**
+     * Identifier prefixed with `cpn_`
+     */
+    id: string;
+    session_id: string | null;
+    product_id: string | null;
+    name: string;
+    discount: CouponDiscount;
+    total_limit: number;
+    per_buyer_limit: number;
+    issued_count: number;
+    remaining: number;
+    /**
+     * active takes claims; closed is final
+     */
+    status: 'active' | 'closed';
+    starts_at: string | null;
+    ends_at: string | null;
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+export type CouponClaim = {
+    /**
+     * Identifier prefixed with `ccl_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `cpn_`
+     */
+    coupon_id: string;
+    /**
+     * Identifier prefixed with `buy_`
+     */
+    buyer_id: string;
+    discount: CouponDiscount;
+    /**
+     * How many of this coupon the buyer holds now, this one included
+     */
+    buyer_claimed: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+};
+
+/**
+ * Percent off, or a fixed amount off in minor units
+ */
+export type CouponDiscount = {
+    /**
+     * Percent off the price
+     */
+    percent: number;
+} | {
+    /**
+     * Amount off, in minor units
+     */
+    amount: number;
+    /**
+     * ISO 4217 currency code
+     */
+    currency: string;
+};
+
+export type CouponList = {
+    data: Array<Coupon>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
 export type CreateAdmissionCriteria = {
     name: string;
     /**
@@ -1072,7 +1178,7 @@ export type CreateAnchorStandard = {
 
 export type CreateApiClient = {
     name: string;
-    scopes?: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    scopes?: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
 };
 
 /**
@@ -1142,10 +1248,38 @@ export type CreateCampaign = {
     lookback_days?: number;
 };
 
+export type CreateCoupon = {
+    /**
+     * Identifier prefixed with `ses_`
+     */
+    session_id?: string;
+    /**
+     * Identifier prefixed with `prd_`
+     */
+    product_id?: string;
+    name: string;
+    discount: CouponDiscount;
+    total_limit: number;
+    per_buyer_limit?: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    starts_at?: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    ends_at?: string;
+};
+
 export type CreateCrewMember = {
     name: string;
     roles: Array<'host' | 'co_host' | 'copywriter' | 'room_controller' | 'designer' | 'customer_service'>;
     contact?: string;
+};
+
+export type CreateDraw = {
+    prize: string;
+    winners_count: number;
 };
 
 /**
@@ -1182,7 +1316,7 @@ export type CreateInstallation = {
     /**
      * Scopes to grant; a subset of the app’s requested scopes. Default: all of them.
      */
-    scopes?: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    scopes?: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
 };
 
 /**
@@ -1277,6 +1411,15 @@ export type CreatePlacement = {
     ends_at: string;
     reported_impressions?: number;
     reported_visits?: number;
+};
+
+export type CreatePoll = {
+    question: string;
+    options: Array<string>;
+    /**
+     * Open it at once instead of as a draft
+     */
+    open?: boolean;
 };
 
 export type CreatePoolGrant = {
@@ -1535,6 +1678,139 @@ export type CriterionFailure = {
     actual: unknown;
 };
 
+/**
+ * A provably fair lucky draw (抽奖): see GET /v1/draws/{id}/proof
+ */
+export type Draw = {
+    /**
+     * Identifier prefixed with `drw_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `ses_`
+     */
+    session_id: string;
+    prize: string;
+    winners_count: number;
+    /**
+     * open (takes entries) → closed (entries frozen) → drawn
+     */
+    status: 'open' | 'closed' | 'drawn';
+    /**
+     * SHA-256 of the secret seed, published when the draw is created
+     */
+    commitment: string;
+    seed: string | null;
+    entry_count: number;
+    entries_sha256: string | null;
+    winners: Array<DrawWinner>;
+    closed_at: string | null;
+    drawn_at: string | null;
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+export type DrawEntry = {
+    /**
+     * Identifier prefixed with `den_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `drw_`
+     */
+    draw_id: string;
+    /**
+     * Identifier prefixed with `buy_`
+     */
+    buyer_id: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+};
+
+export type DrawEntryList = {
+    data: Array<DrawEntry>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+export type DrawList = {
+    data: Array<Draw>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * Everything needed to recompute a draw’s winners independently (examples/verify-draw.ts)
+ */
+export type DrawProof = {
+    /**
+     * Identifier prefixed with `drw_`
+     */
+    draw_id: string;
+    /**
+     * Specified in docs/live-tools.md
+     */
+    algorithm: 'showrunner-draw-v1';
+    status: 'open' | 'closed' | 'drawn';
+    /**
+     * SHA-256 of the seed, published before any entry
+     */
+    commitment: string;
+    seed: string | null;
+    winners_count: number;
+    /**
+     * True once the draw is closed: the list below can no longer change
+     */
+    entries_final: boolean;
+    /**
+     * Every entry, sorted by id ascending, as the algorithm takes them
+     */
+    entries: Array<{
+        /**
+         * Identifier prefixed with `den_`
+         */
+        id: string;
+        /**
+         * Identifier prefixed with `buy_`
+         */
+        buyer_id: string;
+    }>;
+    entries_sha256: string | null;
+    /**
+     * Winning entry ids in draw order; empty before the draw
+     */
+    winners: Array<string>;
+};
+
+export type DrawWinner = {
+    rank: number;
+    /**
+     * Identifier prefixed with `den_`
+     */
+    entry_id: string;
+    /**
+     * Identifier prefixed with `buy_`
+     */
+    buyer_id: string;
+};
+
+export type EnterDraw = {
+    buyer: BuyerRef;
+};
+
 export type Event = {
     /**
      * Identifier prefixed with `evt_`
@@ -1635,7 +1911,7 @@ export type Installation = {
      * Identifier prefixed with `org_`
      */
     provider_id: string;
-    granted_scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    granted_scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
     revoked_at: string | null;
     /**
      * RFC 3339 time in UTC
@@ -1711,6 +1987,63 @@ export type Jwks = {
 export type LinkTarget = {
     type: 'session' | 'anchor' | 'product';
     id: string;
+};
+
+/**
+ * Who answered: the API caller, and the crew member who spoke when one was named
+ */
+export type LiveAnswerer = {
+    actor: {
+        /**
+         * client: the MCN’s own API client; installation: an installed provider app
+         */
+        type: 'client' | 'installation';
+        /**
+         * The cli_ or ins_ id
+         */
+        id: string;
+    };
+    crew_member_id: string | null;
+};
+
+/**
+ * A buyer’s question in a live session’s Q&A
+ */
+export type LiveQuestion = {
+    /**
+     * Identifier prefixed with `qst_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `ses_`
+     */
+    session_id: string;
+    /**
+     * Identifier prefixed with `buy_`
+     */
+    buyer_id: string;
+    text: string;
+    answered: boolean;
+    answer: string | null;
+    answered_by: LiveAnswerer | null;
+    answered_at: string | null;
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+export type LiveQuestionList = {
+    data: Array<LiveQuestion>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
 };
 
 /**
@@ -2037,6 +2370,78 @@ export type PlacementList = {
 };
 
 /**
+ * A poll in a live session with its tally, readable live and after close
+ */
+export type Poll = {
+    /**
+     * Identifier prefixed with `pol_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `ses_`
+     */
+    session_id: string;
+    question: string;
+    /**
+     * draft → open → closed; votes only while open
+     */
+    status: 'draft' | 'open' | 'closed';
+    options: Array<PollOption>;
+    total_votes: number;
+    opened_at: string | null;
+    closed_at: string | null;
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+export type PollList = {
+    data: Array<Poll>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+export type PollOption = {
+    /**
+     * What a vote names
+     */
+    index: number;
+    label: string;
+    /**
+     * Votes for this option now (final once the poll is closed)
+     */
+    votes: number;
+};
+
+export type PollVote = {
+    /**
+     * Identifier prefixed with `pol_`
+     */
+    poll_id: string;
+    /**
+     * Identifier prefixed with `buy_`
+     */
+    buyer_id: string;
+    option: number;
+    /**
+     * True when this vote replaced the buyer’s earlier one
+     */
+    replaced: boolean;
+    /**
+     * RFC 3339 time in UTC
+     */
+    voted_at: string;
+};
+
+/**
  * A pool shared by its owner with an MCN, whose anchors may then draw from it
  */
 export type PoolGrant = {
@@ -2357,7 +2762,7 @@ export type Refund = {
 export type RegisterApp = {
     name: string;
     description?: string;
-    requested_scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    requested_scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
 };
 
 export type RegisterMedia = {
@@ -3391,7 +3796,7 @@ export type UpdateInstallation = {
     /**
      * The scopes the installation holds from now on; a subset of the app’s requested scopes. Fewer scopes apply to the app’s current tokens at once; more apply to tokens it requests from now on.
      */
-    scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
 };
 
 /**
@@ -11820,6 +12225,1263 @@ export type CloseConsultationResponses = {
 
 export type CloseConsultationResponse = CloseConsultationResponses[keyof CloseConsultationResponses];
 
+export type ListSessionQuestionsData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `ses_`
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+        /**
+         * true: answered only; false: unanswered only
+         */
+        answered?: boolean;
+    };
+    url: '/v1/sessions/{id}/questions';
+};
+
+export type ListSessionQuestionsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListSessionQuestionsError = ListSessionQuestionsErrors[keyof ListSessionQuestionsErrors];
+
+export type ListSessionQuestionsResponses = {
+    /**
+     * Default Response
+     */
+    200: LiveQuestionList;
+};
+
+export type ListSessionQuestionsResponse = ListSessionQuestionsResponses[keyof ListSessionQuestionsResponses];
+
+export type AskSessionQuestionData = {
+    body: AskQuestion;
+    path: {
+        /**
+         * Identifier prefixed with `ses_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/sessions/{id}/questions';
+};
+
+export type AskSessionQuestionErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type AskSessionQuestionError = AskSessionQuestionErrors[keyof AskSessionQuestionErrors];
+
+export type AskSessionQuestionResponses = {
+    /**
+     * A buyer’s question in a live session’s Q&A
+     */
+    201: LiveQuestion;
+};
+
+export type AskSessionQuestionResponse = AskSessionQuestionResponses[keyof AskSessionQuestionResponses];
+
+export type GetQuestionData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `qst_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/questions/{id}';
+};
+
+export type GetQuestionErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetQuestionError = GetQuestionErrors[keyof GetQuestionErrors];
+
+export type GetQuestionResponses = {
+    /**
+     * A buyer’s question in a live session’s Q&A
+     */
+    200: LiveQuestion;
+};
+
+export type GetQuestionResponse = GetQuestionResponses[keyof GetQuestionResponses];
+
+export type AnswerQuestionData = {
+    body: AnswerQuestion;
+    path: {
+        /**
+         * Identifier prefixed with `qst_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/questions/{id}/answer';
+};
+
+export type AnswerQuestionErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type AnswerQuestionError = AnswerQuestionErrors[keyof AnswerQuestionErrors];
+
+export type AnswerQuestionResponses = {
+    /**
+     * A buyer’s question in a live session’s Q&A
+     */
+    200: LiveQuestion;
+};
+
+export type AnswerQuestionResponse = AnswerQuestionResponses[keyof AnswerQuestionResponses];
+
+export type ListSessionPollsData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `ses_`
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+    };
+    url: '/v1/sessions/{id}/polls';
+};
+
+export type ListSessionPollsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListSessionPollsError = ListSessionPollsErrors[keyof ListSessionPollsErrors];
+
+export type ListSessionPollsResponses = {
+    /**
+     * Default Response
+     */
+    200: PollList;
+};
+
+export type ListSessionPollsResponse = ListSessionPollsResponses[keyof ListSessionPollsResponses];
+
+export type CreateSessionPollData = {
+    body: CreatePoll;
+    path: {
+        /**
+         * Identifier prefixed with `ses_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/sessions/{id}/polls';
+};
+
+export type CreateSessionPollErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CreateSessionPollError = CreateSessionPollErrors[keyof CreateSessionPollErrors];
+
+export type CreateSessionPollResponses = {
+    /**
+     * A poll in a live session with its tally, readable live and after close
+     */
+    201: Poll;
+};
+
+export type CreateSessionPollResponse = CreateSessionPollResponses[keyof CreateSessionPollResponses];
+
+export type GetPollData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `pol_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/polls/{id}';
+};
+
+export type GetPollErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetPollError = GetPollErrors[keyof GetPollErrors];
+
+export type GetPollResponses = {
+    /**
+     * A poll in a live session with its tally, readable live and after close
+     */
+    200: Poll;
+};
+
+export type GetPollResponse = GetPollResponses[keyof GetPollResponses];
+
+export type OpenPollData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `pol_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/polls/{id}/open';
+};
+
+export type OpenPollErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type OpenPollError = OpenPollErrors[keyof OpenPollErrors];
+
+export type OpenPollResponses = {
+    /**
+     * A poll in a live session with its tally, readable live and after close
+     */
+    200: Poll;
+};
+
+export type OpenPollResponse = OpenPollResponses[keyof OpenPollResponses];
+
+export type ClosePollData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `pol_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/polls/{id}/close';
+};
+
+export type ClosePollErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ClosePollError = ClosePollErrors[keyof ClosePollErrors];
+
+export type ClosePollResponses = {
+    /**
+     * A poll in a live session with its tally, readable live and after close
+     */
+    200: Poll;
+};
+
+export type ClosePollResponse = ClosePollResponses[keyof ClosePollResponses];
+
+export type CastPollVoteData = {
+    body: CastVote;
+    path: {
+        /**
+         * Identifier prefixed with `pol_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/polls/{id}/votes';
+};
+
+export type CastPollVoteErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CastPollVoteError = CastPollVoteErrors[keyof CastPollVoteErrors];
+
+export type CastPollVoteResponses = {
+    /**
+     * Default Response
+     */
+    200: PollVote;
+};
+
+export type CastPollVoteResponse = CastPollVoteResponses[keyof CastPollVoteResponses];
+
+export type ListCouponsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+        /**
+         * Identifier prefixed with `ses_`
+         */
+        session_id?: string;
+    };
+    url: '/v1/coupons';
+};
+
+export type ListCouponsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListCouponsError = ListCouponsErrors[keyof ListCouponsErrors];
+
+export type ListCouponsResponses = {
+    /**
+     * Default Response
+     */
+    200: CouponList;
+};
+
+export type ListCouponsResponse = ListCouponsResponses[keyof ListCouponsResponses];
+
+export type CreateCouponData = {
+    body: CreateCoupon;
+    path?: never;
+    query?: never;
+    url: '/v1/coupons';
+};
+
+export type CreateCouponErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CreateCouponError = CreateCouponErrors[keyof CreateCouponErrors];
+
+export type CreateCouponResponses = {
+    /**
+     * A coupon for a session or a product, with a total and a per-buyer limit
+     */
+    201: Coupon;
+};
+
+export type CreateCouponResponse = CreateCouponResponses[keyof CreateCouponResponses];
+
+export type GetCouponData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `cpn_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/coupons/{id}';
+};
+
+export type GetCouponErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetCouponError = GetCouponErrors[keyof GetCouponErrors];
+
+export type GetCouponResponses = {
+    /**
+     * A coupon for a session or a product, with a total and a per-buyer limit
+     */
+    200: Coupon;
+};
+
+export type GetCouponResponse = GetCouponResponses[keyof GetCouponResponses];
+
+export type CloseCouponData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `cpn_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/coupons/{id}/close';
+};
+
+export type CloseCouponErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CloseCouponError = CloseCouponErrors[keyof CloseCouponErrors];
+
+export type CloseCouponResponses = {
+    /**
+     * A coupon for a session or a product, with a total and a per-buyer limit
+     */
+    200: Coupon;
+};
+
+export type CloseCouponResponse = CloseCouponResponses[keyof CloseCouponResponses];
+
+export type ClaimCouponData = {
+    body: ClaimCoupon;
+    path: {
+        /**
+         * Identifier prefixed with `cpn_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/coupons/{id}/claims';
+};
+
+export type ClaimCouponErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ClaimCouponError = ClaimCouponErrors[keyof ClaimCouponErrors];
+
+export type ClaimCouponResponses = {
+    /**
+     * Default Response
+     */
+    201: CouponClaim;
+};
+
+export type ClaimCouponResponse = ClaimCouponResponses[keyof ClaimCouponResponses];
+
+export type ListSessionDrawsData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `ses_`
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+    };
+    url: '/v1/sessions/{id}/draws';
+};
+
+export type ListSessionDrawsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListSessionDrawsError = ListSessionDrawsErrors[keyof ListSessionDrawsErrors];
+
+export type ListSessionDrawsResponses = {
+    /**
+     * Default Response
+     */
+    200: DrawList;
+};
+
+export type ListSessionDrawsResponse = ListSessionDrawsResponses[keyof ListSessionDrawsResponses];
+
+export type CreateSessionDrawData = {
+    body: CreateDraw;
+    path: {
+        /**
+         * Identifier prefixed with `ses_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/sessions/{id}/draws';
+};
+
+export type CreateSessionDrawErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CreateSessionDrawError = CreateSessionDrawErrors[keyof CreateSessionDrawErrors];
+
+export type CreateSessionDrawResponses = {
+    /**
+     * A provably fair lucky draw (抽奖): see GET /v1/draws/{id}/proof
+     */
+    201: Draw;
+};
+
+export type CreateSessionDrawResponse = CreateSessionDrawResponses[keyof CreateSessionDrawResponses];
+
+export type GetDrawData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `drw_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/draws/{id}';
+};
+
+export type GetDrawErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetDrawError = GetDrawErrors[keyof GetDrawErrors];
+
+export type GetDrawResponses = {
+    /**
+     * A provably fair lucky draw (抽奖): see GET /v1/draws/{id}/proof
+     */
+    200: Draw;
+};
+
+export type GetDrawResponse = GetDrawResponses[keyof GetDrawResponses];
+
+export type ListDrawEntriesData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `drw_`
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+    };
+    url: '/v1/draws/{id}/entries';
+};
+
+export type ListDrawEntriesErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListDrawEntriesError = ListDrawEntriesErrors[keyof ListDrawEntriesErrors];
+
+export type ListDrawEntriesResponses = {
+    /**
+     * Default Response
+     */
+    200: DrawEntryList;
+};
+
+export type ListDrawEntriesResponse = ListDrawEntriesResponses[keyof ListDrawEntriesResponses];
+
+export type EnterDrawData = {
+    body: EnterDraw;
+    path: {
+        /**
+         * Identifier prefixed with `drw_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/draws/{id}/entries';
+};
+
+export type EnterDrawErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type EnterDrawError = EnterDrawErrors[keyof EnterDrawErrors];
+
+export type EnterDrawResponses = {
+    /**
+     * Default Response
+     */
+    201: DrawEntry;
+};
+
+export type EnterDrawResponse = EnterDrawResponses[keyof EnterDrawResponses];
+
+export type CloseDrawData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `drw_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/draws/{id}/close';
+};
+
+export type CloseDrawErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CloseDrawError = CloseDrawErrors[keyof CloseDrawErrors];
+
+export type CloseDrawResponses = {
+    /**
+     * A provably fair lucky draw (抽奖): see GET /v1/draws/{id}/proof
+     */
+    200: Draw;
+};
+
+export type CloseDrawResponse = CloseDrawResponses[keyof CloseDrawResponses];
+
+export type RunDrawData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `drw_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/draws/{id}/draw';
+};
+
+export type RunDrawErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type RunDrawError = RunDrawErrors[keyof RunDrawErrors];
+
+export type RunDrawResponses = {
+    /**
+     * A provably fair lucky draw (抽奖): see GET /v1/draws/{id}/proof
+     */
+    200: Draw;
+};
+
+export type RunDrawResponse = RunDrawResponses[keyof RunDrawResponses];
+
+export type GetDrawProofData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `drw_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/draws/{id}/proof';
+};
+
+export type GetDrawProofErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetDrawProofError = GetDrawProofErrors[keyof GetDrawProofErrors];
+
+export type GetDrawProofResponses = {
+    /**
+     * Everything needed to recompute a draw’s winners independently (examples/verify-draw.ts)
+     */
+    200: DrawProof;
+};
+
+export type GetDrawProofResponse = GetDrawProofResponses[keyof GetDrawProofResponses];
+
 export type ListWebhookEndpointsData = {
     body?: never;
     path?: never;
@@ -12941,6 +14603,191 @@ export type WebhookConsultationReleasedWebhookRequest = {
     query?: never;
 };
 
+export type WebhookCouponClaimedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'coupon.claimed';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: CouponClaim;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookCouponClaimedWebhookRequest = {
+    body: WebhookCouponClaimedWebhookPayload;
+    key: 'coupon.claimed';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookCouponCreatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'coupon.created';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Coupon;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookCouponCreatedWebhookRequest = {
+    body: WebhookCouponCreatedWebhookPayload;
+    key: 'coupon.created';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookDrawClosedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'draw.closed';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Draw;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookDrawClosedWebhookRequest = {
+    body: WebhookDrawClosedWebhookPayload;
+    key: 'draw.closed';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookDrawCompletedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'draw.completed';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Draw;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookDrawCompletedWebhookRequest = {
+    body: WebhookDrawCompletedWebhookPayload;
+    key: 'draw.completed';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookDrawCreatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'draw.created';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Draw;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookDrawCreatedWebhookRequest = {
+    body: WebhookDrawCreatedWebhookPayload;
+    key: 'draw.created';
+    path?: never;
+    query?: never;
+};
+
 export type WebhookInstallationCreatedWebhookPayload = {
     /**
      * evt_… id; also the webhook-id of its deliveries
@@ -13459,6 +15306,80 @@ export type WebhookPlacementUpdatedWebhookRequest = {
     query?: never;
 };
 
+export type WebhookPollClosedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'poll.closed';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Poll;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookPollClosedWebhookRequest = {
+    body: WebhookPollClosedWebhookPayload;
+    key: 'poll.closed';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookPollOpenedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'poll.opened';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Poll;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookPollOpenedWebhookRequest = {
+    body: WebhookPollOpenedWebhookPayload;
+    key: 'poll.opened';
+    path?: never;
+    query?: never;
+};
+
 export type WebhookProductCreatedWebhookPayload = {
     /**
      * evt_… id; also the webhook-id of its deliveries
@@ -13529,6 +15450,43 @@ export type WebhookProductUpdatedWebhookPayload = {
 export type WebhookProductUpdatedWebhookRequest = {
     body: WebhookProductUpdatedWebhookPayload;
     key: 'product.updated';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookQuestionAnsweredWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'question.answered';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: LiveQuestion;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookQuestionAnsweredWebhookRequest = {
+    body: WebhookQuestionAnsweredWebhookPayload;
+    key: 'question.answered';
     path?: never;
     query?: never;
 };
