@@ -20,6 +20,7 @@ import { ordersModule } from './orders/index.js'
 import { aftersalesModule } from './aftersales/index.js'
 import { acquisitionModule } from './acquisition/index.js'
 import { consultationsModule } from './consultations/index.js'
+import { interactionModule } from './interaction/index.js'
 
 /** Every domain module, in the order their routes and GraphQL types are mounted. */
 export const modules: ShowrunnerModule[] = [
@@ -41,6 +42,7 @@ export const modules: ShowrunnerModule[] = [
   mediaModule,
   ordersModule,
   aftersalesModule,
+  interactionModule,
   acquisitionModule,
   consultationsModule,
   webhooksModule,
