@@ -83,7 +83,10 @@ t.test('interaction ingest', async (t) => {
       questions: 1,
       joins: 3,
     })
-    t.equal(stats.minutes.reduce((n: number, m: any) => n + m.interactions, 0), 12)
+    t.equal(
+      stats.minutes.reduce((n: number, m: any) => n + m.interactions, 0),
+      12,
+    )
 
     const again = await ok(await mcn.post(`/v1/sessions/${s}/interactions/batch`, { events: batch }), 202)
     t.match(again, { accepted: 12, duplicates: 12, rejected: 0 })
