@@ -12,7 +12,7 @@
  * Prints events/s of both, the ratio (goal ≥ 25 % of COPY, floor 20,000 events/s) and the load average.
  */
 import os from 'node:os'
-import { Writable } from 'node:stream'
+import type { Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import postgres from 'postgres'
 import { startApp, testAppConfig } from '../test/support/app.js'

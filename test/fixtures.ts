@@ -135,6 +135,8 @@ export const fixtures: Record<string, FixtureCreator> = {
       }),
     )
   },
+  // Interaction (issue #13).
+  bwd: async (owner) => created(await owner.post('/v1/moderation/blocked-words', { word: 'owner-data word' })),
   // Acquisition (issue #13).
   cmp: (owner) => fixtureCampaign(owner),
   plc: async (owner) =>
@@ -271,6 +273,7 @@ export const sampleBodies: Record<string, unknown> = {
   claimConsultation: { agent_kind: 'ai' },
   answerConsultation: { text: 'intruder' },
   closeConsultation: {},
+  ingestInteractions: { events: [{}] },
   registerMedia: { kind: 'recording', source_url: 'https://93.184.215.14/intruder.mp4' },
 }
 

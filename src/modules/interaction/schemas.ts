@@ -11,7 +11,6 @@ import {
   StringEnum,
   Timestamp,
 } from '../../lib/schemas.js'
-import { INTERACTION_TYPES } from './tables.js'
 
 export const InteractionBatch = named(
   'InteractionBatch',

@@ -128,7 +128,9 @@ export function liveStats(ctx: Ctx, sessionId: string): Promise<Static<typeof Se
       viewers_now: num(stats?.viewers_now),
       viewers_peak: num(stats?.viewers_peak),
       interactions: num(stats?.interactions),
-      interactions_per_minute: num(minutes.find((m) => new Date(m.minute as string).getTime() === lastMinute)?.interactions),
+      interactions_per_minute: num(
+        minutes.find((m) => new Date(m.minute as string).getTime() === lastMinute)?.interactions,
+      ),
       minutes: minutes.map((m) => ({ minute: iso(m.minute), interactions: num(m.interactions) })),
       comments: num(stats?.comments),
       comments_hidden: num(stats?.comments_hidden),
