@@ -83,6 +83,8 @@ t.test('interaction ingest', async (t) => {
       questions: 1,
       joins: 3,
     })
+    const conversion = await ok(await mcn.get(`/v1/sessions/${s}/conversion`), 200)
+    t.equal(conversion.viewers, 3, 'acquisition recorded the joins as visits')
     t.equal(
       stats.minutes.reduce((n: number, m: any) => n + m.interactions, 0),
       12,
