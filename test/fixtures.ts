@@ -138,6 +138,8 @@ export const fixtures: Record<string, FixtureCreator> = {
   // Orders (issue #12): an order and the pseudonymous buyer it names.
   ord: async (owner) => created(await fixtureOrder(owner)),
   buy: async (owner) => created(await fixtureOrder(owner), (b) => b.buyer_id),
+  // Interaction (issue #13).
+  bwd: async (owner) => created(await owner.post('/v1/moderation/blocked-words', { word: 'owner-data word' })),
   // Acquisition (issue #13).
   cmp: (owner) => fixtureCampaign(owner),
   plc: async (owner) =>
@@ -325,6 +327,7 @@ export const sampleBodies: Record<string, unknown> = {
   castPollVote: { buyer: { platform: 'douyin', ref: 'intruder' }, option: 0 },
   claimCoupon: { buyer: { platform: 'douyin', ref: 'intruder' } },
   enterDraw: { buyer: { platform: 'douyin', ref: 'intruder' } },
+  ingestInteractions: { events: [{}] },
   registerMedia: { kind: 'recording', source_url: 'https://93.184.215.14/intruder.mp4' },
 }
 

@@ -21,6 +21,7 @@ import { aftersalesModule } from './aftersales/index.js'
 import { acquisitionModule } from './acquisition/index.js'
 import { consultationsModule } from './consultations/index.js'
 import { liveToolsModule } from './live-tools/index.js'
+import { interactionModule } from './interaction/index.js'
 
 /** Every domain module, in the order their routes and GraphQL types are mounted. */
 export const modules: ShowrunnerModule[] = [
@@ -42,6 +43,7 @@ export const modules: ShowrunnerModule[] = [
   mediaModule,
   ordersModule,
   aftersalesModule,
+  interactionModule,
   acquisitionModule,
   consultationsModule,
   liveToolsModule,

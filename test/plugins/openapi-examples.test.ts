@@ -171,6 +171,9 @@ t.test(
       [mcn, 'post', '/v1/sessions/{id}/shelf'],
       [mcn, 'post', '/v1/sessions/{id}/media', exampleId('med')],
       [mcn, 'post', '/v1/calendar-feeds'],
+      // The audience of the example session; a blocked word hides comments from then on.
+      [mcn, 'post', '/v1/moderation/blocked-words', exampleId('bwd')],
+      [mcn, 'post', '/v1/sessions/{id}/interactions/batch'],
       // A campaign boosts the example session and links to it; touches come through the link's code.
       [mcn, 'post', '/v1/campaigns', exampleId('cmp')],
       [mcn, 'patch', '/v1/campaigns/{id}'],

@@ -5,7 +5,7 @@ export type ClientOptions = {
     baseUrl: 'https://api.showrunner.dev' | (string & {});
 };
 
-export type Webhooks = WebhookAnchorCreatedWebhookRequest | WebhookAnchorReinstatedWebhookRequest | WebhookAnchorSuspendedWebhookRequest | WebhookAnchorTierChangedWebhookRequest | WebhookAnchorUpdatedWebhookRequest | WebhookAnchorViolationRecordedWebhookRequest | WebhookCampaignCreatedWebhookRequest | WebhookCampaignUpdatedWebhookRequest | WebhookConsultationAnsweredWebhookRequest | WebhookConsultationClaimedWebhookRequest | WebhookConsultationClosedWebhookRequest | WebhookConsultationOpenedWebhookRequest | WebhookConsultationReleasedWebhookRequest | WebhookCouponClaimedWebhookRequest | WebhookCouponCreatedWebhookRequest | WebhookDrawClosedWebhookRequest | WebhookDrawCompletedWebhookRequest | WebhookDrawCreatedWebhookRequest | WebhookInstallationCreatedWebhookRequest | WebhookInstallationDeletedWebhookRequest | WebhookInstallationScopesChangedWebhookRequest | WebhookMediaFailedWebhookRequest | WebhookMediaTranscodedWebhookRequest | WebhookOrderCancelledWebhookRequest | WebhookOrderCompletedWebhookRequest | WebhookOrderCreatedWebhookRequest | WebhookOrderDeliveredWebhookRequest | WebhookOrderPaidWebhookRequest | WebhookOrderShippedWebhookRequest | WebhookOrderUpdatedWebhookRequest | WebhookPlacementCreatedWebhookRequest | WebhookPlacementUpdatedWebhookRequest | WebhookPollClosedWebhookRequest | WebhookPollOpenedWebhookRequest | WebhookProductCreatedWebhookRequest | WebhookProductUpdatedWebhookRequest | WebhookQuestionAnsweredWebhookRequest | WebhookRefundApprovedWebhookRequest | WebhookRefundCompletedWebhookRequest | WebhookRefundRefusedWebhookRequest | WebhookRefundRequestedWebhookRequest | WebhookSessionCancelledWebhookRequest | WebhookSessionEndedWebhookRequest | WebhookSessionProductPinnedWebhookRequest | WebhookSessionScheduledWebhookRequest | WebhookSessionStartedWebhookRequest | WebhookSessionUpdatedWebhookRequest | WebhookSupplierAdmittedWebhookRequest | WebhookSupplierEliminatedWebhookRequest | WebhookSupplierProbationWebhookRequest | WebhookSupplierReinstatedWebhookRequest | WebhookSupplyPoolCreatedWebhookRequest | WebhookSupplyPoolUpdatedWebhookRequest | WebhookTrackedLinkCreatedWebhookRequest | WebhookWebhookTestWebhookRequest | WebhookWebhookEndpointDisabledWebhookRequest;
+export type Webhooks = WebhookAnchorCreatedWebhookRequest | WebhookAnchorReinstatedWebhookRequest | WebhookAnchorSuspendedWebhookRequest | WebhookAnchorTierChangedWebhookRequest | WebhookAnchorUpdatedWebhookRequest | WebhookAnchorViolationRecordedWebhookRequest | WebhookBlockedWordAddedWebhookRequest | WebhookBlockedWordRemovedWebhookRequest | WebhookCampaignCreatedWebhookRequest | WebhookCampaignUpdatedWebhookRequest | WebhookConsultationAnsweredWebhookRequest | WebhookConsultationClaimedWebhookRequest | WebhookConsultationClosedWebhookRequest | WebhookConsultationOpenedWebhookRequest | WebhookConsultationReleasedWebhookRequest | WebhookCouponClaimedWebhookRequest | WebhookCouponCreatedWebhookRequest | WebhookDrawClosedWebhookRequest | WebhookDrawCompletedWebhookRequest | WebhookDrawCreatedWebhookRequest | WebhookInstallationCreatedWebhookRequest | WebhookInstallationDeletedWebhookRequest | WebhookInstallationScopesChangedWebhookRequest | WebhookMediaFailedWebhookRequest | WebhookMediaTranscodedWebhookRequest | WebhookOrderCancelledWebhookRequest | WebhookOrderCompletedWebhookRequest | WebhookOrderCreatedWebhookRequest | WebhookOrderDeliveredWebhookRequest | WebhookOrderPaidWebhookRequest | WebhookOrderShippedWebhookRequest | WebhookOrderUpdatedWebhookRequest | WebhookPlacementCreatedWebhookRequest | WebhookPlacementUpdatedWebhookRequest | WebhookPollClosedWebhookRequest | WebhookPollOpenedWebhookRequest | WebhookProductCreatedWebhookRequest | WebhookProductUpdatedWebhookRequest | WebhookQuestionAnsweredWebhookRequest | WebhookRefundApprovedWebhookRequest | WebhookRefundCompletedWebhookRequest | WebhookRefundRefusedWebhookRequest | WebhookRefundRequestedWebhookRequest | WebhookSessionCancelledWebhookRequest | WebhookSessionEndedWebhookRequest | WebhookSessionProductPinnedWebhookRequest | WebhookSessionScheduledWebhookRequest | WebhookSessionStartedWebhookRequest | WebhookSessionUpdatedWebhookRequest | WebhookSupplierAdmittedWebhookRequest | WebhookSupplierEliminatedWebhookRequest | WebhookSupplierProbationWebhookRequest | WebhookSupplierReinstatedWebhookRequest | WebhookSupplyPoolCreatedWebhookRequest | WebhookSupplyPoolUpdatedWebhookRequest | WebhookTrackedLinkCreatedWebhookRequest | WebhookWebhookTestWebhookRequest | WebhookWebhookEndpointDisabledWebhookRequest;
 
 export type AddPoolItem = {
     /**
@@ -515,7 +515,7 @@ export type ApiClient = {
      */
     organization_id: string;
     name: string;
-    scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'interactions:read' | 'interactions:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'moderation:read' | 'moderation:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
     app_id: string | null;
     revoked_at: string | null;
     /**
@@ -551,7 +551,7 @@ export type App = {
     provider_id: string;
     name: string;
     description: string | null;
-    requested_scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    requested_scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'interactions:read' | 'interactions:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'moderation:read' | 'moderation:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
     /**
      * RFC 3339 time in UTC
      */
@@ -648,6 +648,30 @@ export type AuditEntry = {
 
 export type AuditEntryList = {
     data: Array<AuditEntry>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+export type BlockedWord = {
+    /**
+     * Identifier prefixed with `bwd_`
+     */
+    id: string;
+    word: string;
+    /**
+     * NFKC and case folded: what comments are compared with
+     */
+    normalized: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+};
+
+export type BlockedWordList = {
+    data: Array<BlockedWord>;
     /**
      * Pass as `cursor` to get the next page; null on the last page
      */
@@ -1178,7 +1202,11 @@ export type CreateAnchorStandard = {
 
 export type CreateApiClient = {
     name: string;
-    scopes?: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    scopes?: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'interactions:read' | 'interactions:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'moderation:read' | 'moderation:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+};
+
+export type CreateBlockedWord = {
+    word: string;
 };
 
 /**
@@ -1316,7 +1344,7 @@ export type CreateInstallation = {
     /**
      * Scopes to grant; a subset of the app’s requested scopes. Default: all of them.
      */
-    scopes?: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    scopes?: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'interactions:read' | 'interactions:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'moderation:read' | 'moderation:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
 };
 
 /**
@@ -1911,7 +1939,7 @@ export type Installation = {
      * Identifier prefixed with `org_`
      */
     provider_id: string;
-    granted_scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    granted_scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'interactions:read' | 'interactions:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'moderation:read' | 'moderation:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
     revoked_at: string | null;
     /**
      * RFC 3339 time in UTC
@@ -1926,6 +1954,46 @@ export type InstallationList = {
      * Pass as `cursor` to get the next page; null on the last page
      */
     next_cursor: string | null;
+};
+
+export type InteractionBatch = {
+    /**
+     * Up to 1,000 events, each validated on its own: { event_id, type (comment, like, join, leave, gift, share, question, follow), occurred_at, viewer: { platform, ref } } plus `text` for comment and question, optional `count` for like, `gift: { name?, value: Money }` for gift. The viewer’s platform reference is stored only as the tenant’s buyer pseudonym.
+     */
+    events: Array<unknown>;
+};
+
+export type InteractionBatchResult = {
+    /**
+     * Identifier prefixed with `ibt_`
+     */
+    batch_id: string;
+    /**
+     * Events durably written, duplicates of earlier batches included
+     */
+    accepted: number;
+    /**
+     * Accepted events whose event_id this session already had (a no-op)
+     */
+    duplicates: number;
+    rejected: number;
+    errors: Array<InteractionEventError>;
+};
+
+export type InteractionEventError = {
+    /**
+     * Position of the event in the batch
+     */
+    index: number;
+    event_id: string | null;
+    errors: Array<{
+        field: string;
+        /**
+         * required, type, format, range, unknown, duplicate
+         */
+        code: string;
+        message: string;
+    }>;
 };
 
 export type Job = {
@@ -2762,7 +2830,7 @@ export type Refund = {
 export type RegisterApp = {
     name: string;
     description?: string;
-    requested_scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    requested_scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'interactions:read' | 'interactions:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'moderation:read' | 'moderation:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
 };
 
 export type RegisterMedia = {
@@ -2981,6 +3049,40 @@ export type SessionAnchor = {
     role: 'host' | 'guest';
 };
 
+export type SessionComment = {
+    /**
+     * Identifier prefixed with `iev_`
+     */
+    id: string;
+    event_id: string;
+    /**
+     * Identifier prefixed with `ses_`
+     */
+    session_id: string;
+    /**
+     * Identifier prefixed with `buy_`
+     */
+    buyer_id: string;
+    text: string;
+    /**
+     * hidden: kept with the reason, not shown; replaced: shown with the moderator’s text
+     */
+    state: 'visible' | 'hidden' | 'replaced';
+    moderation_reason: string | null;
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+};
+
+export type SessionCommentList = {
+    data: Array<SessionComment>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
 /**
  * The share of a session’s viewers who became followers. The window runs from the actual start (the planned one before it started) to the actual end (the planned one, or now, while it has not ended) plus within_hours.
  */
@@ -3037,6 +3139,47 @@ export type SessionList = {
      * Pass as `cursor` to get the next page; null on the last page
      */
     next_cursor: string | null;
+};
+
+export type SessionLiveStats = {
+    /**
+     * Identifier prefixed with `ses_`
+     */
+    session_id: string;
+    /**
+     * Joins minus leaves, never below zero
+     */
+    viewers_now: number;
+    viewers_peak: number;
+    interactions: number;
+    /**
+     * Events that occurred in the last complete minute
+     */
+    interactions_per_minute: number;
+    /**
+     * The latest 10 minutes that had events, newest first
+     */
+    minutes: Array<{
+        /**
+         * RFC 3339 time in UTC
+         */
+        minute: string;
+        interactions: number;
+    }>;
+    comments: number;
+    comments_hidden: number;
+    likes: number;
+    shares: number;
+    follows: number;
+    questions: number;
+    joins: number;
+    gifts: number;
+    /**
+     * Gift value per currency, in minor units
+     */
+    gift_value: Array<Money>;
+    last_event_at: string | null;
+    updated_at: string | null;
 };
 
 export type SessionRecommendation = {
@@ -3796,7 +3939,7 @@ export type UpdateInstallation = {
     /**
      * The scopes the installation holds from now on; a subset of the app’s requested scopes. Fewer scopes apply to the app’s current tokens at once; more apply to tokens it requests from now on.
      */
-    scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'interactions:read' | 'interactions:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'moderation:read' | 'moderation:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
 };
 
 /**
@@ -10886,6 +11029,368 @@ export type GetBuyerOrderFactsResponses = {
 
 export type GetBuyerOrderFactsResponse = GetBuyerOrderFactsResponses[keyof GetBuyerOrderFactsResponses];
 
+export type IngestInteractionsData = {
+    body: InteractionBatch;
+    path: {
+        /**
+         * Identifier prefixed with `ses_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/sessions/{id}/interactions/batch';
+};
+
+export type IngestInteractionsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type IngestInteractionsError = IngestInteractionsErrors[keyof IngestInteractionsErrors];
+
+export type IngestInteractionsResponses = {
+    /**
+     * Default Response
+     */
+    202: InteractionBatchResult;
+};
+
+export type IngestInteractionsResponse = IngestInteractionsResponses[keyof IngestInteractionsResponses];
+
+export type GetSessionLiveStatsData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `ses_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/sessions/{id}/live-stats';
+};
+
+export type GetSessionLiveStatsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetSessionLiveStatsError = GetSessionLiveStatsErrors[keyof GetSessionLiveStatsErrors];
+
+export type GetSessionLiveStatsResponses = {
+    /**
+     * Default Response
+     */
+    200: SessionLiveStats;
+};
+
+export type GetSessionLiveStatsResponse = GetSessionLiveStatsResponses[keyof GetSessionLiveStatsResponses];
+
+export type ListSessionCommentsData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `ses_`
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+        /**
+         * hidden: kept with the reason, not shown; replaced: shown with the moderator’s text
+         */
+        state?: 'visible' | 'hidden' | 'replaced';
+    };
+    url: '/v1/sessions/{id}/comments';
+};
+
+export type ListSessionCommentsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListSessionCommentsError = ListSessionCommentsErrors[keyof ListSessionCommentsErrors];
+
+export type ListSessionCommentsResponses = {
+    /**
+     * Default Response
+     */
+    200: SessionCommentList;
+};
+
+export type ListSessionCommentsResponse = ListSessionCommentsResponses[keyof ListSessionCommentsResponses];
+
+export type ListBlockedWordsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+    };
+    url: '/v1/moderation/blocked-words';
+};
+
+export type ListBlockedWordsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListBlockedWordsError = ListBlockedWordsErrors[keyof ListBlockedWordsErrors];
+
+export type ListBlockedWordsResponses = {
+    /**
+     * Default Response
+     */
+    200: BlockedWordList;
+};
+
+export type ListBlockedWordsResponse = ListBlockedWordsResponses[keyof ListBlockedWordsResponses];
+
+export type AddBlockedWordData = {
+    body: CreateBlockedWord;
+    path?: never;
+    query?: never;
+    url: '/v1/moderation/blocked-words';
+};
+
+export type AddBlockedWordErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type AddBlockedWordError = AddBlockedWordErrors[keyof AddBlockedWordErrors];
+
+export type AddBlockedWordResponses = {
+    /**
+     * Default Response
+     */
+    201: BlockedWord;
+};
+
+export type AddBlockedWordResponse = AddBlockedWordResponses[keyof AddBlockedWordResponses];
+
+export type RemoveBlockedWordData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `bwd_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/moderation/blocked-words/{id}';
+};
+
+export type RemoveBlockedWordErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type RemoveBlockedWordError = RemoveBlockedWordErrors[keyof RemoveBlockedWordErrors];
+
+export type RemoveBlockedWordResponses = {
+    /**
+     * Removed
+     */
+    204: void;
+};
+
+export type RemoveBlockedWordResponse = RemoveBlockedWordResponses[keyof RemoveBlockedWordResponses];
+
+export type GetBlockedWordData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `bwd_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/moderation/blocked-words/{id}';
+};
+
+export type GetBlockedWordErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetBlockedWordError = GetBlockedWordErrors[keyof GetBlockedWordErrors];
+
+export type GetBlockedWordResponses = {
+    /**
+     * Default Response
+     */
+    200: BlockedWord;
+};
+
+export type GetBlockedWordResponse = GetBlockedWordResponses[keyof GetBlockedWordResponses];
+
 export type ListCampaignsData = {
     body?: never;
     path?: never;
@@ -14340,6 +14845,80 @@ export type WebhookAnchorViolationRecordedWebhookPayload = {
 export type WebhookAnchorViolationRecordedWebhookRequest = {
     body: WebhookAnchorViolationRecordedWebhookPayload;
     key: 'anchor.violation_recorded';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookBlockedWordAddedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'blocked_word.added';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: BlockedWord;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookBlockedWordAddedWebhookRequest = {
+    body: WebhookBlockedWordAddedWebhookPayload;
+    key: 'blocked_word.added';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookBlockedWordRemovedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'blocked_word.removed';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: BlockedWord;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookBlockedWordRemovedWebhookRequest = {
+    body: WebhookBlockedWordRemovedWebhookPayload;
+    key: 'blocked_word.removed';
     path?: never;
     query?: never;
 };

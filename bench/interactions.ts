@@ -1,0 +1,173 @@
+/**
+ * The interaction ingest bench (`npm run bench:interactions`). In one run on one database:
+ *
+ * 1. Baseline: raw PostgreSQL COPY (postgres.js `copy … from stdin`) of the same rows into a table
+ *    shaped like the inbox (`like interaction_inbox including all`), in chunks of 1,000 rows.
+ * 2. The API: the same number of events POSTed as batches of 1,000 to
+ *    `/v1/sessions/{id}/interactions/batch` over HTTP (`--concurrency` requests in flight), each
+ *    answered 202 only once durably written; events/s from the first send to the last answer.
+ * 3. Lag: from each batch's 202 to its move into interaction_events and the live counters (the
+ *    move's transaction time, `moved_at`), p50/p99; the workers run in this process beside the API.
+ *
+ * Prints events/s of both, the ratio (goal ≥ 25 % of COPY, floor 20,000 events/s) and the load average.
+ */
+import os from 'node:os'
+import type { Writable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import postgres from 'postgres'
+import { startApp, testAppConfig } from '../test/support/app.js'
+import { createMigratedDatabase } from '../test/support/database.js'
+import { TEST_DATABASE_URL } from '../test/support/env.js'
+import { createTenantCredentials } from '../test/support/tenants.js'
+import { fetchTokenFromApp } from '../test/support/tokens.js'
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 ? Number(process.argv[i + 1]) : fallback
+}
+const EVENTS = arg('events', 200_000)
+const BATCH = 1000
+const CONCURRENCY = arg('concurrency', 4)
+const TYPES = ['comment', 'like', 'like', 'like', 'join', 'gift', 'share', 'follow'] as const
+
+function makeEvent(b: number, i: number, at: string) {
+  const type = TYPES[i % TYPES.length]!
+  const base = {
+    event_id: `b${b}-${i}`,
+    type,
+    occurred_at: at,
+    viewer: { platform: 'douyin', ref: `v${(b * 7 + i) % 5000}` },
+  }
+  if (type === 'comment') return { ...base, text: `第${i}条评论 nice` }
+  if (type === 'gift') return { ...base, gift: { name: '小心心', value: { amount: 100, currency: 'CNY' } } }
+  return base
+}
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0
+}
+
+const database = await createMigratedDatabase(TEST_DATABASE_URL)
+const config = testAppConfig(database.url)
+const started = await startApp(config, { workers: true, listen: true })
+const sql = postgres(database.url, { max: 2, onnotice: () => {} })
+try {
+  const creds = await createTenantCredentials(started.app.db, { kind: 'mcn', clientName: 'bench' })
+  const token = await fetchTokenFromApp(started.app, { client_id: creds.clientId, client_secret: creds.clientSecret })
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+  const post = (path: string, body: unknown) =>
+    fetch(`${started.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) })
+  const host = (await (await post('/v1/anchors', { name: 'bench host' })).json()) as { id: string }
+  const session = (await (
+    await post('/v1/sessions', {
+      title: 'bench',
+      platform: 'douyin',
+      planned_start: '2030-01-01T10:00:00Z',
+      planned_end: '2030-01-01T12:00:00Z',
+      host_anchor_id: host.id,
+    })
+  ).json()) as { id: string }
+
+  const batches = Math.ceil(EVENTS / BATCH)
+  const at = new Date().toISOString()
+  const bodies = Array.from({ length: batches }, (_, b) =>
+    JSON.stringify({ events: Array.from({ length: BATCH }, (_, i) => makeEvent(b, i, at)) }),
+  )
+
+  // Baseline: COPY of the same rows (as the inbox holds them) into a same-shaped table.
+  await sql.unsafe('create table bench_copy (like interaction_inbox including all)')
+  const buyer = 'buy_bench'
+  const copyStart = performance.now()
+  for (let b = 0; b < batches; b++) {
+    const lines: string[] = []
+    for (let i = 0; i < BATCH; i++) {
+      const e = makeEvent(b, i, at)
+      const { event_id, type, occurred_at, viewer: _v, ...data } = e
+      lines.push(
+        [
+          creds.organizationId,
+          `iev_${b}_${i}`,
+          session.id,
+          `ibt_${b}`,
+          event_id,
+          type,
+          occurred_at,
+          buyer,
+          JSON.stringify(data).replaceAll('\\', '\\\\'),
+          at,
+        ].join('\t'),
+      )
+    }
+    const stream =
+      await sql`copy bench_copy (tenant_id, id, session_id, batch_id, event_id, type, occurred_at, buyer_id, data, received_at) from stdin`.writable()
+    await pipeline(
+      (async function* () {
+        yield `${lines.join('\n')}\n`
+      })(),
+      stream as Writable,
+    )
+  }
+  const copySeconds = (performance.now() - copyStart) / 1000
+  const copyRate = (batches * BATCH) / copySeconds
+
+  // The API.
+  const acceptedAt = new Map<string, number>()
+  let next = 0
+  let accepted = 0
+  const apiStart = performance.now()
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < batches) {
+        const b = next++
+        const res = await fetch(`${started.url}/v1/sessions/${session.id}/interactions/batch`, {
+          method: 'POST',
+          headers,
+          body: bodies[b],
+        })
+        const body = (await res.json()) as { batch_id: string; accepted: number }
+        if (res.status !== 202) throw new Error(`batch ${b}: ${res.status} ${JSON.stringify(body)}`)
+        acceptedAt.set(body.batch_id, performance.timeOrigin + performance.now())
+        accepted += body.accepted
+      }
+    }),
+  )
+  const apiSeconds = (performance.now() - apiStart) / 1000
+  const apiRate = accepted / apiSeconds
+  const load = os.loadavg()
+
+  // Lag: wait until every batch is counted, then read when each was moved.
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    const [r] = await sql`select interactions::int as n from session_live_stats where id = ${session.id}`
+    if ((r?.n ?? 0) >= accepted || Date.now() > deadline) break
+    await new Promise((res) => setTimeout(res, 100))
+  }
+  const moved = await sql`select batch_id, extract(epoch from max(moved_at)) * 1000 as at
+    from interaction_inbox where session_id = ${session.id} group by batch_id`
+  const lags = moved.flatMap((m) => {
+    const a = acceptedAt.get(m.batch_id as string)
+    return a === undefined || m.at === null ? [] : [Math.max(0, Number(m.at) - a)]
+  })
+  const [stats] = await sql`select interactions::int as n from session_live_stats where id = ${session.id}`
+
+  const ratio = apiRate / copyRate
+  console.log(`interaction ingest bench — ${accepted} events in batches of ${BATCH}, ${CONCURRENCY} requests in flight`)
+  console.log(
+    `  COPY baseline        ${Math.round(copyRate).toLocaleString('en')} rows/s (${copySeconds.toFixed(2)} s)`,
+  )
+  console.log(
+    `  API, accepted+durable ${Math.round(apiRate).toLocaleString('en')} events/s (${apiSeconds.toFixed(2)} s)`,
+  )
+  console.log(`  ratio                ${(ratio * 100).toFixed(1)} % of COPY (goal ≥ 25 %, floor 20,000 events/s)`)
+  console.log(
+    `  lag accept → counted p50 ${Math.round(quantile(lags, 0.5))} ms, p99 ${Math.round(quantile(lags, 0.99))} ms, max ${Math.round(Math.max(...lags))} ms over ${lags.length} batches (goal p99 < 2 s)`,
+  )
+  console.log(
+    `  counted ${stats?.n ?? 0} of ${accepted}; load average ${load.map((l) => l.toFixed(2)).join(' ')}; ${os.cpus().length} cpus`,
+  )
+} finally {
+  await sql.end({ timeout: 2 })
+  await started.close()
+  await database.drop().catch(() => {})
+}

@@ -1,0 +1,98 @@
+import { sql } from 'drizzle-orm'
+import { bigint, check, foreignKey, index, integer, jsonb, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { createdAt, tenantTable } from '../../db/tenant-table.js'
+import { liveSessions } from '../scheduling/tables.js'
+
+export const INTERACTION_TYPES = ['comment', 'like', 'join', 'leave', 'gift', 'share', 'question', 'follow'] as const
+export type InteractionType = (typeof INTERACTION_TYPES)[number]
+
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
+
+/**
+ * The durable inbox: an accepted batch is one multi-row insert here before the API answers 202,
+ * so an accepted event survives any worker. `(session, event_id)` is the client's id, which makes
+ * a re-sent batch a no-op; rows are kept after the move (`moved_at`) so that stays true for the
+ * dedupe window. The viewer is already a buyer id: the platform's reference is never stored.
+ * `interaction_events` (partitioned by day, custom migration) is where the worker moves them.
+ */
+export const interactionInbox = tenantTable(
+  'interaction_inbox',
+  {
+    sessionId: text('session_id').notNull(),
+    batchId: text('batch_id').notNull(),
+    eventId: text('event_id').notNull(),
+    type: text('type', { enum: INTERACTION_TYPES }).notNull(),
+    occurredAt: at('occurred_at').notNull(),
+    buyerId: text('buyer_id').notNull(),
+    data: jsonb('data').notNull(),
+    receivedAt: at('received_at').notNull().defaultNow(),
+    movedAt: at('moved_at'),
+  },
+  (t) => [
+    foreignKey({ columns: [t.tenantId, t.sessionId], foreignColumns: [liveSessions.tenantId, liveSessions.id] }),
+    uniqueIndex('interaction_inbox_event_key').on(t.tenantId, t.sessionId, t.eventId),
+    index('interaction_inbox_batch_idx').on(t.tenantId, t.batchId),
+    index('interaction_inbox_pending_idx').on(t.receivedAt).where(sql`${t.movedAt} is null`),
+  ],
+)
+
+/** A session's live counters; `id` is the session id. Written only by the inbox → events move. */
+export const sessionLiveStats = tenantTable(
+  'session_live_stats',
+  {
+    viewersNow: integer('viewers_now').notNull().default(0),
+    viewersPeak: integer('viewers_peak').notNull().default(0),
+    interactions: bigint('interactions', { mode: 'number' }).notNull().default(0),
+    comments: bigint('comments', { mode: 'number' }).notNull().default(0),
+    commentsHidden: bigint('comments_hidden', { mode: 'number' }).notNull().default(0),
+    likes: bigint('likes', { mode: 'number' }).notNull().default(0),
+    shares: bigint('shares', { mode: 'number' }).notNull().default(0),
+    follows: bigint('follows', { mode: 'number' }).notNull().default(0),
+    questions: bigint('questions', { mode: 'number' }).notNull().default(0),
+    joins: bigint('joins', { mode: 'number' }).notNull().default(0),
+    gifts: bigint('gifts', { mode: 'number' }).notNull().default(0),
+    lastEventAt: at('last_event_at'),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    foreignKey({ columns: [t.tenantId, t.id], foreignColumns: [liveSessions.tenantId, liveSessions.id] }),
+    check('session_live_stats_viewers_check', sql`${t.viewersNow} >= 0 and ${t.viewersPeak} >= ${t.viewersNow}`),
+  ],
+)
+
+/** Gift value per session and currency (minor units); `id` is `session_id:currency`. */
+export const sessionGiftTotals = tenantTable(
+  'session_gift_totals',
+  {
+    sessionId: text('session_id').notNull(),
+    currency: text('currency').notNull(),
+    amount: bigint('amount', { mode: 'number' }).notNull().default(0),
+    gifts: bigint('gifts', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [
+    check('session_gift_totals_amount_check', sql`${t.amount} >= 0`),
+    index('session_gift_totals_session_idx').on(t.tenantId, t.sessionId),
+  ],
+)
+
+/** Interactions per minute of occurrence; `id` is `session_id:minute` (RFC 3339 minute). */
+export const sessionInteractionMinutes = tenantTable(
+  'session_interaction_minutes',
+  {
+    sessionId: text('session_id').notNull(),
+    minute: at('minute').notNull(),
+    interactions: bigint('interactions', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [index('session_interaction_minutes_idx').on(t.tenantId, t.sessionId, t.minute)],
+)
+
+/** A tenant's blocked words, kept as written and normalised (NFKC, case folded) for matching. */
+export const blockedWords = tenantTable(
+  'blocked_words',
+  {
+    word: text('word').notNull(),
+    normalized: text('normalized').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('blocked_words_normalized_key').on(t.tenantId, t.normalized)],
+)
