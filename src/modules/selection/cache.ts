@@ -48,6 +48,14 @@ export class RecommendationCache<V> {
     return this.entries.size
   }
 
+  /** Whether an entry (at any stamp) or a computation is held for key: a lookup may hit. */
+  holds(key: string): boolean {
+    if (!this.options.enabled) return false
+    if (this.entries.has(key)) return true
+    for (const fk of this.inflight.keys()) if (fk.startsWith(`${key}\u0001`)) return true
+    return false
+  }
+
   get(key: string, stamp: string, now = Date.now()): V | undefined {
     const e = this.entries.get(key)
     if (!e || e.stamp !== stamp || now - e.at > this.options.maxAgeMs) return undefined
