@@ -4,10 +4,10 @@ import type { Database } from '../../db/client.js'
  * Recommendation results, cached in the process and validated on every request.
  *
  * An entry is found by what was asked (tenant, anchor, limit, category, pool) and served only
- * when its stamp — the tenant's selection version and, for pools shared with the tenant, each
- * owner's version and the pools granted — equals the stamp the request has just read in its
- * own transaction. Every write that can change a recommendation raises the version in the
- * same transaction (state.ts), so an entry is never served once the data it was computed
+ * when its stamp — the tenant's selection version (its number of committed changes) and, for
+ * pools shared with the tenant, each owner's version and the pools granted — equals the stamp
+ * the request has just read in its own transaction. Every write that can change a
+ * recommendation logs a change in the same transaction (state.ts), so an entry is never served once the data it was computed
  * from has changed, whichever process made the change. Entries also expire after
  * `maxAgeMs`, and the cache is bounded by entries and by recommended items held.
  */
@@ -46,6 +46,14 @@ export class RecommendationCache<V> {
 
   get size() {
     return this.entries.size
+  }
+
+  /** Whether an entry (at any stamp) or a computation is held for key: a lookup may hit. */
+  holds(key: string): boolean {
+    if (!this.options.enabled) return false
+    if (this.entries.has(key)) return true
+    for (const fk of this.inflight.keys()) if (fk.startsWith(`${key}\u0001`)) return true
+    return false
   }
 
   get(key: string, stamp: string, now = Date.now()): V | undefined {

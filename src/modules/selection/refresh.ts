@@ -6,7 +6,7 @@ import { productFactsSql, type ProductScope } from '../catalog/index.js'
 import { HISTORY_DAYS, headAnchorIds, salesSql } from '../sales/index.js'
 import { supplierFactsSql } from '../suppliers/index.js'
 import { anchorSalesProfiles, productSalesStats } from './tables.js'
-import { markSelectionChanged } from './state.js'
+import { type ChangeScope, markSelectionChanged } from './state.js'
 import {
   EXPOSURE_SMOOTHING_UNITS,
   MARGIN_REFERENCE_MAJOR,
@@ -25,11 +25,11 @@ export type RefreshScope = ProductScope
  * margin, long-term value, micro flag, head-anchor exposure) and their pre-score with the
  * tenant's weights, in one set-based statement. Called in the same transaction as every
  * change that moves them, so recommendations never see an eliminated supplier's products.
- * Raises the tenant's selection version first, so no cached recommendation outlives it.
+ * Logs a selection change first, so no cached recommendation outlives it.
  */
 export async function refreshSelectionIndex(ctx: TxCtx, scope: RefreshScope): Promise<void> {
   if (scope !== 'all' && 'productIds' in scope && scope.productIds.length === 0) return
-  await markSelectionChanged(ctx)
+  await markSelectionChanged(ctx, ...changeOf(scope))
   const w = (await selectionSettings.values(ctx)).weights
   await ctx.tx.execute(sql`
     with base as (
@@ -53,6 +53,9 @@ export async function refreshSelectionIndex(ctx: TxCtx, scope: RefreshScope): Pr
         + ${w.micro_supplier_boost}::float8 * (case when micro then 1 else 0 end) - ${w.exposure_fairness}::float8 * over_exposure,
       now()
     from base
+    -- Index rows are locked in one order by every refresh, so two refreshes of overlapping
+    -- products (a supplier's and the whole tenant's) wait for each other, never deadlock.
+    order by tenant_id, id
     on conflict (tenant_id, id) do update set
       supplier_id = excluded.supplier_id, category = excluded.category, title = excluded.title, list_price = excluded.list_price,
       currency = excluded.currency, commission_rate = excluded.commission_rate, repurchase_rate = excluded.repurchase_rate,
@@ -62,6 +65,13 @@ export async function refreshSelectionIndex(ctx: TxCtx, scope: RefreshScope): Pr
   `)
 }
 
+const changeOf = (scope: RefreshScope): [ChangeScope, string?] =>
+  scope === 'all'
+    ? ['all']
+    : 'productIds' in scope
+      ? ['products', scope.productIds.length === 1 ? scope.productIds[0] : undefined]
+      : ['supplier', scope.supplierId]
+
 /**
  * Rebuilds per-product sales stats (units in the window, units through head anchors) and
  * per-anchor sales profiles from the sales history, then the whole selection index. Run after a sales import and by the
@@ -69,7 +79,7 @@ export async function refreshSelectionIndex(ctx: TxCtx, scope: RefreshScope): Pr
  */
 export async function refreshSalesStats(ctx: TxCtx): Promise<{ headAnchors: string[] }> {
   // Anchor profiles and exposure change: cached recommendations are stale from here on.
-  await markSelectionChanged(ctx)
+  await markSelectionChanged(ctx, 'sales')
   const head = await headAnchorIds(ctx)
   await ctx.tx.delete(productSalesStats).where(scoped(ctx, productSalesStats))
   await ctx.tx.execute(sql`

@@ -63,18 +63,28 @@ export async function recommendForAnchor(
 
   // A pool_id asks for one of the tenant's own pools: shared pools play no part.
   const first = await inTenant(ctx, async (tx) => {
-    const stamp = await readSelectionStamp(tx, anchorId, !q.pool_id)
+    // With no entry for this query the answer is computed whatever the stamp, so the stamp
+    // and the tenant's data go out together, in one round trip: the connection runs them in
+    // order, so the data is still read after the stamp (see readSelectionStamp).
+    const [stamp, pipelined] = cache.holds(key)
+      ? [await readSelectionStamp(tx, anchorId, !q.pool_id), undefined]
+      : await Promise.all([readSelectionStamp(tx, anchorId, !q.pool_id), readInputs(tx, anchorId, q)])
     if (!stamp.anchorExists) throw new AppError('not_found', `No anchor with id ${anchorId} exists.`)
-    if (stamp.grants.length) return { version: stamp.version, grants: byOwner(stamp.grants) }
+    if (stamp.grants.length)
+      return {
+        version: stamp.version,
+        grants: byOwner(stamp.grants),
+        own: pipelined && (await readOwn(tx, anchorId, q, pipelined)),
+      }
     // Nothing shared with the tenant: the version is the whole stamp, and on a miss the
     // tenant's data is read in this same transaction, after the version.
     const found = cache.lookup(key, String(stamp.version))
     if (found) return { found }
-    return { stamp: String(stamp.version), own: await readOwn(tx, anchorId, q) }
+    return { stamp: String(stamp.version), own: await readOwn(tx, anchorId, q, pipelined) }
   })
   if (first.found) return first.found
-  if (first.own) {
-    const own = first.own
+  if (first.stamp) {
+    const own = first.own!
     return cache.fill(key, first.stamp, async () => deepFreeze(await finish(ctx, anchorId, q, own, new Map())), weigh)
   }
 
@@ -100,7 +110,8 @@ export async function recommendForAnchor(
     key,
     stamp,
     async () => {
-      const own = await inTenant(ctx, (tx) => readOwn(tx, anchorId, q))
+      // Read with the tenant's version when it was pipelined with it; otherwise now, after it.
+      const own = first.own ?? (await inTenant(ctx, (tx) => readOwn(tx, anchorId, q)))
       return deepFreeze(await finish(ctx, anchorId, q, own, grants))
     },
     weigh,
@@ -113,14 +124,25 @@ const byOwner = (grants: [string, string][]) => {
   return out
 }
 
-/** In the tenant's transaction: the anchor's signals, the weights and candidates from the tenant's own pools. */
-async function readOwn(tx: TxCtx, anchorId: string, query: RecommendationQuery) {
-  const anchor = await findAnchor(tx, anchorId, { required: true })
-  const [settings, pools, profile] = await Promise.all([
+/** What ranking needs besides candidates, in the tenant's transaction; the statements are sent together. */
+function readInputs(tx: TxCtx, anchorId: string, query: RecommendationQuery) {
+  return Promise.all([
+    findAnchor(tx, anchorId),
     selectionSettings.values(tx),
     accessiblePools(tx, anchorId, query.pool_id),
     profileRepo.find(tx, anchorId),
   ])
+}
+
+/** In the tenant's transaction: the anchor's signals, the weights and candidates from the tenant's own pools. */
+async function readOwn(
+  tx: TxCtx,
+  anchorId: string,
+  query: RecommendationQuery,
+  inputs?: Awaited<ReturnType<typeof readInputs>>,
+) {
+  const [anchor, settings, pools, profile] = inputs ?? (await readInputs(tx, anchorId, query))
+  if (!anchor) throw new AppError('not_found', `No anchor with id ${anchorId} exists.`)
   if (query.pool_id && !pools.length)
     throw new AppError('not_found', `No supply pool with id ${query.pool_id} is open to this anchor.`)
   const signals = anchorSignals(anchor, profile ?? { categoryUnits: {}, recent: [] })

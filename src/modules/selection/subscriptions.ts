@@ -27,6 +27,6 @@ export function subscribeSelection(): void {
   subscribe(salesRecorded, by, async (tx) => void (await refreshSalesStats(tx)))
   // Pools, their items, anchors and grants decide what is in reach; anchors' categories and
   // audience feed audience_fit. The index is unchanged, so only cached answers go.
-  subscribe(poolChanged, by, (tx) => markSelectionChanged(tx))
-  subscribe(anchorChanged, by, (tx) => markSelectionChanged(tx))
+  subscribe(poolChanged, by, (tx, c) => markSelectionChanged(tx, 'pool', c.poolId))
+  subscribe(anchorChanged, by, (tx, c) => markSelectionChanged(tx, 'anchor', c.anchorId))
 }

@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm'
-import { bigint, boolean, doublePrecision, index, integer, jsonb, text, timestamp } from 'drizzle-orm/pg-core'
+import {
+  bigint,
+  bigserial,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core'
 import { tenantTable } from '../../db/tenant-table.js'
 
 /**
@@ -59,11 +69,24 @@ export const anchorSalesProfiles = tenantTable('anchor_sales_profiles', {
 })
 
 /**
- * Per tenant, one row (`id` = 'selection') whose `version` goes up in the same transaction
- * as every write that can change any of the tenant's recommendations (see state.ts), so a
- * cached recommendation is served only while the version it was computed at is current.
+ * Insert-only log of what changed recommendations: every write that can change any of the
+ * tenant's recommendations adds a row in its own transaction (state.ts), so concurrent
+ * writers of a tenant never wait on one another. `id` is global and only orders the rows;
+ * `scope` and `subject_id` say what changed, for whoever reads the log.
+ */
+export const selectionChanges = tenantTable('selection_changes', {
+  id: bigserial('id', { mode: 'number' }).notNull(),
+  scope: text('scope').notNull(),
+  subjectId: text('subject_id'),
+  changedAt: timestamp('changed_at', { withTimezone: true }).notNull().defaultNow(),
+})
+
+/**
+ * Per tenant, one row (`id` = 'selection') whose `version` counts the changes trimmed from
+ * the tenant's change log (state.ts): the number of committed changes is this plus the rows
+ * left in the log. Only a trim writes it, so ordinary writers never lock it.
  */
 export const selectionState = tenantTable('selection_state', {
-  version: integer('version').notNull().default(0),
+  version: bigint('version', { mode: 'number' }).notNull().default(0),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 })
