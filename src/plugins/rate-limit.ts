@@ -1,8 +1,16 @@
 import fp from 'fastify-plugin'
+import type { Redis } from 'ioredis'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
 import { AppError } from '../lib/errors.js'
 import { closeRedis, SettlingRedis } from '../lib/redis.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The limiters' Redis (request rate, failed client authentications); none without REDIS_URL. */
+    limitsRedis: Redis | undefined
+  }
+}
 
 /**
  * Per client and installation, keyed from the verified token (never a client-set header).
@@ -16,6 +24,7 @@ export default fp(
     const redis = app.config.REDIS_URL
       ? new SettlingRedis(app.config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
       : undefined
+    app.decorate('limitsRedis', redis)
     if (redis) {
       app.addHook('onClose', () => closeRedis(redis))
       // Counting fails open while Redis is away (skipOnError); the reconnect attempts are only worth a warning.
