@@ -12,6 +12,7 @@ import { keysetPage, mapPage, scoped, type PageRequest } from '../../lib/reposit
 import { allScopes, hasScope, isScope, type Scope } from '../../lib/scopes.js'
 import { installationCreated, installationDeleted, installationRevoked, installationScopesChanged } from './changes.js'
 import type { KeyStore } from './keys.js'
+import { forgetGrants } from './revocations.js'
 import type { FailedAttempts } from './failed-attempts.js'
 import { hashSecret, isLegacyHash, newClientSecret, verifyLegacySecret, verifySecret } from './secrets.js'
 import type {
@@ -355,8 +356,8 @@ async function rotateOwnClientSecret(cp: ControlPlaneCtx, id: string, overlapSec
 }
 
 /** Revoking a client refuses its secrets and every token it already holds, at once. */
-export function revokeClient(ctx: Ctx, id: string) {
-  return inControlPlane(ctx, async (cp) => {
+export async function revokeClient(ctx: Ctx, id: string) {
+  const revoked = await inControlPlane(ctx, async (cp) => {
     const client = await managedClient(cp, id)
     const [updated] = await cp.owner
       .update(apiClients)
@@ -367,6 +368,9 @@ export function revokeClient(ctx: Ctx, id: string) {
     await audit(cp, 'client.revoked', { type: 'client', id }, { organization_id: client.organizationId })
     return present.client(updated!)
   })
+  // After the commit; the other processes hear of it through the database (revocations.ts).
+  forgetGrants(ctx.db)
+  return revoked
 }
 
 // ── Tokens ──
@@ -625,7 +629,7 @@ export async function listInstallations(ctx: Ctx, page: PageRequest) {
 
 /**
  * The MCN changes what an installed app may do. The auth check reads the installation's
- * scopes on every request, so fewer take effect at once, on tokens already issued too; more
+ * scopes (through the revocation cache), so fewer take effect at once, on tokens already issued too; more
  * reach the app's next token, whose scope is what the installation held when it was issued.
  */
 export async function changeInstallationScopes(
@@ -636,7 +640,7 @@ export async function changeInstallationScopes(
 ) {
   requireOwnCredentials(ctx)
   requireKind(ctx, 'mcn')
-  return inTenant(ctx, async (tx) => {
+  const changed = await inTenant(ctx, async (tx) => {
     const [before] = await tx.tx
       .select()
       .from(installations)
@@ -671,12 +675,14 @@ export async function changeInstallationScopes(
     await publish(tx, installationScopesChanged, installation)
     return installation
   })
+  forgetGrants(ctx.db)
+  return changed
 }
 
-/** Uninstalling revokes at once: the auth check reads the installation on every request. */
+/** Uninstalling revokes at once here and within the revocation cache's bound on every other process. */
 export async function uninstall(ctx: Ctx, id: string) {
   requireOwnCredentials(ctx)
-  return inTenant(ctx, async (tx) => {
+  const uninstalled = await inTenant(ctx, async (tx) => {
     const [before] = await tx.tx
       .select({ revokedAt: installations.revokedAt })
       .from(installations)
@@ -701,4 +707,6 @@ export async function uninstall(ctx: Ctx, id: string) {
     }
     return installation
   })
+  forgetGrants(ctx.db)
+  return uninstalled
 }
