@@ -5,6 +5,9 @@
  *   b. showrunner      GET /v1/events/{id} with a bearer token (auth, rate limit, tenant
  *                      transaction with set_config, RLS, schema serialization)
  *   c. showrunner-noauth  the same service call behind a bench-only route with a fixed ctx
+ *   d. token           POST /oauth/token (client_credentials, the right secret), at
+ *                      TOKEN_CONNECTIONS connections, beside
+ *   e. healthz         GET /healthz on the same process and connections: the framework's floor
  *
  * Each server runs as a child process, one at a time; autocannon runs here. Run with
  * `npm run bench` (flags: --duration --warmup --connections --pipelining --events
@@ -26,8 +29,13 @@ interface HttpResults {
   date: string
   machine: ReturnType<typeof machineInfo> & { postgres: string }
   options: LoadOptions & { events: number; dbPoolMax: number; retries: number }
-  results: { baseline: Figures; showrunner: Figures; showrunnerNoAuth: Figures }
-  ratios: { showrunnerOverBaseline: number; showrunnerOverNoAuth: number; noAuthOverBaseline: number }
+  results: { baseline: Figures; showrunner: Figures; showrunnerNoAuth: Figures; token?: Figures; healthz?: Figures }
+  ratios: {
+    showrunnerOverBaseline: number
+    showrunnerOverNoAuth: number
+    noAuthOverBaseline: number
+    tokenOverHealthz?: number
+  }
   /** Server time per request (1/rps) attributable to each layer, in microseconds. */
   costPerRequestUs: {
     baseline: number
@@ -61,6 +69,9 @@ const load: LoadOptions = {
   pipelining: opts.pipelining,
 }
 
+/** The issue's figure for the token endpoint is at 10 connections, whatever --connections says. */
+const TOKEN_CONNECTIONS = 10
+
 let database: BenchDatabase | undefined
 let owner: ReturnType<typeof connectOwner> | undefined
 let server: ChildServer | undefined
@@ -88,7 +99,7 @@ async function check(url: string, headers: Record<string, string> = {}): Promise
 
 async function main() {
   const started = Date.now()
-  const total = (opts.warmup + opts.duration) * 3
+  const total = (opts.warmup + opts.duration) * 5
   log(
     `http bench: ${opts.connections} connections, ${opts.warmup} s warm-up + ${opts.duration} s per target (~${Math.round(total + 15)} s${retries ? `, up to ${retries} more per target on a busy machine` : ''})`,
   )
@@ -136,8 +147,8 @@ async function main() {
     env: { DB_POOL_MAX: String(dbPoolMax) },
     plugins: [{ module: 'plugins/events-direct.ts', options: direct }],
   })
-  const token = await fetchToken(server.url, tenant)
-  const auth = { authorization: `Bearer ${token}` }
+  const accessToken = await fetchToken(server.url, tenant)
+  const auth = { authorization: `Bearer ${accessToken}` }
   const viaApi = await check(`${server.url}/v1/events/${ids[0]}`, auth)
   const viaDirect = await check(`${server.url}/bench/events/${ids[0]}`)
   for (const [name, body] of [
@@ -159,10 +170,35 @@ async function main() {
     load,
     { serverPid: server.pid, database: database.name, retries, onRetry },
   )
+  const tokenLoad = { ...load, connections: TOKEN_CONNECTIONS }
+  const tokenBody = JSON.stringify({
+    grant_type: 'client_credentials',
+    client_id: tenant.clientId,
+    client_secret: tenant.clientSecret,
+  })
+  log(`d. POST /oauth/token at ${TOKEN_CONNECTIONS} connections …`)
+  const token = await measure(
+    {
+      name: `d. POST /oauth/token (${TOKEN_CONNECTIONS} conn)`,
+      url: server.url,
+      paths: '/oauth/token',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: tokenBody,
+    },
+    tokenLoad,
+    { serverPid: server.pid, database: database.name, retries, onRetry },
+  )
+  log(`e. GET /healthz at ${TOKEN_CONNECTIONS} connections …`)
+  const healthz = await measure(
+    { name: `e. GET /healthz (${TOKEN_CONNECTIONS} conn)`, url: server.url, paths: '/healthz' },
+    tokenLoad,
+    { serverPid: server.pid, database: database.name, retries, onRetry },
+  )
   await server.stop()
   server = undefined
 
-  const figures = [baseline, showrunner, showrunnerNoAuth]
+  const figures = [baseline, showrunner, showrunnerNoAuth, token, healthz]
   const ratio = (x: number, y: number) => Math.round((x / y) * 1000) / 1000
   const us = (rps: number) => Math.round(1e6 / rps)
   const results: HttpResults = {
@@ -170,8 +206,9 @@ async function main() {
     date: new Date().toISOString(),
     machine: { ...machineInfo(), postgres: await serverVersion(database.url) },
     options: { ...load, events: ids.length, dbPoolMax, retries },
-    results: { baseline, showrunner, showrunnerNoAuth },
+    results: { baseline, showrunner, showrunnerNoAuth, token, healthz },
     ratios: {
+      tokenOverHealthz: ratio(token.rps, healthz.rps),
       showrunnerOverBaseline: ratio(showrunner.rps, baseline.rps),
       showrunnerOverNoAuth: ratio(showrunner.rps, showrunnerNoAuth.rps),
       noAuthOverBaseline: ratio(showrunnerNoAuth.rps, baseline.rps),
@@ -209,6 +246,7 @@ async function main() {
         ['b / a  showrunner vs bare server', results.ratios.showrunnerOverBaseline.toFixed(3)],
         ['b / c  with vs without auth', results.ratios.showrunnerOverNoAuth.toFixed(3)],
         ['c / a  stack without auth vs bare', results.ratios.noAuthOverBaseline.toFixed(3)],
+        ['d / e  token endpoint vs /healthz', results.ratios.tokenOverHealthz!.toFixed(3)],
       ],
     ),
   )

@@ -22,7 +22,7 @@ export const apiClients = pgTable(
       .notNull()
       .references(() => organizations.id),
     name: text('name').notNull(),
-    /** scrypt hashes of the live secrets; two during a rotation's overlap. */
+    /** SHA-256 hashes of the live secrets (scrypt for clients not seen since; upgraded on their next token); two during a rotation's overlap. */
     secretHashes: jsonb('secret_hashes')
       .$type<{ hash: string; createdAt: string; expiresAt: string | null }[]>()
       .notNull(),

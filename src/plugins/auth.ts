@@ -1,8 +1,8 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError } from '../lib/errors.js'
-import type { Actor, Ctx, OrgKind } from '../lib/context.js'
-import { KeyStore } from '../modules/identity/index.js'
+import type { Actor, Ctx } from '../lib/context.js'
+import { KeyStore, RevocationCache } from '../modules/identity/index.js'
 import { hasScope } from '../lib/scopes.js'
 import { addRouteHook } from '../lib/http.js'
 
@@ -38,7 +38,13 @@ export default fp(
     // Fastify wants a placeholder per request; authentication replaces it before any handler runs.
     app.decorateRequest('ctx', null as unknown as Ctx)
 
-    /** Tokens are checked against the live client and installation, so revocation is immediate. */
+    // Revocation and uninstalls reach every process within TRUST_MS (see RevocationCache), and
+    // the process that made the change at once.
+    const grants = new RevocationCache(app.database.sql, app.db)
+    grants.start()
+    app.addHook('onClose', async () => grants.stop())
+
+    /** Tokens are checked against the current client and installation, not only their signature. */
     async function actorFor(token: string): Promise<{ actor: Actor; tenantId: string }> {
       let claims: Awaited<ReturnType<KeyStore['verify']>>
       try {
@@ -48,16 +54,13 @@ export default fp(
           headers: challenge('invalid_token'),
         })
       }
-      // A prepared statement (postgres.js caches it per connection): this runs on every request.
       // An installation token also carries no more than the installation holds now: scopes the
-      // MCN took back stop at once (granted is null for a client acting in its own tenant).
-      const [row] = await app.database.sql<{ revoked: boolean; kind: OrgKind; granted: string[] | null }[]>`
-        select c.revoked_at is not null
-            or (${claims.ins ?? null}::text is not null and i.id is null) as revoked,
-               o.kind, i.granted_scopes as granted
-        from api_clients c join organizations o on o.id = c.organization_id
-        left join installations i on i.id = ${claims.ins ?? null} and i.tenant_id = ${claims.tenant} and i.revoked_at is null
-        where c.id = ${claims.client_id}`
+      // MCN took back stop within the cache's bound (granted is null for a client acting in its own tenant).
+      const row = await grants.current({
+        clientId: claims.client_id,
+        tenantId: claims.tenant,
+        installationId: claims.ins,
+      })
       if (!row || row.revoked)
         throw new AppError('unauthenticated', 'The access token has been revoked.', {
           headers: challenge('invalid_token'),
@@ -68,7 +71,7 @@ export default fp(
         actor: {
           clientId: claims.client_id,
           organizationId: claims.org,
-          organizationKind: row.kind as OrgKind,
+          organizationKind: row.kind,
           installationId: claims.ins,
           scopes: row.granted ? claimed.filter((scope) => row.granted!.includes(scope)) : claimed,
         },

@@ -1,13 +1,22 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import rateLimit from '@fastify/rate-limit'
+import type { Redis } from 'ioredis'
 import { AppError } from '../lib/errors.js'
 import { closeRedis, SettlingRedis } from '../lib/redis.js'
+import { RequestBudget } from '../lib/request-budget.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The limiters' Redis (request rate, failed client authentications); none without REDIS_URL. */
+    limitsRedis: Redis | undefined
+  }
+}
 
 /**
- * Per client and installation, keyed from the verified token (never a client-set header).
- * @fastify/rate-limit counts (on Redis when REDIS_URL is set, in memory otherwise); its
- * draft-6 headers are rewritten to the current IETF draft's RateLimit-Policy / RateLimit.
+ * Per client and installation, keyed from the verified token (never a client-set header); by
+ * IP before authentication. Counted across processes in Redis without the request waiting on
+ * it, exact to within RATE_LIMIT_SLACK requests per process (src/lib/request-budget.ts,
+ * docs/rate-limits.md). Headers are the current IETF draft's RateLimit-Policy / RateLimit.
  */
 export default fp(
   async function rateLimitPlugin(app: FastifyInstance) {
@@ -16,45 +25,31 @@ export default fp(
     const redis = app.config.REDIS_URL
       ? new SettlingRedis(app.config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
       : undefined
+    app.decorate('limitsRedis', redis)
     if (redis) {
       app.addHook('onClose', () => closeRedis(redis))
-      // Counting fails open while Redis is away (skipOnError); the reconnect attempts are only worth a warning.
+      // Counting goes on per process while Redis is away; the reconnect attempts are only worth a warning.
       redis.on('error', (err) => app.log.warn({ err: err.message }, 'rate-limit Redis connection error'))
     }
+    const budget = new RequestBudget(redis, `${app.config.QUEUE_PREFIX}:ratelimit:`, max, windowSeconds * 1000)
+    const policy = `"default";q=${max};w=${windowSeconds}`
 
     const keyFor = (req: FastifyRequest) =>
       req.ctx ? `c:${req.ctx.actor.clientId}:${req.ctx.actor.installationId ?? ''}` : `ip:${req.ip}`
 
-    await app.register(rateLimit, {
-      global: true,
-      // After authentication, so the key is the token's client and installation.
-      hook: 'preHandler',
-      max,
-      timeWindow: windowSeconds * 1000,
-      keyGenerator: keyFor,
-      enableDraftSpec: true,
-      redis,
-      nameSpace: `${app.config.QUEUE_PREFIX}:ratelimit:`,
-      skipOnError: true,
-      allowList: (req) => req.url === '/healthz' || req.url === '/readyz',
-      errorResponseBuilder: (_req, context) => {
-        const err = new AppError(
+    // After authentication (onRequest), so the key is the token's client and installation.
+    app.addHook('preHandler', async (request, reply) => {
+      if (request.url === '/healthz' || request.url === '/readyz') return
+      const taken = budget.take(keyFor(request))
+      const decision = taken instanceof Promise ? await taken : taken
+      reply.header('ratelimit-policy', policy)
+      reply.header('ratelimit', `"default";r=${decision.remaining};t=${decision.resetSeconds}`)
+      if (!decision.allowed)
+        throw new AppError(
           'rate_limited',
-          `Rate limit of ${context.max} requests per ${windowSeconds} s exceeded; retry after ${context.after}.`,
+          `Rate limit of ${max} requests per ${windowSeconds} s exceeded; retry after ${decision.resetSeconds} s.`,
+          { headers: { 'retry-after': String(decision.resetSeconds) } },
         )
-        return Object.assign(err, { statusCode: 429 })
-      },
-    })
-
-    app.addHook('onSend', async (_req, reply, payload) => {
-      const limit = reply.getHeader('ratelimit-limit')
-      if (limit === undefined) return payload
-      const remaining = reply.getHeader('ratelimit-remaining')
-      const reset = reply.getHeader('ratelimit-reset')
-      reply.removeHeader('ratelimit-limit').removeHeader('ratelimit-remaining').removeHeader('ratelimit-reset')
-      reply.header('ratelimit-policy', `"default";q=${limit};w=${windowSeconds}`)
-      reply.header('ratelimit', `"default";r=${remaining ?? 0};t=${reset ?? windowSeconds}`)
-      return payload
     })
   },
   { name: 'rate-limit', dependencies: ['auth'] },

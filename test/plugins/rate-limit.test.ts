@@ -1,6 +1,12 @@
 import t from 'tap'
 import { buildTestApp, createTenant } from '../helper.js'
 
+/** Windows are aligned to the clock (every process must agree on them): start clear of an edge. */
+async function clearOfWindowEdge(windowSeconds: number, needMs = 5000) {
+  const left = windowSeconds * 1000 - (Date.now() % (windowSeconds * 1000))
+  if (left < needMs) await new Promise((r) => setTimeout(r, left + 50))
+}
+
 for (const backend of ['redis', 'memory'] as const) {
   t.test(`rate limits per client (${backend}): current-draft headers and 429 problem`, async (t) => {
     const { app } = await buildTestApp(t, {
@@ -10,6 +16,7 @@ for (const backend of ['redis', 'memory'] as const) {
     const a = await createTenant(app)
     const b = await createTenant(app)
 
+    await clearOfWindowEdge(30)
     const first = await a.get('/v1/events')
     t.equal(first.statusCode, 200)
     t.equal(first.headers['ratelimit-policy'], '"default";q=3;w=30')

@@ -32,7 +32,7 @@ export const getReadiness = <ThrowOnError extends boolean = true>(options?: Opti
 /**
  * Exchange client credentials for an access token
  *
- * RFC 6749 §4.4. Authenticate with HTTP Basic (client_secret_basic) or client_id/client_secret in the body (client_secret_post). Errors use RFC 6749’s JSON form, not problem details.
+ * RFC 6749 §4.4. Authenticate with HTTP Basic (client_secret_basic) or client_id/client_secret in the body (client_secret_post). Errors use RFC 6749’s JSON form, not problem details. After 10 failed authentications of one client id within 60 s, wrong secrets answer 429 with Retry-After (a problem whose error member is invalid_client); the right secret keeps working.
  */
 export const createToken = <ThrowOnError extends boolean = true>(options: Options<CreateTokenData, ThrowOnError>) => (options.client ?? client).post<CreateTokenResponses, CreateTokenErrors, ThrowOnError>({
     url: '/oauth/token',

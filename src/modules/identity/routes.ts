@@ -5,6 +5,7 @@ import { requireScopes } from '../../lib/scopes.js'
 import { expectedVersion, withEtag } from '../../lib/etag.js'
 import * as identity from './service.js'
 import * as S from './schemas.js'
+import { FAILED_ATTEMPTS_MAX, FAILED_ATTEMPTS_WINDOW_MS, FailedAttempts } from './failed-attempts.js'
 
 function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
   const m = header?.match(/^Basic\s+(\S+)$/i)
@@ -20,6 +21,7 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
 }
 
 export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const attempts = new FailedAttempts(app.limitsRedis, `${app.config.QUEUE_PREFIX}:client-failures:`)
   app.post(
     '/oauth/token',
     {
@@ -32,8 +34,7 @@ export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Exchange client credentials for an access token',
         // Public: the client authenticates with its credentials in this very request.
         security: [],
-        description:
-          'RFC 6749 §4.4. Authenticate with HTTP Basic (client_secret_basic) or client_id/client_secret in the body (client_secret_post). Errors use RFC 6749’s JSON form, not problem details.',
+        description: `RFC 6749 §4.4. Authenticate with HTTP Basic (client_secret_basic) or client_id/client_secret in the body (client_secret_post). Errors use RFC 6749’s JSON form, not problem details. After ${FAILED_ATTEMPTS_MAX} failed authentications of one client id within ${FAILED_ATTEMPTS_WINDOW_MS / 1000} s, wrong secrets answer 429 with Retry-After (a problem whose error member is invalid_client); the right secret keeps working.`,
         body: ref(S.TokenRequest),
         response: {
           200: ref(S.TokenResponse),
@@ -54,7 +55,7 @@ export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const basic = basicCredentials(request.headers.authorization)
         if (basic && body.client_secret)
           throw new identity.OAuthError('invalid_request', 'Use one client authentication method, not both.')
-        return await identity.issueToken(app.db, app.keys, {
+        return await identity.issueToken(app.db, app.keys, attempts, {
           grantType: body.grant_type,
           clientId: basic?.id ?? body.client_id,
           clientSecret: basic?.secret ?? body.client_secret,

@@ -12,7 +12,9 @@ import { keysetPage, mapPage, scoped, type PageRequest } from '../../lib/reposit
 import { allScopes, hasScope, isScope, type Scope } from '../../lib/scopes.js'
 import { installationCreated, installationDeleted, installationRevoked, installationScopesChanged } from './changes.js'
 import type { KeyStore } from './keys.js'
-import { hashSecret, newClientSecret, verifySecret } from './secrets.js'
+import { forgetGrants } from './revocations.js'
+import type { FailedAttempts } from './failed-attempts.js'
+import { hashSecret, isLegacyHash, newClientSecret, verifyLegacySecret, verifySecret } from './secrets.js'
 import type {
   CreateApiClientInput,
   CreateInstallationInput,
@@ -217,7 +219,7 @@ export async function createClient(
       name: input.name,
       scopes,
       appId: input.appId ?? null,
-      secretHashes: [{ hash: await hashSecret(secret), createdAt: new Date().toISOString(), expiresAt: null }],
+      secretHashes: [{ hash: hashSecret(secret), createdAt: new Date().toISOString(), expiresAt: null }],
     })
     .returning()
   return { client: present.client(client!), client_secret: secret }
@@ -340,10 +342,7 @@ async function rotateOwnClientSecret(cp: ControlPlaneCtx, id: string, overlapSec
   const [updated] = await cp.owner
     .update(apiClients)
     .set({
-      secretHashes: [
-        { hash: await hashSecret(secret), createdAt: new Date(now).toISOString(), expiresAt: null },
-        ...kept,
-      ],
+      secretHashes: [{ hash: hashSecret(secret), createdAt: new Date(now).toISOString(), expiresAt: null }, ...kept],
     })
     .where(eq(apiClients.id, client.id))
     .returning()
@@ -357,8 +356,8 @@ async function rotateOwnClientSecret(cp: ControlPlaneCtx, id: string, overlapSec
 }
 
 /** Revoking a client refuses its secrets and every token it already holds, at once. */
-export function revokeClient(ctx: Ctx, id: string) {
-  return inControlPlane(ctx, async (cp) => {
+export async function revokeClient(ctx: Ctx, id: string) {
+  const revoked = await inControlPlane(ctx, async (cp) => {
     const client = await managedClient(cp, id)
     const [updated] = await cp.owner
       .update(apiClients)
@@ -369,6 +368,9 @@ export function revokeClient(ctx: Ctx, id: string) {
     await audit(cp, 'client.revoked', { type: 'client', id }, { organization_id: client.organizationId })
     return present.client(updated!)
   })
+  // After the commit; the other processes hear of it through the database (revocations.ts).
+  forgetGrants(ctx.db)
+  return revoked
 }
 
 // ── Tokens ──
@@ -397,8 +399,67 @@ export interface TokenRequestInput {
   installationId?: string
 }
 
+/** The answer once a client id is over its failure limit: RFC 6749's error, inside the 429 problem. */
+function tooManyFailures(retryAfter: number) {
+  const description = `Too many failed authentications for this client; retry after ${retryAfter} s.`
+  return new AppError('rate_limited', description, {
+    headers: { 'retry-after': String(retryAfter) },
+    extensions: { error: 'invalid_client', error_description: description },
+  })
+}
+
+/**
+ * Checks the secret against the client's live hashes. SHA-256 hashes are checked whatever
+ * the failure count: that costs a wrong secret what it costs a right one, and nobody can lock
+ * a client out by knowing its id. An scrypt hash from before costs a right secret one scrypt,
+ * once (the hash is re-stored as SHA-256); a wrong one only while the client is under its
+ * failure limit, so a guesser gets FAILED_ATTEMPTS_MAX scrypts per window, not a core.
+ */
+async function authenticateClient(
+  db: Database,
+  attempts: FailedAttempts,
+  client: ClientRow,
+  secret: string,
+): Promise<boolean> {
+  const now = Date.now()
+  const live = client.secretHashes.filter((h) => !h.expiresAt || Date.parse(h.expiresAt) > now)
+  // Every hash is compared, so the time does not tell which one (if any) matched.
+  const matches = live.map((h) => !isLegacyHash(h.hash) && verifySecret(secret, h.hash))
+  if (matches.includes(true)) return true
+  const legacy = live.filter((h) => isLegacyHash(h.hash))
+  if (legacy.length) {
+    const wait = await attempts.retryAfter(client.id)
+    if (wait) throw tooManyFailures(wait)
+    for (const h of legacy) {
+      if (!(await verifyLegacySecret(secret, h.hash))) continue
+      await upgradeLegacyHash(db, client, h.hash, secret)
+      return true
+    }
+  }
+  const wait = await attempts.record(client.id)
+  if (wait) throw tooManyFailures(wait)
+  return false
+}
+
+/**
+ * Re-stores a verified scrypt hash as SHA-256. Conditional on the hashes being as read, so a
+ * rotation committed meanwhile is never overwritten (the next token then upgrades instead).
+ */
+async function upgradeLegacyHash(db: Database, client: ClientRow, legacyHash: string, secret: string) {
+  const upgraded = client.secretHashes.map((h) => (h.hash === legacyHash ? { ...h, hash: hashSecret(secret) } : h))
+  await db
+    .update(apiClients)
+    .set({ secretHashes: upgraded })
+    .where(
+      and(
+        eq(apiClients.id, client.id),
+        sql`${apiClients.secretHashes} = ${JSON.stringify(client.secretHashes)}::jsonb`,
+      ),
+    )
+}
+
 /** RFC 6749 §4.4 client credentials; an app client names the installation it acts in. */
-export async function issueToken(db: Database, keys: KeyStore, input: TokenRequestInput) {
+export async function issueToken(db: Database, keys: KeyStore, attempts: FailedAttempts, input: TokenRequestInput) {
   if (input.grantType !== 'client_credentials')
     throw new OAuthError('unsupported_grant_type', 'Only grant_type=client_credentials is supported.')
   if (!input.clientId || !input.clientSecret)
@@ -408,12 +469,8 @@ export async function issueToken(db: Database, keys: KeyStore, input: TokenReque
     .from(apiClients)
     .innerJoin(organizations, eq(organizations.id, apiClients.organizationId))
     .where(eq(apiClients.id, input.clientId))
-  const now = Date.now()
-  let authenticated = false
-  for (const h of row?.client.secretHashes ?? []) {
-    if ((!h.expiresAt || Date.parse(h.expiresAt) > now) && (await verifySecret(input.clientSecret, h.hash)))
-      authenticated = true
-  }
+  // Unknown ids are not counted: any string would start a window, and they cost no hash.
+  const authenticated = row ? await authenticateClient(db, attempts, row.client, input.clientSecret) : false
   if (!row || !authenticated || row.client.revokedAt)
     throw new OAuthError('invalid_client', 'Client authentication failed.', 401)
   const { client } = row
@@ -572,7 +629,7 @@ export async function listInstallations(ctx: Ctx, page: PageRequest) {
 
 /**
  * The MCN changes what an installed app may do. The auth check reads the installation's
- * scopes on every request, so fewer take effect at once, on tokens already issued too; more
+ * scopes (through the revocation cache), so fewer take effect at once, on tokens already issued too; more
  * reach the app's next token, whose scope is what the installation held when it was issued.
  */
 export async function changeInstallationScopes(
@@ -583,7 +640,7 @@ export async function changeInstallationScopes(
 ) {
   requireOwnCredentials(ctx)
   requireKind(ctx, 'mcn')
-  return inTenant(ctx, async (tx) => {
+  const changed = await inTenant(ctx, async (tx) => {
     const [before] = await tx.tx
       .select()
       .from(installations)
@@ -618,12 +675,14 @@ export async function changeInstallationScopes(
     await publish(tx, installationScopesChanged, installation)
     return installation
   })
+  forgetGrants(ctx.db)
+  return changed
 }
 
-/** Uninstalling revokes at once: the auth check reads the installation on every request. */
+/** Uninstalling revokes at once here and within the revocation cache's bound on every other process. */
 export async function uninstall(ctx: Ctx, id: string) {
   requireOwnCredentials(ctx)
-  return inTenant(ctx, async (tx) => {
+  const uninstalled = await inTenant(ctx, async (tx) => {
     const [before] = await tx.tx
       .select({ revokedAt: installations.revokedAt })
       .from(installations)
@@ -648,4 +707,6 @@ export async function uninstall(ctx: Ctx, id: string) {
     }
     return installation
   })
+  forgetGrants(ctx.db)
+  return uninstalled
 }
