@@ -19,6 +19,7 @@ import { mediaModule } from './media/index.js'
 import { ordersModule } from './orders/index.js'
 import { aftersalesModule } from './aftersales/index.js'
 import { acquisitionModule } from './acquisition/index.js'
+import { settlementsModule } from './settlements/index.js'
 import { consultationsModule } from './consultations/index.js'
 
 /** Every domain module, in the order their routes and GraphQL types are mounted. */
@@ -41,6 +42,7 @@ export const modules: ShowrunnerModule[] = [
   mediaModule,
   ordersModule,
   aftersalesModule,
+  settlementsModule,
   acquisitionModule,
   consultationsModule,
   webhooksModule,
