@@ -151,8 +151,8 @@ const isAdjustment = (e: EntryRow) => e.period !== e.eventPeriod
 export function totalsOf(entries: EntryRow[]): EarningsTotalView[] {
   const by = new Map<string, EarningsTotalView>()
   for (const e of entries) {
-    let t = by.get(e.currency)
-    if (!t) by.set(e.currency, (t = { currency: e.currency, ...zero(), adjustments: zero() }))
+    const t = by.get(e.currency) ?? { currency: e.currency, ...zero(), adjustments: zero() }
+    by.set(e.currency, t)
     add(t, e)
     if (isAdjustment(e)) add(t.adjustments, e)
   }
