@@ -1,5 +1,6 @@
 import { defineModule } from '../types.js'
 import { subscribeSettlements } from './ledger.js'
+import { settlementsGraphql } from './resolvers.js'
 import settlementsRoutes from './routes.js'
 import { closePeriodJob } from './service.js'
 
@@ -23,6 +24,7 @@ export const settlementsModule = defineModule({
     },
   ],
   routes: settlementsRoutes,
+  graphql: settlementsGraphql,
   jobs: [closePeriodJob],
 })
 

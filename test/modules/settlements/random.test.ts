@@ -108,10 +108,13 @@ class Books {
   }
 
   refund(orderId: string, item: string | null, amount: number, at: string) {
-    if (item) return this.reverse(item, amount, at)
+    if (item) {
+      this.reverse(item, amount, at)
+      return
+    }
     const items = this.orders.get(orderId)!
     const parts = largestRemainder(amount, items.map(this.remaining))
-    items.forEach((i, k) => this.reverse(i, parts[k]!, at))
+    for (const [k, i] of items.entries()) this.reverse(i, parts[k]!, at)
   }
 }
 

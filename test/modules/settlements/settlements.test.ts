@@ -183,6 +183,22 @@ t.test('settlements', async (t) => {
       })
       t.ok(events.some((e: any) => e.type === 'contract.created'))
 
+      const gql = (
+        await mcn.post('/graphql', {
+          query: `query($id: ID!, $anchor: String!) { settlement(id: $id) { id period status totals { commission } } anchorEarnings(anchor_id: $anchor, period: "2025-04") { totals { commission adjustments { commission } } } settlements(first: 5) { data { id } } }`,
+          variables: { id: statement.id, anchor },
+        })
+      ).json()
+      t.same(gql.errors, undefined, JSON.stringify(gql.errors))
+      t.same(gql.data.settlement, {
+        id: statement.id,
+        period: '2025-03',
+        status: 'closed',
+        totals: [{ commission: march.totals[0].commission }],
+      })
+      t.same(gql.data.anchorEarnings.totals, [{ commission: -100, adjustments: { commission: -100 } }])
+      t.same(gql.data.settlements.data, [{ id: statement.id }])
+
       const listed = await ok(await mcn.get('/v1/settlements?period=2025-03'), 200)
       t.same(
         listed.data.map((s: any) => s.id),
