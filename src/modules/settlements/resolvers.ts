@@ -17,7 +17,7 @@ export const settlementsGraphql: GraphQLContribution = {
     anchorEarnings: queryField({
       type: Earnings,
       nullable: true,
-      args: Type.Object({ anchor_id: Id('anc'), period: Period }, { additionalProperties: false }),
+      args: Type.Object({ anchor_id: Id('anc'), period: Type.Optional(Period) }, { additionalProperties: false }),
       scope: 'settlements:read',
       resolve: (ctx, { anchor_id, period }) => settlements.anchorEarnings(ctx, anchor_id, period),
     }),

@@ -15,8 +15,9 @@ import {
 } from '../../lib/schemas.js'
 import { ENTRY_KINDS, STATEMENT_STATUSES } from './tables.js'
 
+const PERIOD_PATTERN = '^[0-9]{4}-(0[1-9]|1[0-2])$'
 export const Period = Type.String({
-  pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$',
+  pattern: PERIOD_PATTERN,
   description: 'Accounting month, YYYY-MM (UTC)',
 })
 const ShareRate = Type.Number({
@@ -199,7 +200,17 @@ export const Earnings = named(
     lines: [],
   },
 )
-export const EarningsQuery = Type.Object({ period: Period }, { additionalProperties: false })
+export const EarningsQuery = Type.Object(
+  {
+    period: Type.Optional(
+      Type.String({
+        pattern: PERIOD_PATTERN,
+        description: 'Accounting month, YYYY-MM (UTC); the current month when absent',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
 
 export const StatementAnchor = named(
   'StatementAnchor',

@@ -167,7 +167,8 @@ async function isClosed(tx: TxCtx, period: string) {
   return row?.status === 'closed'
 }
 
-export function anchorEarnings(ctx: Ctx, anchorId: string, period: string) {
+export function anchorEarnings(ctx: Ctx, anchorId: string, asked?: string) {
+  const period = asked ?? periodOf(new Date())
   return inTenant(ctx, async (tx) => {
     await findAnchor(tx, anchorId, { required: true })
     const entries = await tx.tx
