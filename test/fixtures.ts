@@ -200,6 +200,23 @@ export const fixtures: Record<string, FixtureCreator> = {
         winners_count: 1,
       }),
     ),
+  // Settlements (issue #12 item 6): a contract, and a statement (its row exists from the close request on).
+  ctr: async (owner) =>
+    created(
+      await owner.post(
+        `/v1/anchors/${await created(await owner.post('/v1/anchors', { name: 'owner-data signed' }))}/contracts`,
+        {
+          mcn_share_rate: 0.3,
+          starts_on: '2026-01-01',
+          note: 'owner-data contract',
+        },
+      ),
+    ),
+  stl: async (owner) => {
+    const period = `${2000 + ++fixtureSettlements}-01`
+    await created(await owner.post('/v1/settlements', { period }))
+    return created(await owner.get(`/v1/settlements?period=${period}`), (b) => b.data[0].id)
+  },
   // A public address literal: the address check passes without DNS.
   wep: async (owner) =>
     created(
@@ -223,6 +240,7 @@ async function fixtureSupplier(owner: Caller) {
   )
 }
 let fixtureOrders = 0
+let fixtureSettlements = 0
 async function fixtureOrder(owner: Caller) {
   return owner.post('/v1/orders', {
     platform: 'douyin',
@@ -328,6 +346,8 @@ export const sampleBodies: Record<string, unknown> = {
   claimCoupon: { buyer: { platform: 'douyin', ref: 'intruder' } },
   enterDraw: { buyer: { platform: 'douyin', ref: 'intruder' } },
   ingestInteractions: { events: [{}] },
+  createContract: { mcn_share_rate: 0.1, starts_on: '2030-01-01' },
+  updateContract: { note: 'intruder' },
   registerMedia: { kind: 'recording', source_url: 'https://93.184.215.14/intruder.mp4' },
 }
 

@@ -19,6 +19,7 @@ import { mediaModule } from './media/index.js'
 import { ordersModule } from './orders/index.js'
 import { aftersalesModule } from './aftersales/index.js'
 import { acquisitionModule } from './acquisition/index.js'
+import { settlementsModule } from './settlements/index.js'
 import { consultationsModule } from './consultations/index.js'
 import { liveToolsModule } from './live-tools/index.js'
 import { interactionModule } from './interaction/index.js'
@@ -44,6 +45,7 @@ export const modules: ShowrunnerModule[] = [
   ordersModule,
   aftersalesModule,
   interactionModule,
+  settlementsModule,
   acquisitionModule,
   consultationsModule,
   liveToolsModule,
