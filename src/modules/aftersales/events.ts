@@ -15,6 +15,10 @@ export const REFUND_REFUSED = refundEvent(
   'refund.refused',
   'The MCN refused a refund request; its reserved amount is released',
 )
+export const REFUND_RETURN_SHIPPED = refundEvent(
+  'refund.return_shipped',
+  'The buyer sent the goods back; the tracking number is on the refund',
+)
 export const REFUND_COMPLETED = refundEvent(
   'refund.completed',
   'The money went back to the buyer (after the returned goods arrived, when there was a return)',

@@ -1,4 +1,6 @@
 import { defineModule } from '../types.js'
+import aftersalesRoutes from './routes.js'
+import { subscribeAftersales } from './subscriptions.js'
 
 /**
  * After-sales (售后): refunds and returns against what was paid, disputes with deadlines and
@@ -12,8 +14,11 @@ export const aftersalesModule = defineModule({
   },
   idPrefixes: { refund: 'rfd', dispute: 'dsp', review: 'rev' },
   tags: [{ name: 'After-sales', description: 'Refunds and returns, disputes and reviews (售后)' }],
+  routes: aftersalesRoutes,
 })
 
+subscribeAftersales()
+
 // The public face of the module: what other modules may use.
-export { refundApproved, refundCompleted, refundRefused, refundRequested } from './changes.js'
+export { refundApproved, refundCompleted, refundRefused, refundRequested, refundReturnShipped } from './changes.js'
 export { Refund, type RefundStatus, type RefundView } from './schemas.js'

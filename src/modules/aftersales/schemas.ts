@@ -1,5 +1,16 @@
 import { Type, type Static } from 'typebox'
-import { Currency, exampleId, Id, named, Nullable, StringEnum, Timestamp } from '../../lib/schemas.js'
+import {
+  Body,
+  Currency,
+  exampleId,
+  Id,
+  named,
+  Nullable,
+  Page,
+  PageQuery,
+  StringEnum,
+  Timestamp,
+} from '../../lib/schemas.js'
 
 export const REFUND_STATUSES = ['requested', 'approved', 'return_shipped', 'completed', 'refused'] as const
 export type RefundStatus = (typeof REFUND_STATUSES)[number]
@@ -35,6 +46,8 @@ export const Refund = named(
       currency: Currency,
       with_return: Type.Boolean({ description: 'The goods are sent back before the refund completes' }),
       return_tracking_number: Nullable(Type.String()),
+      return_carrier: Nullable(Type.String({ description: 'Carrier of the return shipment' })),
+      dispute_id: Nullable(Id('dsp')),
       refusal_reason: Nullable(Type.String()),
       requested_at: Timestamp,
       approved_at: Nullable(Timestamp),
@@ -58,6 +71,8 @@ export const Refund = named(
     currency: 'CNY',
     with_return: true,
     return_tracking_number: 'SF1234567890',
+    return_carrier: 'SF Express',
+    dispute_id: null,
     refusal_reason: null,
     requested_at: '2026-12-14T08:00:00.000Z',
     approved_at: '2026-12-14T10:00:00.000Z',
@@ -70,3 +85,38 @@ export const Refund = named(
   },
 )
 export type RefundView = Static<typeof Refund>
+
+const Text = (maxLength: number, description?: string) => Type.String({ minLength: 1, maxLength, description })
+
+export const RequestRefund = named(
+  'RequestRefund',
+  Body({
+    reason: StringEnum(REFUND_REASONS),
+    detail: Type.Optional(Text(2000, 'The buyer’s words')),
+    amount: Type.Integer({ minimum: 1, maximum: 1e15, description: 'Amount to refund, in the order’s minor units' }),
+    order_item_id: Type.Optional(Id('oit')),
+    with_return: Type.Optional(
+      Type.Boolean({ description: 'The goods are sent back first (退货退款); default false' }),
+    ),
+  }),
+  { reason: 'damaged', detail: '茶叶罐压扁了', amount: 2872, order_item_id: exampleId('oit'), with_return: true },
+)
+export const RefuseRefund = named('RefuseRefund', Body({ reason: Text(500, 'Why the MCN refuses') }), {
+  reason: '商品已签收超过7天',
+})
+export const ReturnShipment = named(
+  'ReturnShipment',
+  Body({ tracking_number: Text(64, 'The return parcel’s tracking number'), carrier: Type.Optional(Text(64)) }),
+  { tracking_number: 'SF1234567890', carrier: 'SF Express' },
+)
+export const RefundList = Page(Refund)
+export const RefundQuery = Type.Object(
+  {
+    ...PageQuery.properties,
+    order_id: Type.Optional(Id('ord')),
+    status: Type.Optional(StringEnum(REFUND_STATUSES)),
+  },
+  { additionalProperties: false },
+)
+export type RequestRefundInput = Static<typeof RequestRefund>
+export type RefundQueryInput = Static<typeof RefundQuery>
