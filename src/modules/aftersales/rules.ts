@@ -30,3 +30,11 @@ export const allowedRefundActions = (from: RefundStatus, withReturn: boolean): R
 export const REFUNDABLE_ORDER_STATUSES = ['paid', 'shipped', 'delivered', 'completed'] as const
 export const isRefundable = (orderStatus: string) =>
   (REFUNDABLE_ORDER_STATUSES as readonly string[]).includes(orderStatus)
+
+/** How long the merchant has to answer a dispute, then the buyer to reply, before the platform steps in. */
+export const MERCHANT_RESPONSE_HOURS = 48
+export const BUYER_REPLY_HOURS = 48
+/** The stages that run against a deadline. */
+export const OPEN_STAGES = ['merchant_response', 'buyer_reply'] as const
+
+export const deadlineAfter = (from: Date, hours: number) => new Date(from.getTime() + hours * 3_600_000)

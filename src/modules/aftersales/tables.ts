@@ -1,7 +1,14 @@
 import { sql } from 'drizzle-orm'
 import { bigint, boolean, check, foreignKey, index, text, timestamp } from 'drizzle-orm/pg-core'
 import { createdAt, tenantTable, versioned } from '../../db/tenant-table.js'
-import { REFUND_REASONS, REFUND_STATUSES } from './schemas.js'
+import {
+  DISPUTE_OUTCOMES,
+  DISPUTE_PARTIES,
+  DISPUTE_STAGES,
+  DISPUTE_STEP_KINDS,
+  REFUND_REASONS,
+  REFUND_STATUSES,
+} from './schemas.js'
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 const money = (name: string) => bigint(name, { mode: 'number' })
@@ -59,5 +66,54 @@ export const refunds = tenantTable(
     index('refunds_order_idx').on(t.tenantId, t.orderId),
     index('refunds_status_idx').on(t.tenantId, t.status, t.id),
     check('refunds_amount_check', sql`${t.amount} > 0`),
+  ],
+)
+
+/** 纠纷: a buyer's dispute on an order (or one of its refunds), as the MCN records it. */
+export const disputes = tenantTable(
+  'disputes',
+  {
+    orderId: text('order_id').notNull(),
+    refundId: text('refund_id'),
+    stage: text('stage', { enum: DISPUTE_STAGES }).notNull().default('merchant_response'),
+    currency: text('currency').notNull(),
+    deadlineAt: at('deadline_at'),
+    escalatedAt: at('escalated_at'),
+    outcome: text('outcome', { enum: DISPUTE_OUTCOMES }),
+    decidedAmount: money('decided_amount'),
+    decisionRefundId: text('decision_refund_id'),
+    decidedBy: text('decided_by'),
+    resolvedAt: at('resolved_at'),
+    ...versioned(),
+  },
+  (t) => [
+    foreignKey({ columns: [t.tenantId, t.refundId], foreignColumns: [refunds.tenantId, refunds.id] }),
+    index('disputes_order_idx').on(t.tenantId, t.orderId),
+    // The escalation job looks for open stages whose deadline passed.
+    index('disputes_deadline_idx').on(t.stage, t.deadlineAt),
+    check(
+      'disputes_deadline_check',
+      sql`(${t.stage} in ('merchant_response', 'buyer_reply')) = (${t.deadlineAt} is not null)`,
+    ),
+  ],
+)
+
+/** Every step of a dispute, who did it and with what evidence: the record the platform decides on. */
+export const disputeSteps = tenantTable(
+  'dispute_steps',
+  {
+    disputeId: text('dispute_id').notNull(),
+    party: text('party', { enum: DISPUTE_PARTIES }).notNull(),
+    kind: text('kind', { enum: DISPUTE_STEP_KINDS }).notNull(),
+    text: text('text'),
+    urls: text('urls').array().notNull().default(sql`'{}'::text[]`),
+    recordedBy: text('recorded_by').notNull(),
+    at: at('at').notNull(),
+  },
+  (t) => [
+    foreignKey({ columns: [t.tenantId, t.disputeId], foreignColumns: [disputes.tenantId, disputes.id] }).onDelete(
+      'cascade',
+    ),
+    index('dispute_steps_dispute_idx').on(t.tenantId, t.disputeId, t.at),
   ],
 )
