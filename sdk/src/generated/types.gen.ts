@@ -5,7 +5,7 @@ export type ClientOptions = {
     baseUrl: 'https://api.showrunner.dev' | (string & {});
 };
 
-export type Webhooks = WebhookAnchorCreatedWebhookRequest | WebhookAnchorReinstatedWebhookRequest | WebhookAnchorSuspendedWebhookRequest | WebhookAnchorTierChangedWebhookRequest | WebhookAnchorUpdatedWebhookRequest | WebhookAnchorViolationRecordedWebhookRequest | WebhookBlockedWordAddedWebhookRequest | WebhookBlockedWordRemovedWebhookRequest | WebhookCampaignCreatedWebhookRequest | WebhookCampaignUpdatedWebhookRequest | WebhookConsultationAnsweredWebhookRequest | WebhookConsultationClaimedWebhookRequest | WebhookConsultationClosedWebhookRequest | WebhookConsultationOpenedWebhookRequest | WebhookConsultationReleasedWebhookRequest | WebhookCouponClaimedWebhookRequest | WebhookCouponCreatedWebhookRequest | WebhookDrawClosedWebhookRequest | WebhookDrawCompletedWebhookRequest | WebhookDrawCreatedWebhookRequest | WebhookInstallationCreatedWebhookRequest | WebhookInstallationDeletedWebhookRequest | WebhookInstallationScopesChangedWebhookRequest | WebhookMediaFailedWebhookRequest | WebhookMediaTranscodedWebhookRequest | WebhookOrderCancelledWebhookRequest | WebhookOrderCompletedWebhookRequest | WebhookOrderCreatedWebhookRequest | WebhookOrderDeliveredWebhookRequest | WebhookOrderPaidWebhookRequest | WebhookOrderShippedWebhookRequest | WebhookOrderUpdatedWebhookRequest | WebhookPlacementCreatedWebhookRequest | WebhookPlacementUpdatedWebhookRequest | WebhookPollClosedWebhookRequest | WebhookPollOpenedWebhookRequest | WebhookProductCreatedWebhookRequest | WebhookProductUpdatedWebhookRequest | WebhookQuestionAnsweredWebhookRequest | WebhookRefundApprovedWebhookRequest | WebhookRefundCompletedWebhookRequest | WebhookRefundRefusedWebhookRequest | WebhookRefundRequestedWebhookRequest | WebhookSessionCancelledWebhookRequest | WebhookSessionEndedWebhookRequest | WebhookSessionProductPinnedWebhookRequest | WebhookSessionScheduledWebhookRequest | WebhookSessionStartedWebhookRequest | WebhookSessionUpdatedWebhookRequest | WebhookSupplierAdmittedWebhookRequest | WebhookSupplierEliminatedWebhookRequest | WebhookSupplierProbationWebhookRequest | WebhookSupplierReinstatedWebhookRequest | WebhookSupplyPoolCreatedWebhookRequest | WebhookSupplyPoolUpdatedWebhookRequest | WebhookTrackedLinkCreatedWebhookRequest | WebhookWebhookTestWebhookRequest | WebhookWebhookEndpointDisabledWebhookRequest;
+export type Webhooks = WebhookAnchorCreatedWebhookRequest | WebhookAnchorReinstatedWebhookRequest | WebhookAnchorSuspendedWebhookRequest | WebhookAnchorTierChangedWebhookRequest | WebhookAnchorUpdatedWebhookRequest | WebhookAnchorViolationRecordedWebhookRequest | WebhookBlockedWordAddedWebhookRequest | WebhookBlockedWordRemovedWebhookRequest | WebhookCampaignCreatedWebhookRequest | WebhookCampaignUpdatedWebhookRequest | WebhookConsultationAnsweredWebhookRequest | WebhookConsultationClaimedWebhookRequest | WebhookConsultationClosedWebhookRequest | WebhookConsultationOpenedWebhookRequest | WebhookConsultationReleasedWebhookRequest | WebhookContractCreatedWebhookRequest | WebhookContractUpdatedWebhookRequest | WebhookCouponClaimedWebhookRequest | WebhookCouponCreatedWebhookRequest | WebhookDrawClosedWebhookRequest | WebhookDrawCompletedWebhookRequest | WebhookDrawCreatedWebhookRequest | WebhookInstallationCreatedWebhookRequest | WebhookInstallationDeletedWebhookRequest | WebhookInstallationScopesChangedWebhookRequest | WebhookMediaFailedWebhookRequest | WebhookMediaTranscodedWebhookRequest | WebhookOrderCancelledWebhookRequest | WebhookOrderCompletedWebhookRequest | WebhookOrderCreatedWebhookRequest | WebhookOrderDeliveredWebhookRequest | WebhookOrderPaidWebhookRequest | WebhookOrderShippedWebhookRequest | WebhookOrderUpdatedWebhookRequest | WebhookPlacementCreatedWebhookRequest | WebhookPlacementUpdatedWebhookRequest | WebhookPollClosedWebhookRequest | WebhookPollOpenedWebhookRequest | WebhookProductCreatedWebhookRequest | WebhookProductUpdatedWebhookRequest | WebhookQuestionAnsweredWebhookRequest | WebhookRefundApprovedWebhookRequest | WebhookRefundCompletedWebhookRequest | WebhookRefundRefusedWebhookRequest | WebhookRefundRequestedWebhookRequest | WebhookSessionCancelledWebhookRequest | WebhookSessionEndedWebhookRequest | WebhookSessionProductPinnedWebhookRequest | WebhookSessionScheduledWebhookRequest | WebhookSessionStartedWebhookRequest | WebhookSessionUpdatedWebhookRequest | WebhookSettlementClosedWebhookRequest | WebhookSupplierAdmittedWebhookRequest | WebhookSupplierEliminatedWebhookRequest | WebhookSupplierProbationWebhookRequest | WebhookSupplierReinstatedWebhookRequest | WebhookSupplyPoolCreatedWebhookRequest | WebhookSupplyPoolUpdatedWebhookRequest | WebhookTrackedLinkCreatedWebhookRequest | WebhookWebhookTestWebhookRequest | WebhookWebhookEndpointDisabledWebhookRequest;
 
 export type AddPoolItem = {
     /**
@@ -515,7 +515,7 @@ export type ApiClient = {
      */
     organization_id: string;
     name: string;
-    scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'interactions:read' | 'interactions:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'moderation:read' | 'moderation:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'interactions:read' | 'interactions:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'moderation:read' | 'moderation:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'settlements:read' | 'settlements:write' | 'webhooks:read' | 'webhooks:write'>;
     app_id: string | null;
     revoked_at: string | null;
     /**
@@ -551,7 +551,7 @@ export type App = {
     provider_id: string;
     name: string;
     description: string | null;
-    requested_scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'interactions:read' | 'interactions:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'moderation:read' | 'moderation:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    requested_scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'interactions:read' | 'interactions:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'moderation:read' | 'moderation:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'settlements:read' | 'settlements:write' | 'webhooks:read' | 'webhooks:write'>;
     /**
      * RFC 3339 time in UTC
      */
@@ -921,6 +921,16 @@ export type CloseConsultation = {
 };
 
 /**
+ * Closes the month: a period already closed (or being closed) answers 409; a future month 422.
+ */
+export type CloseSettlement = {
+    /**
+     * Accounting month, YYYY-MM (UTC)
+     */
+    period: string;
+};
+
+/**
  * 非直播时段咨询: a buyer’s question about a product outside live hours, claimed and answered by a human desk or an AI agent
  */
 export type Consultation = {
@@ -1058,6 +1068,47 @@ export type ConsultationStats = {
     answered: number;
     median_first_response_seconds: number | null;
     p90_first_response_seconds: number | null;
+};
+
+/**
+ * 签约: the MCN’s share of an anchor’s commission over a period of days (both ends inclusive). One anchor’s periods never overlap.
+ */
+export type Contract = {
+    /**
+     * Identifier prefixed with `ctr_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `anc_`
+     */
+    anchor_id: string;
+    /**
+     * The MCN’s share of the anchor’s commission, 0..1
+     */
+    mcn_share_rate: number;
+    /**
+     * Calendar date, YYYY-MM-DD
+     */
+    starts_on: string;
+    ends_on: string | null;
+    note: string | null;
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+export type ContractList = {
+    data: Array<Contract>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
 };
 
 /**
@@ -1202,7 +1253,7 @@ export type CreateAnchorStandard = {
 
 export type CreateApiClient = {
     name: string;
-    scopes?: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'interactions:read' | 'interactions:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'moderation:read' | 'moderation:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    scopes?: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'interactions:read' | 'interactions:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'moderation:read' | 'moderation:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'settlements:read' | 'settlements:write' | 'webhooks:read' | 'webhooks:write'>;
 };
 
 export type CreateBlockedWord = {
@@ -1276,6 +1327,22 @@ export type CreateCampaign = {
     lookback_days?: number;
 };
 
+/**
+ * A period that overlaps another contract of the anchor answers 409.
+ */
+export type CreateContract = {
+    /**
+     * The MCN’s share of the anchor’s commission, 0..1
+     */
+    mcn_share_rate: number;
+    /**
+     * Calendar date, YYYY-MM-DD
+     */
+    starts_on: string;
+    ends_on?: string | null;
+    note?: string | null;
+};
+
 export type CreateCoupon = {
     /**
      * Identifier prefixed with `ses_`
@@ -1344,7 +1411,7 @@ export type CreateInstallation = {
     /**
      * Scopes to grant; a subset of the app’s requested scopes. Default: all of them.
      */
-    scopes?: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'interactions:read' | 'interactions:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'moderation:read' | 'moderation:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    scopes?: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'interactions:read' | 'interactions:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'moderation:read' | 'moderation:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'settlements:read' | 'settlements:write' | 'webhooks:read' | 'webhooks:write'>;
 };
 
 /**
@@ -1835,6 +1902,131 @@ export type DrawWinner = {
     buyer_id: string;
 };
 
+/**
+ * An anchor’s commission booked in a period: totals equal the sum of the lines, which are the ledger
+ */
+export type Earnings = {
+    /**
+     * Identifier prefixed with `anc_`
+     */
+    anchor_id: string;
+    /**
+     * Accounting month, YYYY-MM (UTC)
+     */
+    period: string;
+    /**
+     * The period’s statement is closed: these figures never change
+     */
+    closed: boolean;
+    /**
+     * One per currency
+     */
+    totals: Array<EarningsTotal>;
+    lines: Array<EarningsLine>;
+};
+
+/**
+ * Sums of ledger entries
+ */
+export type EarningsAmounts = {
+    /**
+     * The anchor’s commission (佣金), in minor units (signed)
+     */
+    commission: number;
+    /**
+     * The MCN’s share of it, in minor units (signed)
+     */
+    mcn_share: number;
+    /**
+     * commission − mcn_share, in minor units (signed)
+     */
+    anchor_net: number;
+};
+
+/**
+ * An order item’s entries booked in the period
+ */
+export type EarningsLine = {
+    /**
+     * Identifier prefixed with `ord_`
+     */
+    order_id: string;
+    /**
+     * Identifier prefixed with `oit_`
+     */
+    order_item_id: string;
+    /**
+     * ISO 4217 currency code
+     */
+    currency: string;
+    /**
+     * The anchor’s commission (佣金), in minor units (signed)
+     */
+    commission: number;
+    /**
+     * The MCN’s share of it, in minor units (signed)
+     */
+    mcn_share: number;
+    /**
+     * commission − mcn_share, in minor units (signed)
+     */
+    anchor_net: number;
+    /**
+     * Some of it happened in an earlier, closed period
+     */
+    adjustment: boolean;
+    entries: Array<{
+        kind: 'sale' | 'cancellation' | 'refund';
+        /**
+         * The order (sale, cancellation) or refund
+         */
+        source_id: string;
+        /**
+         * Accounting month, YYYY-MM (UTC)
+         */
+        event_period: string;
+        /**
+         * RFC 3339 time in UTC
+         */
+        occurred_at: string;
+        /**
+         * The anchor’s commission (佣金), in minor units (signed)
+         */
+        commission: number;
+        /**
+         * The MCN’s share of it, in minor units (signed)
+         */
+        mcn_share: number;
+        /**
+         * commission − mcn_share, in minor units (signed)
+         */
+        anchor_net: number;
+    }>;
+};
+
+/**
+ * Everything booked in the period, in one currency. `adjustments` is the part of it that happened in an earlier, already closed period (included in the totals).
+ */
+export type EarningsTotal = {
+    /**
+     * ISO 4217 currency code
+     */
+    currency: string;
+    /**
+     * The anchor’s commission (佣金), in minor units (signed)
+     */
+    commission: number;
+    /**
+     * The MCN’s share of it, in minor units (signed)
+     */
+    mcn_share: number;
+    /**
+     * commission − mcn_share, in minor units (signed)
+     */
+    anchor_net: number;
+    adjustments: EarningsAmounts;
+};
+
 export type EnterDraw = {
     buyer: BuyerRef;
 };
@@ -1939,7 +2131,7 @@ export type Installation = {
      * Identifier prefixed with `org_`
      */
     provider_id: string;
-    granted_scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'interactions:read' | 'interactions:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'moderation:read' | 'moderation:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    granted_scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'interactions:read' | 'interactions:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'moderation:read' | 'moderation:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'settlements:read' | 'settlements:write' | 'webhooks:read' | 'webhooks:write'>;
     revoked_at: string | null;
     /**
      * RFC 3339 time in UTC
@@ -2830,7 +3022,7 @@ export type Refund = {
 export type RegisterApp = {
     name: string;
     description?: string;
-    requested_scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'interactions:read' | 'interactions:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'moderation:read' | 'moderation:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    requested_scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'interactions:read' | 'interactions:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'moderation:read' | 'moderation:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'settlements:read' | 'settlements:write' | 'webhooks:read' | 'webhooks:write'>;
 };
 
 export type RegisterMedia = {
@@ -3327,6 +3519,47 @@ export type SessionTimeline = {
 };
 
 /**
+ * The MCN’s settlement statement of one month: per anchor and grand totals, equal to the sum of the ledger entries booked in the period. Entries arriving after the close go to the next open period as adjustments.
+ */
+export type Settlement = {
+    /**
+     * Identifier prefixed with `stl_`
+     */
+    id: string;
+    /**
+     * Accounting month, YYYY-MM (UTC)
+     */
+    period: string;
+    /**
+     * closing while the job writes it; closed: final, never changes
+     */
+    status: 'closing' | 'closed';
+    job_id: string | null;
+    /**
+     * Grand totals, one per currency
+     */
+    totals: Array<EarningsTotal>;
+    anchors: Array<StatementAnchor>;
+    /**
+     * Ledger entries the statement sums
+     */
+    entry_count: number;
+    closed_at: string | null;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+};
+
+export type SettlementList = {
+    data: Array<Settlement>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+/**
  * A pool another organization shared with the caller
  */
 export type SharedSupplyPool = {
@@ -3485,6 +3718,33 @@ export type SlotCheck = {
         severity: 'warning' | 'violation';
         message: string;
     }>;
+};
+
+/**
+ * One anchor’s totals in a statement, in one currency
+ */
+export type StatementAnchor = {
+    /**
+     * Identifier prefixed with `anc_`
+     */
+    anchor_id: string;
+    /**
+     * ISO 4217 currency code
+     */
+    currency: string;
+    /**
+     * The anchor’s commission (佣金), in minor units (signed)
+     */
+    commission: number;
+    /**
+     * The MCN’s share of it, in minor units (signed)
+     */
+    mcn_share: number;
+    /**
+     * commission − mcn_share, in minor units (signed)
+     */
+    anchor_net: number;
+    adjustments: EarningsAmounts;
 };
 
 export type Supplier = {
@@ -3928,6 +4188,22 @@ export type UpdateCampaign = {
     lookback_days?: number;
 };
 
+/**
+ * Changes apply to sales paid after the change: entries already in the ledger keep the rate they were booked with. An overlap answers 409.
+ */
+export type UpdateContract = {
+    /**
+     * The MCN’s share of the anchor’s commission, 0..1
+     */
+    mcn_share_rate?: number;
+    /**
+     * Calendar date, YYYY-MM-DD
+     */
+    starts_on?: string;
+    ends_on?: string | null;
+    note?: string | null;
+};
+
 export type UpdateCrewMember = {
     name?: string;
     roles?: Array<'host' | 'co_host' | 'copywriter' | 'room_controller' | 'designer' | 'customer_service'>;
@@ -3939,7 +4215,7 @@ export type UpdateInstallation = {
     /**
      * The scopes the installation holds from now on; a subset of the app’s requested scopes. Fewer scopes apply to the app’s current tokens at once; more apply to tokens it requests from now on.
      */
-    scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'interactions:read' | 'interactions:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'moderation:read' | 'moderation:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'webhooks:read' | 'webhooks:write'>;
+    scopes: Array<'acquisition:read' | 'acquisition:write' | 'aftersales:read' | 'aftersales:write' | 'anchors:read' | 'anchors:write' | 'apps:read' | 'apps:write' | 'audit:read' | 'catalog:read' | 'catalog:write' | 'clients:write' | 'consultations:read' | 'consultations:write' | 'events:read' | 'governance:read' | 'governance:write' | 'interactions:read' | 'interactions:write' | 'jobs:read' | 'live_tools:read' | 'live_tools:write' | 'media:read' | 'media:write' | 'moderation:read' | 'moderation:write' | 'orders:read' | 'orders:write' | 'organizations:read' | 'organizations:write' | 'selection:read' | 'selection:write' | 'sessions:read' | 'sessions:write' | 'settlements:read' | 'settlements:write' | 'webhooks:read' | 'webhooks:write'>;
 };
 
 /**
@@ -11391,6 +11667,443 @@ export type GetBlockedWordResponses = {
 
 export type GetBlockedWordResponse = GetBlockedWordResponses[keyof GetBlockedWordResponses];
 
+export type ListContractsData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `anc_`
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+    };
+    url: '/v1/anchors/{id}/contracts';
+};
+
+export type ListContractsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListContractsError = ListContractsErrors[keyof ListContractsErrors];
+
+export type ListContractsResponses = {
+    /**
+     * Default Response
+     */
+    200: ContractList;
+};
+
+export type ListContractsResponse = ListContractsResponses[keyof ListContractsResponses];
+
+export type CreateContractData = {
+    body: CreateContract;
+    path: {
+        /**
+         * Identifier prefixed with `anc_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/anchors/{id}/contracts';
+};
+
+export type CreateContractErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CreateContractError = CreateContractErrors[keyof CreateContractErrors];
+
+export type CreateContractResponses = {
+    /**
+     * 签约: the MCN’s share of an anchor’s commission over a period of days (both ends inclusive). One anchor’s periods never overlap.
+     */
+    201: Contract;
+};
+
+export type CreateContractResponse = CreateContractResponses[keyof CreateContractResponses];
+
+export type GetContractData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `ctr_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/contracts/{id}';
+};
+
+export type GetContractErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetContractError = GetContractErrors[keyof GetContractErrors];
+
+export type GetContractResponses = {
+    /**
+     * 签约: the MCN’s share of an anchor’s commission over a period of days (both ends inclusive). One anchor’s periods never overlap.
+     */
+    200: Contract;
+};
+
+export type GetContractResponse = GetContractResponses[keyof GetContractResponses];
+
+export type UpdateContractData = {
+    body: UpdateContract;
+    path: {
+        /**
+         * Identifier prefixed with `ctr_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/contracts/{id}';
+};
+
+export type UpdateContractErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type UpdateContractError = UpdateContractErrors[keyof UpdateContractErrors];
+
+export type UpdateContractResponses = {
+    /**
+     * 签约: the MCN’s share of an anchor’s commission over a period of days (both ends inclusive). One anchor’s periods never overlap.
+     */
+    200: Contract;
+};
+
+export type UpdateContractResponse = UpdateContractResponses[keyof UpdateContractResponses];
+
+export type GetAnchorEarningsData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `anc_`
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Accounting month, YYYY-MM (UTC); the current month when absent
+         */
+        period?: string;
+    };
+    url: '/v1/anchors/{id}/earnings';
+};
+
+export type GetAnchorEarningsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetAnchorEarningsError = GetAnchorEarningsErrors[keyof GetAnchorEarningsErrors];
+
+export type GetAnchorEarningsResponses = {
+    /**
+     * An anchor’s commission booked in a period: totals equal the sum of the lines, which are the ledger
+     */
+    200: Earnings;
+};
+
+export type GetAnchorEarningsResponse = GetAnchorEarningsResponses[keyof GetAnchorEarningsResponses];
+
+export type ListSettlementsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+        /**
+         * Accounting month, YYYY-MM (UTC)
+         */
+        period?: string;
+    };
+    url: '/v1/settlements';
+};
+
+export type ListSettlementsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListSettlementsError = ListSettlementsErrors[keyof ListSettlementsErrors];
+
+export type ListSettlementsResponses = {
+    /**
+     * Default Response
+     */
+    200: SettlementList;
+};
+
+export type ListSettlementsResponse = ListSettlementsResponses[keyof ListSettlementsResponses];
+
+export type CloseSettlementPeriodData = {
+    body: CloseSettlement;
+    path?: never;
+    query?: never;
+    url: '/v1/settlements';
+};
+
+export type CloseSettlementPeriodErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CloseSettlementPeriodError = CloseSettlementPeriodErrors[keyof CloseSettlementPeriodErrors];
+
+export type CloseSettlementPeriodResponses = {
+    /**
+     * Default Response
+     */
+    202: Job;
+};
+
+export type CloseSettlementPeriodResponse = CloseSettlementPeriodResponses[keyof CloseSettlementPeriodResponses];
+
+export type GetSettlementData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `stl_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/settlements/{id}';
+};
+
+export type GetSettlementErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetSettlementError = GetSettlementErrors[keyof GetSettlementErrors];
+
+export type GetSettlementResponses = {
+    /**
+     * The MCN’s settlement statement of one month: per anchor and grand totals, equal to the sum of the ledger entries booked in the period. Entries arriving after the close go to the next open period as adjustments.
+     */
+    200: Settlement;
+};
+
+export type GetSettlementResponse = GetSettlementResponses[keyof GetSettlementResponses];
+
 export type ListCampaignsData = {
     body?: never;
     path?: never;
@@ -15182,6 +15895,80 @@ export type WebhookConsultationReleasedWebhookRequest = {
     query?: never;
 };
 
+export type WebhookContractCreatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'contract.created';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Contract;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookContractCreatedWebhookRequest = {
+    body: WebhookContractCreatedWebhookPayload;
+    key: 'contract.created';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookContractUpdatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'contract.updated';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Contract;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookContractUpdatedWebhookRequest = {
+    body: WebhookContractUpdatedWebhookPayload;
+    key: 'contract.updated';
+    path?: never;
+    query?: never;
+};
+
 export type WebhookCouponClaimedWebhookPayload = {
     /**
      * evt_… id; also the webhook-id of its deliveries
@@ -16436,6 +17223,43 @@ export type WebhookSessionUpdatedWebhookPayload = {
 export type WebhookSessionUpdatedWebhookRequest = {
     body: WebhookSessionUpdatedWebhookPayload;
     key: 'session.updated';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookSettlementClosedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'settlement.closed';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Settlement;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookSettlementClosedWebhookRequest = {
+    body: WebhookSettlementClosedWebhookPayload;
+    key: 'settlement.closed';
     path?: never;
     query?: never;
 };
