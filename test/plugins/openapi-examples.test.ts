@@ -202,6 +202,10 @@ t.test(
       [mcn, 'post', '/v1/coupons/{id}/claims'],
       [mcn, 'post', '/v1/sessions/{id}/draws', exampleId('drw')],
       [mcn, 'post', '/v1/draws/{id}/entries'],
+      // The example anchor's contract, changed once; the example month closed as a statement.
+      [mcn, 'post', '/v1/anchors/{id}/contracts', exampleId('ctr')],
+      [mcn, 'patch', '/v1/contracts/{id}'],
+      [mcn, 'post', '/v1/settlements', exampleId('stl')],
       [mcn, 'post', '/v1/admission-criteria', exampleId('crt')],
       [mcn, 'patch', '/v1/admission-criteria/{id}'],
       [mcn, 'post', '/v1/suppliers/{id}/applications'],
