@@ -19,6 +19,7 @@ export const problemTypes = {
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   idempotency_key_reused: { status: 422, title: 'Idempotency key reused with a different request' },
   unprocessable: { status: 422, title: 'Unprocessable request' },
+  refund_exceeds_paid: { status: 422, title: 'Refund exceeds what was paid' },
   precondition_required: { status: 428, title: 'Precondition required' },
   rate_limited: { status: 429, title: 'Too many requests' },
   headers_too_large: { status: 431, title: 'Request header fields too large' },

@@ -1,4 +1,7 @@
 import { defineModule } from '../types.js'
+import { disputeEscalation } from './jobs.js'
+import aftersalesRoutes from './routes.js'
+import { subscribeAftersales } from './subscriptions.js'
 
 /**
  * After-sales (售后): refunds and returns against what was paid, disputes with deadlines and
@@ -10,10 +13,20 @@ export const aftersalesModule = defineModule({
     'aftersales:read': 'Read refunds, returns, disputes and reviews',
     'aftersales:write': 'Request, approve, refuse and complete refunds; open and answer disputes; post reviews',
   },
-  idPrefixes: { refund: 'rfd', dispute: 'dsp', review: 'rev' },
+  idPrefixes: { refund: 'rfd', dispute: 'dsp', disputeStep: 'dst', review: 'rev' },
   tags: [{ name: 'After-sales', description: 'Refunds and returns, disputes and reviews (售后)' }],
+  queues: ['governance'],
+  routes: aftersalesRoutes,
+  jobs: [disputeEscalation],
 })
 
+subscribeAftersales()
+
 // The public face of the module: what other modules may use.
-export { refundApproved, refundCompleted, refundRefused, refundRequested } from './changes.js'
-export { Refund, type RefundStatus, type RefundView } from './schemas.js'
+export { refundApproved, refundCompleted, refundRefused, refundRequested, refundReturnShipped } from './changes.js'
+export {
+  disputeEscalated,
+  disputeOpened,
+  disputeResolved,
+} from './changes.js'
+export { Dispute, Refund, type DisputeView, type RefundStatus, type RefundView } from './schemas.js'

@@ -1,5 +1,17 @@
 import { Type, type Static } from 'typebox'
-import { Currency, exampleId, Id, named, Nullable, StringEnum, Timestamp } from '../../lib/schemas.js'
+import {
+  Body,
+  Currency,
+  exampleId,
+  Id,
+  named,
+  Nullable,
+  Page,
+  PageQuery,
+  ref,
+  StringEnum,
+  Timestamp,
+} from '../../lib/schemas.js'
 
 export const REFUND_STATUSES = ['requested', 'approved', 'return_shipped', 'completed', 'refused'] as const
 export type RefundStatus = (typeof REFUND_STATUSES)[number]
@@ -35,6 +47,8 @@ export const Refund = named(
       currency: Currency,
       with_return: Type.Boolean({ description: 'The goods are sent back before the refund completes' }),
       return_tracking_number: Nullable(Type.String()),
+      return_carrier: Nullable(Type.String({ description: 'Carrier of the return shipment' })),
+      dispute_id: Nullable(Id('dsp')),
       refusal_reason: Nullable(Type.String()),
       requested_at: Timestamp,
       approved_at: Nullable(Timestamp),
@@ -58,6 +72,8 @@ export const Refund = named(
     currency: 'CNY',
     with_return: true,
     return_tracking_number: 'SF1234567890',
+    return_carrier: 'SF Express',
+    dispute_id: null,
     refusal_reason: null,
     requested_at: '2026-12-14T08:00:00.000Z',
     approved_at: '2026-12-14T10:00:00.000Z',
@@ -70,3 +86,167 @@ export const Refund = named(
   },
 )
 export type RefundView = Static<typeof Refund>
+
+const Text = (maxLength: number, description?: string) => Type.String({ minLength: 1, maxLength, description })
+
+export const RequestRefund = named(
+  'RequestRefund',
+  Body({
+    reason: StringEnum(REFUND_REASONS),
+    detail: Type.Optional(Text(2000, 'The buyer’s words')),
+    amount: Type.Integer({ minimum: 1, maximum: 1e15, description: 'Amount to refund, in the order’s minor units' }),
+    order_item_id: Type.Optional(Id('oit')),
+    with_return: Type.Optional(
+      Type.Boolean({ description: 'The goods are sent back first (退货退款); default false' }),
+    ),
+  }),
+  { reason: 'damaged', detail: '茶叶罐压扁了', amount: 2872, order_item_id: exampleId('oit'), with_return: true },
+)
+export const RefuseRefund = named('RefuseRefund', Body({ reason: Text(500, 'Why the MCN refuses') }), {
+  reason: '商品已签收超过7天',
+})
+export const ReturnShipment = named(
+  'ReturnShipment',
+  Body({ tracking_number: Text(64, 'The return parcel’s tracking number'), carrier: Type.Optional(Text(64)) }),
+  { tracking_number: 'SF1234567890', carrier: 'SF Express' },
+)
+export const RefundList = Page(Refund)
+export const RefundQuery = Type.Object(
+  {
+    ...PageQuery.properties,
+    order_id: Type.Optional(Id('ord')),
+    status: Type.Optional(StringEnum(REFUND_STATUSES)),
+  },
+  { additionalProperties: false },
+)
+export type RequestRefundInput = Static<typeof RequestRefund>
+export type RefundQueryInput = Static<typeof RefundQuery>
+
+/**
+ * A dispute's stages. The merchant (the MCN) answers first, then the buyer replies; each stage
+ * has a deadline, and one that passes unanswered escalates to platform intervention (第三方介入),
+ * where the platform decides.
+ */
+export const DISPUTE_STAGES = ['merchant_response', 'buyer_reply', 'platform_review', 'resolved', 'withdrawn'] as const
+export type DisputeStage = (typeof DISPUTE_STAGES)[number]
+export const DISPUTE_OUTCOMES = ['refund_buyer', 'side_with_merchant', 'split'] as const
+export type DisputeOutcome = (typeof DISPUTE_OUTCOMES)[number]
+export const DISPUTE_PARTIES = ['buyer', 'merchant', 'platform', 'system'] as const
+export const DISPUTE_STEP_KINDS = [
+  'opened',
+  'merchant_responded',
+  'buyer_replied',
+  'escalated',
+  'decided',
+  'withdrawn',
+] as const
+
+export const Evidence = named(
+  'DisputeEvidence',
+  Body({
+    text: Text(4000, 'What the party says'),
+    urls: Type.Optional(
+      Type.Array(Type.String({ format: 'uri', maxLength: 2000 }), {
+        maxItems: 20,
+        description: 'Photos, videos, chat screenshots',
+      }),
+    ),
+  }),
+  { text: '收到时罐子已经压扁', urls: ['https://cdn.example.com/evidence/1.jpg'] },
+)
+
+export const DisputeStep = named(
+  'DisputeStep',
+  Type.Object({
+    party: StringEnum(DISPUTE_PARTIES),
+    kind: StringEnum(DISPUTE_STEP_KINDS),
+    text: Nullable(Type.String()),
+    urls: Type.Array(Type.String()),
+    at: Timestamp,
+  }),
+  { party: 'buyer', kind: 'opened', text: '收到时罐子已经压扁', urls: [], at: '2026-12-14T08:00:00.000Z' },
+)
+
+export const Dispute = named(
+  'Dispute',
+  Type.Object(
+    {
+      id: Id('dsp'),
+      order_id: Id('ord'),
+      refund_id: Nullable(Id('rfd')),
+      stage: StringEnum(DISPUTE_STAGES, {
+        description:
+          'merchant_response (48 h) → buyer_reply (48 h) → platform_review → resolved; a passed deadline escalates to platform_review; withdrawn by the buyer before a decision',
+      }),
+      deadline_at: Nullable(Timestamp),
+      escalated_at: Nullable(Timestamp),
+      outcome: Nullable(StringEnum(DISPUTE_OUTCOMES)),
+      decided_amount: Nullable(Type.Integer({ description: 'What the platform decided to refund, in minor units' })),
+      decision_refund_id: Nullable(Id('rfd')),
+      decided_by: Nullable(Type.String({ description: 'The platform organization that decided' })),
+      resolved_at: Nullable(Timestamp),
+      currency: Currency,
+      steps: Type.Array(ref(DisputeStep)),
+      version: Type.Integer(),
+      created_at: Timestamp,
+      updated_at: Timestamp,
+    },
+    { description: 'A buyer’s dispute (纠纷) on an order or a refund, as the MCN records it from the platform' },
+  ),
+  {
+    id: exampleId('dsp'),
+    order_id: exampleId('ord'),
+    refund_id: exampleId('rfd'),
+    stage: 'resolved',
+    deadline_at: null,
+    escalated_at: '2026-12-16T08:00:00.000Z',
+    outcome: 'split',
+    decided_amount: 1436,
+    decision_refund_id: exampleId('rfd', 2),
+    decided_by: 'org_platform',
+    resolved_at: '2026-12-17T08:00:00.000Z',
+    currency: 'CNY',
+    steps: [{ party: 'buyer', kind: 'opened', text: '收到时罐子已经压扁', urls: [], at: '2026-12-14T08:00:00.000Z' }],
+    version: 3,
+    created_at: '2026-12-14T08:00:00.000Z',
+    updated_at: '2026-12-17T08:00:00.000Z',
+  },
+)
+export type DisputeView = Static<typeof Dispute>
+
+export const OpenDispute = named(
+  'OpenDispute',
+  Body({
+    order_id: Id('ord'),
+    refund_id: Type.Optional(Id('rfd')),
+    evidence: ref(Evidence),
+  }),
+  { order_id: exampleId('ord'), refund_id: exampleId('rfd'), evidence: { text: '收到时罐子已经压扁', urls: [] } },
+)
+export const DisputeAnswer = named('DisputeAnswer', Body({ evidence: ref(Evidence) }), {
+  evidence: { text: '发货前已拍照，包装完好', urls: ['https://cdn.example.com/evidence/2.jpg'] },
+})
+export const DisputeDecision = named(
+  'DisputeDecision',
+  Body({
+    outcome: StringEnum(DISPUTE_OUTCOMES),
+    amount: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1e15, description: 'Required for refund_buyer and split' }),
+    ),
+    note: Type.Optional(Text(2000)),
+  }),
+  { outcome: 'split', amount: 1436, note: '双方各承担一半' },
+)
+export const DisputeList = Page(Dispute)
+export const DisputeQuery = Type.Object(
+  {
+    ...PageQuery.properties,
+    order_id: Type.Optional(Id('ord')),
+    stage: Type.Optional(StringEnum(DISPUTE_STAGES)),
+  },
+  { additionalProperties: false },
+)
+export type OpenDisputeInput = Static<typeof OpenDispute>
+export type EvidenceInput = Static<typeof Evidence>
+export type DisputeDecisionInput = Static<typeof DisputeDecision>
+export type DisputeQueryInput = Static<typeof DisputeQuery>

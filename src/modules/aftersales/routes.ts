@@ -1,0 +1,256 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { expectedVersion, withEtag } from '../../lib/etag.js'
+import { errors, IdParams, PageQuery, ref } from '../../lib/schemas.js'
+import { requireScopes } from '../../lib/scopes.js'
+import * as disputes from './disputes.js'
+import * as refunds from './refunds.js'
+import * as S from './schemas.js'
+
+const tags = ['After-sales']
+const read = requireScopes('aftersales:read')
+const write = requireScopes('aftersales:write')
+const refundParams = IdParams('rfd')
+const disputeParams = IdParams('dsp')
+const transitionNote =
+  'An action the refund’s status does not allow answers 409 with `refund_status` and the `allowed` actions; a stale If-Match 412.'
+
+const aftersalesRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/orders/:id/refunds',
+    {
+      schema: {
+        operationId: 'requestRefund',
+        tags,
+        summary: 'Ask for a refund (退款) on a paid order or one of its lines, with or without a return (退货)',
+        description:
+          'The amount is reserved against what was paid, atomically: a refund that would take the order’s (or the line’s) refunds past what was paid answers 422 `refund_exceeds_paid` with the `refundable` amount left. An order that is not paid (or is cancelled) answers 409.',
+        security: write,
+        params: IdParams('ord'),
+        body: ref(S.RequestRefund),
+        response: { 201: ref(S.Refund), ...errors(404, 409, 422) },
+      },
+    },
+    async (req, reply) =>
+      reply.code(201).send(withEtag(reply, await refunds.requestRefund(req.ctx, req.params.id, req.body))),
+  )
+  app.get(
+    '/orders/:id/refunds',
+    {
+      schema: {
+        operationId: 'listOrderRefunds',
+        tags,
+        summary: 'An order’s refunds, newest first',
+        security: read,
+        params: IdParams('ord'),
+        querystring: PageQuery,
+        response: { 200: ref(S.RefundList), ...errors(404) },
+      },
+    },
+    async (req) => refunds.listOrderRefunds(req.ctx, req.params.id, req.query),
+  )
+  app.get(
+    '/refunds',
+    {
+      schema: {
+        operationId: 'listRefunds',
+        tags,
+        summary: 'List refunds, newest first, by order or status',
+        security: read,
+        querystring: S.RefundQuery,
+        response: { 200: ref(S.RefundList), ...errors() },
+      },
+    },
+    async (req) => refunds.listRefunds(req.ctx, req.query),
+  )
+  app.get(
+    '/refunds/:id',
+    {
+      schema: {
+        operationId: 'getRefund',
+        tags,
+        summary: 'Get a refund',
+        security: read,
+        params: refundParams,
+        response: { 200: ref(S.Refund), ...errors(404) },
+      },
+    },
+    async (req, reply) => withEtag(reply, await refunds.getRefund(req.ctx, req.params.id)),
+  )
+  app.post(
+    '/refunds/:id/approve',
+    {
+      schema: {
+        operationId: 'approveRefund',
+        tags,
+        summary: 'Approve a requested refund',
+        description: transitionNote,
+        security: write,
+        params: refundParams,
+        response: { 200: ref(S.Refund), ...errors(404, 409, 412) },
+      },
+    },
+    async (req, reply) =>
+      withEtag(reply, await refunds.transitionRefund(req.ctx, req.params.id, 'approve', expectedVersion(req))),
+  )
+  app.post(
+    '/refunds/:id/refuse',
+    {
+      schema: {
+        operationId: 'refuseRefund',
+        tags,
+        summary: 'Refuse a requested refund with a reason; its reserved amount is released',
+        description: transitionNote,
+        security: write,
+        params: refundParams,
+        body: ref(S.RefuseRefund),
+        response: { 200: ref(S.Refund), ...errors(404, 409, 412) },
+      },
+    },
+    async (req, reply) =>
+      withEtag(reply, await refunds.transitionRefund(req.ctx, req.params.id, 'refuse', expectedVersion(req), req.body)),
+  )
+  app.post(
+    '/refunds/:id/return-shipment',
+    {
+      schema: {
+        operationId: 'shipRefundReturn',
+        tags,
+        summary: 'Record the return parcel of an approved refund with return',
+        description: transitionNote,
+        security: write,
+        params: refundParams,
+        body: ref(S.ReturnShipment),
+        response: { 200: ref(S.Refund), ...errors(404, 409, 412) },
+      },
+    },
+    async (req, reply) =>
+      withEtag(
+        reply,
+        await refunds.transitionRefund(req.ctx, req.params.id, 'ship_return', expectedVersion(req), req.body),
+      ),
+  )
+  app.post(
+    '/refunds/:id/complete',
+    {
+      schema: {
+        operationId: 'completeRefund',
+        tags,
+        summary: 'The money went back to the buyer: complete an approved refund (after the return, when there is one)',
+        description: transitionNote,
+        security: write,
+        params: refundParams,
+        response: { 200: ref(S.Refund), ...errors(404, 409, 412) },
+      },
+    },
+    async (req, reply) =>
+      withEtag(reply, await refunds.transitionRefund(req.ctx, req.params.id, 'complete', expectedVersion(req))),
+  )
+
+  app.post(
+    '/disputes',
+    {
+      schema: {
+        operationId: 'openDispute',
+        tags,
+        summary: 'Record a buyer’s dispute (纠纷) on an order or one of its refunds, with the buyer’s evidence',
+        description:
+          'The dispute starts at merchant_response with a 48-hour deadline; an unanswered stage escalates to platform intervention (第三方介入).',
+        security: write,
+        body: ref(S.OpenDispute),
+        response: { 201: ref(S.Dispute), ...errors(404, 422) },
+      },
+    },
+    async (req, reply) => reply.code(201).send(withEtag(reply, await disputes.openDispute(req.ctx, req.body))),
+  )
+  app.get(
+    '/disputes',
+    {
+      schema: {
+        operationId: 'listDisputes',
+        tags,
+        summary: 'List disputes, newest first, by order or stage',
+        security: read,
+        querystring: S.DisputeQuery,
+        response: { 200: ref(S.DisputeList), ...errors() },
+      },
+    },
+    async (req) => disputes.listDisputes(req.ctx, req.query),
+  )
+  app.get(
+    '/disputes/:id',
+    {
+      schema: {
+        operationId: 'getDispute',
+        tags,
+        summary: 'Get a dispute with every step (who, what, evidence, when)',
+        description: 'The platform organization reads any tenant’s dispute, to decide it.',
+        security: read,
+        params: disputeParams,
+        response: { 200: ref(S.Dispute), ...errors(404) },
+      },
+    },
+    async (req, reply) => withEtag(reply, await disputes.getDispute(req.ctx, req.params.id)),
+  )
+  for (const [path, party, summary] of [
+    [
+      'merchant-response',
+      'merchant',
+      'The merchant answers a dispute with evidence (merchant_response → buyer_reply, 48 h)',
+    ],
+    ['buyer-reply', 'buyer', 'The buyer replies to the merchant’s answer and keeps the dispute up (→ platform_review)'],
+  ] as const)
+    app.post(
+      `/disputes/:id/${path}`,
+      {
+        schema: {
+          operationId: party === 'merchant' ? 'answerDispute' : 'replyToDispute',
+          tags,
+          summary,
+          description: 'At any other stage 409 with `dispute_stage`; a stale If-Match 412.',
+          security: write,
+          params: disputeParams,
+          body: ref(S.DisputeAnswer),
+          response: { 200: ref(S.Dispute), ...errors(404, 409, 412) },
+        },
+      },
+      async (req, reply) =>
+        withEtag(
+          reply,
+          await disputes.answerDispute(req.ctx, req.params.id, party, expectedVersion(req), req.body.evidence),
+        ),
+    )
+  app.post(
+    '/disputes/:id/withdraw',
+    {
+      schema: {
+        operationId: 'withdrawDispute',
+        tags,
+        summary: 'The buyer withdraws a dispute not yet decided',
+        security: write,
+        params: disputeParams,
+        response: { 200: ref(S.Dispute), ...errors(404, 409, 412) },
+      },
+    },
+    async (req, reply) => withEtag(reply, await disputes.withdrawDispute(req.ctx, req.params.id, expectedVersion(req))),
+  )
+  app.post(
+    '/disputes/:id/decision',
+    {
+      schema: {
+        operationId: 'decideDispute',
+        tags,
+        summary: 'The platform decides an escalated dispute: refund_buyer, side_with_merchant or split',
+        description:
+          'Only the platform organization (its own client, not an installed app) decides, on any tenant’s dispute at platform_review. A refund it decides is made through the order’s refund ledger: past what was paid it answers 422 `refund_exceeds_paid`.',
+        security: write,
+        params: disputeParams,
+        body: ref(S.DisputeDecision),
+        response: { 200: ref(S.Dispute), ...errors(403, 404, 409, 412, 422) },
+      },
+    },
+    async (req, reply) =>
+      withEtag(reply, await disputes.decideDispute(req.ctx, req.params.id, expectedVersion(req), req.body)),
+  )
+}
+
+export default aftersalesRoutes
