@@ -138,6 +138,21 @@ export const fixtures: Record<string, FixtureCreator> = {
   // Orders (issue #12): an order and the pseudonymous buyer it names.
   ord: async (owner) => created(await fixtureOrder(owner)),
   buy: async (owner) => created(await fixtureOrder(owner), (b) => b.buyer_id),
+  // After-sales (issue #12): a refund and a dispute on a paid order.
+  rfd: async (owner) =>
+    created(
+      await owner.post(`/v1/orders/${await created(await fixtureOrder(owner, 'paid'))}/refunds`, {
+        reason: 'damaged',
+        amount: 100,
+      }),
+    ),
+  dsp: async (owner) =>
+    created(
+      await owner.post('/v1/disputes', {
+        order_id: await created(await fixtureOrder(owner, 'paid')),
+        evidence: { text: 'owner-data evidence', urls: [] },
+      }),
+    ),
   // Interaction (issue #13).
   bwd: async (owner) => created(await owner.post('/v1/moderation/blocked-words', { word: 'owner-data word' })),
   // Acquisition (issue #13).
@@ -241,8 +256,9 @@ async function fixtureSupplier(owner: Caller) {
 }
 let fixtureOrders = 0
 let fixtureSettlements = 0
-async function fixtureOrder(owner: Caller) {
+async function fixtureOrder(owner: Caller, status?: 'paid') {
   return owner.post('/v1/orders', {
+    ...(status && { status, paid_at: '2026-01-01T10:05:00Z' }),
     platform: 'douyin',
     external_order_id: `owner-data-${++fixtureOrders}-${Date.now()}`,
     anchor_id: await created(await owner.post('/v1/anchors', { name: 'owner-data buyer’s anchor' })),
@@ -348,6 +364,12 @@ export const sampleBodies: Record<string, unknown> = {
   ingestInteractions: { events: [{}] },
   createContract: { mcn_share_rate: 0.1, starts_on: '2030-01-01' },
   updateContract: { note: 'intruder' },
+  requestRefund: { reason: 'damaged', amount: 1 },
+  refuseRefund: { reason: 'intruder' },
+  shipRefundReturn: { tracking_number: 'intruder' },
+  answerDispute: { evidence: { text: 'intruder', urls: [] } },
+  replyToDispute: { evidence: { text: 'intruder', urls: [] } },
+  decideDispute: { outcome: 'side_with_merchant' },
   registerMedia: { kind: 'recording', source_url: 'https://93.184.215.14/intruder.mp4' },
 }
 
@@ -357,4 +379,6 @@ export const sampleBodies: Record<string, unknown> = {
  */
 export const sharedByDesign: Record<string, string> = {
   getApp: 'published apps are a marketplace every organization can read before installing',
+  decideDispute:
+    'the platform organization decides any tenant’s escalated dispute (第三方介入); every other caller gets 403 before the id is looked up, so the answer says nothing about the dispute (the leak checks above still run)',
 }

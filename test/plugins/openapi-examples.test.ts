@@ -192,6 +192,16 @@ t.test(
       [mcn, 'post', '/v1/orders/{id}/ship'],
       [mcn, 'post', '/v1/orders/{id}/deliver'],
       [mcn, 'post', '/v1/orders/{id}/complete'],
+      // After-sales on the example order: a refund with return of goods, walked to completion; a dispute on it,
+      // answered, kept up by the buyer and decided by the platform (第三方介入).
+      [mcn, 'post', '/v1/orders/{id}/refunds', exampleId('rfd')],
+      [mcn, 'post', '/v1/refunds/{id}/approve'],
+      [mcn, 'post', '/v1/refunds/{id}/return-shipment'],
+      [mcn, 'post', '/v1/refunds/{id}/complete'],
+      [mcn, 'post', '/v1/disputes', exampleId('dsp')],
+      [mcn, 'post', '/v1/disputes/{id}/merchant-response'],
+      [mcn, 'post', '/v1/disputes/{id}/buyer-reply'],
+      [platform, 'post', '/v1/disputes/{id}/decision'],
       // In the example session: a question answered by the example crew member, a poll and a vote, a coupon
       // for the example product and its claim, a draw and an entry.
       [mcn, 'post', '/v1/sessions/{id}/questions', exampleId('qst')],
@@ -228,7 +238,8 @@ t.test(
       const res = await caller.request({
         method: method.toUpperCase(),
         url,
-        payload: mine(op.requestBody.content['application/json'].example),
+        // An action without a body (approve, complete) is in the chain for the state it moves to.
+        payload: op.requestBody && mine(op.requestBody.content['application/json'].example),
       })
       t.ok(
         res.statusCode >= 200 && res.statusCode < 300,
@@ -237,6 +248,8 @@ t.test(
       // A registered app answers { app, client }, a new client { client, client_secret }; the rest the resource.
       const body = res.json()
       if (creates) ids.set(creates, (body.app ?? body.client ?? body.endpoint ?? body).id)
+      // The refund example names the example order's line.
+      if (creates === exampleId('ord')) ids.set(exampleId('oit'), body.items[0].id)
       // The token request example then authenticates as the client the example created.
       if (creates === exampleId('cli'))
         ids.set(doc.components.schemas.TokenRequest.examples[0].client_secret, body.client_secret)
@@ -248,6 +261,7 @@ t.test(
       'post /oauth/token',
       'post /v1/media/callbacks/{adapter}',
       'post /v1/orders/{id}/cancel',
+      'post /v1/refunds/{id}/refuse',
     ])
     const unsent = Object.entries<Json>(doc.paths).flatMap(([path, item]) =>
       Object.entries<Json>(item)
@@ -264,6 +278,14 @@ t.test(
       mine(doc.paths['/v1/orders/{id}/cancel'].post.requestBody.content['application/json'].example),
     )
     t.equal(cancelled.statusCode, 200, `cancelOrder with its request example: ${cancelled.body}`)
+    // The refund walked above is completed, so the refusal example goes to a second request on the example order.
+    const second = await mcn.post(`/v1/orders/${ids.get(exampleId('ord'))}/refunds`, { reason: 'damaged', amount: 100 })
+    t.equal(second.statusCode, 201, second.body)
+    const refused = await mcn.post(
+      `/v1/refunds/${second.json().id}/refuse`,
+      mine(doc.paths['/v1/refunds/{id}/refuse'].post.requestBody.content['application/json'].example),
+    )
+    t.equal(refused.statusCode, 200, `refuseRefund with its request example: ${refused.body}`)
     const token = await app.inject({
       method: 'POST',
       url: '/oauth/token',
