@@ -1,5 +1,6 @@
 import { defineModule } from '../types.js'
 import { disputeEscalation } from './jobs.js'
+import { aftersalesGraphql } from './resolvers.js'
 import aftersalesRoutes from './routes.js'
 import { subscribeAftersales } from './subscriptions.js'
 
@@ -17,6 +18,7 @@ export const aftersalesModule = defineModule({
   tags: [{ name: 'After-sales', description: 'Refunds and returns, disputes and reviews (售后)' }],
   queues: ['governance'],
   routes: aftersalesRoutes,
+  graphql: aftersalesGraphql,
   jobs: [disputeEscalation],
 })
 

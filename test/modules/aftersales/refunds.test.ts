@@ -172,4 +172,34 @@ t.test('refunds', async (t) => {
     t.equal((await other.get(`/v1/orders/${order.id}/refunds`)).statusCode, 404)
     t.same((await other.get('/v1/refunds')).json().data, [])
   })
+
+  t.test('GraphQL reads the same refunds and disputes; another tenant reads null', async (t) => {
+    const order = await paidOrder(mcn, w, 1_000)
+    const r = await ok(await refund(order.id, { amount: 300 }))
+    const d = await ok(
+      await mcn.post('/v1/disputes', { order_id: order.id, refund_id: r.id, evidence: { text: '没收到' } }),
+    )
+    const query = `query($r: ID!, $d: ID!, $o: String) {
+      refund(id: $r) { id status amount currency }
+      refunds(order_id: $o, first: 5) { data { id } next_cursor }
+      dispute(id: $d) { id stage refund_id steps { party kind text } }
+      disputes(order_id: $o) { data { id } }
+    }`
+    const variables = { r: r.id, d: d.id, o: order.id }
+    const body = (await mcn.post('/graphql', { query, variables })).json()
+    t.same(body.errors, undefined, JSON.stringify(body.errors))
+    t.same(body.data, {
+      refund: { id: r.id, status: 'requested', amount: 300, currency: 'CNY' },
+      refunds: { data: [{ id: r.id }], next_cursor: null },
+      dispute: {
+        id: d.id,
+        stage: 'merchant_response',
+        refund_id: r.id,
+        steps: [{ party: 'buyer', kind: 'opened', text: '没收到' }],
+      },
+      disputes: { data: [{ id: d.id }] },
+    })
+    const foreign = (await other.post('/graphql', { query, variables })).json()
+    t.match(foreign.data, { refund: null, refunds: { data: [] }, dispute: null, disputes: { data: [] } })
+  })
 })
