@@ -74,8 +74,11 @@ async function draftOrder(tx: TxCtx, input: CreateOrderInput, base: string): Pro
       problem(`${at}/sku_id`, `${line.sku_id} is not a SKU of product ${line.product_id}.`)
     if (line.pool_id && !(await poolItemFor(tx, line.pool_id, line.product_id)))
       problem(`${at}/pool_id`, `Pool ${line.pool_id} does not hold product ${line.product_id}.`)
+    // A line sold in a slot draws on the pool the slot sells from, whether or not the platform named it.
+    let slotPoolId: string | null = null
     if (line.slot_id) {
       const slot = await findSlot(tx, line.slot_id)
+      slotPoolId = slot?.poolId ?? null
       if (!slot) problem(`${at}/slot_id`, `No run-of-show slot with id ${line.slot_id} exists.`)
       else if (slot.productId !== line.product_id)
         problem(`${at}/slot_id`, `Slot ${line.slot_id} sells product ${slot.productId}, not ${line.product_id}.`)
@@ -90,7 +93,7 @@ async function draftOrder(tx: TxCtx, input: CreateOrderInput, base: string): Pro
       position: i,
       productId: line.product_id,
       skuId: line.sku_id ?? null,
-      poolId: line.pool_id ?? null,
+      poolId: line.pool_id ?? slotPoolId,
       slotId: line.slot_id ?? null,
       quantity: line.quantity,
       unitPrice: line.unit_price,
@@ -304,6 +307,20 @@ export function receiveOrder(ctx: Ctx, input: CreateOrderInput): Promise<Receive
   return inTenant(ctx, (tx) => receiveOrderIn(tx, input))
 }
 
+/** The order's last recorded step: a new one may not be dated before it. */
+function latestStep(row: OrderRow): [string, Date] {
+  const steps: [string, Date | null][] = [
+    ['placed_at', row.placedAt],
+    ['paid_at', row.paidAt],
+    ['shipped_at', row.shippedAt],
+    ['delivered_at', row.deliveredAt],
+  ]
+  return steps.reduce<[string, Date]>(
+    (last, [f, d]) => (d && d >= last[1] ? [f, d] : last),
+    ['placed_at', row.placedAt],
+  )
+}
+
 export function transitionOrder(
   ctx: Ctx,
   id: string,
@@ -316,10 +333,16 @@ export function transitionOrder(
     if (expectedVersion !== undefined && row.version !== expectedVersion) throw staleVersion('order', expectedVersion)
     if (!nextStatus(row.status, action)) throw refusal(row, action)
     const at = input.at ? new Date(input.at) : new Date()
-    if (at < row.placedAt)
-      throw new AppError('unprocessable', 'A transition cannot happen before the order was placed.', {
-        errors: [{ pointer: '/body/at', detail: 'is before placed_at' }],
-      })
+    const [field, latest] = latestStep(row)
+    if (at < latest)
+      throw new AppError(
+        'unprocessable',
+        `A transition cannot happen before the order's ${field} (${latest.toISOString()}).`,
+        {
+          errors: [{ pointer: '/body/at', detail: `is before ${field}` }],
+          extensions: { [field]: latest.toISOString() },
+        },
+      )
     const updated = await applyAction(tx, row, action, at)
     await audit(tx, `order.${updated.status}`, { type: 'order', id }, input)
     return presentOne(tx, updated)

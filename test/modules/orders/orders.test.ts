@@ -111,7 +111,16 @@ t.test('orders', async (t) => {
     const unpaid = await ok(await mcn.post('/v1/orders', orderBody(w)))
     t.match(await ok(await mcn.post(`/v1/orders/${unpaid.id}/cancel`), 200), { status: 'cancelled' })
     for (const a of ['pay', 'cancel']) t.equal((await mcn.post(`/v1/orders/${unpaid.id}/${a}`)).statusCode, 409)
-    const paid = await ok(await mcn.post('/v1/orders', orderBody(w, { status: 'paid' })))
+    const paid = await ok(
+      await mcn.post('/v1/orders', orderBody(w, { status: 'paid', paid_at: '2026-01-01T10:06:00Z' })),
+    )
+    const early = await mcn.post(`/v1/orders/${paid.id}/ship`, { at: '2026-01-01T10:05:30Z' })
+    t.equal(early.statusCode, 422, 'a step dated before the one it follows')
+    t.match(early.json(), {
+      paid_at: '2026-01-01T10:06:00.000Z',
+      errors: [{ pointer: '/body/at', detail: 'is before paid_at' }],
+    })
+    t.equal((await mcn.get(`/v1/orders/${paid.id}`)).json().status, 'paid', 'and nothing changed')
     t.match(await ok(await mcn.post(`/v1/orders/${paid.id}/cancel`, { at: '2026-01-01T11:00:00Z' }), 200), {
       status: 'cancelled',
       cancelled_at: '2026-01-01T11:00:00.000Z',

@@ -71,4 +71,18 @@ t.test('supply caps drawn by paid orders', async (t) => {
       'an unpaid order never drew, so cancelling it gives nothing',
     )
   })
+
+  t.test('a slot line the platform sent without its pool still draws the slot’s pool', async (t) => {
+    const w = await world(mcn, { poolLimit: 2 })
+    const sent = orderBody(w, { status: 'paid', paid_at: '2026-01-01T10:06:00Z' }, { quantity: 2, pool_id: undefined })
+    const a = await ok(await mcn.post('/v1/orders', sent))
+    t.equal(a.items[0].pool_id, w.pool, 'the line names the pool its slot sells from')
+    t.equal(a.items[0].oversold, null)
+    t.equal(await used('pool_items', 'pool_id', w.pool), 2, 'the pool’s limit is drawn')
+    const b = await ok(await mcn.post('/v1/orders', orderBody(w, { status: 'paid' }, { pool_id: undefined })))
+    t.equal(b.items[0].oversold, 'pool_supply_limit', 'past the pool’s limit it is flagged, as with the pool named')
+    const again = await mcn.post('/v1/orders', sent)
+    t.equal(again.statusCode, 200, `the same re-send is the same order, unchanged: ${again.body}`)
+    t.equal(again.json().version, a.version)
+  })
 })
