@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { inTenant } from '../../db/tenancy.js'
 import { audit } from '../../lib/audit.js'
 import type { Ctx, TxCtx } from '../../lib/context.js'
@@ -219,6 +219,36 @@ export async function applyRefundAction(
   const updated = await refundRepo.update(tx, row.id, row.version, { status: next as RefundStatus, ...stamp })
   await publish(tx, CHANGE_INTO[next as keyof typeof CHANGE_INTO], presentRefund(updated))
   return updated
+}
+
+/**
+ * A paid order the platform cancels is refunded in full by the platform itself. A request still
+ * waiting is refused, giving its reservation back; one the MCN already approved keeps the order
+ * from being cancelled until it completes (409), so the buyer is never refunded twice.
+ */
+export async function closeRefundsOnCancel(tx: TxCtx, order: OrderView): Promise<void> {
+  const open = await tx.tx
+    .select()
+    .from(refunds)
+    .where(
+      scoped(
+        tx,
+        refunds,
+        eq(refunds.orderId, order.id),
+        inArray(refunds.status, ['requested', 'approved', 'return_shipped']),
+      ),
+    )
+    .orderBy(asc(refunds.id))
+    .for('update')
+  const promised = open.filter((r) => r.status !== 'requested').map((r) => r.id)
+  if (promised.length)
+    throw new AppError(
+      'conflict',
+      `The order has approved refunds not yet completed (${promised.join(', ')}); complete them before cancelling it.`,
+      { extensions: { refund_ids: promised } },
+    )
+  for (const r of open)
+    await applyRefundAction(tx, r, 'refuse', { reason: 'The order was cancelled; the platform refunds it in full.' })
 }
 
 export async function lockRefund(tx: TxCtx, id: string): Promise<RefundRow> {

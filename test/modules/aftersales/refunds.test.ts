@@ -173,6 +173,26 @@ t.test('refunds', async (t) => {
     t.same((await other.get('/v1/refunds')).json().data, [])
   })
 
+  t.test('a cancelled order closes its waiting requests; an approved refund holds the cancel back', async (t) => {
+    const order = await paidOrder(mcn, w, 1_000)
+    const waiting = await ok(await refund(order.id, { amount: 300 }))
+    const approved = await ok(await refund(order.id, { amount: 200 }))
+    await ok(await mcn.post(`/v1/refunds/${approved.id}/approve`), 200)
+    const held = await mcn.post(`/v1/orders/${order.id}/cancel`)
+    t.equal(held.statusCode, 409, 'not while a promised refund is open')
+    t.same(held.json().refund_ids, [approved.id])
+    t.equal((await mcn.get(`/v1/orders/${order.id}`)).json().status, 'paid', 'the order is untouched')
+    t.equal((await mcn.get(`/v1/refunds/${waiting.id}`)).json().status, 'requested', 'and so is the request')
+    await ok(await mcn.post(`/v1/refunds/${approved.id}/complete`), 200)
+    await ok(await mcn.post(`/v1/orders/${order.id}/cancel`), 200)
+    t.match((await mcn.get(`/v1/refunds/${waiting.id}`)).json(), {
+      status: 'refused',
+      refusal_reason: /cancelled/,
+    })
+    t.equal((await mcn.post(`/v1/refunds/${waiting.id}/approve`)).statusCode, 409, 'a refused request stays refused')
+    t.same((await events(waiting.id)).at(-1), 'refund.refused')
+  })
+
   t.test('GraphQL reads the same refunds and disputes; another tenant reads null', async (t) => {
     const order = await paidOrder(mcn, w, 1_000)
     const r = await ok(await refund(order.id, { amount: 300 }))
