@@ -1,5 +1,6 @@
 import { defineModule } from '../types.js'
 import { disputeEscalation } from './jobs.js'
+import { reviewsGraphql } from './review-resolvers.js'
 import aftersalesRoutes from './routes.js'
 import { subscribeAftersales } from './subscriptions.js'
 
@@ -17,6 +18,7 @@ export const aftersalesModule = defineModule({
   tags: [{ name: 'After-sales', description: 'Refunds and returns, disputes and reviews (售后)' }],
   queues: ['governance'],
   routes: aftersalesRoutes,
+  graphql: reviewsGraphql,
   jobs: [disputeEscalation],
 })
 
@@ -28,5 +30,14 @@ export {
   disputeEscalated,
   disputeOpened,
   disputeResolved,
+  reviewCreated,
 } from './changes.js'
-export { Dispute, Refund, type DisputeView, type RefundStatus, type RefundView } from './schemas.js'
+export {
+  Dispute,
+  Refund,
+  Review,
+  type DisputeView,
+  type RefundStatus,
+  type RefundView,
+  type ReviewView,
+} from './schemas.js'
