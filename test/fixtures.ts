@@ -153,6 +153,15 @@ export const fixtures: Record<string, FixtureCreator> = {
         evidence: { text: 'owner-data evidence', urls: [] },
       }),
     ),
+  // A review of the line of a delivered order.
+  rev: async (owner) =>
+    created(
+      await owner.post('/v1/reviews', {
+        order_item_id: await created(await fixtureOrder(owner, 'delivered'), (b) => b.items[0].id),
+        rating: 4,
+        text: 'owner-data review',
+      }),
+    ),
   // Interaction (issue #13).
   bwd: async (owner) => created(await owner.post('/v1/moderation/blocked-words', { word: 'owner-data word' })),
   // Acquisition (issue #13).
@@ -256,7 +265,7 @@ async function fixtureSupplier(owner: Caller) {
 }
 let fixtureOrders = 0
 let fixtureSettlements = 0
-async function fixtureOrder(owner: Caller, status?: 'paid') {
+async function fixtureOrder(owner: Caller, status?: 'paid' | 'delivered') {
   return owner.post('/v1/orders', {
     ...(status && { status, paid_at: '2026-01-01T10:05:00Z' }),
     platform: 'douyin',

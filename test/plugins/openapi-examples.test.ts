@@ -202,6 +202,8 @@ t.test(
       [mcn, 'post', '/v1/disputes/{id}/merchant-response'],
       [mcn, 'post', '/v1/disputes/{id}/buyer-reply'],
       [platform, 'post', '/v1/disputes/{id}/decision'],
+      // The buyer reviews the example order's line, now that the order is completed.
+      [mcn, 'post', '/v1/reviews', exampleId('rev')],
       // In the example session: a question answered by the example crew member, a poll and a vote, a coupon
       // for the example product and its claim, a draw and an entry.
       [mcn, 'post', '/v1/sessions/{id}/questions', exampleId('qst')],

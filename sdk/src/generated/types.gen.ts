@@ -5,7 +5,7 @@ export type ClientOptions = {
     baseUrl: 'https://api.showrunner.dev' | (string & {});
 };
 
-export type Webhooks = WebhookAnchorCreatedWebhookRequest | WebhookAnchorReinstatedWebhookRequest | WebhookAnchorSuspendedWebhookRequest | WebhookAnchorTierChangedWebhookRequest | WebhookAnchorUpdatedWebhookRequest | WebhookAnchorViolationRecordedWebhookRequest | WebhookBlockedWordAddedWebhookRequest | WebhookBlockedWordRemovedWebhookRequest | WebhookCampaignCreatedWebhookRequest | WebhookCampaignUpdatedWebhookRequest | WebhookConsultationAnsweredWebhookRequest | WebhookConsultationClaimedWebhookRequest | WebhookConsultationClosedWebhookRequest | WebhookConsultationOpenedWebhookRequest | WebhookConsultationReleasedWebhookRequest | WebhookContractCreatedWebhookRequest | WebhookContractUpdatedWebhookRequest | WebhookCouponClaimedWebhookRequest | WebhookCouponCreatedWebhookRequest | WebhookDisputeAnsweredWebhookRequest | WebhookDisputeEscalatedWebhookRequest | WebhookDisputeOpenedWebhookRequest | WebhookDisputeResolvedWebhookRequest | WebhookDrawClosedWebhookRequest | WebhookDrawCompletedWebhookRequest | WebhookDrawCreatedWebhookRequest | WebhookInstallationCreatedWebhookRequest | WebhookInstallationDeletedWebhookRequest | WebhookInstallationScopesChangedWebhookRequest | WebhookMediaFailedWebhookRequest | WebhookMediaTranscodedWebhookRequest | WebhookOrderCancelledWebhookRequest | WebhookOrderCompletedWebhookRequest | WebhookOrderCreatedWebhookRequest | WebhookOrderDeliveredWebhookRequest | WebhookOrderPaidWebhookRequest | WebhookOrderShippedWebhookRequest | WebhookOrderUpdatedWebhookRequest | WebhookPlacementCreatedWebhookRequest | WebhookPlacementUpdatedWebhookRequest | WebhookPollClosedWebhookRequest | WebhookPollOpenedWebhookRequest | WebhookProductCreatedWebhookRequest | WebhookProductUpdatedWebhookRequest | WebhookQuestionAnsweredWebhookRequest | WebhookRefundApprovedWebhookRequest | WebhookRefundCompletedWebhookRequest | WebhookRefundRefusedWebhookRequest | WebhookRefundRequestedWebhookRequest | WebhookRefundReturnShippedWebhookRequest | WebhookSessionCancelledWebhookRequest | WebhookSessionEndedWebhookRequest | WebhookSessionProductPinnedWebhookRequest | WebhookSessionScheduledWebhookRequest | WebhookSessionStartedWebhookRequest | WebhookSessionUpdatedWebhookRequest | WebhookSettlementClosedWebhookRequest | WebhookSupplierAdmittedWebhookRequest | WebhookSupplierEliminatedWebhookRequest | WebhookSupplierProbationWebhookRequest | WebhookSupplierReinstatedWebhookRequest | WebhookSupplyPoolCreatedWebhookRequest | WebhookSupplyPoolUpdatedWebhookRequest | WebhookTrackedLinkCreatedWebhookRequest | WebhookWebhookTestWebhookRequest | WebhookWebhookEndpointDisabledWebhookRequest;
+export type Webhooks = WebhookAnchorCreatedWebhookRequest | WebhookAnchorReinstatedWebhookRequest | WebhookAnchorSuspendedWebhookRequest | WebhookAnchorTierChangedWebhookRequest | WebhookAnchorUpdatedWebhookRequest | WebhookAnchorViolationRecordedWebhookRequest | WebhookBlockedWordAddedWebhookRequest | WebhookBlockedWordRemovedWebhookRequest | WebhookCampaignCreatedWebhookRequest | WebhookCampaignUpdatedWebhookRequest | WebhookConsultationAnsweredWebhookRequest | WebhookConsultationClaimedWebhookRequest | WebhookConsultationClosedWebhookRequest | WebhookConsultationOpenedWebhookRequest | WebhookConsultationReleasedWebhookRequest | WebhookContractCreatedWebhookRequest | WebhookContractUpdatedWebhookRequest | WebhookCouponClaimedWebhookRequest | WebhookCouponCreatedWebhookRequest | WebhookDisputeAnsweredWebhookRequest | WebhookDisputeEscalatedWebhookRequest | WebhookDisputeOpenedWebhookRequest | WebhookDisputeResolvedWebhookRequest | WebhookDrawClosedWebhookRequest | WebhookDrawCompletedWebhookRequest | WebhookDrawCreatedWebhookRequest | WebhookInstallationCreatedWebhookRequest | WebhookInstallationDeletedWebhookRequest | WebhookInstallationScopesChangedWebhookRequest | WebhookMediaFailedWebhookRequest | WebhookMediaTranscodedWebhookRequest | WebhookOrderCancelledWebhookRequest | WebhookOrderCompletedWebhookRequest | WebhookOrderCreatedWebhookRequest | WebhookOrderDeliveredWebhookRequest | WebhookOrderPaidWebhookRequest | WebhookOrderShippedWebhookRequest | WebhookOrderUpdatedWebhookRequest | WebhookPlacementCreatedWebhookRequest | WebhookPlacementUpdatedWebhookRequest | WebhookPollClosedWebhookRequest | WebhookPollOpenedWebhookRequest | WebhookProductCreatedWebhookRequest | WebhookProductUpdatedWebhookRequest | WebhookQuestionAnsweredWebhookRequest | WebhookRefundApprovedWebhookRequest | WebhookRefundCompletedWebhookRequest | WebhookRefundRefusedWebhookRequest | WebhookRefundRequestedWebhookRequest | WebhookRefundReturnShippedWebhookRequest | WebhookReviewCreatedWebhookRequest | WebhookSessionCancelledWebhookRequest | WebhookSessionEndedWebhookRequest | WebhookSessionProductPinnedWebhookRequest | WebhookSessionScheduledWebhookRequest | WebhookSessionStartedWebhookRequest | WebhookSessionUpdatedWebhookRequest | WebhookSettlementClosedWebhookRequest | WebhookSupplierAdmittedWebhookRequest | WebhookSupplierEliminatedWebhookRequest | WebhookSupplierProbationWebhookRequest | WebhookSupplierReinstatedWebhookRequest | WebhookSupplyPoolCreatedWebhookRequest | WebhookSupplyPoolUpdatedWebhookRequest | WebhookTrackedLinkCreatedWebhookRequest | WebhookWebhookTestWebhookRequest | WebhookWebhookEndpointDisabledWebhookRequest;
 
 export type AddPoolItem = {
     /**
@@ -1553,6 +1553,21 @@ export type CreateProduct = {
      * 高端 premium, 成熟 mature or 新兴 emerging
      */
     brand_tier?: 'premium' | 'mature' | 'emerging';
+};
+
+export type CreateReview = {
+    /**
+     * Identifier prefixed with `oit_`
+     */
+    order_item_id: string;
+    /**
+     * Stars, 1 (worst) to 5 (best)
+     */
+    rating: number;
+    /**
+     * The buyer’s words
+     */
+    text?: string;
 };
 
 export type CreateSession = {
@@ -3238,6 +3253,103 @@ export type ReturnShipment = {
     carrier?: string;
 };
 
+/**
+ * A buyer’s review of one order line
+ */
+export type Review = {
+    /**
+     * Identifier prefixed with `rev_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `ord_`
+     */
+    order_id: string;
+    /**
+     * Identifier prefixed with `oit_`
+     */
+    order_item_id: string;
+    /**
+     * Identifier prefixed with `prd_`
+     */
+    product_id: string;
+    sku_id: string | null;
+    /**
+     * Identifier prefixed with `sup_`
+     */
+    supplier_id: string;
+    /**
+     * Identifier prefixed with `anc_`
+     */
+    anchor_id: string;
+    /**
+     * Identifier prefixed with `buy_`
+     */
+    buyer_id: string;
+    /**
+     * Stars, 1 (worst) to 5 (best)
+     */
+    rating: number;
+    text: string | null;
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+export type ReviewList = {
+    data: Array<Review>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * Count, average and distribution of reviews of a product, supplier or anchor
+ */
+export type ReviewSummary = {
+    subject: {
+        type: 'product' | 'supplier' | 'anchor';
+        id: string;
+    };
+    /**
+     * How many reviews
+     */
+    count: number;
+    average_rating: number | null;
+    /**
+     * How many reviews gave each rating
+     */
+    distribution: {
+        /**
+         * Reviews of 1 star
+         */
+        1: number;
+        /**
+         * Reviews of 2 stars
+         */
+        2: number;
+        /**
+         * Reviews of 3 stars
+         */
+        3: number;
+        /**
+         * Reviews of 4 stars
+         */
+        4: number;
+        /**
+         * Reviews of 5 stars
+         */
+        5: number;
+    };
+};
+
 export type RotateSecret = {
     /**
      * How long the old secret keeps working
@@ -3984,6 +4096,9 @@ export type SupplierList = {
 export type SupplierPolicy = {
     elimination_threshold: number;
     window_days: number;
+    /**
+     * surveys weighs imported surveys together with buyers’ reviews of order lines: a review is one respondent scoring (rating − 1) × 25
+     */
     weights: {
         inspections: number;
         surveys: number;
@@ -12289,6 +12404,321 @@ export type DecideDisputeResponses = {
 
 export type DecideDisputeResponse = DecideDisputeResponses[keyof DecideDisputeResponses];
 
+export type ListReviewsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+        /**
+         * Identifier prefixed with `prd_`
+         */
+        product_id?: string;
+        /**
+         * Identifier prefixed with `sup_`
+         */
+        supplier_id?: string;
+        /**
+         * Identifier prefixed with `anc_`
+         */
+        anchor_id?: string;
+        /**
+         * Identifier prefixed with `ord_`
+         */
+        order_id?: string;
+    };
+    url: '/v1/reviews';
+};
+
+export type ListReviewsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListReviewsError = ListReviewsErrors[keyof ListReviewsErrors];
+
+export type ListReviewsResponses = {
+    /**
+     * Default Response
+     */
+    200: ReviewList;
+};
+
+export type ListReviewsResponse = ListReviewsResponses[keyof ListReviewsResponses];
+
+export type CreateReviewData = {
+    body: CreateReview;
+    path?: never;
+    query?: never;
+    url: '/v1/reviews';
+};
+
+export type CreateReviewErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CreateReviewError = CreateReviewErrors[keyof CreateReviewErrors];
+
+export type CreateReviewResponses = {
+    /**
+     * A buyer’s review of one order line
+     */
+    201: Review;
+};
+
+export type CreateReviewResponse = CreateReviewResponses[keyof CreateReviewResponses];
+
+export type GetReviewData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `rev_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/reviews/{id}';
+};
+
+export type GetReviewErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetReviewError = GetReviewErrors[keyof GetReviewErrors];
+
+export type GetReviewResponses = {
+    /**
+     * A buyer’s review of one order line
+     */
+    200: Review;
+};
+
+export type GetReviewResponse = GetReviewResponses[keyof GetReviewResponses];
+
+export type GetProductReviewSummaryData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `prd_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/products/{id}/review-summary';
+};
+
+export type GetProductReviewSummaryErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetProductReviewSummaryError = GetProductReviewSummaryErrors[keyof GetProductReviewSummaryErrors];
+
+export type GetProductReviewSummaryResponses = {
+    /**
+     * Count, average and distribution of reviews of a product, supplier or anchor
+     */
+    200: ReviewSummary;
+};
+
+export type GetProductReviewSummaryResponse = GetProductReviewSummaryResponses[keyof GetProductReviewSummaryResponses];
+
+export type GetSupplierReviewSummaryData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `sup_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/suppliers/{id}/review-summary';
+};
+
+export type GetSupplierReviewSummaryErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetSupplierReviewSummaryError = GetSupplierReviewSummaryErrors[keyof GetSupplierReviewSummaryErrors];
+
+export type GetSupplierReviewSummaryResponses = {
+    /**
+     * Count, average and distribution of reviews of a product, supplier or anchor
+     */
+    200: ReviewSummary;
+};
+
+export type GetSupplierReviewSummaryResponse = GetSupplierReviewSummaryResponses[keyof GetSupplierReviewSummaryResponses];
+
+export type GetAnchorReviewSummaryData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `anc_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/anchors/{id}/review-summary';
+};
+
+export type GetAnchorReviewSummaryErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetAnchorReviewSummaryError = GetAnchorReviewSummaryErrors[keyof GetAnchorReviewSummaryErrors];
+
+export type GetAnchorReviewSummaryResponses = {
+    /**
+     * Count, average and distribution of reviews of a product, supplier or anchor
+     */
+    200: ReviewSummary;
+};
+
+export type GetAnchorReviewSummaryResponse = GetAnchorReviewSummaryResponses[keyof GetAnchorReviewSummaryResponses];
+
 export type IngestInteractionsData = {
     body: InteractionBatch;
     path: {
@@ -18170,6 +18600,43 @@ export type WebhookRefundReturnShippedWebhookPayload = {
 export type WebhookRefundReturnShippedWebhookRequest = {
     body: WebhookRefundReturnShippedWebhookPayload;
     key: 'refund.return_shipped';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookReviewCreatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'review.created';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Review;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookReviewCreatedWebhookRequest = {
+    body: WebhookReviewCreatedWebhookPayload;
+    key: 'review.created';
     path?: never;
     query?: never;
 };

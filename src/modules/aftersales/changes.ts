@@ -9,8 +9,9 @@ import {
   REFUND_REFUSED,
   REFUND_REQUESTED,
   REFUND_RETURN_SHIPPED,
+  REVIEW_CREATED,
 } from './events.js'
-import type { DisputeView, RefundView } from './schemas.js'
+import type { DisputeView, RefundView, ReviewView } from './schemas.js'
 
 /** Public events of a refund, with the refund as presented; published in the writer's transaction. */
 export const refundRequested = defineResourceChange<RefundView>(REFUND_REQUESTED, 'refund')
@@ -23,3 +24,5 @@ export const disputeOpened = defineResourceChange<DisputeView>(DISPUTE_OPENED, '
 export const disputeAnswered = defineResourceChange<DisputeView>(DISPUTE_ANSWERED, 'dispute')
 export const disputeEscalated = defineResourceChange<DisputeView>(DISPUTE_ESCALATED, 'dispute')
 export const disputeResolved = defineResourceChange<DisputeView>(DISPUTE_RESOLVED, 'dispute')
+
+export const reviewCreated = defineResourceChange<ReviewView>(REVIEW_CREATED, 'review')

@@ -1,5 +1,5 @@
 import { declareEvent, resourceEventExample, schemaRef } from '../../lib/event-catalog.js'
-import { Dispute, Refund } from './schemas.js'
+import { Dispute, Refund, Review } from './schemas.js'
 
 const refundEvent = (type: string, description: string) =>
   declareEvent(type, description, schemaRef(Refund), resourceEventExample('refund', Refund), {
@@ -44,4 +44,12 @@ export const DISPUTE_ESCALATED = disputeEvent(
 export const DISPUTE_RESOLVED = disputeEvent(
   'dispute.resolved',
   'The platform decided the dispute (refund to the buyer, for the merchant, or split), or the buyer withdrew it',
+)
+
+export const REVIEW_CREATED = declareEvent(
+  'review.created',
+  'A buyer reviewed an order line (rating 1–5 and optional words); it counts in the supplier’s survey signal',
+  schemaRef(Review),
+  resourceEventExample('review', Review, { created: true }),
+  { scope: 'aftersales:read' },
 )

@@ -30,5 +30,14 @@ export {
   disputeEscalated,
   disputeOpened,
   disputeResolved,
+  reviewCreated,
 } from './changes.js'
-export { Dispute, Refund, type DisputeView, type RefundStatus, type RefundView } from './schemas.js'
+export {
+  Dispute,
+  Refund,
+  Review,
+  type DisputeView,
+  type RefundStatus,
+  type RefundView,
+  type ReviewView,
+} from './schemas.js'

@@ -2,10 +2,22 @@ import { queryField, type GraphQLContribution } from '../../lib/graphql.js'
 import { IdParams } from '../../lib/schemas.js'
 import * as disputes from './disputes.js'
 import * as refunds from './refunds.js'
-import { Dispute, DisputeList, DisputeQuery, DisputeStep, Refund, RefundList, RefundQuery } from './schemas.js'
+import * as reviews from './reviews.js'
+import {
+  Dispute,
+  DisputeList,
+  DisputeQuery,
+  DisputeStep,
+  Refund,
+  RefundList,
+  RefundQuery,
+  Review,
+  ReviewList,
+  ReviewQuery,
+} from './schemas.js'
 
 export const aftersalesGraphql: GraphQLContribution = {
-  types: [Refund, RefundList, DisputeStep, Dispute, DisputeList],
+  types: [Refund, RefundList, DisputeStep, Dispute, DisputeList, Review, ReviewList],
   query: {
     refund: queryField({
       type: Refund,
@@ -34,6 +46,20 @@ export const aftersalesGraphql: GraphQLContribution = {
       page: true,
       scope: 'aftersales:read',
       resolve: (ctx, args) => disputes.listDisputes(ctx, args),
+    }),
+    review: queryField({
+      type: Review,
+      nullable: true,
+      args: IdParams('rev'),
+      scope: 'aftersales:read',
+      resolve: (ctx, { id }) => reviews.getReview(ctx, id),
+    }),
+    reviews: queryField({
+      type: ReviewList,
+      args: ReviewQuery,
+      page: true,
+      scope: 'aftersales:read',
+      resolve: (ctx, args) => reviews.listReviews(ctx, args),
     }),
   },
 }

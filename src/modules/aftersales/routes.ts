@@ -4,6 +4,7 @@ import { errors, IdParams, PageQuery, ref } from '../../lib/schemas.js'
 import { requireScopes } from '../../lib/scopes.js'
 import * as disputes from './disputes.js'
 import * as refunds from './refunds.js'
+import * as reviews from './reviews.js'
 import * as S from './schemas.js'
 
 const tags = ['After-sales']
@@ -11,6 +12,7 @@ const read = requireScopes('aftersales:read')
 const write = requireScopes('aftersales:write')
 const refundParams = IdParams('rfd')
 const disputeParams = IdParams('dsp')
+const reviewParams = IdParams('rev')
 const transitionNote =
   'An action the refund’s status does not allow answers 409 with `refund_status` and the `allowed` actions; a stale If-Match 412.'
 
@@ -251,6 +253,73 @@ const aftersalesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) =>
       withEtag(reply, await disputes.decideDispute(req.ctx, req.params.id, expectedVersion(req), req.body)),
   )
+  app.post(
+    '/reviews',
+    {
+      schema: {
+        operationId: 'createReview',
+        tags,
+        summary: 'Post a buyer’s review (评价) of one order line: a rating of 1–5 and optional words',
+        description:
+          'One review per order line, once its order is delivered or completed. An unknown line answers 404 pointing at `order_item_id`; an order not yet delivered (or cancelled) 409 with `order_status`; a second review of the line 409 with the first one’s `review_id`. The review counts at once in the supplier’s survey signal (one respondent, 1 star → 0, 5 stars → 100), which the next reputation review uses.',
+        security: write,
+        body: ref(S.CreateReview),
+        response: { 201: ref(S.Review), ...errors(404, 409) },
+      },
+    },
+    async (req, reply) => reply.code(201).send(withEtag(reply, await reviews.createReview(req.ctx, req.body))),
+  )
+  app.get(
+    '/reviews',
+    {
+      schema: {
+        operationId: 'listReviews',
+        tags,
+        summary: 'List reviews, newest first, by product, supplier (at review time), anchor or order',
+        security: read,
+        querystring: S.ReviewQuery,
+        response: { 200: ref(S.ReviewList), ...errors() },
+      },
+    },
+    async (req) => reviews.listReviews(req.ctx, req.query),
+  )
+  app.get(
+    '/reviews/:id',
+    {
+      schema: {
+        operationId: 'getReview',
+        tags,
+        summary: 'Get a review',
+        security: read,
+        params: reviewParams,
+        response: { 200: ref(S.Review), ...errors(404) },
+      },
+    },
+    async (req, reply) => withEtag(reply, await reviews.getReview(req.ctx, req.params.id)),
+  )
+  for (const [subject, path, prefix, operationId] of [
+    ['product', 'products', 'prd', 'getProductReviewSummary'],
+    ['supplier', 'suppliers', 'sup', 'getSupplierReviewSummary'],
+    ['anchor', 'anchors', 'anc', 'getAnchorReviewSummary'],
+  ] as const)
+    app.get(
+      `/${path}/:id/review-summary`,
+      {
+        schema: {
+          operationId,
+          tags,
+          summary: `How a ${subject}’s reviews add up: count, average rating and how many gave each rating`,
+          description:
+            subject === 'supplier'
+              ? 'Over all time, by the supplier of each product at the time of its review.'
+              : 'Over all time.',
+          security: read,
+          params: IdParams(prefix),
+          response: { 200: ref(S.ReviewSummary), ...errors(404) },
+        },
+      },
+      async (req) => reviews.reviewSummary(req.ctx, subject, req.params.id),
+    )
 }
 
 export default aftersalesRoutes

@@ -38,3 +38,11 @@ export const BUYER_REPLY_HOURS = 48
 export const OPEN_STAGES = ['merchant_response', 'buyer_reply'] as const
 
 export const deadlineAfter = (from: Date, hours: number) => new Date(from.getTime() + hours * 3_600_000)
+
+/**
+ * A line can be reviewed once the buyer has it: as on the platforms (and Shopify's product
+ * reviews), a review before delivery would rate a promise, not goods.
+ */
+export const REVIEWABLE_ORDER_STATUSES = ['delivered', 'completed'] as const
+export const isReviewable = (orderStatus: string) =>
+  (REVIEWABLE_ORDER_STATUSES as readonly string[]).includes(orderStatus)

@@ -250,3 +250,108 @@ export type OpenDisputeInput = Static<typeof OpenDispute>
 export type EvidenceInput = Static<typeof Evidence>
 export type DisputeDecisionInput = Static<typeof DisputeDecision>
 export type DisputeQueryInput = Static<typeof DisputeQuery>
+
+/**
+ * 评价: a buyer's rating and words on one order line, once the order was delivered. The
+ * product's supplier is the one at review time; the order's anchor and buyer are copied so a
+ * review is readable by product, supplier and anchor. Reviews feed the supplier's survey
+ * signal in reputation.
+ */
+export const Review = named(
+  'Review',
+  Type.Object(
+    {
+      id: Id('rev'),
+      order_id: Id('ord'),
+      order_item_id: Id('oit'),
+      product_id: Id('prd'),
+      sku_id: Nullable(Id('sku')),
+      supplier_id: Id('sup'),
+      anchor_id: Id('anc'),
+      buyer_id: Id('buy'),
+      rating: Type.Integer({ minimum: 1, maximum: 5, description: 'Stars, 1 (worst) to 5 (best)' }),
+      text: Nullable(Type.String({ description: 'The buyer’s words' })),
+      version: Type.Integer(),
+      created_at: Timestamp,
+      updated_at: Timestamp,
+    },
+    { description: 'A buyer’s review of one order line' },
+  ),
+  {
+    id: exampleId('rev'),
+    order_id: exampleId('ord'),
+    order_item_id: exampleId('oit'),
+    product_id: exampleId('prd'),
+    sku_id: exampleId('sku'),
+    supplier_id: exampleId('sup'),
+    anchor_id: exampleId('anc'),
+    buyer_id: exampleId('buy'),
+    rating: 5,
+    text: '茶香很足，包装也换好了',
+    version: 1,
+    created_at: '2026-12-18T09:00:00.000Z',
+    updated_at: '2026-12-18T09:00:00.000Z',
+  },
+)
+export type ReviewView = Static<typeof Review>
+
+export const CreateReview = named(
+  'CreateReview',
+  Body({
+    order_item_id: Id('oit'),
+    rating: Type.Integer({ minimum: 1, maximum: 5, description: 'Stars, 1 (worst) to 5 (best)' }),
+    text: Type.Optional(Text(2000, 'The buyer’s words')),
+  }),
+  { order_item_id: exampleId('oit'), rating: 5, text: '茶香很足，包装也换好了' },
+)
+export type CreateReviewInput = Static<typeof CreateReview>
+
+export const ReviewList = Page(Review)
+export const ReviewQuery = Type.Object(
+  {
+    ...PageQuery.properties,
+    product_id: Type.Optional(Id('prd')),
+    supplier_id: Type.Optional(Id('sup')),
+    anchor_id: Type.Optional(Id('anc')),
+    order_id: Type.Optional(Id('ord')),
+  },
+  { additionalProperties: false },
+)
+export type ReviewQueryInput = Static<typeof ReviewQuery>
+
+const Count = (description: string) => Type.Integer({ minimum: 0, description })
+
+/** What a product's, supplier's or anchor's reviews add up to, over all time. */
+export const ReviewSummary = named(
+  'ReviewSummary',
+  Type.Object(
+    {
+      subject: Type.Object({
+        type: StringEnum(['product', 'supplier', 'anchor'] as const),
+        id: Type.String(),
+      }),
+      count: Count('How many reviews'),
+      average_rating: Nullable(
+        Type.Number({ minimum: 1, maximum: 5, description: 'Mean stars, rounded to 2 decimals; null without reviews' }),
+      ),
+      distribution: Type.Object(
+        {
+          '1': Count('Reviews of 1 star'),
+          '2': Count('Reviews of 2 stars'),
+          '3': Count('Reviews of 3 stars'),
+          '4': Count('Reviews of 4 stars'),
+          '5': Count('Reviews of 5 stars'),
+        },
+        { description: 'How many reviews gave each rating' },
+      ),
+    },
+    { description: 'Count, average and distribution of reviews of a product, supplier or anchor' },
+  ),
+  {
+    subject: { type: 'product', id: exampleId('prd') },
+    count: 4,
+    average_rating: 4.25,
+    distribution: { '1': 0, '2': 0, '3': 1, '4': 1, '5': 2 },
+  },
+)
+export type ReviewSummaryView = Static<typeof ReviewSummary>

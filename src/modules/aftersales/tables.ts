@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { bigint, boolean, check, foreignKey, index, text, timestamp } from 'drizzle-orm/pg-core'
+import { bigint, boolean, check, foreignKey, index, integer, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 import { createdAt, tenantTable, versioned } from '../../db/tenant-table.js'
 import {
   DISPUTE_OUTCOMES,
@@ -115,5 +115,35 @@ export const disputeSteps = tenantTable(
       'cascade',
     ),
     index('dispute_steps_dispute_idx').on(t.tenantId, t.disputeId, t.at),
+  ],
+)
+
+/**
+ * 评价: a buyer's rating (1–5) and words on one order line. The ids are the orders module's
+ * (and the product's supplier at review time, from the catalog), copied so that lists and
+ * summaries by product, supplier or anchor read one table. One review per line.
+ */
+export const reviews = tenantTable(
+  'reviews',
+  {
+    orderId: text('order_id').notNull(),
+    orderItemId: text('order_item_id').notNull(),
+    productId: text('product_id').notNull(),
+    skuId: text('sku_id'),
+    supplierId: text('supplier_id').notNull(),
+    anchorId: text('anchor_id').notNull(),
+    buyerId: text('buyer_id').notNull(),
+    rating: integer('rating').notNull(),
+    text: text('text'),
+    ...versioned(),
+  },
+  (t) => [
+    uniqueIndex('reviews_order_item_key').on(t.tenantId, t.orderItemId),
+    index('reviews_product_idx').on(t.tenantId, t.productId, t.id),
+    index('reviews_supplier_idx').on(t.tenantId, t.supplierId, t.id),
+    index('reviews_anchor_idx').on(t.tenantId, t.anchorId, t.id),
+    index('reviews_order_idx').on(t.tenantId, t.orderId),
+    check('reviews_rating_check', sql`${t.rating} between 1 and 5`),
+    check('reviews_text_check', sql`${t.text} is null or char_length(${t.text}) between 1 and 2000`),
   ],
 )

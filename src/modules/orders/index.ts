@@ -31,5 +31,12 @@ export {
   orderShipped,
   orderUpdated,
 } from './changes.js'
-export { findOrder, getOrdersByIds, type OrderItemView, type OrderStatus, type OrderView } from './reads.js'
+export {
+  findOrder,
+  findOrderOfItem,
+  getOrdersByIds,
+  type OrderItemView,
+  type OrderStatus,
+  type OrderView,
+} from './reads.js'
 export { Order, OrderItem } from './schemas.js'

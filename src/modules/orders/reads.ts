@@ -102,3 +102,12 @@ export async function getOrdersByIds(ctx: TxCtx, ids: string[]): Promise<OrderVi
     .orderBy(sql`${orders.id}`)
   return presentOrders(ctx, rows)
 }
+
+/** The order one of whose lines is `itemId`, inside ctx's transaction; undefined when the tenant has no such line. */
+export async function findOrderOfItem(ctx: TxCtx, itemId: string): Promise<OrderView | undefined> {
+  const [line] = await ctx.tx
+    .select({ orderId: orderItems.orderId })
+    .from(orderItems)
+    .where(scoped(ctx, orderItems, eq(orderItems.id, itemId)))
+  return line ? findOrder(ctx, line.orderId) : undefined
+}

@@ -21,3 +21,4 @@ export const supplierGovernanceModule = defineModule({
 
 // The public face of the module: what other modules may use.
 export { reputationsReviewed } from './changes.js'
+export { recordReviewRating, type ReviewRatingInput } from './quality.js'

@@ -7,7 +7,7 @@ import { newId } from '../../lib/ids.js'
 import { tenantRepository, type PageRequest, mapPage } from '../../lib/repository.js'
 import { findProduct } from '../catalog/index.js'
 import { findSupplier } from '../suppliers/index.js'
-import { inspections, surveys } from './tables.js'
+import { inspections, reviewRatings, surveys } from './tables.js'
 import type { CreateInspectionInput, CreateSurveyInput } from './schemas.js'
 
 const inspectionRepo = tenantRepository(inspections, 'inspection')
@@ -142,4 +142,31 @@ export function listSurveys(ctx: Ctx, query: PageRequest & { supplier_id?: strin
       presentSurvey,
     )
   })
+}
+
+export interface ReviewRatingInput {
+  /** The review's id: recording the same review twice keeps the first. */
+  id: string
+  supplierId: string
+  productId: string
+  rating: number
+  ratedAt: Date
+}
+
+/**
+ * A buyer's review of one order line becomes one survey respondent of the supplier, in the
+ * reviewing transaction (the after-sales module calls this from its review.created hook).
+ */
+export async function recordReviewRating(tx: TxCtx, r: ReviewRatingInput): Promise<void> {
+  await tx.tx
+    .insert(reviewRatings)
+    .values({
+      tenantId: tx.tenantId,
+      id: r.id,
+      supplierId: r.supplierId,
+      productId: r.productId,
+      rating: r.rating,
+      ratedOn: r.ratedAt.toISOString().slice(0, 10),
+    })
+    .onConflictDoNothing()
 }

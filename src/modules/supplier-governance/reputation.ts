@@ -16,7 +16,7 @@ import {
   setSupplierStatus,
 } from '../suppliers/index.js'
 import { reputationsReviewed } from './changes.js'
-import { inspections, surveys } from './tables.js'
+import { inspections, reviewRatings, surveys } from './tables.js'
 import type { UpdateSupplierPolicyInput } from './schemas.js'
 
 export interface SupplierPolicyValue {
@@ -30,7 +30,7 @@ export interface SupplierPolicyValue {
 
 /**
  * Documented defaults: reputation is a 0–100 weighted mean of inspection scores (40%),
- * survey scores (30%), the return rate (15%; 30% returns or more scores 0) and the
+ * survey scores (30%; imported surveys and buyers' reviews, each review one respondent), the return rate (15%; 30% returns or more scores 0) and the
  * dispute rate (15%; 5% or more scores 0), over the last 180 days. Parts without data
  * are left out and the others re-weighted; no data at all means no score.
  */
@@ -88,7 +88,7 @@ export async function supplierSignals(
   supplierIds?: string[],
 ): Promise<Map<string, SupplierSignals>> {
   const since = sql`current_date - ${policy.window_days}::int`
-  const only = (col: typeof inspections.supplierId | typeof surveys.supplierId) =>
+  const only = (col: typeof inspections.supplierId | typeof surveys.supplierId | typeof reviewRatings.supplierId) =>
     supplierIds ? inArray(col, supplierIds) : undefined
   const [insp, surv, sales] = await Promise.all([
     tx.tx
@@ -100,15 +100,19 @@ export async function supplierSignals(
       .from(inspections)
       .where(scoped(tx, inspections, sql`${inspections.inspectedOn} >= ${since}`, only(inspections.supplierId)))
       .groupBy(inspections.supplierId),
-    tx.tx
-      .select({
-        supplierId: surveys.supplierId,
-        avg: sql<number>`(sum(${surveys.score} * ${surveys.respondents}) / sum(${surveys.respondents}))::float8`,
-        n: sql<number>`sum(${surveys.respondents})::int`,
-      })
-      .from(surveys)
-      .where(scoped(tx, surveys, sql`${surveys.surveyedOn} >= ${since}`, only(surveys.supplierId)))
-      .groupBy(surveys.supplierId),
+    // Imported surveys and buyers' reviews together: a review is one respondent whose score is
+    // its rating on the surveys' scale (1 → 0, 5 → 100, as surveyScore maps a mean rating).
+    tx.tx.execute<{ supplierId: string; avg: number; n: number }>(sql`
+      select supplier_id as "supplierId", (sum(score * n) / sum(n))::float8 as avg, sum(n)::int as n
+      from (
+        select supplier_id, ${surveys.score} as score, ${surveys.respondents} as n from ${surveys}
+        where ${scoped(tx, surveys, sql`${surveys.surveyedOn} >= ${since}`, only(surveys.supplierId))}
+        union all
+        select supplier_id, (${reviewRatings.rating} - 1) * 25.0::float8, 1 from ${reviewRatings}
+        where ${scoped(tx, reviewRatings, sql`${reviewRatings.ratedOn} >= ${since}`, only(reviewRatings.supplierId))}
+      ) s
+      group by supplier_id
+    `),
     tx.tx.execute<{ supplierId: string; units: number; returned: number; disputes: number }>(sql`
       select p.supplier_id as "supplierId", sum(s.quantity)::int as units, sum(s.returned_quantity)::int as returned,
         sum(s.disputes)::int as disputes

@@ -293,7 +293,11 @@ export const SupplierPolicy = named(
       window_days: Type.Integer({ minimum: 7, maximum: 730 }),
       weights: Type.Object(
         { inspections: Rate, surveys: Rate, returns: Rate, disputes: Rate },
-        { additionalProperties: false },
+        {
+          additionalProperties: false,
+          description:
+            'surveys weighs imported surveys together with buyers’ reviews of order lines: a review is one respondent scoring (rating − 1) × 25',
+        },
       ),
       return_rate_ceiling: Type.Number({
         exclusiveMinimum: 0,

@@ -1,4 +1,5 @@
-import { date, doublePrecision, foreignKey, index, integer, jsonb, text, boolean } from 'drizzle-orm/pg-core'
+import { date, doublePrecision, foreignKey, index, integer, jsonb, text, boolean, check } from 'drizzle-orm/pg-core'
+import { sql } from 'drizzle-orm'
 import { createdAt, tenantTable, versioned } from '../../db/tenant-table.js'
 import { products } from '../catalog/tables.js'
 import { suppliers } from '../suppliers/tables.js'
@@ -83,5 +84,27 @@ export const surveys = tenantTable(
     foreignKey({ columns: [t.tenantId, t.supplierId], foreignColumns: [suppliers.tenantId, suppliers.id] }),
     foreignKey({ columns: [t.tenantId, t.productId], foreignColumns: [products.tenantId, products.id] }),
     index('surveys_supplier_idx').on(t.tenantId, t.supplierId, t.surveyedOn),
+  ],
+)
+
+/**
+ * Buyers' ratings of single order lines (the after-sales module's reviews), recorded in the
+ * reviewing transaction: each counts as one survey respondent of the product's supplier, so
+ * the survey part of reputation hears every buyer, not only imported surveys. `id` is the
+ * review's id.
+ */
+export const reviewRatings = tenantTable(
+  'review_ratings',
+  {
+    supplierId: text('supplier_id').notNull(),
+    productId: text('product_id').notNull(),
+    rating: integer('rating').notNull(),
+    ratedOn: date('rated_on').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    foreignKey({ columns: [t.tenantId, t.supplierId], foreignColumns: [suppliers.tenantId, suppliers.id] }),
+    index('review_ratings_supplier_idx').on(t.tenantId, t.supplierId, t.ratedOn),
+    check('review_ratings_rating_check', sql`${t.rating} between 1 and 5`),
   ],
 )
