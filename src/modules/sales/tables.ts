@@ -40,3 +40,70 @@ export const anchorSales = tenantTable(
     ),
   ],
 )
+
+/**
+ * Real sales: one row per line of a paid order (id = the order item's id, so a paid order
+ * recorded twice is still one row), written in the paying transaction. A cancellation deletes
+ * the order's rows; after-sales adds returned units and disputes (see orderSaleAdjustments).
+ */
+export const orderSales = tenantTable(
+  'order_sales',
+  {
+    orderId: text('order_id').notNull(),
+    anchorId: text('anchor_id').notNull(),
+    productId: text('product_id').notNull(),
+    productTitle: text('product_title').notNull(),
+    category: text('category').notNull(),
+    quantity: integer('quantity').notNull(),
+    /** The line's amount in minor units of the order's currency. */
+    amount: bigint('amount', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull(),
+    returnedQuantity: integer('returned_quantity').notNull().default(0),
+    disputes: integer('disputes').notNull().default(0),
+    /** The UTC day the order was paid. */
+    soldOn: date('sold_on').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    foreignKey({ columns: [t.tenantId, t.anchorId], foreignColumns: [anchors.tenantId, anchors.id] }),
+    index('order_sales_anchor_idx').on(t.tenantId, t.anchorId, t.soldOn),
+    index('order_sales_sold_on_idx').on(t.tenantId, t.soldOn),
+    index('order_sales_order_idx').on(t.tenantId, t.orderId),
+    check(
+      'order_sales_quantity_check',
+      sql`${t.quantity} > 0 and ${t.returnedQuantity} >= 0 and ${t.returnedQuantity} <= ${t.quantity} and ${t.disputes} >= 0`,
+    ),
+  ],
+)
+
+/**
+ * What each refund or dispute added to an order line, once: the id is `<source id>.<order item
+ * id>`, so a change delivered twice counts once. Kept after a cancellation deletes the line (the history of
+ * what after-sales did stays; the sales read no longer joins it).
+ */
+export const orderSaleAdjustments = tenantTable(
+  'order_sale_adjustments',
+  {
+    /** The refund (`rfd_…`) or dispute (`dsp_…`). */
+    sourceId: text('source_id').notNull(),
+    orderItemId: text('order_item_id').notNull(),
+    kind: text('kind', { enum: ['return', 'dispute'] }).notNull(),
+    quantity: integer('quantity').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [check('order_sale_adjustments_quantity_check', sql`${t.quantity} > 0`)],
+)
+
+/**
+ * Per anchor (id = the anchor's id): the UTC day of its earliest paid order. From that day on
+ * its sales come from orders only; imported history counts for the days before it, so the two
+ * never count the same sale. It never moves later, even when that order is cancelled.
+ */
+export const salesCutovers = tenantTable(
+  'sales_cutovers',
+  {
+    firstOrderOn: date('first_order_on').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [foreignKey({ columns: [t.tenantId, t.id], foreignColumns: [anchors.tenantId, anchors.id] })],
+)
