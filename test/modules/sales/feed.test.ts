@@ -101,6 +101,24 @@ t.test('the sales read from real orders, refunds and disputes', async (t) => {
     const cancelled = await ok(await mcn.post('/v1/orders', paidBody(w, 3, 7_000)))
     await ok(await mcn.post(`/v1/orders/${cancelled.id}/cancel`), 200)
 
+    // Imported after the first order, for a day the orders have: recorded, superseded, not counted.
+    await importSales(mcn, [
+      { anchor_id: w.anchor, product_id: w.product, quantity: 5, sold_on: daysAgo(0), amount: 40_000 },
+    ])
+    const listed = (await mcn.get(`/v1/anchors/${w.anchor}/sales?limit=100`)).json().data
+    t.same(
+      listed
+        .map((s: any) => [s.sold_on === daysAgo(0), s.amount.amount, s.order_item_id !== null, s.superseded])
+        .sort(),
+      [
+        [false, 50_000, false, false],
+        [true, 20_000, true, false],
+        [true, 40_000, false, true],
+        [true, 900_000, false, true],
+      ],
+      'the paid order is a sale; the imports on its day are superseded; the cancelled order is gone',
+    )
+
     await tierReview(mcn)
     t.equal(
       await measuredGmv(mcn, w.anchor),
