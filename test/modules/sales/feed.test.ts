@@ -3,6 +3,7 @@ import { inTenant } from '../../../src/db/tenancy.js'
 import { publish } from '../../../src/lib/hooks.js'
 import { disputeOpened, refundCompleted } from '../../../src/modules/aftersales/index.js'
 import { orderPaid } from '../../../src/modules/orders/index.js'
+import { salesRecorded } from '../../../src/modules/sales/index.js'
 import { serviceCtx } from '../../fixtures.js'
 import { buildTestApp, type Caller, createTenant, waitForJob } from '../../helper.js'
 import { daysAgo, importSales, makeAnchor } from '../catalog/builders.js'
@@ -167,6 +168,19 @@ t.test('the sales read from real orders, refunds and disputes', async (t) => {
     })
     now = await reputationOf(mcn, supplierId)
     t.match(now, { units_sold: 61, return_rate: rate(7, 61), dispute_rate: rate(1, 61) }, 'counted once')
+  })
+
+  t.test('rebuilds that meet (the refresh job, a review, an import) wait for each other', async (t) => {
+    const ctx = serviceCtx(app, mcn)
+    const results = await Promise.allSettled(
+      Array.from({ length: 4 }, (_, i) =>
+        inTenant(ctx, (tx) => publish(tx, salesRecorded, { jobId: `concurrent-${i}` })),
+      ),
+    )
+    t.same(
+      results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok')),
+      ['ok', 'ok', 'ok', 'ok'],
+    )
   })
 
   t.test('selection learns from orders after the refresh window: diversity sees what the anchor sold', async (t) => {
