@@ -32,6 +32,13 @@ const ConfigSchema = Type.Object({
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 600 }),
   RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 60 }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10000 }),
+  SALES_REFRESH_SECONDS: Type.Integer({
+    minimum: 1,
+    maximum: 3600,
+    default: 60,
+    description:
+      'Selection re-learns from real orders at most once per this many seconds per tenant (a paid order, cancel, return or dispute shows in recommendations about this long after it commits)',
+  }),
   RECOMMENDATION_CACHE: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
   TRANSCODER: Type.Union([Type.Literal('local'), Type.Literal('http')], {
     default: 'local',

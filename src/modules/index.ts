@@ -20,6 +20,7 @@ import { ordersModule } from './orders/index.js'
 import { aftersalesModule } from './aftersales/index.js'
 import { acquisitionModule } from './acquisition/index.js'
 import { settlementsModule } from './settlements/index.js'
+import { salesFeedModule } from './sales-feed/index.js'
 import { consultationsModule } from './consultations/index.js'
 import { liveToolsModule } from './live-tools/index.js'
 import { interactionModule } from './interaction/index.js'
@@ -46,6 +47,7 @@ export const modules: ShowrunnerModule[] = [
   aftersalesModule,
   interactionModule,
   settlementsModule,
+  salesFeedModule,
   acquisitionModule,
   consultationsModule,
   liveToolsModule,

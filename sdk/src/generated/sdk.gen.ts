@@ -849,7 +849,7 @@ export const updateAnchor = <ThrowOnError extends boolean = true>(options: Optio
 });
 
 /**
- * An anchor’s sales history, newest first
+ * An anchor’s sales, imported and from paid orders, newest first
  */
 export const listAnchorSales = <ThrowOnError extends boolean = true>(options: Options<ListAnchorSalesData, ThrowOnError>) => (options.client ?? client).get<ListAnchorSalesResponses, ListAnchorSalesErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

@@ -98,7 +98,7 @@ export type AnchorList = {
 };
 
 /**
- * A past sale from the sales-history import; feeds audience fit, diversity, exposure and supplier return and dispute rates
+ * A sale: imported history, or a line of a paid order with its returns and disputes; feeds anchor tiers, audience fit, diversity, exposure and supplier return and dispute rates
  */
 export type AnchorSale = {
     /**
@@ -121,6 +121,14 @@ export type AnchorSale = {
     disputes: number;
     sold_on: string;
     external_id: string | null;
+    /**
+     * Set on a sale recorded from a paid order (null: imported history)
+     */
+    order_item_id: string | null;
+    /**
+     * An imported sale on or after the anchor’s first paid order: the orders have that day, so it no longer counts
+     */
+    superseded: boolean;
     /**
      * RFC 3339 time in UTC
      */

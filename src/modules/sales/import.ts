@@ -15,6 +15,7 @@ import {
 } from '../jobs/index.js'
 import { productsInReach } from '../pools/index.js'
 import { salesRecorded } from './changes.js'
+import { cutoversOf, lockCutovers } from './feed.js'
 import { SALE_IMPORT_COLUMNS, SaleImportRow, type SaleImportRowValue } from './schemas.js'
 import { anchorSales } from './tables.js'
 
@@ -35,6 +36,8 @@ export const salesBatchApplier =
     const known = await productsInReach(ctx, [...new Set(rows.map((r) => r.record.product_id))])
     return inTenant(ctx, async (tx) => {
       const anchorIds = await existingAnchorIds(tx, [...new Set(rows.map((r) => r.record.anchor_id))])
+      if (!dryRun) await lockCutovers(tx, [...anchorIds], 'exclusive')
+      const cutovers = await cutoversOf(tx, [...anchorIds])
       const reports: RowErrorReport[] = []
       const values: (typeof anchorSales.$inferInsert)[] = []
       for (const { line, record } of rows) {
@@ -74,6 +77,8 @@ export const salesBatchApplier =
           externalId: record.external_id ?? null,
           importJobId: jobId,
           importLine: line,
+          // From the anchor's first paid order on, its orders have the day (see salesSql).
+          superseded: record.sold_on >= (cutovers.get(record.anchor_id) ?? '9999-12-31'),
         })
       }
       if (values.length && !dryRun) {

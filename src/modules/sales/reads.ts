@@ -11,11 +11,14 @@ export const HEAD_ANCHOR_SHARE = 0.2
 /**
  * The tenant's sales of the last `days` days as a subquery (tenant_id, anchor_id, product_id,
  * product_title, category, quantity, amount, currency, returned_quantity, disputes, sold_on),
- * for read models that aggregate them in one statement.
+ * for read models that aggregate them in one statement. Per anchor, imported history counts for
+ * the days before its first paid order (later imported rows are `superseded`) and real orders
+ * from that day on, so a sale is never counted from both; an anchor with no order yet has only
+ * its imported history. One plain scan of one table, so consumers' joins push into it.
  */
 export function salesSql(tx: TxCtx, days: number): SQL {
   return sql`(select tenant_id, anchor_id, product_id, product_title, category, quantity, amount, currency, returned_quantity, disputes, sold_on
-    from ${anchorSales} where ${scoped(tx, anchorSales, sql`sold_on >= current_date - ${days}::int`)})`
+    from ${anchorSales} where ${scoped(tx, anchorSales, sql`sold_on >= current_date - ${days}::int`, sql`not superseded`)})`
 }
 
 /** The tenant's head anchors: top HEAD_ANCHOR_SHARE by GMV over the window. */

@@ -19,7 +19,7 @@ const salesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'listAnchorSales',
         tags,
-        summary: 'An anchor’s sales history, newest first',
+        summary: 'An anchor’s sales, imported and from paid orders, newest first',
         security: requireScopes('anchors:read'),
         params: IdParams('anc'),
         querystring: S.AnchorSalesQuery,

@@ -16,11 +16,18 @@ export const AnchorSale = named(
       disputes: Type.Integer(),
       sold_on: Type.String({ format: 'date' }),
       external_id: Type.Union([Type.String(), Type.Null()]),
+      order_item_id: Type.Union([Id('oit'), Type.Null()], {
+        description: 'Set on a sale recorded from a paid order (null: imported history)',
+      }),
+      superseded: Type.Boolean({
+        description:
+          'An imported sale on or after the anchor’s first paid order: the orders have that day, so it no longer counts',
+      }),
       created_at: Timestamp,
     },
     {
       description:
-        'A past sale from the sales-history import; feeds audience fit, diversity, exposure and supplier return and dispute rates',
+        'A sale: imported history, or a line of a paid order with its returns and disputes; feeds anchor tiers, audience fit, diversity, exposure and supplier return and dispute rates',
     },
   ),
   {
@@ -35,6 +42,8 @@ export const AnchorSale = named(
     disputes: 0,
     sold_on: '2026-11-30',
     external_id: 'ORDER-1001',
+    order_item_id: null,
+    superseded: false,
     created_at: '2026-11-30T12:04:19.377Z',
   },
 )

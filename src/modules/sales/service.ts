@@ -19,6 +19,8 @@ const presentSale = (s: typeof anchorSales.$inferSelect) => ({
   disputes: s.disputes,
   sold_on: s.soldOn,
   external_id: s.externalId,
+  order_item_id: s.orderItemId,
+  superseded: s.superseded,
   created_at: s.createdAt.toISOString(),
 })
 

@@ -78,6 +78,9 @@ const changeOf = (scope: RefreshScope): [ChangeScope, string?] =>
  * governance review.
  */
 export async function refreshSalesStats(ctx: TxCtx): Promise<{ headAnchors: string[] }> {
+  // Two rebuilds at once (a review, an import, sales' refresh job) would each delete, then both
+  // insert the same keys: the second waits for the first instead of failing on a duplicate.
+  await ctx.tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`selection-sales:${ctx.tenantId}`}, 0))`)
   // Anchor profiles and exposure change: cached recommendations are stale from here on.
   await markSelectionChanged(ctx, 'sales')
   const head = await headAnchorIds(ctx)
