@@ -4,7 +4,7 @@ import { inTenant, inTenantRead, transactionClient } from '../../db/tenancy.js'
 import type { Ctx, TxCtx } from '../../lib/context.js'
 import { AppError, notFound } from '../../lib/errors.js'
 import { publish } from '../../lib/hooks.js'
-import { newId } from '../../lib/ids.js'
+import { newId, newIds } from '../../lib/ids.js'
 import { decodeCursor, encodeCursor, keysetPage, type PageRequest } from '../../lib/repository.js'
 import { buyerRefKey, resolveBuyers } from '../buyers/index.js'
 import { getSessionsByIds } from '../scheduling/index.js'
@@ -69,7 +69,7 @@ export async function ingestBatch(ctx: Ctx, sessionId: string, input: Interactio
       valid.map((e) => e.viewer),
     )
     const n = valid.length
-    const ids = new Array<string>(n)
+    const ids = newIds('interactionEvent', n)
     const eventIds = new Array<string>(n)
     const types = new Array<string>(n)
     const times = new Array<string>(n)
@@ -77,7 +77,6 @@ export async function ingestBatch(ctx: Ctx, sessionId: string, input: Interactio
     const data = new Array<string>(n)
     for (let i = 0; i < n; i++) {
       const e = valid[i]!
-      ids[i] = newId('interactionEvent')
       eventIds[i] = e.event_id
       types[i] = e.type
       times[i] = e.occurred_at.toISOString()
