@@ -1,0 +1,1 @@
+CREATE INDEX "interaction_inbox_moved_idx" ON "interaction_inbox" USING btree ("moved_at") WHERE "interaction_inbox"."moved_at" is not null;
