@@ -1,0 +1,1 @@
+ALTER TABLE "interaction_inbox" DROP CONSTRAINT "interaction_inbox_tenant_id_session_id_live_sessions_tenant_id_id_fk";
