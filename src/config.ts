@@ -54,6 +54,13 @@ const ConfigSchema = Type.Object({
   FFMPEG_PATH: Type.String({ default: 'ffmpeg' }),
   MEDIA_MAX_SOURCE_BYTES: Type.Integer({ minimum: 1, default: 2 * 1024 * 1024 * 1024 }),
   MEDIA_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 86400, default: 1800 }),
+  INTERACTION_INBOX_RETENTION_SECONDS: Type.Integer({
+    minimum: 60,
+    maximum: 90 * 86400,
+    default: 86400,
+    description:
+      'How long a moved interaction stays in the inbox before the purge deletes it; a re-sent event_id is a no-op within this window',
+  }),
 })
 
 export type Config = Static<typeof ConfigSchema> & { publicUrl: string }

@@ -1,8 +1,9 @@
 import { createHmac, randomBytes } from 'node:crypto'
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
+import { transactionClient } from '../../db/tenancy.js'
 import type { TxCtx } from '../../lib/context.js'
 import { notFound } from '../../lib/errors.js'
-import { newId } from '../../lib/ids.js'
+import { newIds } from '../../lib/ids.js'
 import { buyerKeys, buyers } from './tables.js'
 
 /** Turns a platform's buyer reference into the tenant's pseudonym for it. */
@@ -52,41 +53,74 @@ const view = (row: typeof buyers.$inferSelect): BuyerView => ({
   first_seen_at: row.firstSeenAt.toISOString(),
 })
 
+/** Raw postgres.js rows carry times as the driver's strings (drizzle sets its parsers), or as Date. */
+const rawView = (row: Record<string, unknown>): BuyerView => ({
+  id: row.id as string,
+  platform: row.platform as string,
+  first_seen_at: new Date(row.first_seen_at as string).toISOString(),
+})
+
 /**
- * The buyer ids of platform references, created on first sight. One statement for any number of
- * references, so an order import resolves a chunk's buyers at once.
+ * The buyer ids of platform references, created on first sight. Each distinct reference is
+ * hashed once; the known ones are found in one statement joining the arrays of platforms and
+ * pseudonyms (one parameter per column, so its plan is cached per connection whatever the
+ * count), and only the new ones are inserted. An insert that lost a race to another
+ * transaction's insert of the same buyer skips that row, and the second look finds the winner's
+ * (committed by then: the insert waited for it). An interaction batch resolves its 1,000
+ * viewers with this, so it stays off drizzle's per-value query building.
  */
 export async function resolveBuyers(
   ctx: TxCtx,
-  refs: { platform: string; ref: string }[],
+  refs: readonly { platform: string; ref: string }[],
 ): Promise<Map<string, BuyerView>> {
   const result = new Map<string, BuyerView>()
   if (refs.length === 0) return result
   const pseudonym = await pseudonymizer(ctx)
-  const wanted = new Map<string, { platform: string; pseudonym: string; ref: string }>()
-  for (const r of refs) wanted.set(buyerRefKey(r), { ...r, pseudonym: pseudonym(r.platform, r.ref) })
-  const values = [...wanted.values()]
-  await ctx.tx
-    .insert(buyers)
-    .values(
-      values.map((v) => ({ tenantId: ctx.tenantId, id: newId('buyer'), platform: v.platform, pseudonym: v.pseudonym })),
-    )
-    .onConflictDoNothing()
-  const rows = await ctx.tx
-    .select()
-    .from(buyers)
-    .where(
-      and(
-        eq(buyers.tenantId, ctx.tenantId),
-        inArray(
-          sql`(${buyers.platform}, ${buyers.pseudonym})`,
-          values.map((v) => sql`(${v.platform}, ${v.pseudonym})`),
-        ),
-      ),
-    )
-  const byPseudonym = new Map(rows.map((row) => [`${row.platform}\0${row.pseudonym}`, view(row)]))
-  for (const [key, v] of wanted) {
-    const buyer = byPseudonym.get(`${v.platform}\0${v.pseudonym}`)
+  const keyOf = new Map<string, string>()
+  const platforms: string[] = []
+  const pseudonyms: string[] = []
+  for (const r of refs) {
+    const key = buyerRefKey(r)
+    if (keyOf.has(key)) continue
+    const p = pseudonym(r.platform, r.ref)
+    keyOf.set(key, `${r.platform}\0${p}`)
+    platforms.push(r.platform)
+    pseudonyms.push(p)
+  }
+  const sql = transactionClient(ctx.tx)
+  const found = new Map<string, BuyerView>()
+  const look = async (ps: string[], qs: string[]) => {
+    const rows = await sql`
+      select b.id, b.platform, b.pseudonym, b.first_seen_at
+      from unnest(${sql.array(ps)}::text[], ${sql.array(qs)}::text[]) as u(platform, pseudonym)
+      join buyers b on b.tenant_id = ${ctx.tenantId} and b.platform = u.platform and b.pseudonym = u.pseudonym`
+    for (const row of rows) found.set(`${row.platform}\0${row.pseudonym}`, rawView(row))
+  }
+  const missing = () => {
+    const ps: string[] = []
+    const qs: string[] = []
+    for (let i = 0; i < platforms.length; i++)
+      if (!found.has(`${platforms[i]}\0${pseudonyms[i]}`)) {
+        ps.push(platforms[i]!)
+        qs.push(pseudonyms[i]!)
+      }
+    return [ps, qs] as const
+  }
+  await look(platforms, pseudonyms)
+  const [newPlatforms, newPseudonyms] = missing()
+  if (newPlatforms.length) {
+    const created = await sql`
+      insert into buyers (tenant_id, id, platform, pseudonym)
+      select ${ctx.tenantId}, u.id, u.platform, u.pseudonym
+      from unnest(${sql.array(newIds('buyer', newPlatforms.length))}::text[], ${sql.array(newPlatforms)}::text[],
+        ${sql.array(newPseudonyms)}::text[]) as u(id, platform, pseudonym)
+      on conflict (tenant_id, platform, pseudonym) do nothing
+      returning id, platform, pseudonym, first_seen_at`
+    for (const row of created) found.set(`${row.platform}\0${row.pseudonym}`, rawView(row))
+    if (created.length < newPlatforms.length) await look(...missing())
+  }
+  for (const [key, at] of keyOf) {
+    const buyer = found.get(at)
     if (buyer) result.set(key, buyer)
   }
   return result

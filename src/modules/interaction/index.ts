@@ -1,7 +1,8 @@
 import { defineModule } from '../types.js'
 import { interactionGraphql } from './resolvers.js'
 import interactionRoutes from './routes.js'
-import { moveJob, partitionsJob, sweepJob } from './worker.js'
+import { configureInteractionFrom } from './settings.js'
+import { moveJob, partitionsJob, purgeJob, sweepJob } from './worker.js'
 
 /**
  * 互动 interaction: audience events of live sessions ingested at live rates (a durable inbox, then
@@ -23,7 +24,8 @@ export const interactionModule = defineModule({
   ],
   routes: interactionRoutes,
   graphql: interactionGraphql,
-  jobs: [moveJob, sweepJob, partitionsJob],
+  jobs: [moveJob, sweepJob, partitionsJob, purgeJob],
+  configure: configureInteractionFrom,
 })
 
 // The public face of the module: what other modules may use.

@@ -39,6 +39,18 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const isText = (v: unknown, max: number): v is string => typeof v === 'string' && v.length >= 1 && v.length <= max
 
+/** Records a problem unless `ok`; `required` when the field is absent. Not a closure per event: a batch validates a thousand. */
+function need(
+  problems: EventProblem[],
+  raw: Record<string, unknown>,
+  field: string,
+  ok: boolean,
+  code: EventProblem['code'],
+  message: string,
+): void {
+  if (!ok) problems.push({ field, code: raw[field] === undefined ? 'required' : code, message })
+}
+
 /**
  * Validates one event of a batch against the receiving clock. A pure function, so one bad event
  * never costs the others a query: the batch answer lists each event's problems by index.
@@ -46,12 +58,11 @@ const isText = (v: unknown, max: number): v is string => typeof v === 'string' &
 export function validateEvent(raw: unknown, now: number): { event: ValidEvent } | { problems: EventProblem[] } {
   if (!isObject(raw)) return { problems: [{ field: '', code: 'type', message: 'an event must be an object' }] }
   const problems: EventProblem[] = []
-  const need = (field: string, ok: boolean, code: EventProblem['code'], message: string) => {
-    if (!ok) problems.push({ field, code: raw[field] === undefined ? 'required' : code, message })
-  }
-  need('event_id', isText(raw.event_id, 100), 'format', 'event_id must be a string of 1–100 characters')
+  need(problems, raw, 'event_id', isText(raw.event_id, 100), 'format', 'event_id must be a string of 1–100 characters')
   const type = raw.type
   need(
+    problems,
+    raw,
     'type',
     typeof type === 'string' && TYPES.has(type),
     'format',
@@ -63,7 +74,7 @@ export function validateEvent(raw: unknown, now: number): { event: ValidEvent } 
     !RFC3339.test(raw.occurred_at) ||
     Number.isNaN(Date.parse(raw.occurred_at))
   )
-    need('occurred_at', false, 'format', 'occurred_at must be an RFC 3339 time')
+    need(problems, raw, 'occurred_at', false, 'format', 'occurred_at must be an RFC 3339 time')
   else {
     occurred = new Date(raw.occurred_at)
     const t = occurred.getTime()
@@ -81,7 +92,14 @@ export function validateEvent(raw: unknown, now: number): { event: ValidEvent } 
     !isText(viewer.ref, 200) ||
     Object.keys(viewer).some((k) => k !== 'platform' && k !== 'ref')
   )
-    need('viewer', false, 'format', 'viewer must be { platform, ref } (strings of 1–50 and 1–200 characters)')
+    need(
+      problems,
+      raw,
+      'viewer',
+      false,
+      'format',
+      'viewer must be { platform, ref } (strings of 1–50 and 1–200 characters)',
+    )
 
   const data: Record<string, unknown> = {}
   if (typeof type === 'string' && TYPES.has(type)) {
@@ -91,7 +109,7 @@ export function validateEvent(raw: unknown, now: number): { event: ValidEvent } 
         problems.push({ field: key, code: 'unknown', message: `${key} is not a field of a ${t} event` })
     if (t === 'comment' || t === 'question') {
       if (!isText(raw.text, MAX_TEXT))
-        need('text', false, 'format', `text must be a string of 1–${MAX_TEXT} characters`)
+        need(problems, raw, 'text', false, 'format', `text must be a string of 1–${MAX_TEXT} characters`)
       else data.text = raw.text
     }
     if (t === 'like' && raw.count !== undefined) {
@@ -102,7 +120,8 @@ export function validateEvent(raw: unknown, now: number): { event: ValidEvent } 
     if (t === 'gift') {
       const gift = raw.gift
       const value = isObject(gift) ? gift.value : undefined
-      if (!isObject(gift)) need('gift', false, 'format', 'gift must be { name?, value: { amount, currency } }')
+      if (!isObject(gift))
+        need(problems, raw, 'gift', false, 'format', 'gift must be { name?, value: { amount, currency } }')
       else if (
         !isObject(value) ||
         !Number.isSafeInteger(value.amount) ||

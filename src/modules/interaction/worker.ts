@@ -6,6 +6,7 @@ import { publish } from '../../lib/hooks.js'
 import { defineJob } from '../../lib/jobs.js'
 import { audienceTouched, type AudienceTouches } from './changes.js'
 import { matchBlocked } from './rules.js'
+import { interactionSettings } from './settings.js'
 
 export interface MoveResult {
   moved: number
@@ -210,4 +211,63 @@ export const partitionsJob = defineJob({
     )
     return { created: row?.made ?? 0 }
   },
+})
+
+export interface PurgeResult {
+  deleted: number
+  /** Whether the run stopped at its chunk bound with rows still due (the next run goes on). */
+  more: boolean
+}
+
+/**
+ * Deletes inbox rows moved more than `retentionSeconds` ago, oldest first, `chunk` rows per
+ * statement (each its own transaction, so no run holds many locks or one huge WAL record) and at
+ * most `maxChunks` statements per run. Only rows with a `moved_at` qualify: an unmoved row is
+ * never deleted, however old. Rows a concurrent purge holds are skipped, not waited for. Runs as
+ * the platform over all tenants, like the sweeper.
+ */
+export async function purgeInbox(
+  db: Ctx['db'],
+  opts: { retentionSeconds: number; chunk: number; maxChunks: number },
+): Promise<PurgeResult> {
+  let deleted = 0
+  for (let i = 0; i < opts.maxChunks; i++) {
+    const [row] = await db.execute<{ n: number }>(dsql`
+      with doomed as (
+        select tenant_id, id from interaction_inbox
+        where moved_at < now() - make_interval(secs => ${opts.retentionSeconds})
+        order by moved_at
+        limit ${opts.chunk}
+        for update skip locked
+      ), gone as (
+        delete from interaction_inbox i using doomed d
+        where i.tenant_id = d.tenant_id and i.id = d.id
+        returning 1
+      )
+      select count(*)::int as n from gone`)
+    const n = row?.n ?? 0
+    deleted += n
+    if (n < opts.chunk) return { deleted, more: false }
+  }
+  return { deleted, more: true }
+}
+
+/** Deletes moved inbox rows past INTERACTION_INBOX_RETENTION_SECONDS (default a day), every 10 minutes. */
+export const purgeJob = defineJob({
+  queue: 'ingest',
+  name: 'interaction.purge',
+  payload: Type.Object(
+    {
+      chunk: Type.Integer({ minimum: 1, maximum: 50_000 }),
+      max_chunks: Type.Integer({ minimum: 1, maximum: 10_000 }),
+    },
+    { additionalProperties: false },
+  ),
+  schedule: { cron: '*/10 * * * *', payload: { chunk: 5000, max_chunks: 200 } },
+  handler: (ctx, payload) =>
+    purgeInbox(ctx.db, {
+      retentionSeconds: interactionSettings().inboxRetentionSeconds,
+      chunk: payload.chunk,
+      maxChunks: payload.max_chunks,
+    }),
 })
