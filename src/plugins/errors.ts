@@ -238,8 +238,9 @@ function refuseNonFiniteNumbers(request: FastifyRequest): AppError | undefined {
     if (!values || typeof values !== 'object') continue
     for (const name in values) {
       const value = values[name]
-      if (typeof value === 'number' && !Number.isFinite(value))
-        (errors ??= []).push({ pointer: `/${context}/${name}`, detail: 'must be a finite number' })
+      if (typeof value !== 'number' || Number.isFinite(value)) continue
+      errors ??= []
+      errors.push({ pointer: `/${context}/${name}`, detail: 'must be a finite number' })
     }
   }
   if (!errors) return undefined
