@@ -7,10 +7,10 @@ import Fastify, {
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import formbody from '@fastify/formbody'
 import SerializerSelector from '@fastify/fast-json-stringify-compiler'
-import { typeid } from 'typeid-js'
 import infrastructure, { type Infrastructure } from './plugins/infrastructure.js'
 import errors, { answerClientError, answerFrameworkError } from './plugins/errors.js'
 import { AppError } from './lib/errors.js'
+import { newTypeId } from './lib/ids.js'
 import schemas from './plugins/schemas.js'
 import openapi from './plugins/openapi.js'
 import auth from './plugins/auth.js'
@@ -110,7 +110,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     // A caller's own request-id is kept when it is sane, so traces join across systems.
     genReqId: (req) => {
       const given = req.headers['request-id']
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : typeid('req').toString()
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : newTypeId('req')
     },
     bodyLimit: 50 * 1024 * 1024,
     // Ajv: coerce query strings, keep unknown body fields visible to `additionalProperties: false`.

@@ -129,6 +129,11 @@ export function newId(kind: IdKind): string {
   return `${idPrefixOf(kind)}_${uuidV7Suffix()}`
 }
 
+/** A TypeID with a prefix no module declares (request ids), from the same sequence. */
+export function newTypeId(prefix: string): string {
+  return `${prefix}_${uuidV7Suffix()}`
+}
+
 /** `n` new ids of one kind, in increasing order. */
 export function newIds(kind: IdKind, n: number): string[] {
   const prefix = `${idPrefixOf(kind)}_`

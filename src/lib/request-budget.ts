@@ -26,8 +26,9 @@ interface WindowState {
  * A fixed-window request budget per key, shared across processes through Redis without a
  * request waiting on Redis. Each process decides from what it knows: the latest count Redis
  * answered plus its own requests still in flight to Redis. While fewer than SLACK are in flight
- * it accepts at once and counts in the background (ioredis pipelines the INCRs); beyond that a
- * request waits for its own count, so a slow Redis turns into backpressure, not overshoot.
+ * it accepts at once and counts in the background (the counts of one turn of the event loop go
+ * out as one pipeline, an INCRBY per key); beyond that a request waits for its own count, so a
+ * slow Redis turns into backpressure, not overshoot.
  *
  * The margin: a process over the limit accepts only requests it sent before its first reply
  * above the limit came back, all of them in flight at once, so at most SLACK. With P processes
@@ -38,8 +39,20 @@ interface WindowState {
  * Windows follow each process's wall clock; processes on different machines need their clocks
  * in sync (NTP) for their windows to line up.
  */
+/** The requests of one key and window counted by this process in the current turn of the event loop. */
+interface Batch {
+  redisKey: string
+  state: WindowState
+  taken: number
+  /** The requests of this batch that wait for their count, by their position in it (0-based). */
+  waiting?: { position: number; resolve: (count: number) => void }[]
+}
+
 export class RequestBudget {
   private readonly states = new Map<string, WindowState>()
+  /** Counts not sent yet, by Redis key; sent together once per turn of the event loop. */
+  private batches = new Map<string, Batch>()
+  private flushing = false
 
   constructor(
     private readonly redis: Redis | undefined,
@@ -60,34 +73,75 @@ export class RequestBudget {
       return { allowed: true, remaining: this.max - state.confirmed - state.inflight, resetSeconds }
     }
     state.inflight += 1
-    const counted = this.count(key, window, state)
+    const batch = this.batchFor(key, window, state)
+    const position = batch.taken
+    batch.taken += 1
     if (state.inflight <= RATE_LIMIT_SLACK)
       return { allowed: true, remaining: Math.max(0, this.max - known - 1), resetSeconds }
-    return counted.then((count) => ({
+    return new Promise<number>((resolve) => {
+      batch.waiting ??= []
+      batch.waiting.push({ position, resolve })
+    }).then((count) => ({
       allowed: count <= this.max,
       remaining: Math.max(0, this.max - Math.max(count, state.confirmed + state.inflight)),
       resetSeconds,
     }))
   }
 
-  /** Counts one request in Redis; the count Redis answered (the local one if it could not). */
-  private async count(key: string, window: number, state: WindowState): Promise<number> {
+  private batchFor(key: string, window: number, state: WindowState): Batch {
     const redisKey = `${this.prefix}${key}:${window}`
-    try {
-      const replies = await this.redis!.pipeline()
-        .incr(redisKey)
-        .pexpire(redisKey, this.windowMs * 2)
-        .exec()
-      const [err, count] = replies![0]!
-      if (err) throw err
-      state.inflight -= 1
-      state.confirmed = Math.max(state.confirmed, Number(count))
-      return Number(count)
-    } catch {
-      state.inflight -= 1
-      state.confirmed += 1
-      return state.confirmed + state.inflight
+    let batch = this.batches.get(redisKey)
+    if (!batch) {
+      batch = { redisKey, state, taken: 0 }
+      this.batches.set(redisKey, batch)
     }
+    if (!this.flushing) {
+      this.flushing = true
+      // After the current I/O phase, so the requests read together share one write to Redis.
+      setImmediate(() => this.flush())
+    }
+    return batch
+  }
+
+  /**
+   * One pipeline (one socket write) for every key counted this turn: `INCRBY` by the batch's
+   * size, so Redis answers the count after the batch's last request; the batch's requests took
+   * the counts just before it, in order, since no other process's increment can fall inside
+   * one `INCRBY`. That keeps one process exact and the margin at SLACK per process.
+   */
+  private flush(): void {
+    const batches = [...this.batches.values()]
+    this.batches = new Map()
+    this.flushing = false
+    const pipeline = this.redis!.pipeline()
+    for (const b of batches) pipeline.incrby(b.redisKey, b.taken).pexpire(b.redisKey, this.windowMs * 2)
+    pipeline.exec().then(
+      (replies) =>
+        batches.forEach((b, i) => {
+          const [err, count] = replies![2 * i]!
+          if (err) this.settleLocally(b)
+          else this.settle(b, Number(count))
+        }),
+      () => {
+        for (const b of batches) this.settleLocally(b)
+      },
+    )
+  }
+
+  private settle(batch: Batch, count: number): void {
+    const { state } = batch
+    state.inflight -= batch.taken
+    state.confirmed = Math.max(state.confirmed, count)
+    for (const w of batch.waiting ?? []) w.resolve(count - batch.taken + w.position + 1)
+  }
+
+  /** Redis could not count: the requests are counted by this process alone. */
+  private settleLocally(batch: Batch): void {
+    const { state } = batch
+    state.inflight -= batch.taken
+    state.confirmed += batch.taken
+    const after = state.confirmed + state.inflight
+    for (const w of batch.waiting ?? []) w.resolve(after - batch.taken + w.position + 1)
   }
 
   private state(key: string, window: number): WindowState {

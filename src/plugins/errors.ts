@@ -227,26 +227,28 @@ function routePattern(url: string): RegExp {
 const hasBody = (request: FastifyRequest) =>
   request.headers['content-length'] !== undefined || request.headers['transfer-encoding'] !== undefined
 
+const COERCED = ['query', 'params'] as const
+
 /** Non-finite numbers only come from coercing a query or path value like "1e400". */
-function refuseNonFiniteNumbers(request: FastifyRequest) {
-  const errors: FieldError[] = []
-  for (const [context, values] of [
-    ['query', request.query],
-    ['params', request.params],
-  ] as const) {
+function refuseNonFiniteNumbers(request: FastifyRequest): AppError | undefined {
+  // Every request passes here: nothing is allocated unless a value is refused.
+  let errors: FieldError[] | undefined
+  for (const context of COERCED) {
+    const values = request[context] as Record<string, unknown> | undefined
     if (!values || typeof values !== 'object') continue
-    for (const [name, value] of Object.entries(values))
-      if (typeof value === 'number' && !Number.isFinite(value))
-        errors.push({ pointer: `/${context}/${name}`, detail: 'must be a finite number' })
+    for (const name in values) {
+      const value = values[name]
+      if (typeof value !== 'number' || Number.isFinite(value)) continue
+      errors ??= []
+      errors.push({ pointer: `/${context}/${name}`, detail: 'must be a finite number' })
+    }
   }
-  if (errors.length)
-    throw new AppError(
-      'validation_failed',
-      `The request has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}.`,
-      {
-        errors,
-      },
-    )
+  if (!errors) return undefined
+  return new AppError(
+    'validation_failed',
+    `The request has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}.`,
+    { errors },
+  )
 }
 
 export default fp(
@@ -283,14 +285,7 @@ export default fp(
         )
     })
     // App-wide, so it keeps its place before idempotency and rate limiting; not async.
-    app.addHook('preHandler', (request, _reply, done) => {
-      try {
-        refuseNonFiniteNumbers(request)
-      } catch (err) {
-        return done(err as Error)
-      }
-      done()
-    })
+    app.addHook('preHandler', (request, _reply, done) => done(refuseNonFiniteNumbers(request)))
     const routes: KnownRoute[] = []
     app.addHook('onRoute', (route) => {
       const pattern = routePattern(route.url)

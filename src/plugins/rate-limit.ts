@@ -1,9 +1,9 @@
 import fp from 'fastify-plugin'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Redis } from 'ioredis'
 import { AppError } from '../lib/errors.js'
 import { closeRedis, SettlingRedis } from '../lib/redis.js'
-import { RequestBudget } from '../lib/request-budget.js'
+import { RequestBudget, type Decision } from '../lib/request-budget.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -37,19 +37,24 @@ export default fp(
     const keyFor = (req: FastifyRequest) =>
       req.ctx ? `c:${req.ctx.actor.clientId}:${req.ctx.actor.installationId ?? ''}` : `ip:${req.ip}`
 
-    // After authentication (onRequest), so the key is the token's client and installation.
-    app.addHook('preHandler', async (request, reply) => {
-      if (request.url === '/healthz' || request.url === '/readyz') return
-      const taken = budget.take(keyFor(request))
-      const decision = taken instanceof Promise ? await taken : taken
+    const decide = (reply: FastifyReply, decision: Decision): AppError | undefined => {
       reply.header('ratelimit-policy', policy)
       reply.header('ratelimit', `"default";r=${decision.remaining};t=${decision.resetSeconds}`)
-      if (!decision.allowed)
-        throw new AppError(
-          'rate_limited',
-          `Rate limit of ${max} requests per ${windowSeconds} s exceeded; retry after ${decision.resetSeconds} s.`,
-          { headers: { 'retry-after': String(decision.resetSeconds) } },
-        )
+      if (decision.allowed) return undefined
+      return new AppError(
+        'rate_limited',
+        `Rate limit of ${max} requests per ${windowSeconds} s exceeded; retry after ${decision.resetSeconds} s.`,
+        { headers: { 'retry-after': String(decision.resetSeconds) } },
+      )
+    }
+
+    // After authentication (onRequest), so the key is the token's client and installation.
+    // Callback-style: the budget answers at once for nearly every request, so no promise is made then.
+    app.addHook('preHandler', (request, reply, done) => {
+      if (request.url === '/healthz' || request.url === '/readyz') return done()
+      const taken = budget.take(keyFor(request))
+      if (!(taken instanceof Promise)) return done(decide(reply, taken))
+      taken.then((decision) => done(decide(reply, decision)), done)
     })
   },
   { name: 'rate-limit', dependencies: ['auth'] },

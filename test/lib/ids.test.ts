@@ -1,6 +1,6 @@
 import t from 'tap'
 import { TypeID } from 'typeid-js'
-import { declareIdPrefixes, newId, newIds } from '../../src/lib/ids.js'
+import { declareIdPrefixes, newId, newIds, newTypeId } from '../../src/lib/ids.js'
 
 declareIdPrefixes('ids test', { idsTestThing: 'idtst' })
 
@@ -31,4 +31,16 @@ t.test('ids of a process are strictly increasing, also within one millisecond', 
 
 t.test('an undeclared kind is refused', async (t) => {
   t.throws(() => newIds('noSuchKind', 1), /no module declares the id kind noSuchKind/)
+})
+
+t.test('request ids come from the same generator, in the form typeid-js writes', async (t) => {
+  const ids = Array.from({ length: 2_000 }, () => newTypeId('req'))
+  for (const id of [ids[0]!, ids[1_999]!]) {
+    const parsed = TypeID.fromString(id)
+    t.equal(TypeID.fromUUID('req', parsed.toUUID()).toString(), id, 'the same encoding as typeid-js')
+  }
+  t.ok(
+    ids.every((id, i) => /^req_[0-7][0-9a-hjkmnp-tv-z]{25}$/.test(id) && (i === 0 || id > ids[i - 1]!)),
+    'prefix, 26 base32 digits, strictly increasing',
+  )
 })

@@ -458,17 +458,33 @@ async function upgradeLegacyHash(db: Database, client: ClientRow, legacyHash: st
     )
 }
 
+const clientLookups = new WeakMap<Database, ReturnType<typeof prepareClientLookup>>()
+
+const prepareClientLookup = (db: Database) =>
+  db
+    .select({ client: apiClients, kind: organizations.kind })
+    .from(apiClients)
+    .innerJoin(organizations, eq(organizations.id, apiClients.organizationId))
+    .where(eq(apiClients.id, sql.placeholder('id')))
+    .prepare('token_client_lookup')
+
+/** Built once per pool: drizzle would otherwise rebuild this SQL for every token request. */
+function clientLookup(db: Database) {
+  let lookup = clientLookups.get(db)
+  if (!lookup) {
+    lookup = prepareClientLookup(db)
+    clientLookups.set(db, lookup)
+  }
+  return lookup
+}
+
 /** RFC 6749 §4.4 client credentials; an app client names the installation it acts in. */
 export async function issueToken(db: Database, keys: KeyStore, attempts: FailedAttempts, input: TokenRequestInput) {
   if (input.grantType !== 'client_credentials')
     throw new OAuthError('unsupported_grant_type', 'Only grant_type=client_credentials is supported.')
   if (!input.clientId || !input.clientSecret)
     throw new OAuthError('invalid_client', 'Client authentication failed.', 401)
-  const [row] = await db
-    .select({ client: apiClients, kind: organizations.kind })
-    .from(apiClients)
-    .innerJoin(organizations, eq(organizations.id, apiClients.organizationId))
-    .where(eq(apiClients.id, input.clientId))
+  const [row] = await clientLookup(db).execute({ id: input.clientId })
   // Unknown ids are not counted: any string would start a window, and they cost no hash.
   const authenticated = row ? await authenticateClient(db, attempts, row.client, input.clientSecret) : false
   if (!row || !authenticated || row.client.revokedAt)

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { decodeJwt, decodeProtectedHeader, importJWK, SignJWT, type JWK } from 'jose'
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, importJWK, jwtVerify, SignJWT, type JWK } from 'jose'
 import { desc } from 'drizzle-orm'
 import { signingKeys } from '../../../src/db/schema.js'
 import { buildTestApp, createTenant, fetchToken } from '../../helper.js'
@@ -212,4 +212,20 @@ t.test('secrets rotate with an overlap; revoking a client stops its tokens at on
   )
   const listed = (await mcn.get('/v1/clients')).json()
   t.ok(listed.data.some((c: { id: string }) => c.id === client.id))
+})
+
+t.test('an issued token verifies with jose against the published JWKS alone', async (t) => {
+  const { app, config } = await buildTestApp(t)
+  const mcn = await createTenant(app)
+  const jwks = createLocalJWKSet((await app.inject({ url: '/.well-known/jwks.json' })).json())
+  const { payload, protectedHeader } = await jwtVerify(mcn.token, jwks, {
+    algorithms: ['ES256'],
+    typ: 'at+jwt',
+    issuer: config.publicUrl,
+    audience: config.publicUrl,
+  })
+  t.equal(protectedHeader.alg, 'ES256')
+  t.equal(payload.client_id, mcn.clientId)
+  t.equal(payload.exp! - payload.iat!, config.TOKEN_TTL_SECONDS)
+  t.equal(Buffer.from(mcn.token.split('.')[2]!, 'base64url').length, 64, 'R || S (RFC 7518 §3.4), not DER')
 })
