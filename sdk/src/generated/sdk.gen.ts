@@ -3,7 +3,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { AddBlockedWordData, AddBlockedWordErrors, AddBlockedWordResponses, AddPoolItemData, AddPoolItemErrors, AddPoolItemResponses, AnswerConsultationData, AnswerConsultationErrors, AnswerConsultationResponses, AnswerQuestionData, AnswerQuestionErrors, AnswerQuestionResponses, ApplyForAdmissionData, ApplyForAdmissionErrors, ApplyForAdmissionResponses, AskSessionQuestionData, AskSessionQuestionErrors, AskSessionQuestionResponses, CancelOrderData, CancelOrderErrors, CancelOrderResponses, CastPollVoteData, CastPollVoteErrors, CastPollVoteResponses, ChangeSessionStatusData, ChangeSessionStatusErrors, ChangeSessionStatusResponses, CheckBrandTierData, CheckBrandTierErrors, CheckBrandTierResponses, ClaimConsultationData, ClaimConsultationErrors, ClaimConsultationResponses, ClaimCouponData, ClaimCouponErrors, ClaimCouponResponses, CloseConsultationData, CloseConsultationErrors, CloseConsultationResponses, CloseCouponData, CloseCouponErrors, CloseCouponResponses, CloseDrawData, CloseDrawErrors, CloseDrawResponses, ClosePollData, ClosePollErrors, ClosePollResponses, CloseSettlementPeriodData, CloseSettlementPeriodErrors, CloseSettlementPeriodResponses, CompleteOrderData, CompleteOrderErrors, CompleteOrderResponses, CreateAdmissionCriteriaData, CreateAdmissionCriteriaErrors, CreateAdmissionCriteriaResponses, CreateAnchorData, CreateAnchorErrors, CreateAnchorResponses, CreateCampaignData, CreateCampaignErrors, CreateCampaignResponses, CreateClientData, CreateClientErrors, CreateClientResponses, CreateContractData, CreateContractErrors, CreateContractResponses, CreateCouponData, CreateCouponErrors, CreateCouponResponses, CreateCrewMemberData, CreateCrewMemberErrors, CreateCrewMemberResponses, CreateInspectionData, CreateInspectionErrors, CreateInspectionResponses, CreateInstallationData, CreateInstallationErrors, CreateInstallationResponses, CreateOrderData, CreateOrderErrors, CreateOrderResponses, CreateOrganizationClientData, CreateOrganizationClientErrors, CreateOrganizationClientResponses, CreateOrganizationData, CreateOrganizationErrors, CreateOrganizationResponses, CreatePlacementData, CreatePlacementErrors, CreatePlacementResponses, CreatePoolGrantData, CreatePoolGrantErrors, CreatePoolGrantResponses, CreateProductData, CreateProductErrors, CreateProductResponses, CreateSessionData, CreateSessionDrawData, CreateSessionDrawErrors, CreateSessionDrawResponses, CreateSessionErrors, CreateSessionPollData, CreateSessionPollErrors, CreateSessionPollResponses, CreateSessionResponses, CreateSkuData, CreateSkuErrors, CreateSkuResponses, CreateSlotData, CreateSlotErrors, CreateSlotResponses, CreateSupplierData, CreateSupplierErrors, CreateSupplierResponses, CreateSupplyPoolData, CreateSupplyPoolErrors, CreateSupplyPoolResponses, CreateSurveyData, CreateSurveyErrors, CreateSurveyResponses, CreateTokenData, CreateTokenErrors, CreateTokenResponses, CreateTrackedLinkData, CreateTrackedLinkErrors, CreateTrackedLinkResponses, CreateWebhookEndpointData, CreateWebhookEndpointErrors, CreateWebhookEndpointResponses, CreateWebhookSampleData, CreateWebhookSampleErrors, CreateWebhookSampleResponses, DeleteInstallationData, DeleteInstallationErrors, DeleteInstallationResponses, DeletePoolItemData, DeletePoolItemErrors, DeletePoolItemResponses, DeleteWebhookEndpointData, DeleteWebhookEndpointErrors, DeleteWebhookEndpointResponses, DeliverOrderData, DeliverOrderErrors, DeliverOrderResponses, EnterDrawData, EnterDrawErrors, EnterDrawResponses, GetAdmissionCriteriaData, GetAdmissionCriteriaErrors, GetAdmissionCriteriaResponses, GetAnchorAudienceGrowthData, GetAnchorAudienceGrowthErrors, GetAnchorAudienceGrowthResponses, GetAnchorData, GetAnchorEarningsData, GetAnchorEarningsErrors, GetAnchorEarningsResponses, GetAnchorErrors, GetAnchorResponses, GetAnchorSalesImportTemplateData, GetAnchorSalesImportTemplateErrors, GetAnchorSalesImportTemplateResponses, GetAnchorStandingData, GetAnchorStandingErrors, GetAnchorStandingResponses, GetAnchorTierRankingData, GetAnchorTierRankingErrors, GetAnchorTierRankingResponses, GetAnchorTierRulesData, GetAnchorTierRulesErrors, GetAnchorTierRulesResponses, GetAppData, GetAppErrors, GetAppResponses, GetBlockedWordData, GetBlockedWordErrors, GetBlockedWordResponses, GetBuyerOrderFactsData, GetBuyerOrderFactsErrors, GetBuyerOrderFactsResponses, GetCalendarFeedData, GetCalendarFeedErrors, GetCalendarFeedResponses, GetCampaignAttributionData, GetCampaignAttributionErrors, GetCampaignAttributionResponses, GetCampaignData, GetCampaignErrors, GetCampaignResponses, GetClientData, GetClientErrors, GetClientResponses, GetConsultationData, GetConsultationErrors, GetConsultationResponses, GetConsultationStatsData, GetConsultationStatsErrors, GetConsultationStatsResponses, GetContractData, GetContractErrors, GetContractResponses, GetCouponData, GetCouponErrors, GetCouponResponses, GetCrewMemberData, GetCrewMemberErrors, GetCrewMemberResponses, GetCrewScheduleData, GetCrewScheduleErrors, GetCrewScheduleResponses, GetCurrentAnchorStandardData, GetCurrentAnchorStandardErrors, GetCurrentAnchorStandardResponses, GetDrawData, GetDrawErrors, GetDrawProofData, GetDrawProofErrors, GetDrawProofResponses, GetDrawResponses, GetEventData, GetEventErrors, GetEventResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetInspectionData, GetInspectionErrors, GetInspectionResponses, GetInstallationData, GetInstallationErrors, GetInstallationResponses, GetJobData, GetJobErrors, GetJobResponses, GetJwksData, GetJwksErrors, GetJwksResponses, GetMediaData, GetMediaErrors, GetMediaResponses, GetOrderData, GetOrderErrors, GetOrderResponses, GetOrganizationData, GetOrganizationErrors, GetOrganizationResponses, GetPlacementData, GetPlacementErrors, GetPlacementResponses, GetPollData, GetPollErrors, GetPollResponses, GetPoolItemData, GetPoolItemErrors, GetPoolItemResponses, GetProductData, GetProductErrors, GetProductImportTemplateData, GetProductImportTemplateErrors, GetProductImportTemplateResponses, GetProductResponses, GetQuestionData, GetQuestionErrors, GetQuestionResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetRunOfShowData, GetRunOfShowErrors, GetRunOfShowResponses, GetSelectionWeightsData, GetSelectionWeightsErrors, GetSelectionWeightsResponses, GetSessionConversionData, GetSessionConversionErrors, GetSessionConversionResponses, GetSessionData, GetSessionErrors, GetSessionLiveStatsData, GetSessionLiveStatsErrors, GetSessionLiveStatsResponses, GetSessionResponses, GetSessionTimelineData, GetSessionTimelineErrors, GetSessionTimelineResponses, GetSettlementData, GetSettlementErrors, GetSettlementResponses, GetSkuData, GetSkuErrors, GetSkuResponses, GetSlotData, GetSlotErrors, GetSlotResponses, GetSupplierApplicationData, GetSupplierApplicationErrors, GetSupplierApplicationResponses, GetSupplierData, GetSupplierErrors, GetSupplierPolicyData, GetSupplierPolicyErrors, GetSupplierPolicyResponses, GetSupplierResponses, GetSupplyPoolData, GetSupplyPoolErrors, GetSupplyPoolResponses, GetSurveyData, GetSurveyErrors, GetSurveyResponses, GetTrackedLinkData, GetTrackedLinkErrors, GetTrackedLinkResponses, GetWebhookEndpointData, GetWebhookEndpointErrors, GetWebhookEndpointResponses, ImportAnchorSalesData, ImportAnchorSalesErrors, ImportAnchorSalesResponses, ImportOrdersData, ImportOrdersErrors, ImportOrdersResponses, ImportProductsData, ImportProductsErrors, ImportProductsResponses, IngestInteractionsData, IngestInteractionsErrors, IngestInteractionsResponses, IssueCalendarFeedData, IssueCalendarFeedErrors, IssueCalendarFeedResponses, ListAdmissionCriteriaData, ListAdmissionCriteriaErrors, ListAdmissionCriteriaResponses, ListAnchorSalesData, ListAnchorSalesErrors, ListAnchorSalesResponses, ListAnchorsData, ListAnchorsErrors, ListAnchorsResponses, ListAnchorStandardsData, ListAnchorStandardsErrors, ListAnchorStandardsResponses, ListAnchorSuspensionsData, ListAnchorSuspensionsErrors, ListAnchorSuspensionsResponses, ListAnchorTierHistoryData, ListAnchorTierHistoryErrors, ListAnchorTierHistoryResponses, ListAnchorViolationsData, ListAnchorViolationsErrors, ListAnchorViolationsResponses, ListAppsData, ListAppsErrors, ListAppsResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListBlockedWordsData, ListBlockedWordsErrors, ListBlockedWordsResponses, ListBuyerOrdersData, ListBuyerOrdersErrors, ListBuyerOrdersResponses, ListCampaignsData, ListCampaignsErrors, ListCampaignsResponses, ListClientsData, ListClientsErrors, ListClientsResponses, ListConsultationMessagesData, ListConsultationMessagesErrors, ListConsultationMessagesResponses, ListConsultationsData, ListConsultationsErrors, ListConsultationsResponses, ListContractsData, ListContractsErrors, ListContractsResponses, ListCouponsData, ListCouponsErrors, ListCouponsResponses, ListCrewMembersData, ListCrewMembersErrors, ListCrewMembersResponses, ListDrawEntriesData, ListDrawEntriesErrors, ListDrawEntriesResponses, ListEventsData, ListEventsErrors, ListEventsResponses, ListInspectionsData, ListInspectionsErrors, ListInspectionsResponses, ListInstallationsData, ListInstallationsErrors, ListInstallationsResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListOrdersData, ListOrdersErrors, ListOrdersResponses, ListOrganizationClientsData, ListOrganizationClientsErrors, ListOrganizationClientsResponses, ListOrganizationsData, ListOrganizationsErrors, ListOrganizationsResponses, ListPlacementsData, ListPlacementsErrors, ListPlacementsResponses, ListPoolGrantsData, ListPoolGrantsErrors, ListPoolGrantsResponses, ListPoolItemsData, ListPoolItemsErrors, ListPoolItemsResponses, ListProductsData, ListProductsErrors, ListProductsResponses, ListSessionCommentsData, ListSessionCommentsErrors, ListSessionCommentsResponses, ListSessionDrawsData, ListSessionDrawsErrors, ListSessionDrawsResponses, ListSessionMediaData, ListSessionMediaErrors, ListSessionMediaResponses, ListSessionPollsData, ListSessionPollsErrors, ListSessionPollsResponses, ListSessionQuestionsData, ListSessionQuestionsErrors, ListSessionQuestionsResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, ListSettlementsData, ListSettlementsErrors, ListSettlementsResponses, ListSharedSupplyPoolsData, ListSharedSupplyPoolsErrors, ListSharedSupplyPoolsResponses, ListSkusData, ListSkusErrors, ListSkusResponses, ListSupplierApplicationsData, ListSupplierApplicationsErrors, ListSupplierApplicationsResponses, ListSuppliersData, ListSuppliersErrors, ListSuppliersResponses, ListSupplyPoolsData, ListSupplyPoolsErrors, ListSupplyPoolsResponses, ListSurveysData, ListSurveysErrors, ListSurveysResponses, ListTrackedLinksData, ListTrackedLinksErrors, ListTrackedLinksResponses, ListWebhookAttemptsData, ListWebhookAttemptsErrors, ListWebhookAttemptsResponses, ListWebhookEndpointsData, ListWebhookEndpointsErrors, ListWebhookEndpointsResponses, ListWebhookMessagesData, ListWebhookMessagesErrors, ListWebhookMessagesResponses, OpenConsultationData, OpenConsultationErrors, OpenConsultationResponses, OpenPollData, OpenPollErrors, OpenPollResponses, PayOrderData, PayOrderErrors, PayOrderResponses, PinSessionProductData, PinSessionProductErrors, PinSessionProductResponses, PublishAnchorStandardData, PublishAnchorStandardErrors, PublishAnchorStandardResponses, ReceiveTranscoderCallbackData, ReceiveTranscoderCallbackErrors, ReceiveTranscoderCallbackResponses, RecommendForAnchorData, RecommendForAnchorErrors, RecommendForAnchorResponses, RecommendForSessionData, RecommendForSessionErrors, RecommendForSessionResponses, RecordAnchorViolationData, RecordAnchorViolationErrors, RecordAnchorViolationResponses, RecordTouchesData, RecordTouchesErrors, RecordTouchesResponses, RegisterAppData, RegisterAppErrors, RegisterAppResponses, RegisterMediaData, RegisterMediaErrors, RegisterMediaResponses, ReinstateAnchorData, ReinstateAnchorErrors, ReinstateAnchorResponses, ReleaseConsultationData, ReleaseConsultationErrors, ReleaseConsultationResponses, RemoveBlockedWordData, RemoveBlockedWordErrors, RemoveBlockedWordResponses, RemoveSlotData, RemoveSlotErrors, RemoveSlotResponses, ReorderRunOfShowData, ReorderRunOfShowErrors, ReorderRunOfShowResponses, ReplayWebhookMessagesData, ReplayWebhookMessagesErrors, ReplayWebhookMessagesResponses, ResendWebhookMessageData, ResendWebhookMessageErrors, ResendWebhookMessageResponses, RevokeClientData, RevokeClientErrors, RevokeClientResponses, RevokePoolGrantData, RevokePoolGrantErrors, RevokePoolGrantResponses, RotateClientSecretData, RotateClientSecretErrors, RotateClientSecretResponses, RotateWebhookSecretData, RotateWebhookSecretErrors, RotateWebhookSecretResponses, RunDrawData, RunDrawErrors, RunDrawResponses, ShelveSessionProductData, ShelveSessionProductErrors, ShelveSessionProductResponses, ShipOrderData, ShipOrderErrors, ShipOrderResponses, StartAnchorTierReviewData, StartAnchorTierReviewErrors, StartAnchorTierReviewResponses, StartSupplierReviewData, StartSupplierReviewErrors, StartSupplierReviewResponses, TestWebhookEndpointData, TestWebhookEndpointErrors, TestWebhookEndpointResponses, UpdateAdmissionCriteriaData, UpdateAdmissionCriteriaErrors, UpdateAdmissionCriteriaResponses, UpdateAnchorData, UpdateAnchorErrors, UpdateAnchorResponses, UpdateAnchorTierRulesData, UpdateAnchorTierRulesErrors, UpdateAnchorTierRulesResponses, UpdateCampaignData, UpdateCampaignErrors, UpdateCampaignResponses, UpdateContractData, UpdateContractErrors, UpdateContractResponses, UpdateCrewMemberData, UpdateCrewMemberErrors, UpdateCrewMemberResponses, UpdateInstallationData, UpdateInstallationErrors, UpdateInstallationResponses, UpdatePlacementData, UpdatePlacementErrors, UpdatePlacementResponses, UpdatePoolItemData, UpdatePoolItemErrors, UpdatePoolItemResponses, UpdateProductData, UpdateProductErrors, UpdateProductResponses, UpdateSelectionWeightsData, UpdateSelectionWeightsErrors, UpdateSelectionWeightsResponses, UpdateSessionData, UpdateSessionErrors, UpdateSessionResponses, UpdateSkuData, UpdateSkuErrors, UpdateSkuResponses, UpdateSlotData, UpdateSlotErrors, UpdateSlotResponses, UpdateSupplierData, UpdateSupplierErrors, UpdateSupplierPolicyData, UpdateSupplierPolicyErrors, UpdateSupplierPolicyResponses, UpdateSupplierResponses, UpdateSupplyPoolData, UpdateSupplyPoolErrors, UpdateSupplyPoolResponses, UpdateWebhookEndpointData, UpdateWebhookEndpointErrors, UpdateWebhookEndpointResponses } from './types.gen.js';
+import type { AddBlockedWordData, AddBlockedWordErrors, AddBlockedWordResponses, AddPoolItemData, AddPoolItemErrors, AddPoolItemResponses, AnswerConsultationData, AnswerConsultationErrors, AnswerConsultationResponses, AnswerDisputeData, AnswerDisputeErrors, AnswerDisputeResponses, AnswerQuestionData, AnswerQuestionErrors, AnswerQuestionResponses, ApplyForAdmissionData, ApplyForAdmissionErrors, ApplyForAdmissionResponses, ApproveRefundData, ApproveRefundErrors, ApproveRefundResponses, AskSessionQuestionData, AskSessionQuestionErrors, AskSessionQuestionResponses, CancelOrderData, CancelOrderErrors, CancelOrderResponses, CastPollVoteData, CastPollVoteErrors, CastPollVoteResponses, ChangeSessionStatusData, ChangeSessionStatusErrors, ChangeSessionStatusResponses, CheckBrandTierData, CheckBrandTierErrors, CheckBrandTierResponses, ClaimConsultationData, ClaimConsultationErrors, ClaimConsultationResponses, ClaimCouponData, ClaimCouponErrors, ClaimCouponResponses, CloseConsultationData, CloseConsultationErrors, CloseConsultationResponses, CloseCouponData, CloseCouponErrors, CloseCouponResponses, CloseDrawData, CloseDrawErrors, CloseDrawResponses, ClosePollData, ClosePollErrors, ClosePollResponses, CloseSettlementPeriodData, CloseSettlementPeriodErrors, CloseSettlementPeriodResponses, CompleteOrderData, CompleteOrderErrors, CompleteOrderResponses, CompleteRefundData, CompleteRefundErrors, CompleteRefundResponses, CreateAdmissionCriteriaData, CreateAdmissionCriteriaErrors, CreateAdmissionCriteriaResponses, CreateAnchorData, CreateAnchorErrors, CreateAnchorResponses, CreateCampaignData, CreateCampaignErrors, CreateCampaignResponses, CreateClientData, CreateClientErrors, CreateClientResponses, CreateContractData, CreateContractErrors, CreateContractResponses, CreateCouponData, CreateCouponErrors, CreateCouponResponses, CreateCrewMemberData, CreateCrewMemberErrors, CreateCrewMemberResponses, CreateInspectionData, CreateInspectionErrors, CreateInspectionResponses, CreateInstallationData, CreateInstallationErrors, CreateInstallationResponses, CreateOrderData, CreateOrderErrors, CreateOrderResponses, CreateOrganizationClientData, CreateOrganizationClientErrors, CreateOrganizationClientResponses, CreateOrganizationData, CreateOrganizationErrors, CreateOrganizationResponses, CreatePlacementData, CreatePlacementErrors, CreatePlacementResponses, CreatePoolGrantData, CreatePoolGrantErrors, CreatePoolGrantResponses, CreateProductData, CreateProductErrors, CreateProductResponses, CreateSessionData, CreateSessionDrawData, CreateSessionDrawErrors, CreateSessionDrawResponses, CreateSessionErrors, CreateSessionPollData, CreateSessionPollErrors, CreateSessionPollResponses, CreateSessionResponses, CreateSkuData, CreateSkuErrors, CreateSkuResponses, CreateSlotData, CreateSlotErrors, CreateSlotResponses, CreateSupplierData, CreateSupplierErrors, CreateSupplierResponses, CreateSupplyPoolData, CreateSupplyPoolErrors, CreateSupplyPoolResponses, CreateSurveyData, CreateSurveyErrors, CreateSurveyResponses, CreateTokenData, CreateTokenErrors, CreateTokenResponses, CreateTrackedLinkData, CreateTrackedLinkErrors, CreateTrackedLinkResponses, CreateWebhookEndpointData, CreateWebhookEndpointErrors, CreateWebhookEndpointResponses, CreateWebhookSampleData, CreateWebhookSampleErrors, CreateWebhookSampleResponses, DecideDisputeData, DecideDisputeErrors, DecideDisputeResponses, DeleteInstallationData, DeleteInstallationErrors, DeleteInstallationResponses, DeleteModerationHookData, DeleteModerationHookErrors, DeleteModerationHookResponses, DeletePoolItemData, DeletePoolItemErrors, DeletePoolItemResponses, DeleteWebhookEndpointData, DeleteWebhookEndpointErrors, DeleteWebhookEndpointResponses, DeliverOrderData, DeliverOrderErrors, DeliverOrderResponses, EnterDrawData, EnterDrawErrors, EnterDrawResponses, GetAdmissionCriteriaData, GetAdmissionCriteriaErrors, GetAdmissionCriteriaResponses, GetAnchorAudienceGrowthData, GetAnchorAudienceGrowthErrors, GetAnchorAudienceGrowthResponses, GetAnchorData, GetAnchorEarningsData, GetAnchorEarningsErrors, GetAnchorEarningsResponses, GetAnchorErrors, GetAnchorResponses, GetAnchorSalesImportTemplateData, GetAnchorSalesImportTemplateErrors, GetAnchorSalesImportTemplateResponses, GetAnchorStandingData, GetAnchorStandingErrors, GetAnchorStandingResponses, GetAnchorTierRankingData, GetAnchorTierRankingErrors, GetAnchorTierRankingResponses, GetAnchorTierRulesData, GetAnchorTierRulesErrors, GetAnchorTierRulesResponses, GetAppData, GetAppErrors, GetAppResponses, GetBlockedWordData, GetBlockedWordErrors, GetBlockedWordResponses, GetBuyerOrderFactsData, GetBuyerOrderFactsErrors, GetBuyerOrderFactsResponses, GetCalendarFeedData, GetCalendarFeedErrors, GetCalendarFeedResponses, GetCampaignAttributionData, GetCampaignAttributionErrors, GetCampaignAttributionResponses, GetCampaignData, GetCampaignErrors, GetCampaignResponses, GetClientData, GetClientErrors, GetClientResponses, GetConsultationData, GetConsultationErrors, GetConsultationResponses, GetConsultationStatsData, GetConsultationStatsErrors, GetConsultationStatsResponses, GetContractData, GetContractErrors, GetContractResponses, GetCouponData, GetCouponErrors, GetCouponResponses, GetCrewMemberData, GetCrewMemberErrors, GetCrewMemberResponses, GetCrewScheduleData, GetCrewScheduleErrors, GetCrewScheduleResponses, GetCurrentAnchorStandardData, GetCurrentAnchorStandardErrors, GetCurrentAnchorStandardResponses, GetDisputeData, GetDisputeErrors, GetDisputeResponses, GetDrawData, GetDrawErrors, GetDrawProofData, GetDrawProofErrors, GetDrawProofResponses, GetDrawResponses, GetEventData, GetEventErrors, GetEventResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetInspectionData, GetInspectionErrors, GetInspectionResponses, GetInstallationData, GetInstallationErrors, GetInstallationResponses, GetJobData, GetJobErrors, GetJobResponses, GetJwksData, GetJwksErrors, GetJwksResponses, GetMediaData, GetMediaErrors, GetMediaResponses, GetModerationHookData, GetModerationHookErrors, GetModerationHookResponses, GetOrderData, GetOrderErrors, GetOrderResponses, GetOrganizationData, GetOrganizationErrors, GetOrganizationResponses, GetPlacementData, GetPlacementErrors, GetPlacementResponses, GetPollData, GetPollErrors, GetPollResponses, GetPoolItemData, GetPoolItemErrors, GetPoolItemResponses, GetProductData, GetProductErrors, GetProductImportTemplateData, GetProductImportTemplateErrors, GetProductImportTemplateResponses, GetProductResponses, GetQuestionData, GetQuestionErrors, GetQuestionResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetRefundData, GetRefundErrors, GetRefundResponses, GetRunOfShowData, GetRunOfShowErrors, GetRunOfShowResponses, GetSelectionWeightsData, GetSelectionWeightsErrors, GetSelectionWeightsResponses, GetSessionConversionData, GetSessionConversionErrors, GetSessionConversionResponses, GetSessionData, GetSessionErrors, GetSessionLiveStatsData, GetSessionLiveStatsErrors, GetSessionLiveStatsResponses, GetSessionResponses, GetSessionTimelineData, GetSessionTimelineErrors, GetSessionTimelineResponses, GetSettlementData, GetSettlementErrors, GetSettlementResponses, GetSkuData, GetSkuErrors, GetSkuResponses, GetSlotData, GetSlotErrors, GetSlotResponses, GetSupplierApplicationData, GetSupplierApplicationErrors, GetSupplierApplicationResponses, GetSupplierData, GetSupplierErrors, GetSupplierPolicyData, GetSupplierPolicyErrors, GetSupplierPolicyResponses, GetSupplierResponses, GetSupplyPoolData, GetSupplyPoolErrors, GetSupplyPoolResponses, GetSurveyData, GetSurveyErrors, GetSurveyResponses, GetTrackedLinkData, GetTrackedLinkErrors, GetTrackedLinkResponses, GetWebhookEndpointData, GetWebhookEndpointErrors, GetWebhookEndpointResponses, ImportAnchorSalesData, ImportAnchorSalesErrors, ImportAnchorSalesResponses, ImportOrdersData, ImportOrdersErrors, ImportOrdersResponses, ImportProductsData, ImportProductsErrors, ImportProductsResponses, IngestInteractionsData, IngestInteractionsErrors, IngestInteractionsResponses, IssueCalendarFeedData, IssueCalendarFeedErrors, IssueCalendarFeedResponses, ListAdmissionCriteriaData, ListAdmissionCriteriaErrors, ListAdmissionCriteriaResponses, ListAnchorSalesData, ListAnchorSalesErrors, ListAnchorSalesResponses, ListAnchorsData, ListAnchorsErrors, ListAnchorsResponses, ListAnchorStandardsData, ListAnchorStandardsErrors, ListAnchorStandardsResponses, ListAnchorSuspensionsData, ListAnchorSuspensionsErrors, ListAnchorSuspensionsResponses, ListAnchorTierHistoryData, ListAnchorTierHistoryErrors, ListAnchorTierHistoryResponses, ListAnchorViolationsData, ListAnchorViolationsErrors, ListAnchorViolationsResponses, ListAppsData, ListAppsErrors, ListAppsResponses, ListAuditLogData, ListAuditLogErrors, ListAuditLogResponses, ListBlockedWordsData, ListBlockedWordsErrors, ListBlockedWordsResponses, ListBuyerOrdersData, ListBuyerOrdersErrors, ListBuyerOrdersResponses, ListCampaignsData, ListCampaignsErrors, ListCampaignsResponses, ListClientsData, ListClientsErrors, ListClientsResponses, ListConsultationMessagesData, ListConsultationMessagesErrors, ListConsultationMessagesResponses, ListConsultationsData, ListConsultationsErrors, ListConsultationsResponses, ListContractsData, ListContractsErrors, ListContractsResponses, ListCouponsData, ListCouponsErrors, ListCouponsResponses, ListCrewMembersData, ListCrewMembersErrors, ListCrewMembersResponses, ListDisputesData, ListDisputesErrors, ListDisputesResponses, ListDrawEntriesData, ListDrawEntriesErrors, ListDrawEntriesResponses, ListEventsData, ListEventsErrors, ListEventsResponses, ListInspectionsData, ListInspectionsErrors, ListInspectionsResponses, ListInstallationsData, ListInstallationsErrors, ListInstallationsResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListOrderRefundsData, ListOrderRefundsErrors, ListOrderRefundsResponses, ListOrdersData, ListOrdersErrors, ListOrdersResponses, ListOrganizationClientsData, ListOrganizationClientsErrors, ListOrganizationClientsResponses, ListOrganizationsData, ListOrganizationsErrors, ListOrganizationsResponses, ListPlacementsData, ListPlacementsErrors, ListPlacementsResponses, ListPoolGrantsData, ListPoolGrantsErrors, ListPoolGrantsResponses, ListPoolItemsData, ListPoolItemsErrors, ListPoolItemsResponses, ListProductsData, ListProductsErrors, ListProductsResponses, ListRefundsData, ListRefundsErrors, ListRefundsResponses, ListSessionCommentsData, ListSessionCommentsErrors, ListSessionCommentsResponses, ListSessionDrawsData, ListSessionDrawsErrors, ListSessionDrawsResponses, ListSessionMediaData, ListSessionMediaErrors, ListSessionMediaResponses, ListSessionPollsData, ListSessionPollsErrors, ListSessionPollsResponses, ListSessionQuestionsData, ListSessionQuestionsErrors, ListSessionQuestionsResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, ListSettlementsData, ListSettlementsErrors, ListSettlementsResponses, ListSharedSupplyPoolsData, ListSharedSupplyPoolsErrors, ListSharedSupplyPoolsResponses, ListSkusData, ListSkusErrors, ListSkusResponses, ListSupplierApplicationsData, ListSupplierApplicationsErrors, ListSupplierApplicationsResponses, ListSuppliersData, ListSuppliersErrors, ListSuppliersResponses, ListSupplyPoolsData, ListSupplyPoolsErrors, ListSupplyPoolsResponses, ListSurveysData, ListSurveysErrors, ListSurveysResponses, ListTrackedLinksData, ListTrackedLinksErrors, ListTrackedLinksResponses, ListWebhookAttemptsData, ListWebhookAttemptsErrors, ListWebhookAttemptsResponses, ListWebhookEndpointsData, ListWebhookEndpointsErrors, ListWebhookEndpointsResponses, ListWebhookMessagesData, ListWebhookMessagesErrors, ListWebhookMessagesResponses, OpenConsultationData, OpenConsultationErrors, OpenConsultationResponses, OpenDisputeData, OpenDisputeErrors, OpenDisputeResponses, OpenPollData, OpenPollErrors, OpenPollResponses, PayOrderData, PayOrderErrors, PayOrderResponses, PinSessionProductData, PinSessionProductErrors, PinSessionProductResponses, PublishAnchorStandardData, PublishAnchorStandardErrors, PublishAnchorStandardResponses, PutModerationHookData, PutModerationHookErrors, PutModerationHookResponses, ReceiveTranscoderCallbackData, ReceiveTranscoderCallbackErrors, ReceiveTranscoderCallbackResponses, RecommendForAnchorData, RecommendForAnchorErrors, RecommendForAnchorResponses, RecommendForSessionData, RecommendForSessionErrors, RecommendForSessionResponses, RecordAnchorViolationData, RecordAnchorViolationErrors, RecordAnchorViolationResponses, RecordTouchesData, RecordTouchesErrors, RecordTouchesResponses, RefuseRefundData, RefuseRefundErrors, RefuseRefundResponses, RegisterAppData, RegisterAppErrors, RegisterAppResponses, RegisterMediaData, RegisterMediaErrors, RegisterMediaResponses, ReinstateAnchorData, ReinstateAnchorErrors, ReinstateAnchorResponses, ReleaseConsultationData, ReleaseConsultationErrors, ReleaseConsultationResponses, RemoveBlockedWordData, RemoveBlockedWordErrors, RemoveBlockedWordResponses, RemoveSlotData, RemoveSlotErrors, RemoveSlotResponses, ReorderRunOfShowData, ReorderRunOfShowErrors, ReorderRunOfShowResponses, ReplayWebhookMessagesData, ReplayWebhookMessagesErrors, ReplayWebhookMessagesResponses, ReplyToDisputeData, ReplyToDisputeErrors, ReplyToDisputeResponses, RequestRefundData, RequestRefundErrors, RequestRefundResponses, ResendWebhookMessageData, ResendWebhookMessageErrors, ResendWebhookMessageResponses, RevokeClientData, RevokeClientErrors, RevokeClientResponses, RevokePoolGrantData, RevokePoolGrantErrors, RevokePoolGrantResponses, RotateClientSecretData, RotateClientSecretErrors, RotateClientSecretResponses, RotateWebhookSecretData, RotateWebhookSecretErrors, RotateWebhookSecretResponses, RunDrawData, RunDrawErrors, RunDrawResponses, ShelveSessionProductData, ShelveSessionProductErrors, ShelveSessionProductResponses, ShipOrderData, ShipOrderErrors, ShipOrderResponses, ShipRefundReturnData, ShipRefundReturnErrors, ShipRefundReturnResponses, StartAnchorTierReviewData, StartAnchorTierReviewErrors, StartAnchorTierReviewResponses, StartSupplierReviewData, StartSupplierReviewErrors, StartSupplierReviewResponses, TestWebhookEndpointData, TestWebhookEndpointErrors, TestWebhookEndpointResponses, UpdateAdmissionCriteriaData, UpdateAdmissionCriteriaErrors, UpdateAdmissionCriteriaResponses, UpdateAnchorData, UpdateAnchorErrors, UpdateAnchorResponses, UpdateAnchorTierRulesData, UpdateAnchorTierRulesErrors, UpdateAnchorTierRulesResponses, UpdateCampaignData, UpdateCampaignErrors, UpdateCampaignResponses, UpdateContractData, UpdateContractErrors, UpdateContractResponses, UpdateCrewMemberData, UpdateCrewMemberErrors, UpdateCrewMemberResponses, UpdateInstallationData, UpdateInstallationErrors, UpdateInstallationResponses, UpdatePlacementData, UpdatePlacementErrors, UpdatePlacementResponses, UpdatePoolItemData, UpdatePoolItemErrors, UpdatePoolItemResponses, UpdateProductData, UpdateProductErrors, UpdateProductResponses, UpdateSelectionWeightsData, UpdateSelectionWeightsErrors, UpdateSelectionWeightsResponses, UpdateSessionData, UpdateSessionErrors, UpdateSessionResponses, UpdateSkuData, UpdateSkuErrors, UpdateSkuResponses, UpdateSlotData, UpdateSlotErrors, UpdateSlotResponses, UpdateSupplierData, UpdateSupplierErrors, UpdateSupplierPolicyData, UpdateSupplierPolicyErrors, UpdateSupplierPolicyResponses, UpdateSupplierResponses, UpdateSupplyPoolData, UpdateSupplyPoolErrors, UpdateSupplyPoolResponses, UpdateWebhookEndpointData, UpdateWebhookEndpointErrors, UpdateWebhookEndpointResponses, WithdrawDisputeData, WithdrawDisputeErrors, WithdrawDisputeResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -1532,6 +1532,189 @@ export const getBuyerOrderFacts = <ThrowOnError extends boolean = true>(options:
 });
 
 /**
+ * An order’s refunds, newest first
+ */
+export const listOrderRefunds = <ThrowOnError extends boolean = true>(options: Options<ListOrderRefundsData, ThrowOnError>) => (options.client ?? client).get<ListOrderRefundsResponses, ListOrderRefundsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/orders/{id}/refunds',
+    ...options
+});
+
+/**
+ * Ask for a refund (退款) on a paid order or one of its lines, with or without a return (退货)
+ *
+ * The amount is reserved against what was paid, atomically: a refund that would take the order’s (or the line’s) refunds past what was paid answers 422 `refund_exceeds_paid` with the `refundable` amount left. An order that is not paid (or is cancelled) answers 409.
+ */
+export const requestRefund = <ThrowOnError extends boolean = true>(options: Options<RequestRefundData, ThrowOnError>) => (options.client ?? client).post<RequestRefundResponses, RequestRefundErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/orders/{id}/refunds',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List refunds, newest first, by order or status
+ */
+export const listRefunds = <ThrowOnError extends boolean = true>(options?: Options<ListRefundsData, ThrowOnError>) => (options?.client ?? client).get<ListRefundsResponses, ListRefundsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/refunds',
+    ...options
+});
+
+/**
+ * Get a refund
+ */
+export const getRefund = <ThrowOnError extends boolean = true>(options: Options<GetRefundData, ThrowOnError>) => (options.client ?? client).get<GetRefundResponses, GetRefundErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/refunds/{id}',
+    ...options
+});
+
+/**
+ * Approve a requested refund
+ *
+ * An action the refund’s status does not allow answers 409 with `refund_status` and the `allowed` actions; a stale If-Match 412.
+ */
+export const approveRefund = <ThrowOnError extends boolean = true>(options: Options<ApproveRefundData, ThrowOnError>) => (options.client ?? client).post<ApproveRefundResponses, ApproveRefundErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/refunds/{id}/approve',
+    ...options
+});
+
+/**
+ * Refuse a requested refund with a reason; its reserved amount is released
+ *
+ * An action the refund’s status does not allow answers 409 with `refund_status` and the `allowed` actions; a stale If-Match 412.
+ */
+export const refuseRefund = <ThrowOnError extends boolean = true>(options: Options<RefuseRefundData, ThrowOnError>) => (options.client ?? client).post<RefuseRefundResponses, RefuseRefundErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/refunds/{id}/refuse',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Record the return parcel of an approved refund with return
+ *
+ * An action the refund’s status does not allow answers 409 with `refund_status` and the `allowed` actions; a stale If-Match 412.
+ */
+export const shipRefundReturn = <ThrowOnError extends boolean = true>(options: Options<ShipRefundReturnData, ThrowOnError>) => (options.client ?? client).post<ShipRefundReturnResponses, ShipRefundReturnErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/refunds/{id}/return-shipment',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * The money went back to the buyer: complete an approved refund (after the return, when there is one)
+ *
+ * An action the refund’s status does not allow answers 409 with `refund_status` and the `allowed` actions; a stale If-Match 412.
+ */
+export const completeRefund = <ThrowOnError extends boolean = true>(options: Options<CompleteRefundData, ThrowOnError>) => (options.client ?? client).post<CompleteRefundResponses, CompleteRefundErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/refunds/{id}/complete',
+    ...options
+});
+
+/**
+ * List disputes, newest first, by order or stage
+ */
+export const listDisputes = <ThrowOnError extends boolean = true>(options?: Options<ListDisputesData, ThrowOnError>) => (options?.client ?? client).get<ListDisputesResponses, ListDisputesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/disputes',
+    ...options
+});
+
+/**
+ * Record a buyer’s dispute (纠纷) on an order or one of its refunds, with the buyer’s evidence
+ *
+ * The dispute starts at merchant_response with a 48-hour deadline; an unanswered stage escalates to platform intervention (第三方介入).
+ */
+export const openDispute = <ThrowOnError extends boolean = true>(options: Options<OpenDisputeData, ThrowOnError>) => (options.client ?? client).post<OpenDisputeResponses, OpenDisputeErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/disputes',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get a dispute with every step (who, what, evidence, when)
+ *
+ * The platform organization reads any tenant’s dispute, to decide it.
+ */
+export const getDispute = <ThrowOnError extends boolean = true>(options: Options<GetDisputeData, ThrowOnError>) => (options.client ?? client).get<GetDisputeResponses, GetDisputeErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/disputes/{id}',
+    ...options
+});
+
+/**
+ * The merchant answers a dispute with evidence (merchant_response → buyer_reply, 48 h)
+ *
+ * At any other stage 409 with `dispute_stage`; a stale If-Match 412.
+ */
+export const answerDispute = <ThrowOnError extends boolean = true>(options: Options<AnswerDisputeData, ThrowOnError>) => (options.client ?? client).post<AnswerDisputeResponses, AnswerDisputeErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/disputes/{id}/merchant-response',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * The buyer replies to the merchant’s answer and keeps the dispute up (→ platform_review)
+ *
+ * At any other stage 409 with `dispute_stage`; a stale If-Match 412.
+ */
+export const replyToDispute = <ThrowOnError extends boolean = true>(options: Options<ReplyToDisputeData, ThrowOnError>) => (options.client ?? client).post<ReplyToDisputeResponses, ReplyToDisputeErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/disputes/{id}/buyer-reply',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * The buyer withdraws a dispute not yet decided
+ */
+export const withdrawDispute = <ThrowOnError extends boolean = true>(options: Options<WithdrawDisputeData, ThrowOnError>) => (options.client ?? client).post<WithdrawDisputeResponses, WithdrawDisputeErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/disputes/{id}/withdraw',
+    ...options
+});
+
+/**
+ * The platform decides an escalated dispute: refund_buyer, side_with_merchant or split
+ *
+ * Only the platform organization (its own client, not an installed app) decides, on any tenant’s dispute at platform_review. A refund it decides is made through the order’s refund ledger: past what was paid it answers 422 `refund_exceeds_paid`.
+ */
+export const decideDispute = <ThrowOnError extends boolean = true>(options: Options<DecideDisputeData, ThrowOnError>) => (options.client ?? client).post<DecideDisputeResponses, DecideDisputeErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/disputes/{id}/decision',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Send up to 1,000 audience events (comments, likes, joins, gifts, …) of a live session
  *
  * 202 once the accepted events are durably written; each bad event is listed by `index` with its `errors` and never stops the others. An `event_id` the session already has is a no-op (counted in `duplicates`), so a batch can be re-sent safely. Live counters follow within about 2 s.
@@ -1602,6 +1785,39 @@ export const getBlockedWord = <ThrowOnError extends boolean = true>(options: Opt
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/moderation/blocked-words/{id}',
     ...options
+});
+
+/**
+ * Remove the moderation hook; batches are moved without it from then on. Takes If-Match.
+ */
+export const deleteModerationHook = <ThrowOnError extends boolean = true>(options?: Options<DeleteModerationHookData, ThrowOnError>) => (options?.client ?? client).delete<DeleteModerationHookResponses, DeleteModerationHookErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/moderation/hook',
+    ...options
+});
+
+/**
+ * The tenant’s moderation hook, with whether its installation still lets it run
+ */
+export const getModerationHook = <ThrowOnError extends boolean = true>(options?: Options<GetModerationHookData, ThrowOnError>) => (options?.client ?? client).get<GetModerationHookResponses, GetModerationHookErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/moderation/hook',
+    ...options
+});
+
+/**
+ * Set the tenant’s moderation hook: an installed app that allows, hides or replaces each comment
+ *
+ * Each batch’s comments are POSTed to `url`, signed (Standard Webhooks) with the hook’s secret, before they are moved; the app answers a verdict per comment within `timeout_ms`, else `on_timeout` applies. 201 with the secret when the hook is created, 200 when it is changed (a new secret only when it moves to another installation). The installation must be installed in this tenant and granted interactions:read; an installed app may set only a hook naming itself. Takes If-Match.
+ */
+export const putModerationHook = <ThrowOnError extends boolean = true>(options: Options<PutModerationHookData, ThrowOnError>) => (options.client ?? client).put<PutModerationHookResponses, PutModerationHookErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/moderation/hook',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**

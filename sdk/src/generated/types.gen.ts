@@ -5,7 +5,7 @@ export type ClientOptions = {
     baseUrl: 'https://api.showrunner.dev' | (string & {});
 };
 
-export type Webhooks = WebhookAnchorCreatedWebhookRequest | WebhookAnchorReinstatedWebhookRequest | WebhookAnchorSuspendedWebhookRequest | WebhookAnchorTierChangedWebhookRequest | WebhookAnchorUpdatedWebhookRequest | WebhookAnchorViolationRecordedWebhookRequest | WebhookBlockedWordAddedWebhookRequest | WebhookBlockedWordRemovedWebhookRequest | WebhookCampaignCreatedWebhookRequest | WebhookCampaignUpdatedWebhookRequest | WebhookConsultationAnsweredWebhookRequest | WebhookConsultationClaimedWebhookRequest | WebhookConsultationClosedWebhookRequest | WebhookConsultationOpenedWebhookRequest | WebhookConsultationReleasedWebhookRequest | WebhookContractCreatedWebhookRequest | WebhookContractUpdatedWebhookRequest | WebhookCouponClaimedWebhookRequest | WebhookCouponCreatedWebhookRequest | WebhookDrawClosedWebhookRequest | WebhookDrawCompletedWebhookRequest | WebhookDrawCreatedWebhookRequest | WebhookInstallationCreatedWebhookRequest | WebhookInstallationDeletedWebhookRequest | WebhookInstallationScopesChangedWebhookRequest | WebhookMediaFailedWebhookRequest | WebhookMediaTranscodedWebhookRequest | WebhookOrderCancelledWebhookRequest | WebhookOrderCompletedWebhookRequest | WebhookOrderCreatedWebhookRequest | WebhookOrderDeliveredWebhookRequest | WebhookOrderPaidWebhookRequest | WebhookOrderShippedWebhookRequest | WebhookOrderUpdatedWebhookRequest | WebhookPlacementCreatedWebhookRequest | WebhookPlacementUpdatedWebhookRequest | WebhookPollClosedWebhookRequest | WebhookPollOpenedWebhookRequest | WebhookProductCreatedWebhookRequest | WebhookProductUpdatedWebhookRequest | WebhookQuestionAnsweredWebhookRequest | WebhookRefundApprovedWebhookRequest | WebhookRefundCompletedWebhookRequest | WebhookRefundRefusedWebhookRequest | WebhookRefundRequestedWebhookRequest | WebhookSessionCancelledWebhookRequest | WebhookSessionEndedWebhookRequest | WebhookSessionProductPinnedWebhookRequest | WebhookSessionScheduledWebhookRequest | WebhookSessionStartedWebhookRequest | WebhookSessionUpdatedWebhookRequest | WebhookSettlementClosedWebhookRequest | WebhookSupplierAdmittedWebhookRequest | WebhookSupplierEliminatedWebhookRequest | WebhookSupplierProbationWebhookRequest | WebhookSupplierReinstatedWebhookRequest | WebhookSupplyPoolCreatedWebhookRequest | WebhookSupplyPoolUpdatedWebhookRequest | WebhookTrackedLinkCreatedWebhookRequest | WebhookWebhookTestWebhookRequest | WebhookWebhookEndpointDisabledWebhookRequest;
+export type Webhooks = WebhookAnchorCreatedWebhookRequest | WebhookAnchorReinstatedWebhookRequest | WebhookAnchorSuspendedWebhookRequest | WebhookAnchorTierChangedWebhookRequest | WebhookAnchorUpdatedWebhookRequest | WebhookAnchorViolationRecordedWebhookRequest | WebhookBlockedWordAddedWebhookRequest | WebhookBlockedWordRemovedWebhookRequest | WebhookCampaignCreatedWebhookRequest | WebhookCampaignUpdatedWebhookRequest | WebhookConsultationAnsweredWebhookRequest | WebhookConsultationClaimedWebhookRequest | WebhookConsultationClosedWebhookRequest | WebhookConsultationOpenedWebhookRequest | WebhookConsultationReleasedWebhookRequest | WebhookContractCreatedWebhookRequest | WebhookContractUpdatedWebhookRequest | WebhookCouponClaimedWebhookRequest | WebhookCouponCreatedWebhookRequest | WebhookDisputeAnsweredWebhookRequest | WebhookDisputeEscalatedWebhookRequest | WebhookDisputeOpenedWebhookRequest | WebhookDisputeResolvedWebhookRequest | WebhookDrawClosedWebhookRequest | WebhookDrawCompletedWebhookRequest | WebhookDrawCreatedWebhookRequest | WebhookInstallationCreatedWebhookRequest | WebhookInstallationDeletedWebhookRequest | WebhookInstallationScopesChangedWebhookRequest | WebhookMediaFailedWebhookRequest | WebhookMediaTranscodedWebhookRequest | WebhookModerationHookRemovedWebhookRequest | WebhookModerationHookSetWebhookRequest | WebhookOrderCancelledWebhookRequest | WebhookOrderCompletedWebhookRequest | WebhookOrderCreatedWebhookRequest | WebhookOrderDeliveredWebhookRequest | WebhookOrderPaidWebhookRequest | WebhookOrderShippedWebhookRequest | WebhookOrderUpdatedWebhookRequest | WebhookPlacementCreatedWebhookRequest | WebhookPlacementUpdatedWebhookRequest | WebhookPollClosedWebhookRequest | WebhookPollOpenedWebhookRequest | WebhookProductCreatedWebhookRequest | WebhookProductUpdatedWebhookRequest | WebhookQuestionAnsweredWebhookRequest | WebhookRefundApprovedWebhookRequest | WebhookRefundCompletedWebhookRequest | WebhookRefundRefusedWebhookRequest | WebhookRefundRequestedWebhookRequest | WebhookRefundReturnShippedWebhookRequest | WebhookSessionCancelledWebhookRequest | WebhookSessionEndedWebhookRequest | WebhookSessionProductPinnedWebhookRequest | WebhookSessionScheduledWebhookRequest | WebhookSessionStartedWebhookRequest | WebhookSessionUpdatedWebhookRequest | WebhookSettlementClosedWebhookRequest | WebhookSupplierAdmittedWebhookRequest | WebhookSupplierEliminatedWebhookRequest | WebhookSupplierProbationWebhookRequest | WebhookSupplierReinstatedWebhookRequest | WebhookSupplyPoolCreatedWebhookRequest | WebhookSupplyPoolUpdatedWebhookRequest | WebhookTrackedLinkCreatedWebhookRequest | WebhookWebhookTestWebhookRequest | WebhookWebhookEndpointDisabledWebhookRequest;
 
 export type AddPoolItem = {
     /**
@@ -1774,6 +1774,89 @@ export type CriterionFailure = {
 };
 
 /**
+ * A buyer’s dispute (纠纷) on an order or a refund, as the MCN records it from the platform
+ */
+export type Dispute = {
+    /**
+     * Identifier prefixed with `dsp_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `ord_`
+     */
+    order_id: string;
+    refund_id: string | null;
+    /**
+     * merchant_response (48 h) → buyer_reply (48 h) → platform_review → resolved; a passed deadline escalates to platform_review; withdrawn by the buyer before a decision
+     */
+    stage: 'merchant_response' | 'buyer_reply' | 'platform_review' | 'resolved' | 'withdrawn';
+    deadline_at: string | null;
+    escalated_at: string | null;
+    outcome: 'refund_buyer' | 'side_with_merchant' | 'split' | null;
+    decided_amount: number | null;
+    decision_refund_id: string | null;
+    decided_by: string | null;
+    resolved_at: string | null;
+    /**
+     * ISO 4217 currency code
+     */
+    currency: string;
+    steps: Array<DisputeStep>;
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+export type DisputeAnswer = {
+    evidence: DisputeEvidence;
+};
+
+export type DisputeDecision = {
+    outcome: 'refund_buyer' | 'side_with_merchant' | 'split';
+    /**
+     * Required for refund_buyer and split
+     */
+    amount?: number;
+    note?: string;
+};
+
+export type DisputeEvidence = {
+    /**
+     * What the party says
+     */
+    text: string;
+    /**
+     * Photos, videos, chat screenshots
+     */
+    urls?: Array<string>;
+};
+
+export type DisputeList = {
+    data: Array<Dispute>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+export type DisputeStep = {
+    party: 'buyer' | 'merchant' | 'platform' | 'system';
+    kind: 'opened' | 'merchant_responded' | 'buyer_replied' | 'escalated' | 'decided' | 'withdrawn';
+    text: string | null;
+    urls: Array<string>;
+    /**
+     * RFC 3339 time in UTC
+     */
+    at: string;
+};
+
+/**
  * A provably fair lucky draw (抽奖): see GET /v1/draws/{id}/proof
  */
 export type Draw = {
@@ -2378,6 +2461,44 @@ export type MediaRendition = {
     playlist_url: string;
 };
 
+export type ModerationHook = {
+    /**
+     * Identifier prefixed with `mhk_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `ins_`
+     */
+    installation_id: string;
+    url: string;
+    /**
+     * How long a batch waits for the hook’s answer, in milliseconds (the whole exchange)
+     */
+    timeout_ms: number;
+    /**
+     * What a comment gets when the hook gives it no verdict in time (timeout, error, invalid or missing answer): allow shows it (fail open), hide hides it (fail closed)
+     */
+    on_timeout: 'allow' | 'hide';
+    /**
+     * False while the installation is uninstalled or no longer holds interactions:read: batches are then moved as if there were no hook
+     */
+    active: boolean;
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+export type ModerationHookWithSecret = {
+    hook: ModerationHook;
+    secret: string | null;
+};
+
 /**
  * An amount of money in integer minor units
  */
@@ -2421,6 +2542,18 @@ export type OpenConsultation = {
      * Where the buyer asked: platform_im (the platform’s chat), wechat, app, web, phone, other
      */
     channel: 'platform_im' | 'wechat' | 'app' | 'web' | 'phone' | 'other';
+};
+
+export type OpenDispute = {
+    /**
+     * Identifier prefixed with `ord_`
+     */
+    order_id: string;
+    /**
+     * Identifier prefixed with `rfd_`
+     */
+    refund_id?: string;
+    evidence: DisputeEvidence;
 };
 
 /**
@@ -2781,7 +2914,7 @@ export type Problem = {
     title: string;
     status: number;
     detail: string;
-    code: 'bad_request' | 'validation_failed' | 'unauthenticated' | 'insufficient_scope' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'idempotency_in_progress' | 'gone' | 'precondition_failed' | 'payload_too_large' | 'uri_too_long' | 'unsupported_media_type' | 'idempotency_key_reused' | 'unprocessable' | 'precondition_required' | 'rate_limited' | 'headers_too_large' | 'internal' | 'service_unavailable';
+    code: 'bad_request' | 'validation_failed' | 'unauthenticated' | 'insufficient_scope' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'idempotency_in_progress' | 'gone' | 'precondition_failed' | 'payload_too_large' | 'uri_too_long' | 'unsupported_media_type' | 'idempotency_key_reused' | 'unprocessable' | 'refund_exceeds_paid' | 'precondition_required' | 'rate_limited' | 'headers_too_large' | 'internal' | 'service_unavailable';
     instance?: string;
     request_id?: string;
     errors?: Array<FieldError>;
@@ -2845,6 +2978,25 @@ export type ProductList = {
      * Pass as `cursor` to get the next page; null on the last page
      */
     next_cursor: string | null;
+};
+
+export type PutModerationHook = {
+    /**
+     * An app installed in this tenant and granted interactions:read: the comments it reviews are what that scope reads
+     */
+    installation_id: string;
+    /**
+     * Where each batch’s comments are POSTed: https, with a host that resolves only to public addresses (development mode also takes http to localhost)
+     */
+    url: string;
+    /**
+     * How long a batch waits for the hook’s answer, in milliseconds (the whole exchange)
+     */
+    timeout_ms?: number;
+    /**
+     * What a comment gets when the hook gives it no verdict in time (timeout, error, invalid or missing answer): allow shows it (fail open), hide hides it (fail closed)
+     */
+    on_timeout: 'allow' | 'hide';
 };
 
 export type Readiness = {
@@ -2999,6 +3151,8 @@ export type Refund = {
      */
     with_return: boolean;
     return_tracking_number: string | null;
+    return_carrier: string | null;
+    dispute_id: string | null;
     refusal_reason: string | null;
     /**
      * RFC 3339 time in UTC
@@ -3017,6 +3171,21 @@ export type Refund = {
      * RFC 3339 time in UTC
      */
     updated_at: string;
+};
+
+export type RefundList = {
+    data: Array<Refund>;
+    /**
+     * Pass as `cursor` to get the next page; null on the last page
+     */
+    next_cursor: string | null;
+};
+
+export type RefuseRefund = {
+    /**
+     * Why the MCN refuses
+     */
+    reason: string;
 };
 
 export type RegisterApp = {
@@ -3096,6 +3265,34 @@ export type Reputation = {
         dispute_rate: number | null;
     } | null;
     computed_at: string | null;
+};
+
+export type RequestRefund = {
+    reason: 'not_received' | 'damaged' | 'not_as_described' | 'wrong_item' | 'quality' | 'changed_mind' | 'other';
+    /**
+     * The buyer’s words
+     */
+    detail?: string;
+    /**
+     * Amount to refund, in the order’s minor units
+     */
+    amount: number;
+    /**
+     * Identifier prefixed with `oit_`
+     */
+    order_item_id?: string;
+    /**
+     * The goods are sent back first (退货退款); default false
+     */
+    with_return?: boolean;
+};
+
+export type ReturnShipment = {
+    /**
+     * The return parcel’s tracking number
+     */
+    tracking_number: string;
+    carrier?: string;
 };
 
 export type RotateSecret = {
@@ -3255,7 +3452,11 @@ export type SessionComment = {
      * Identifier prefixed with `buy_`
      */
     buyer_id: string;
+    /**
+     * What is shown: the moderation hook’s replacement when `state` is replaced
+     */
     text: string;
+    original_text: string | null;
     /**
      * hidden: kept with the reason, not shown; replaced: shown with the moderator’s text
      */
@@ -11305,6 +11506,850 @@ export type GetBuyerOrderFactsResponses = {
 
 export type GetBuyerOrderFactsResponse = GetBuyerOrderFactsResponses[keyof GetBuyerOrderFactsResponses];
 
+export type ListOrderRefundsData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `ord_`
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+    };
+    url: '/v1/orders/{id}/refunds';
+};
+
+export type ListOrderRefundsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListOrderRefundsError = ListOrderRefundsErrors[keyof ListOrderRefundsErrors];
+
+export type ListOrderRefundsResponses = {
+    /**
+     * Default Response
+     */
+    200: RefundList;
+};
+
+export type ListOrderRefundsResponse = ListOrderRefundsResponses[keyof ListOrderRefundsResponses];
+
+export type RequestRefundData = {
+    body: RequestRefund;
+    path: {
+        /**
+         * Identifier prefixed with `ord_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/orders/{id}/refunds';
+};
+
+export type RequestRefundErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type RequestRefundError = RequestRefundErrors[keyof RequestRefundErrors];
+
+export type RequestRefundResponses = {
+    /**
+     * A refund (and possibly return) request on a paid order
+     */
+    201: Refund;
+};
+
+export type RequestRefundResponse = RequestRefundResponses[keyof RequestRefundResponses];
+
+export type ListRefundsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+        /**
+         * Identifier prefixed with `ord_`
+         */
+        order_id?: string;
+        status?: 'requested' | 'approved' | 'return_shipped' | 'completed' | 'refused';
+    };
+    url: '/v1/refunds';
+};
+
+export type ListRefundsErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListRefundsError = ListRefundsErrors[keyof ListRefundsErrors];
+
+export type ListRefundsResponses = {
+    /**
+     * Default Response
+     */
+    200: RefundList;
+};
+
+export type ListRefundsResponse = ListRefundsResponses[keyof ListRefundsResponses];
+
+export type GetRefundData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `rfd_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/refunds/{id}';
+};
+
+export type GetRefundErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetRefundError = GetRefundErrors[keyof GetRefundErrors];
+
+export type GetRefundResponses = {
+    /**
+     * A refund (and possibly return) request on a paid order
+     */
+    200: Refund;
+};
+
+export type GetRefundResponse = GetRefundResponses[keyof GetRefundResponses];
+
+export type ApproveRefundData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `rfd_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/refunds/{id}/approve';
+};
+
+export type ApproveRefundErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ApproveRefundError = ApproveRefundErrors[keyof ApproveRefundErrors];
+
+export type ApproveRefundResponses = {
+    /**
+     * A refund (and possibly return) request on a paid order
+     */
+    200: Refund;
+};
+
+export type ApproveRefundResponse = ApproveRefundResponses[keyof ApproveRefundResponses];
+
+export type RefuseRefundData = {
+    body: RefuseRefund;
+    path: {
+        /**
+         * Identifier prefixed with `rfd_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/refunds/{id}/refuse';
+};
+
+export type RefuseRefundErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type RefuseRefundError = RefuseRefundErrors[keyof RefuseRefundErrors];
+
+export type RefuseRefundResponses = {
+    /**
+     * A refund (and possibly return) request on a paid order
+     */
+    200: Refund;
+};
+
+export type RefuseRefundResponse = RefuseRefundResponses[keyof RefuseRefundResponses];
+
+export type ShipRefundReturnData = {
+    body: ReturnShipment;
+    path: {
+        /**
+         * Identifier prefixed with `rfd_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/refunds/{id}/return-shipment';
+};
+
+export type ShipRefundReturnErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ShipRefundReturnError = ShipRefundReturnErrors[keyof ShipRefundReturnErrors];
+
+export type ShipRefundReturnResponses = {
+    /**
+     * A refund (and possibly return) request on a paid order
+     */
+    200: Refund;
+};
+
+export type ShipRefundReturnResponse = ShipRefundReturnResponses[keyof ShipRefundReturnResponses];
+
+export type CompleteRefundData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `rfd_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/refunds/{id}/complete';
+};
+
+export type CompleteRefundErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type CompleteRefundError = CompleteRefundErrors[keyof CompleteRefundErrors];
+
+export type CompleteRefundResponses = {
+    /**
+     * A refund (and possibly return) request on a paid order
+     */
+    200: Refund;
+};
+
+export type CompleteRefundResponse = CompleteRefundResponses[keyof CompleteRefundResponses];
+
+export type ListDisputesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size, 1–200
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous page’s next_cursor
+         */
+        cursor?: string;
+        /**
+         * Identifier prefixed with `ord_`
+         */
+        order_id?: string;
+        stage?: 'merchant_response' | 'buyer_reply' | 'platform_review' | 'resolved' | 'withdrawn';
+    };
+    url: '/v1/disputes';
+};
+
+export type ListDisputesErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ListDisputesError = ListDisputesErrors[keyof ListDisputesErrors];
+
+export type ListDisputesResponses = {
+    /**
+     * Default Response
+     */
+    200: DisputeList;
+};
+
+export type ListDisputesResponse = ListDisputesResponses[keyof ListDisputesResponses];
+
+export type OpenDisputeData = {
+    body: OpenDispute;
+    path?: never;
+    query?: never;
+    url: '/v1/disputes';
+};
+
+export type OpenDisputeErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type OpenDisputeError = OpenDisputeErrors[keyof OpenDisputeErrors];
+
+export type OpenDisputeResponses = {
+    /**
+     * A buyer’s dispute (纠纷) on an order or a refund, as the MCN records it from the platform
+     */
+    201: Dispute;
+};
+
+export type OpenDisputeResponse = OpenDisputeResponses[keyof OpenDisputeResponses];
+
+export type GetDisputeData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `dsp_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/disputes/{id}';
+};
+
+export type GetDisputeErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetDisputeError = GetDisputeErrors[keyof GetDisputeErrors];
+
+export type GetDisputeResponses = {
+    /**
+     * A buyer’s dispute (纠纷) on an order or a refund, as the MCN records it from the platform
+     */
+    200: Dispute;
+};
+
+export type GetDisputeResponse = GetDisputeResponses[keyof GetDisputeResponses];
+
+export type AnswerDisputeData = {
+    body: DisputeAnswer;
+    path: {
+        /**
+         * Identifier prefixed with `dsp_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/disputes/{id}/merchant-response';
+};
+
+export type AnswerDisputeErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type AnswerDisputeError = AnswerDisputeErrors[keyof AnswerDisputeErrors];
+
+export type AnswerDisputeResponses = {
+    /**
+     * A buyer’s dispute (纠纷) on an order or a refund, as the MCN records it from the platform
+     */
+    200: Dispute;
+};
+
+export type AnswerDisputeResponse = AnswerDisputeResponses[keyof AnswerDisputeResponses];
+
+export type ReplyToDisputeData = {
+    body: DisputeAnswer;
+    path: {
+        /**
+         * Identifier prefixed with `dsp_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/disputes/{id}/buyer-reply';
+};
+
+export type ReplyToDisputeErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type ReplyToDisputeError = ReplyToDisputeErrors[keyof ReplyToDisputeErrors];
+
+export type ReplyToDisputeResponses = {
+    /**
+     * A buyer’s dispute (纠纷) on an order or a refund, as the MCN records it from the platform
+     */
+    200: Dispute;
+};
+
+export type ReplyToDisputeResponse = ReplyToDisputeResponses[keyof ReplyToDisputeResponses];
+
+export type WithdrawDisputeData = {
+    body?: never;
+    path: {
+        /**
+         * Identifier prefixed with `dsp_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/disputes/{id}/withdraw';
+};
+
+export type WithdrawDisputeErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type WithdrawDisputeError = WithdrawDisputeErrors[keyof WithdrawDisputeErrors];
+
+export type WithdrawDisputeResponses = {
+    /**
+     * A buyer’s dispute (纠纷) on an order or a refund, as the MCN records it from the platform
+     */
+    200: Dispute;
+};
+
+export type WithdrawDisputeResponse = WithdrawDisputeResponses[keyof WithdrawDisputeResponses];
+
+export type DecideDisputeData = {
+    body: DisputeDecision;
+    path: {
+        /**
+         * Identifier prefixed with `dsp_`
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/disputes/{id}/decision';
+};
+
+export type DecideDisputeErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type DecideDisputeError = DecideDisputeErrors[keyof DecideDisputeErrors];
+
+export type DecideDisputeResponses = {
+    /**
+     * A buyer’s dispute (纠纷) on an order or a refund, as the MCN records it from the platform
+     */
+    200: Dispute;
+};
+
+export type DecideDisputeResponse = DecideDisputeResponses[keyof DecideDisputeResponses];
+
 export type IngestInteractionsData = {
     body: InteractionBatch;
     path: {
@@ -11666,6 +12711,157 @@ export type GetBlockedWordResponses = {
 };
 
 export type GetBlockedWordResponse = GetBlockedWordResponses[keyof GetBlockedWordResponses];
+
+export type DeleteModerationHookData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/moderation/hook';
+};
+
+export type DeleteModerationHookErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type DeleteModerationHookError = DeleteModerationHookErrors[keyof DeleteModerationHookErrors];
+
+export type DeleteModerationHookResponses = {
+    /**
+     * Removed
+     */
+    204: void;
+};
+
+export type DeleteModerationHookResponse = DeleteModerationHookResponses[keyof DeleteModerationHookResponses];
+
+export type GetModerationHookData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/moderation/hook';
+};
+
+export type GetModerationHookErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetModerationHookError = GetModerationHookErrors[keyof GetModerationHookErrors];
+
+export type GetModerationHookResponses = {
+    /**
+     * Default Response
+     */
+    200: ModerationHook;
+};
+
+export type GetModerationHookResponse = GetModerationHookResponses[keyof GetModerationHookResponses];
+
+export type PutModerationHookData = {
+    body: PutModerationHook;
+    path?: never;
+    query?: never;
+    url: '/v1/moderation/hook';
+};
+
+export type PutModerationHookErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type PutModerationHookError = PutModerationHookErrors[keyof PutModerationHookErrors];
+
+export type PutModerationHookResponses = {
+    /**
+     * Default Response
+     */
+    200: ModerationHookWithSecret;
+    /**
+     * Default Response
+     */
+    201: ModerationHookWithSecret;
+};
+
+export type PutModerationHookResponse = PutModerationHookResponses[keyof PutModerationHookResponses];
 
 export type ListContractsData = {
     body?: never;
@@ -16043,6 +17239,154 @@ export type WebhookCouponCreatedWebhookRequest = {
     query?: never;
 };
 
+export type WebhookDisputeAnsweredWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'dispute.answered';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Dispute;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookDisputeAnsweredWebhookRequest = {
+    body: WebhookDisputeAnsweredWebhookPayload;
+    key: 'dispute.answered';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookDisputeEscalatedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'dispute.escalated';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Dispute;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookDisputeEscalatedWebhookRequest = {
+    body: WebhookDisputeEscalatedWebhookPayload;
+    key: 'dispute.escalated';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookDisputeOpenedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'dispute.opened';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Dispute;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookDisputeOpenedWebhookRequest = {
+    body: WebhookDisputeOpenedWebhookPayload;
+    key: 'dispute.opened';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookDisputeResolvedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'dispute.resolved';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Dispute;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookDisputeResolvedWebhookRequest = {
+    body: WebhookDisputeResolvedWebhookPayload;
+    key: 'dispute.resolved';
+    path?: never;
+    query?: never;
+};
+
 export type WebhookDrawClosedWebhookPayload = {
     /**
      * evt_… id; also the webhook-id of its deliveries
@@ -16335,6 +17679,80 @@ export type WebhookMediaTranscodedWebhookPayload = {
 export type WebhookMediaTranscodedWebhookRequest = {
     body: WebhookMediaTranscodedWebhookPayload;
     key: 'media.transcoded';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookModerationHookRemovedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'moderation_hook.removed';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: ModerationHook;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookModerationHookRemovedWebhookRequest = {
+    body: WebhookModerationHookRemovedWebhookPayload;
+    key: 'moderation_hook.removed';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookModerationHookSetWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'moderation_hook.set';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: ModerationHook;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookModerationHookSetWebhookRequest = {
+    body: WebhookModerationHookSetWebhookPayload;
+    key: 'moderation_hook.set';
     path?: never;
     query?: never;
 };
@@ -17001,6 +18419,43 @@ export type WebhookRefundRequestedWebhookPayload = {
 export type WebhookRefundRequestedWebhookRequest = {
     body: WebhookRefundRequestedWebhookPayload;
     key: 'refund.requested';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookRefundReturnShippedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'refund.return_shipped';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: Refund;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookRefundReturnShippedWebhookRequest = {
+    body: WebhookRefundReturnShippedWebhookPayload;
+    key: 'refund.return_shipped';
     path?: never;
     query?: never;
 };
