@@ -231,6 +231,8 @@ t.test(
       [mcn, 'post', '/v1/webhook-endpoints/{id}/replay'],
       // A type the example endpoint does not subscribe to: the sample goes out to no one.
       [mcn, 'post', '/v1/webhook-samples'],
+      // After the chain's only batch: the example's (unreachable) moderation hook reviews no comment.
+      [mcn, 'put', '/v1/moderation/hook'],
     ]
     for (const [caller, method, path, creates] of chain) {
       const op = doc.paths[path][method]

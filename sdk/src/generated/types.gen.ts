@@ -5,7 +5,7 @@ export type ClientOptions = {
     baseUrl: 'https://api.showrunner.dev' | (string & {});
 };
 
-export type Webhooks = WebhookAnchorCreatedWebhookRequest | WebhookAnchorReinstatedWebhookRequest | WebhookAnchorSuspendedWebhookRequest | WebhookAnchorTierChangedWebhookRequest | WebhookAnchorUpdatedWebhookRequest | WebhookAnchorViolationRecordedWebhookRequest | WebhookBlockedWordAddedWebhookRequest | WebhookBlockedWordRemovedWebhookRequest | WebhookCampaignCreatedWebhookRequest | WebhookCampaignUpdatedWebhookRequest | WebhookConsultationAnsweredWebhookRequest | WebhookConsultationClaimedWebhookRequest | WebhookConsultationClosedWebhookRequest | WebhookConsultationOpenedWebhookRequest | WebhookConsultationReleasedWebhookRequest | WebhookContractCreatedWebhookRequest | WebhookContractUpdatedWebhookRequest | WebhookCouponClaimedWebhookRequest | WebhookCouponCreatedWebhookRequest | WebhookDisputeAnsweredWebhookRequest | WebhookDisputeEscalatedWebhookRequest | WebhookDisputeOpenedWebhookRequest | WebhookDisputeResolvedWebhookRequest | WebhookDrawClosedWebhookRequest | WebhookDrawCompletedWebhookRequest | WebhookDrawCreatedWebhookRequest | WebhookInstallationCreatedWebhookRequest | WebhookInstallationDeletedWebhookRequest | WebhookInstallationScopesChangedWebhookRequest | WebhookMediaFailedWebhookRequest | WebhookMediaTranscodedWebhookRequest | WebhookOrderCancelledWebhookRequest | WebhookOrderCompletedWebhookRequest | WebhookOrderCreatedWebhookRequest | WebhookOrderDeliveredWebhookRequest | WebhookOrderPaidWebhookRequest | WebhookOrderShippedWebhookRequest | WebhookOrderUpdatedWebhookRequest | WebhookPlacementCreatedWebhookRequest | WebhookPlacementUpdatedWebhookRequest | WebhookPollClosedWebhookRequest | WebhookPollOpenedWebhookRequest | WebhookProductCreatedWebhookRequest | WebhookProductUpdatedWebhookRequest | WebhookQuestionAnsweredWebhookRequest | WebhookRefundApprovedWebhookRequest | WebhookRefundCompletedWebhookRequest | WebhookRefundRefusedWebhookRequest | WebhookRefundRequestedWebhookRequest | WebhookRefundReturnShippedWebhookRequest | WebhookReviewCreatedWebhookRequest | WebhookSessionCancelledWebhookRequest | WebhookSessionEndedWebhookRequest | WebhookSessionProductPinnedWebhookRequest | WebhookSessionScheduledWebhookRequest | WebhookSessionStartedWebhookRequest | WebhookSessionUpdatedWebhookRequest | WebhookSettlementClosedWebhookRequest | WebhookSupplierAdmittedWebhookRequest | WebhookSupplierEliminatedWebhookRequest | WebhookSupplierProbationWebhookRequest | WebhookSupplierReinstatedWebhookRequest | WebhookSupplyPoolCreatedWebhookRequest | WebhookSupplyPoolUpdatedWebhookRequest | WebhookTrackedLinkCreatedWebhookRequest | WebhookWebhookTestWebhookRequest | WebhookWebhookEndpointDisabledWebhookRequest;
+export type Webhooks = WebhookAnchorCreatedWebhookRequest | WebhookAnchorReinstatedWebhookRequest | WebhookAnchorSuspendedWebhookRequest | WebhookAnchorTierChangedWebhookRequest | WebhookAnchorUpdatedWebhookRequest | WebhookAnchorViolationRecordedWebhookRequest | WebhookBlockedWordAddedWebhookRequest | WebhookBlockedWordRemovedWebhookRequest | WebhookCampaignCreatedWebhookRequest | WebhookCampaignUpdatedWebhookRequest | WebhookConsultationAnsweredWebhookRequest | WebhookConsultationClaimedWebhookRequest | WebhookConsultationClosedWebhookRequest | WebhookConsultationOpenedWebhookRequest | WebhookConsultationReleasedWebhookRequest | WebhookContractCreatedWebhookRequest | WebhookContractUpdatedWebhookRequest | WebhookCouponClaimedWebhookRequest | WebhookCouponCreatedWebhookRequest | WebhookDisputeAnsweredWebhookRequest | WebhookDisputeEscalatedWebhookRequest | WebhookDisputeOpenedWebhookRequest | WebhookDisputeResolvedWebhookRequest | WebhookDrawClosedWebhookRequest | WebhookDrawCompletedWebhookRequest | WebhookDrawCreatedWebhookRequest | WebhookInstallationCreatedWebhookRequest | WebhookInstallationDeletedWebhookRequest | WebhookInstallationScopesChangedWebhookRequest | WebhookMediaFailedWebhookRequest | WebhookMediaTranscodedWebhookRequest | WebhookModerationHookRemovedWebhookRequest | WebhookModerationHookSetWebhookRequest | WebhookOrderCancelledWebhookRequest | WebhookOrderCompletedWebhookRequest | WebhookOrderCreatedWebhookRequest | WebhookOrderDeliveredWebhookRequest | WebhookOrderPaidWebhookRequest | WebhookOrderShippedWebhookRequest | WebhookOrderUpdatedWebhookRequest | WebhookPlacementCreatedWebhookRequest | WebhookPlacementUpdatedWebhookRequest | WebhookPollClosedWebhookRequest | WebhookPollOpenedWebhookRequest | WebhookProductCreatedWebhookRequest | WebhookProductUpdatedWebhookRequest | WebhookQuestionAnsweredWebhookRequest | WebhookRefundApprovedWebhookRequest | WebhookRefundCompletedWebhookRequest | WebhookRefundRefusedWebhookRequest | WebhookRefundRequestedWebhookRequest | WebhookRefundReturnShippedWebhookRequest | WebhookReviewCreatedWebhookRequest | WebhookSessionCancelledWebhookRequest | WebhookSessionEndedWebhookRequest | WebhookSessionProductPinnedWebhookRequest | WebhookSessionScheduledWebhookRequest | WebhookSessionStartedWebhookRequest | WebhookSessionUpdatedWebhookRequest | WebhookSettlementClosedWebhookRequest | WebhookSupplierAdmittedWebhookRequest | WebhookSupplierEliminatedWebhookRequest | WebhookSupplierProbationWebhookRequest | WebhookSupplierReinstatedWebhookRequest | WebhookSupplyPoolCreatedWebhookRequest | WebhookSupplyPoolUpdatedWebhookRequest | WebhookTrackedLinkCreatedWebhookRequest | WebhookWebhookTestWebhookRequest | WebhookWebhookEndpointDisabledWebhookRequest;
 
 export type AddPoolItem = {
     /**
@@ -2484,6 +2484,44 @@ export type MediaRendition = {
     playlist_url: string;
 };
 
+export type ModerationHook = {
+    /**
+     * Identifier prefixed with `mhk_`
+     */
+    id: string;
+    /**
+     * Identifier prefixed with `ins_`
+     */
+    installation_id: string;
+    url: string;
+    /**
+     * How long a batch waits for the hook’s answer, in milliseconds (the whole exchange)
+     */
+    timeout_ms: number;
+    /**
+     * What a comment gets when the hook gives it no verdict in time (timeout, error, invalid or missing answer): allow shows it (fail open), hide hides it (fail closed)
+     */
+    on_timeout: 'allow' | 'hide';
+    /**
+     * False while the installation is uninstalled or no longer holds interactions:read: batches are then moved as if there were no hook
+     */
+    active: boolean;
+    version: number;
+    /**
+     * RFC 3339 time in UTC
+     */
+    created_at: string;
+    /**
+     * RFC 3339 time in UTC
+     */
+    updated_at: string;
+};
+
+export type ModerationHookWithSecret = {
+    hook: ModerationHook;
+    secret: string | null;
+};
+
 /**
  * An amount of money in integer minor units
  */
@@ -2963,6 +3001,25 @@ export type ProductList = {
      * Pass as `cursor` to get the next page; null on the last page
      */
     next_cursor: string | null;
+};
+
+export type PutModerationHook = {
+    /**
+     * An app installed in this tenant and granted interactions:read: the comments it reviews are what that scope reads
+     */
+    installation_id: string;
+    /**
+     * Where each batch’s comments are POSTed: https, with a host that resolves only to public addresses (development mode also takes http to localhost)
+     */
+    url: string;
+    /**
+     * How long a batch waits for the hook’s answer, in milliseconds (the whole exchange)
+     */
+    timeout_ms?: number;
+    /**
+     * What a comment gets when the hook gives it no verdict in time (timeout, error, invalid or missing answer): allow shows it (fail open), hide hides it (fail closed)
+     */
+    on_timeout: 'allow' | 'hide';
 };
 
 export type Readiness = {
@@ -3515,7 +3572,11 @@ export type SessionComment = {
      * Identifier prefixed with `buy_`
      */
     buyer_id: string;
+    /**
+     * What is shown: the moderation hook’s replacement when `state` is replaced
+     */
     text: string;
+    original_text: string | null;
     /**
      * hidden: kept with the reason, not shown; replaced: shown with the moderator’s text
      */
@@ -13089,6 +13150,157 @@ export type GetBlockedWordResponses = {
 
 export type GetBlockedWordResponse = GetBlockedWordResponses[keyof GetBlockedWordResponses];
 
+export type DeleteModerationHookData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/moderation/hook';
+};
+
+export type DeleteModerationHookErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type DeleteModerationHookError = DeleteModerationHookErrors[keyof DeleteModerationHookErrors];
+
+export type DeleteModerationHookResponses = {
+    /**
+     * Removed
+     */
+    204: void;
+};
+
+export type DeleteModerationHookResponse = DeleteModerationHookResponses[keyof DeleteModerationHookResponses];
+
+export type GetModerationHookData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/moderation/hook';
+};
+
+export type GetModerationHookErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * The resource does not exist in the caller’s tenant
+     */
+    404: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type GetModerationHookError = GetModerationHookErrors[keyof GetModerationHookErrors];
+
+export type GetModerationHookResponses = {
+    /**
+     * Default Response
+     */
+    200: ModerationHook;
+};
+
+export type GetModerationHookResponse = GetModerationHookResponses[keyof GetModerationHookResponses];
+
+export type PutModerationHookData = {
+    body: PutModerationHook;
+    path?: never;
+    query?: never;
+    url: '/v1/moderation/hook';
+};
+
+export type PutModerationHookErrors = {
+    /**
+     * The request is malformed or fails validation
+     */
+    400: Problem;
+    /**
+     * No valid access token
+     */
+    401: Problem;
+    /**
+     * The token lacks a required scope
+     */
+    403: Problem;
+    /**
+     * Conflicts with the current state, or an idempotent twin is still running
+     */
+    409: Problem;
+    /**
+     * If-Match does not match the current version
+     */
+    412: Problem;
+    /**
+     * The idempotency key was used with a different request, or the request breaks a rule
+     */
+    422: Problem;
+    /**
+     * Rate limit exceeded
+     */
+    429: Problem;
+    /**
+     * Unexpected error
+     */
+    500: Problem;
+};
+
+export type PutModerationHookError = PutModerationHookErrors[keyof PutModerationHookErrors];
+
+export type PutModerationHookResponses = {
+    /**
+     * Default Response
+     */
+    200: ModerationHookWithSecret;
+    /**
+     * Default Response
+     */
+    201: ModerationHookWithSecret;
+};
+
+export type PutModerationHookResponse = PutModerationHookResponses[keyof PutModerationHookResponses];
+
 export type ListContractsData = {
     body?: never;
     path: {
@@ -17905,6 +18117,80 @@ export type WebhookMediaTranscodedWebhookPayload = {
 export type WebhookMediaTranscodedWebhookRequest = {
     body: WebhookMediaTranscodedWebhookPayload;
     key: 'media.transcoded';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookModerationHookRemovedWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'moderation_hook.removed';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: ModerationHook;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookModerationHookRemovedWebhookRequest = {
+    body: WebhookModerationHookRemovedWebhookPayload;
+    key: 'moderation_hook.removed';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookModerationHookSetWebhookPayload = {
+    /**
+     * evt_… id; also the webhook-id of its deliveries
+     */
+    id: string;
+    type: 'moderation_hook.set';
+    /**
+     * RFC 3339 time in UTC
+     */
+    occurred_at: string;
+    tenant_id: string;
+    resource: {
+        type: string;
+        id: string;
+        /**
+         * Drop an event whose version is older than one already applied
+         */
+        version: number;
+    };
+    data: ModerationHook;
+    /**
+     * The request that made the change, if one did
+     */
+    request_id: string | null;
+    /**
+     * True for a sample asked for with POST /v1/webhook-samples (`showrunner webhooks trigger`): its resource and data are the example below, and nothing changed
+     */
+    sample: boolean;
+};
+
+export type WebhookModerationHookSetWebhookRequest = {
+    body: WebhookModerationHookSetWebhookPayload;
+    key: 'moderation_hook.set';
     path?: never;
     query?: never;
 };

@@ -106,8 +106,9 @@ export const App = named(
     id: exampleId('app'),
     provider_id: exampleId('org', 2),
     name: '选品助手 Selection Assistant',
-    description: 'Ranks the products an anchor should sell next and checks run-of-show prices against brand tiers',
-    requested_scopes: ['catalog:read', 'anchors:read', 'selection:read'],
+    description:
+      'Ranks the products an anchor should sell next, checks run-of-show prices against brand tiers and reviews live comments',
+    requested_scopes: ['catalog:read', 'anchors:read', 'selection:read', 'interactions:read'],
     created_at: '2026-11-28T02:14:55.630Z',
   },
 )
@@ -121,8 +122,9 @@ export const RegisterApp = named(
   }),
   {
     name: '选品助手 Selection Assistant',
-    description: 'Ranks the products an anchor should sell next and checks run-of-show prices against brand tiers',
-    requested_scopes: ['catalog:read', 'anchors:read', 'selection:read'],
+    description:
+      'Ranks the products an anchor should sell next, checks run-of-show prices against brand tiers and reviews live comments',
+    requested_scopes: ['catalog:read', 'anchors:read', 'selection:read', 'interactions:read'],
   },
 )
 export const RegisteredApp = named(
@@ -138,7 +140,7 @@ export const RegisteredApp = named(
       id: exampleId('cli', 2),
       organization_id: exampleId('org', 2),
       name: '选品助手 Selection Assistant',
-      scopes: ['catalog:read', 'anchors:read', 'selection:read'],
+      scopes: ['catalog:read', 'anchors:read', 'selection:read', 'interactions:read'],
       app_id: exampleId('app'),
       revoked_at: null,
       created_at: '2026-11-28T02:14:55.630Z',
@@ -164,7 +166,7 @@ export const Installation = named(
     mcn_id: exampleId('org'),
     app_id: exampleId('app'),
     provider_id: exampleId('org', 2),
-    granted_scopes: ['catalog:read', 'selection:read'],
+    granted_scopes: ['catalog:read', 'selection:read', 'interactions:read'],
     revoked_at: null,
     created_at: '2026-11-28T03:20:08.044Z',
     version: 1,
@@ -182,7 +184,7 @@ export const CreateInstallation = named(
       }),
     ),
   }),
-  { app_id: exampleId('app'), scopes: ['catalog:read', 'selection:read'] },
+  { app_id: exampleId('app'), scopes: ['catalog:read', 'selection:read', 'interactions:read'] },
 )
 
 export const UpdateInstallation = named(
@@ -194,7 +196,7 @@ export const UpdateInstallation = named(
         'The scopes the installation holds from now on; a subset of the app’s requested scopes. Fewer scopes apply to the app’s current tokens at once; more apply to tokens it requests from now on.',
     }),
   }),
-  { scopes: ['catalog:read'] },
+  { scopes: ['catalog:read', 'interactions:read'] },
 )
 
 export const TokenRequest = named(

@@ -1,8 +1,8 @@
 import type { Static } from 'typebox'
 import { declareEvent, resourceEventExample, schemaRef } from '../../lib/event-catalog.js'
-import { defineChange } from '../../lib/hooks.js'
+import { defineChange, defineResourceChange } from '../../lib/hooks.js'
 import { exampleOf } from '../../lib/schemas.js'
-import { BlockedWord } from './schemas.js'
+import { BlockedWord, ModerationHook } from './schemas.js'
 
 const scope = { scope: 'moderation:read' }
 export const BLOCKED_WORD_ADDED = declareEvent(
@@ -30,6 +30,34 @@ export const blockedWordAdded = defineChange<Word>(BLOCKED_WORD_ADDED, {
 })
 export const blockedWordRemoved = defineChange<Word>(BLOCKED_WORD_REMOVED, {
   event: (w) => ({ type: BLOCKED_WORD_REMOVED, resource: { type: 'blocked_word', id: w.id, version: 2 }, data: w }),
+})
+
+export const MODERATION_HOOK_SET = declareEvent(
+  'moderation_hook.set',
+  'The tenant’s moderation hook was created or changed (the secret is never in an event)',
+  schemaRef(ModerationHook),
+  resourceEventExample('moderation_hook', ModerationHook),
+  scope,
+)
+export const MODERATION_HOOK_REMOVED = declareEvent(
+  'moderation_hook.removed',
+  'The tenant’s moderation hook was removed; batches are moved without it from then on',
+  schemaRef(ModerationHook),
+  {
+    ...resourceEventExample('moderation_hook', ModerationHook),
+    resource: { type: 'moderation_hook', id: exampleOf(ModerationHook)!.id, version: 2 },
+  },
+  scope,
+)
+type Hook = Static<typeof ModerationHook>
+export const moderationHookSet = defineResourceChange<Hook>(MODERATION_HOOK_SET, 'moderation_hook')
+/** The removal is the hook's last version, one past the one it had. */
+export const moderationHookRemoved = defineChange<Hook>(MODERATION_HOOK_REMOVED, {
+  event: (h) => ({
+    type: MODERATION_HOOK_REMOVED,
+    resource: { type: 'moderation_hook', id: h.id, version: h.version + 1 },
+    data: h,
+  }),
 })
 
 /**

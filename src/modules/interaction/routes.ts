@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { expectedVersion, withEtag } from '../../lib/etag.js'
 import { errors, IdParams, PageQuery, ref } from '../../lib/schemas.js'
 import { requireScopes } from '../../lib/scopes.js'
+import * as hooks from './hook.js'
 import * as S from './schemas.js'
 import * as interaction from './service.js'
 
@@ -113,6 +115,60 @@ const interactionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       await interaction.removeBlockedWord(req.ctx, req.params.id)
+      return reply.code(204).send(null)
+    },
+  )
+
+  app.put(
+    '/moderation/hook',
+    {
+      schema: {
+        operationId: 'putModerationHook',
+        tags: moderationTags,
+        summary: 'Set the tenant’s moderation hook: an installed app that allows, hides or replaces each comment',
+        description:
+          'Each batch’s comments are POSTed to `url`, signed (Standard Webhooks) with the hook’s secret, before they are moved; the app answers a verdict per comment within `timeout_ms`, else `on_timeout` applies. 201 with the secret when the hook is created, 200 when it is changed (a new secret only when it moves to another installation). The installation must be installed in this tenant and granted interactions:read; an installed app may set only a hook naming itself. Takes If-Match.',
+        security: requireScopes('moderation:write'),
+        body: ref(S.PutModerationHook),
+        response: {
+          200: ref(S.ModerationHookWithSecret),
+          201: ref(S.ModerationHookWithSecret),
+          ...errors(409, 412, 422),
+        },
+      },
+    },
+    async (req, reply) => {
+      const { created, ...answer } = await hooks.putHook(req.ctx, expectedVersion(req), req.body)
+      reply.header('etag', `"${answer.hook.version}"`)
+      return reply.code(created ? 201 : 200).send(answer)
+    },
+  )
+  app.get(
+    '/moderation/hook',
+    {
+      schema: {
+        operationId: 'getModerationHook',
+        tags: moderationTags,
+        summary: 'The tenant’s moderation hook, with whether its installation still lets it run',
+        security: requireScopes('moderation:read'),
+        response: { 200: ref(S.ModerationHook), ...errors(404) },
+      },
+    },
+    async (req, reply) => withEtag(reply, await hooks.getHook(req.ctx)),
+  )
+  app.delete(
+    '/moderation/hook',
+    {
+      schema: {
+        operationId: 'deleteModerationHook',
+        tags: moderationTags,
+        summary: 'Remove the moderation hook; batches are moved without it from then on. Takes If-Match.',
+        security: requireScopes('moderation:write'),
+        response: { 204: Type.Null({ description: 'Removed' }), ...errors(404, 412) },
+      },
+    },
+    async (req, reply) => {
+      await hooks.deleteHook(req.ctx, expectedVersion(req))
       return reply.code(204).send(null)
     },
   )

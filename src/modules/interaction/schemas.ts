@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox'
 import {
   exampleId,
+  exampleOf,
   Id,
   Money,
   named,
@@ -127,9 +128,17 @@ export const SessionComment = named(
     event_id: Type.String(),
     session_id: Id('ses'),
     buyer_id: Id('buy'),
-    text: Type.String(),
+    text: Type.String({ description: 'What is shown: the moderation hook’s replacement when `state` is replaced' }),
+    original_text: Nullable(
+      Type.String({ description: 'What the buyer wrote, when the moderation hook replaced it; null otherwise' }),
+    ),
     state: CommentState,
-    moderation_reason: Nullable(Type.String()),
+    moderation_reason: Nullable(
+      Type.String({
+        description:
+          'Why it is hidden or replaced (`blocked_word: …`, the hook’s reason, `moderation_hook: timeout` / `: error …`); on a visible comment, why the hook could not review it (its on_timeout was allow)',
+      }),
+    ),
     occurred_at: Timestamp,
   }),
   {
@@ -138,6 +147,7 @@ export const SessionComment = named(
     session_id: exampleId('ses'),
     buyer_id: exampleId('buy'),
     text: '加微信私聊',
+    original_text: null,
     state: 'hidden',
     moderation_reason: 'blocked_word: 微信',
     occurred_at: '2026-12-02T12:00:01.000Z',
@@ -166,4 +176,89 @@ export const CreateBlockedWord = named(
   { word: 'ＶＸ' },
 )
 
+const HookOnTimeout = StringEnum(['allow', 'hide'] as const, {
+  description:
+    'What a comment gets when the hook gives it no verdict in time (timeout, error, invalid or missing answer): allow shows it (fail open), hide hides it (fail closed)',
+})
+const HookTimeout = Type.Integer({
+  minimum: 50,
+  maximum: 5000,
+  description: 'How long a batch waits for the hook’s answer, in milliseconds (the whole exchange)',
+})
+
+export const PutModerationHook = named(
+  'PutModerationHook',
+  Type.Object(
+    {
+      installation_id: Type.String({
+        ...Id('ins'),
+        description:
+          'An app installed in this tenant and granted interactions:read: the comments it reviews are what that scope reads',
+      }),
+      url: Type.String({
+        minLength: 1,
+        maxLength: 2048,
+        description:
+          'Where each batch’s comments are POSTed: https, with a host that resolves only to public addresses (development mode also takes http to localhost)',
+      }),
+      timeout_ms: Type.Optional({ ...HookTimeout, default: 1000 }),
+      on_timeout: HookOnTimeout,
+    },
+    { additionalProperties: false },
+  ),
+  {
+    installation_id: exampleId('ins'),
+    url: 'https://moderation.example-provider.com/showrunner/review',
+    timeout_ms: 800,
+    on_timeout: 'allow',
+  },
+)
+
+export const ModerationHook = named(
+  'ModerationHook',
+  Type.Object({
+    id: Id('mhk'),
+    installation_id: Id('ins'),
+    url: Type.String(),
+    timeout_ms: HookTimeout,
+    on_timeout: HookOnTimeout,
+    active: Type.Boolean({
+      description:
+        'False while the installation is uninstalled or no longer holds interactions:read: batches are then moved as if there were no hook',
+    }),
+    version: Type.Integer(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  }),
+  {
+    id: exampleId('mhk'),
+    installation_id: exampleId('ins'),
+    url: 'https://moderation.example-provider.com/showrunner/review',
+    timeout_ms: 800,
+    on_timeout: 'allow',
+    active: true,
+    version: 1,
+    created_at: '2026-12-01T08:00:00.000Z',
+    updated_at: '2026-12-01T08:00:00.000Z',
+  },
+)
+
+export const ModerationHookWithSecret = named(
+  'ModerationHookWithSecret',
+  Type.Object({
+    hook: ref(ModerationHook),
+    secret: Nullable(
+      Type.String({
+        description:
+          'The Standard Webhooks secret that signs the hook’s requests: shown when the hook is created or moved to another installation, never again; null otherwise',
+      }),
+    ),
+  }),
+  {
+    hook: exampleOf(ModerationHook)!,
+    secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+  },
+)
+
+export type PutModerationHookInput = Static<typeof PutModerationHook>
 export type InteractionBatchInput = Static<typeof InteractionBatch>

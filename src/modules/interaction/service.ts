@@ -162,7 +162,8 @@ export function listComments(
     const after = query.cursor ? decodeCursor(query.cursor) : ''
     const sql = transactionClient(tx.tx)
     const rows = await sql`
-      select id, event_id, session_id, buyer_id, data->>'text' as text, state, moderation_reason, occurred_at
+      select id, event_id, session_id, buyer_id, data->>'text' as text, data->>'original_text' as original_text,
+        state, moderation_reason, occurred_at
       from interaction_events
       where tenant_id = ${ctx.tenantId} and session_id = ${sessionId} and type = 'comment'
         and (${query.state ?? null}::text is null or state = ${query.state ?? null}) and id > ${after}
@@ -174,6 +175,7 @@ export function listComments(
       session_id: r.session_id as string,
       buyer_id: r.buyer_id as string,
       text: r.text as string,
+      original_text: (r.original_text as string | null) ?? null,
       state: r.state as 'visible' | 'hidden' | 'replaced',
       moderation_reason: (r.moderation_reason as string | null) ?? null,
       occurred_at: iso(r.occurred_at),

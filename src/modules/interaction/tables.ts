@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { bigint, check, foreignKey, index, integer, jsonb, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
-import { createdAt, tenantTable } from '../../db/tenant-table.js'
+import { createdAt, tenantTable, versioned } from '../../db/tenant-table.js'
 import { liveSessions } from '../scheduling/tables.js'
 
 export const INTERACTION_TYPES = ['comment', 'like', 'join', 'leave', 'gift', 'share', 'question', 'follow'] as const
@@ -100,4 +100,27 @@ export const blockedWords = tenantTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('blocked_words_normalized_key').on(t.tenantId, t.normalized)],
+)
+
+export const HOOK_ON_TIMEOUT = ['allow', 'hide'] as const
+
+/**
+ * A tenant's moderation hook (at most one): an installed provider app that reviews each batch's
+ * comments before they are moved. The secret signs the requests (Standard Webhooks); it must be
+ * readable to sign, so it is kept, not hashed, as webhook endpoints keep theirs.
+ */
+export const moderationHooks = tenantTable(
+  'moderation_hooks',
+  {
+    installationId: text('installation_id').notNull(),
+    url: text('url').notNull(),
+    timeoutMs: integer('timeout_ms').notNull(),
+    onTimeout: text('on_timeout', { enum: HOOK_ON_TIMEOUT }).notNull(),
+    secret: text('secret').notNull(),
+    ...versioned(),
+  },
+  (t) => [
+    uniqueIndex('moderation_hooks_tenant_key').on(t.tenantId),
+    check('moderation_hooks_timeout_check', sql`${t.timeoutMs} between 50 and 5000`),
+  ],
 )

@@ -5,6 +5,7 @@ import { systemCtx, type Ctx } from '../../lib/context.js'
 import { publish } from '../../lib/hooks.js'
 import { defineJob } from '../../lib/jobs.js'
 import { audienceTouched, type AudienceTouches } from './changes.js'
+import { reviewBatch } from './review.js'
 import { matchBlocked } from './rules.js'
 import { interactionSettings } from './settings.js'
 
@@ -19,26 +20,36 @@ export interface MoveResult {
  * marks them moved (`moved_at is null`): a second worker on the same batch waits for the first's
  * row locks, then finds nothing left, so nothing is counted twice. The events go in with one
  * INSERT … SELECT from the claimed rows (no event travels back to the worker but the counters'
- * columns), into the day partition of each event's occurred_at.
+ * columns), into the day partition of each event's occurred_at. The tenant's moderation hook, if
+ * any, is asked first, outside the transaction (review.ts); its verdicts ride in with the INSERT.
  */
 export async function moveBatch(ctx: Ctx, batchId: string): Promise<MoveResult> {
+  const review = await reviewBatch(ctx, batchId)
   return inTenant(ctx, async (tx) => {
     const sql = transactionClient(tx.tx)
     const t = ctx.tenantId
     const words = (await sql`select normalized from blocked_words where tenant_id = ${t}`).map(
       (r) => r.normalized as string,
     )
-    const hiddenIds: string[] = []
+    // One verdict per comment that is not simply visible; a blocked word wins over the hook.
+    const ids: string[] = []
+    const states: string[] = []
     const reasons: string[] = []
-    if (words.length) {
+    const texts: string[] = []
+    if (words.length || review.size) {
       const comments = await sql`select id, data->>'text' as text from interaction_inbox
         where tenant_id = ${t} and batch_id = ${batchId} and moved_at is null and type = 'comment'`
       for (const c of comments) {
-        const word = matchBlocked(c.text as string, words)
-        if (word) {
-          hiddenIds.push(c.id as string)
-          reasons.push(`blocked_word: ${word}`)
-        }
+        const word = words.length ? matchBlocked(c.text as string, words) : undefined
+        const verdict = word
+          ? { state: 'hidden' as const, reason: `blocked_word: ${word}` }
+          : review.get(c.id as string)
+        if (!verdict || verdict.reason === null) continue
+        ids.push(c.id as string)
+        states.push(verdict.state)
+        reasons.push(verdict.reason)
+        // '' stands for "text unchanged": a replacement is never empty.
+        texts.push(('text' in verdict && verdict.text) || '')
       }
     }
     const rows = await sql`
@@ -47,12 +58,15 @@ export async function moveBatch(ctx: Ctx, batchId: string): Promise<MoveResult> 
         where tenant_id = ${t} and batch_id = ${batchId} and moved_at is null
         returning tenant_id, id, session_id, event_id, type, occurred_at, buyer_id, data, received_at
       ), verdict as (
-        select * from unnest(${sql.array(hiddenIds)}::text[], ${sql.array(reasons)}::text[]) as v(id, reason)
+        select * from unnest(${sql.array(ids)}::text[], ${sql.array(states)}::text[], ${sql.array(reasons)}::text[],
+          ${sql.array(texts)}::text[]) as v(id, state, reason, text)
       ), written as (
         insert into interaction_events
           (tenant_id, id, session_id, event_id, type, occurred_at, buyer_id, data, state, moderation_reason, received_at)
-        select m.tenant_id, m.id, m.session_id, m.event_id, m.type, m.occurred_at, m.buyer_id, m.data,
-          case when v.id is null then 'visible' else 'hidden' end, v.reason, m.received_at
+        select m.tenant_id, m.id, m.session_id, m.event_id, m.type, m.occurred_at, m.buyer_id,
+          case when coalesce(v.text, '') = '' then m.data
+            else m.data || jsonb_build_object('text', v.text, 'original_text', m.data->'text') end,
+          coalesce(v.state, 'visible'), v.reason, m.received_at
         from moved m left join verdict v on v.id = m.id
         on conflict do nothing
         returning id, session_id, type, occurred_at, buyer_id, state,

@@ -1,6 +1,6 @@
 import type { RequestOptions } from 'node:https'
 import ipaddr from 'ipaddr.js'
-import type { Resolver } from './settings.js'
+import { deliverySettings, type Resolver } from './settings.js'
 
 /**
  * The SSRF guard. A webhook URL is resolved and every address it resolves to is checked;
@@ -123,3 +123,9 @@ export function pinnedTo(destination: Destination): RequestOptions & { headers: 
     servername: url.protocol === 'https:' ? destination.hostname : undefined,
   }
 }
+
+/**
+ * The check a webhook endpoint's URL passes, with this process's delivery settings (localhost
+ * only in development mode), for other modules that send signed requests to a tenant's URL.
+ */
+export const checkDeliveryUrl = (raw: string): Promise<Destination> => checkDestination(raw, deliverySettings())

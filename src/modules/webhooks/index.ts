@@ -36,5 +36,15 @@ subscribe(installationRevoked, 'webhooks', (tx, { installationId }) => disableIn
 // The public face of the module: what other modules may use.
 export { webhookEndpointDisabled } from './changes.js'
 // The SSRF guard, for other modules that fetch a URL a caller gave (media sources).
-export { checkDestination, pinnedTo, RefusedDestination, refusalOf, type Destination } from './guard.js'
+export {
+  checkDeliveryUrl,
+  checkDestination,
+  pinnedTo,
+  RefusedDestination,
+  refusalOf,
+  type Destination,
+} from './guard.js'
+// Standard Webhooks signing, for other modules that send signed requests (the moderation hook).
+export { signatureHeaders } from './delivery.js'
+export { newSecret } from './service.js'
 export { systemResolver, type Resolver } from './settings.js'
