@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import http from 'node:http'
-import https from 'node:https'
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import { inTenant, inTenantRead, transactionClient } from '../../db/tenancy.js'
 import type { Ctx } from '../../lib/context.js'
-import { pinnedTo, RefusedDestination, signatureHeaders } from '../webhooks/index.js'
+import { RefusedDestination, send, signatureHeaders } from '../webhooks/index.js'
 import { hookDestination, installationReviews } from './hook.js'
 import { matchBlocked, MAX_TEXT } from './rules.js'
 
@@ -58,18 +56,9 @@ export type Exchange =
   | { kind: 'error'; error: string }
 
 /**
- * Kept-alive connections: a hook is called once per batch, several times a second in a busy
- * session, so the TCP and TLS handshakes are paid once. A pooled socket belongs to one checked
- * address (it is the request's host, part of the pool key), as in webhook delivery.
- */
-const agentOptions = { keepAlive: true, timeout: 4000, scheduling: 'lifo' as const }
-const httpAgent = new http.Agent(agentOptions)
-const httpsAgent = new https.Agent(agentOptions)
-
-/**
- * POSTs `body` to the hook and reads its whole answer, all within `timeoutMs` (the address check's
- * DNS lookup included): one AbortSignal.timeout bounds the exchange. The connection goes to the
- * address that was checked; redirects are not followed.
+ * POSTs `body` to the hook and reads its whole answer, all within `timeoutMs`, the address
+ * check's DNS lookup included. The request is webhook delivery's (`send`): kept-alive
+ * connections to the address that was checked, no redirects.
  */
 export async function exchange(
   url: string,
@@ -77,6 +66,7 @@ export async function exchange(
   headers: Record<string, string>,
   timeoutMs: number,
 ): Promise<Exchange> {
+  const started = performance.now()
   const signal = AbortSignal.timeout(timeoutMs)
   const aborted = new Promise<'timeout'>((resolve) => signal.addEventListener('abort', () => resolve('timeout')))
   let destination: Awaited<ReturnType<typeof hookDestination>>
@@ -88,54 +78,13 @@ export async function exchange(
     if (err instanceof RefusedDestination) return { kind: 'error', error: `refused: ${err.message}` }
     throw err
   }
-  const pinned = pinnedTo(destination)
-  const client = destination.url.protocol === 'https:' ? https : http
-  return new Promise<Exchange>((resolve) => {
-    let settled = false
-    const finish = (result: Exchange) => {
-      if (settled) return
-      settled = true
-      signal.removeEventListener('abort', onAbort)
-      resolve(result)
-    }
-    const req = client.request(
-      {
-        ...pinned,
-        method: 'POST',
-        headers: {
-          ...headers,
-          ...pinned.headers,
-          'content-type': 'application/json',
-          'content-length': String(Buffer.byteLength(body)),
-          'user-agent': 'Showrunner-Moderation/1',
-        },
-        agent: destination.url.protocol === 'https:' ? httpsAgent : httpAgent,
-      },
-      (res) => {
-        const chunks: Buffer[] = []
-        let size = 0
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length
-          if (size > MAX_ANSWER_BYTES) {
-            finish({ kind: 'error', error: `an answer larger than ${MAX_ANSWER_BYTES} bytes` })
-            req.destroy()
-          } else chunks.push(chunk)
-        })
-        res.on('end', () =>
-          finish({ kind: 'answer', status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-        )
-        res.on('error', (err) => finish({ kind: 'error', error: `response: ${err.message}` }))
-      },
-    )
-    function onAbort() {
-      finish({ kind: 'timeout' })
-      req.destroy()
-    }
-    if (signal.aborted) return onAbort()
-    signal.addEventListener('abort', onAbort)
-    req.on('error', (err) => finish(signal.aborted ? { kind: 'timeout' } : { kind: 'error', error: err.message }))
-    req.end(body)
+  const left = Math.max(1, timeoutMs - (performance.now() - started))
+  const sent = await send(destination, body, headers, left, {
+    answerBytes: MAX_ANSWER_BYTES,
+    userAgent: 'Showrunner-Moderation/1',
   })
+  if (sent.kind === 'response') return { kind: 'answer', status: sent.status, body: sent.body ?? '' }
+  return sent.timedOut ? { kind: 'timeout' } : { kind: 'error', error: sent.error }
 }
 
 /** The verdicts of a 2xx answer, or why the answer is not one. */

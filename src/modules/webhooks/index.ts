@@ -46,5 +46,7 @@ export {
 } from './guard.js'
 // Standard Webhooks signing, for other modules that send signed requests (the moderation hook).
 export { signatureHeaders } from './delivery.js'
+// The pinned POST deliveries go out with, for the moderation hook's requests.
+export { send, type SendResult } from './http.js'
 export { newSecret } from './service.js'
 export { systemResolver, type Resolver } from './settings.js'
