@@ -184,8 +184,8 @@ try {
 
   // Lag: wait until every batch is counted, then read when each was moved.
   await waitCounted(warmAccepted + accepted, 60_000)
-  const moved = await sql`select batch_id, extract(epoch from max(moved_at)) * 1000 as at
-    from interaction_inbox where session_id = ${session.id} group by batch_id`
+  const moved = await sql`select id as batch_id, extract(epoch from moved_at) * 1000 as at
+    from interaction_batches where session_id = ${session.id}`
   const lags = moved.flatMap((m) => {
     const a = acceptedAt.get(m.batch_id as string)
     return a === undefined || warmed.has(m.batch_id as string) || m.at === null ? [] : [Math.max(0, Number(m.at) - a)]

@@ -158,8 +158,9 @@ export async function reviewBatch(ctx: Ctx, batchId: string): Promise<Map<string
     ctx,
     (sql) => sql`select h.installation_id, h.url, h.timeout_ms, h.on_timeout, h.secret
       from moderation_hooks h where h.tenant_id = ${t}
+        and exists (select 1 from interaction_batches b where b.tenant_id = ${t} and b.id = ${batchId} and b.moved_at is null)
         and exists (select 1 from interaction_inbox i where i.tenant_id = ${t} and i.batch_id = ${batchId}
-          and i.moved_at is null and i.type = 'comment')`,
+          and i.type = 'comment')`,
   )
   if (!hook) return new Map()
   const comments = await inTenant(ctx, async (tx) => {
@@ -170,7 +171,7 @@ export async function reviewBatch(ctx: Ctx, batchId: string): Promise<Map<string
     )
     const rows = await sql`select id, event_id, session_id, buyer_id, data->>'text' as text, occurred_at
       from interaction_inbox
-      where tenant_id = ${t} and batch_id = ${batchId} and moved_at is null and type = 'comment'
+      where tenant_id = ${t} and batch_id = ${batchId} and type = 'comment'
       order by occurred_at, id`
     return rows
       .filter((r) => !matchBlocked(r.text as string, words))

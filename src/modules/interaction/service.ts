@@ -84,7 +84,8 @@ export async function ingestBatch(ctx: Ctx, sessionId: string, input: Interactio
       data[i] = JSON.stringify(e.data)
     }
     const sql = transactionClient(tx.tx)
-    // Counted in the database: a thousand one-column rows back would cost more than the insert's answer is worth.
+    // Counted in the database: a thousand one-column rows back would cost more than the insert's
+    // answer is worth. The batch row goes in with them when at least one event was new.
     const [row] = await sql`
       with written as (
         insert into interaction_inbox (tenant_id, id, session_id, batch_id, event_id, type, occurred_at, buyer_id, data)
@@ -93,8 +94,13 @@ export async function ingestBatch(ctx: Ctx, sessionId: string, input: Interactio
           as u(id, event_id, type, occurred_at, buyer_id, data)
         on conflict (tenant_id, session_id, event_id) do nothing
         returning 1
+      ), counted as (
+        select count(*)::int as n from written
+      ), batch as (
+        insert into interaction_batches (tenant_id, id, session_id, events)
+        select ${ctx.tenantId}, ${batchId}, ${sessionId}, n from counted where n > 0
       )
-      select count(*)::int as n from written`
+      select n from counted`
     return row!.n as number
   })
   if (inserted > 0)

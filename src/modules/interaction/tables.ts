@@ -11,8 +11,10 @@ const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' 
 /**
  * The durable inbox: an accepted batch is one multi-row insert here before the API answers 202,
  * so an accepted event survives any worker. `(session, event_id)` is the client's id, which makes
- * a re-sent batch a no-op; rows are kept after the move (`moved_at`) so that stays true for the
- * dedupe window (INTERACTION_INBOX_RETENTION_SECONDS), after which the purge job deletes them.
+ * a re-sent batch a no-op; rows are kept after the move so that stays true for the dedupe window
+ * (INTERACTION_INBOX_RETENTION_SECONDS), after which the purge job deletes them with their batch.
+ * Whether a row was moved is its batch's state (`interaction_batches`), not a column of its own:
+ * marking a thousand rows per move rewrote each row and its index entries, half the move's time.
  * The viewer is already a buyer id: the platform's reference is never stored.
  * `interaction_events` (partitioned by day, custom migration) is where the worker moves them.
  */
@@ -27,7 +29,6 @@ export const interactionInbox = tenantTable(
     buyerId: text('buyer_id').notNull(),
     data: jsonb('data').notNull(),
     receivedAt: at('received_at').notNull().defaultNow(),
-    movedAt: at('moved_at'),
   },
   // No foreign key to live_sessions: its check is a query and a key-share lock on the session row
   // for every one of a batch's thousand rows (a quarter of the insert's time). The batch's
@@ -35,9 +36,28 @@ export const interactionInbox = tenantTable(
   (t) => [
     uniqueIndex('interaction_inbox_event_key').on(t.tenantId, t.sessionId, t.eventId),
     index('interaction_inbox_batch_idx').on(t.tenantId, t.batchId),
-    index('interaction_inbox_pending_idx').on(t.receivedAt).where(sql`${t.movedAt} is null`),
-    // The purge's way to the oldest moved rows; unmoved rows are not in it, so it cannot reach them.
-    index('interaction_inbox_moved_idx').on(t.movedAt).where(sql`${t.movedAt} is not null`),
+  ],
+)
+
+/**
+ * One row per accepted batch that wrote at least one new event, in the same statement as its
+ * inbox rows; `id` is the batch id. The move claims the batch by setting `moved_at` (one row lock:
+ * a second worker on the same batch waits, then finds it moved); the sweeper finds batches never
+ * moved; the purge deletes a batch's inbox rows and the batch past the retention.
+ */
+export const interactionBatches = tenantTable(
+  'interaction_batches',
+  {
+    sessionId: text('session_id').notNull(),
+    events: integer('events').notNull(),
+    receivedAt: at('received_at').notNull().defaultNow(),
+    movedAt: at('moved_at'),
+  },
+  (t) => [
+    check('interaction_batches_events_check', sql`${t.events} > 0`),
+    index('interaction_batches_pending_idx').on(t.receivedAt).where(sql`${t.movedAt} is null`),
+    // The purge's way to the oldest moved batches; unmoved ones are not in it, so it cannot reach them.
+    index('interaction_batches_moved_idx').on(t.movedAt).where(sql`${t.movedAt} is not null`),
   ],
 )
 

@@ -16,9 +16,9 @@ export interface MoveResult {
 /**
  * Moves one batch from the inbox into `interaction_events` and adds it to the session's live
  * counters, all in one transaction, so a worker killed anywhere in it leaves the batch in the inbox
- * untouched and the retry does the whole move once. The inbox rows are claimed by the UPDATE that
- * marks them moved (`moved_at is null`): a second worker on the same batch waits for the first's
- * row locks, then finds nothing left, so nothing is counted twice. The events go in with one
+ * untouched and the retry does the whole move once. The batch is claimed by the UPDATE that marks
+ * its `interaction_batches` row moved (`moved_at is null`): a second worker on the same batch waits
+ * for the first's row lock, then finds it moved, so nothing is counted twice. The events go in with one
  * INSERT … SELECT from the claimed rows (no event travels back to the worker but the counters'
  * columns), into the day partition of each event's occurred_at. The tenant's moderation hook, if
  * any, is asked first, outside the transaction (review.ts); its verdicts ride in with the INSERT.
@@ -37,8 +37,9 @@ export async function moveBatch(ctx: Ctx, batchId: string): Promise<MoveResult> 
     const reasons: string[] = []
     const texts: string[] = []
     if (words.length || review.size) {
+      // A batch already moved has its verdicts read here for nothing: the claim below finds it moved.
       const comments = await sql`select id, data->>'text' as text from interaction_inbox
-        where tenant_id = ${t} and batch_id = ${batchId} and moved_at is null and type = 'comment'`
+        where tenant_id = ${t} and batch_id = ${batchId} and type = 'comment'`
       for (const c of comments) {
         const word = words.length ? matchBlocked(c.text as string, words) : undefined
         const verdict = word
@@ -53,10 +54,13 @@ export async function moveBatch(ctx: Ctx, batchId: string): Promise<MoveResult> 
       }
     }
     const rows = await sql`
-      with moved as (
-        update interaction_inbox set moved_at = now()
-        where tenant_id = ${t} and batch_id = ${batchId} and moved_at is null
-        returning tenant_id, id, session_id, event_id, type, occurred_at, buyer_id, data, received_at
+      with claimed as (
+        update interaction_batches set moved_at = now()
+        where tenant_id = ${t} and id = ${batchId} and moved_at is null
+        returning id
+      ), moved as (
+        select i.tenant_id, i.id, i.session_id, i.event_id, i.type, i.occurred_at, i.buyer_id, i.data, i.received_at
+        from claimed c join interaction_inbox i on i.tenant_id = ${t} and i.batch_id = c.id
       ), verdict as (
         select * from unnest(${sql.array(ids)}::text[], ${sql.array(states)}::text[], ${sql.array(reasons)}::text[],
           ${sql.array(texts)}::text[]) as v(id, state, reason, text)
@@ -197,7 +201,7 @@ export const sweepJob = defineJob({
   schedule: { cron: '* * * * *', payload: {} },
   handler: async (ctx) => {
     const rows = await ctx.db.execute<{ tenant_id: string; session_id: string; batch_id: string }>(
-      dsql`select distinct tenant_id, session_id, batch_id from interaction_inbox
+      dsql`select tenant_id, session_id, id as batch_id from interaction_batches
            where moved_at is null and received_at < now() - interval '10 seconds' limit 1000`,
     )
     const round = Math.floor(Date.now() / 60_000)
@@ -234,11 +238,12 @@ export interface PurgeResult {
 }
 
 /**
- * Deletes inbox rows moved more than `retentionSeconds` ago, oldest first, `chunk` rows per
- * statement (each its own transaction, so no run holds many locks or one huge WAL record) and at
- * most `maxChunks` statements per run. Only rows with a `moved_at` qualify: an unmoved row is
- * never deleted, however old. Rows a concurrent purge holds are skipped, not waited for. Runs as
- * the platform over all tenants, like the sweeper.
+ * Deletes the batches moved more than `retentionSeconds` ago with their inbox rows, oldest first,
+ * `chunk` batches per statement (each its own transaction, so no run holds many locks or one huge
+ * WAL record; a batch is at most 1,000 rows) and at most `maxChunks` statements per run. Only moved
+ * batches qualify: an unmoved batch is never deleted, however old. Batches a concurrent purge holds
+ * are skipped, not waited for. Runs as the platform over all tenants, like the sweeper. `deleted`
+ * counts inbox rows.
  */
 export async function purgeInbox(
   db: Ctx['db'],
@@ -246,38 +251,41 @@ export async function purgeInbox(
 ): Promise<PurgeResult> {
   let deleted = 0
   for (let i = 0; i < opts.maxChunks; i++) {
-    const [row] = await db.execute<{ n: number }>(dsql`
+    const [row] = await db.execute<{ batches: number; n: number }>(dsql`
       with doomed as (
-        select tenant_id, id from interaction_inbox
+        select tenant_id, id from interaction_batches
         where moved_at < now() - make_interval(secs => ${opts.retentionSeconds})
         order by moved_at
         limit ${opts.chunk}
         for update skip locked
-      ), gone as (
+      ), rows as (
         delete from interaction_inbox i using doomed d
-        where i.tenant_id = d.tenant_id and i.id = d.id
+        where i.tenant_id = d.tenant_id and i.batch_id = d.id
+        returning 1
+      ), batches as (
+        delete from interaction_batches b using doomed d
+        where b.tenant_id = d.tenant_id and b.id = d.id
         returning 1
       )
-      select count(*)::int as n from gone`)
-    const n = row?.n ?? 0
-    deleted += n
-    if (n < opts.chunk) return { deleted, more: false }
+      select (select count(*)::int from batches) as batches, (select count(*)::int from rows) as n`)
+    deleted += row?.n ?? 0
+    if ((row?.batches ?? 0) < opts.chunk) return { deleted, more: false }
   }
   return { deleted, more: true }
 }
 
-/** Deletes moved inbox rows past INTERACTION_INBOX_RETENTION_SECONDS (default a day), every 10 minutes. */
+/** Deletes batches moved more than INTERACTION_INBOX_RETENTION_SECONDS ago (default a day), every 10 minutes. */
 export const purgeJob = defineJob({
   queue: 'ingest',
   name: 'interaction.purge',
   payload: Type.Object(
     {
-      chunk: Type.Integer({ minimum: 1, maximum: 50_000 }),
+      chunk: Type.Integer({ minimum: 1, maximum: 1000 }),
       max_chunks: Type.Integer({ minimum: 1, maximum: 10_000 }),
     },
     { additionalProperties: false },
   ),
-  schedule: { cron: '*/10 * * * *', payload: { chunk: 5000, max_chunks: 200 } },
+  schedule: { cron: '*/10 * * * *', payload: { chunk: 10, max_chunks: 200 } },
   handler: (ctx, payload) =>
     purgeInbox(ctx.db, {
       retentionSeconds: interactionSettings().inboxRetentionSeconds,

@@ -26,7 +26,7 @@ t.test('a worker killed while moving batches loses nothing and counts nothing tw
   const moved = async () => {
     const [r] = await app.db.execute<{ events: number; pending: number; likes: number }>(sql`
       select (select count(*)::int from interaction_events where session_id = ${sessionId}) as events,
-             (select count(*)::int from interaction_inbox where session_id = ${sessionId} and moved_at is null) as pending,
+             (select coalesce(sum(events), 0)::int from interaction_batches where session_id = ${sessionId} and moved_at is null) as pending,
              (select coalesce(max(likes), 0)::int from session_live_stats where id = ${sessionId}) as likes`)
     return r!
   }
