@@ -1,9 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { TSchema } from 'typebox'
 import { expectedVersion, withEtag } from '../../lib/etag.js'
 import { errors, IdParams, PageQuery, ref } from '../../lib/schemas.js'
 import { requireScopes } from '../../lib/scopes.js'
 import * as disputes from './disputes.js'
 import * as refunds from './refunds.js'
+import type { RefundActionInput } from './refunds.js'
+import type { RefundAction } from './rules.js'
 import * as reviews from './reviews.js'
 import * as S from './schemas.js'
 
@@ -15,6 +18,37 @@ const disputeParams = IdParams('dsp')
 const reviewParams = IdParams('rev')
 const transitionNote =
   'An action the refund’s status does not allow answers 409 with `refund_status` and the `allowed` actions; a stale If-Match 412.'
+
+/** The refund's actions, one route each; the body (when there is one) is the action's input. */
+const REFUND_ACTIONS: {
+  path: string
+  action: RefundAction
+  operationId: string
+  summary: string
+  body?: TSchema & { $id: string }
+}[] = [
+  { path: 'approve', action: 'approve', operationId: 'approveRefund', summary: 'Approve a requested refund' },
+  {
+    path: 'refuse',
+    action: 'refuse',
+    operationId: 'refuseRefund',
+    summary: 'Refuse a requested refund with a reason; its reserved amount is released',
+    body: S.RefuseRefund,
+  },
+  {
+    path: 'return-shipment',
+    action: 'ship_return',
+    operationId: 'shipRefundReturn',
+    summary: 'Record the return parcel of an approved refund with return',
+    body: S.ReturnShipment,
+  },
+  {
+    path: 'complete',
+    action: 'complete',
+    operationId: 'completeRefund',
+    summary: 'The money went back to the buyer: complete an approved refund (after the return, when there is one)',
+  },
+]
 
 const aftersalesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -78,75 +112,33 @@ const aftersalesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => withEtag(reply, await refunds.getRefund(req.ctx, req.params.id)),
   )
-  app.post(
-    '/refunds/:id/approve',
-    {
-      schema: {
-        operationId: 'approveRefund',
-        tags,
-        summary: 'Approve a requested refund',
-        description: transitionNote,
-        security: write,
-        params: refundParams,
-        response: { 200: ref(S.Refund), ...errors(404, 409, 412) },
+  for (const a of REFUND_ACTIONS)
+    app.post(
+      `/refunds/:id/${a.path}`,
+      {
+        schema: {
+          operationId: a.operationId,
+          tags,
+          summary: a.summary,
+          description: transitionNote,
+          security: write,
+          params: refundParams,
+          ...(a.body && { body: ref(a.body) }),
+          response: { 200: ref(S.Refund), ...errors(404, 409, 412) },
+        },
       },
-    },
-    async (req, reply) =>
-      withEtag(reply, await refunds.transitionRefund(req.ctx, req.params.id, 'approve', expectedVersion(req))),
-  )
-  app.post(
-    '/refunds/:id/refuse',
-    {
-      schema: {
-        operationId: 'refuseRefund',
-        tags,
-        summary: 'Refuse a requested refund with a reason; its reserved amount is released',
-        description: transitionNote,
-        security: write,
-        params: refundParams,
-        body: ref(S.RefuseRefund),
-        response: { 200: ref(S.Refund), ...errors(404, 409, 412) },
-      },
-    },
-    async (req, reply) =>
-      withEtag(reply, await refunds.transitionRefund(req.ctx, req.params.id, 'refuse', expectedVersion(req), req.body)),
-  )
-  app.post(
-    '/refunds/:id/return-shipment',
-    {
-      schema: {
-        operationId: 'shipRefundReturn',
-        tags,
-        summary: 'Record the return parcel of an approved refund with return',
-        description: transitionNote,
-        security: write,
-        params: refundParams,
-        body: ref(S.ReturnShipment),
-        response: { 200: ref(S.Refund), ...errors(404, 409, 412) },
-      },
-    },
-    async (req, reply) =>
-      withEtag(
-        reply,
-        await refunds.transitionRefund(req.ctx, req.params.id, 'ship_return', expectedVersion(req), req.body),
-      ),
-  )
-  app.post(
-    '/refunds/:id/complete',
-    {
-      schema: {
-        operationId: 'completeRefund',
-        tags,
-        summary: 'The money went back to the buyer: complete an approved refund (after the return, when there is one)',
-        description: transitionNote,
-        security: write,
-        params: refundParams,
-        response: { 200: ref(S.Refund), ...errors(404, 409, 412) },
-      },
-    },
-    async (req, reply) =>
-      withEtag(reply, await refunds.transitionRefund(req.ctx, req.params.id, 'complete', expectedVersion(req))),
-  )
+      async (req, reply) =>
+        withEtag(
+          reply,
+          await refunds.transitionRefund(
+            req.ctx,
+            req.params.id,
+            a.action,
+            expectedVersion(req),
+            req.body as RefundActionInput | undefined,
+          ),
+        ),
+    )
 
   app.post(
     '/disputes',
