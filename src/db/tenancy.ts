@@ -40,6 +40,8 @@ export function inTenant<T>(ctx: Ctx | TxCtx, fn: (ctx: TxCtx) => Promise<T>): P
   })
 }
 
+const PLAIN_ID = /^[A-Za-z0-9_]{1,100}$/
+
 /** A read that returned rows from outside its tenant transaction is refused, never served. */
 export class TenantReadAborted extends Error {
   override name = 'TenantReadAborted'
@@ -74,19 +76,28 @@ export async function inTenantRead<R extends readonly MaybeRow[]>(
   // drizzle keeps its postgres.js client on the database handle.
   const sql = await (ctx.db as unknown as { $client: Sql }).$client.reserve()
   try {
-    const statements = [
-      sql.unsafe('begin read only'),
-      sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${ctx.tenantId}, true)`,
-      read(sql),
-      sql.unsafe('commit'),
-    ] as const
+    // A tenant id spelled in [A-Za-z0-9_] (every TypeID is) goes in as a literal, so `begin` and
+    // the settings are one simple-protocol message: one statement fewer to send, parse and answer.
+    const opening = PLAIN_ID.test(ctx.tenantId)
+      ? [
+          sql.unsafe(
+            `begin read only; select set_config('role', '${APP_ROLE}', true), set_config('app.tenant_id', '${ctx.tenantId}', true)`,
+          ),
+        ]
+      : [
+          sql.unsafe('begin read only'),
+          sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${ctx.tenantId}, true)`,
+        ]
+    const statements = [...opening, read(sql), sql.unsafe('commit')]
     // Started in this order, in one tick; allSettled so that no rejection goes unobserved.
-    const [begun, acting, result, committed] = await Promise.allSettled(statements.map((s) => s.execute()))
+    const settled = await Promise.allSettled(statements.map((s) => s.execute()))
+    const result = settled[opening.length]!
+    const committed = settled[settled.length - 1]!
     // A commit that failed on a live connection would hand the pool an open transaction.
     if (committed.status === 'rejected') await sql.unsafe('rollback').catch(() => {})
     if (result.status === 'rejected') throw result.reason
     if (committed.status === 'fulfilled' && committed.value.command === 'COMMIT') return result.value as RowList<R>
-    for (const step of [begun, acting, committed]) if (step.status === 'rejected') throw step.reason
+    for (const step of settled) if (step.status === 'rejected') throw step.reason
     throw new TenantReadAborted('The tenant read did not commit; its result is discarded.')
   } finally {
     sql.release()

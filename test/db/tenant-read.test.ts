@@ -46,6 +46,21 @@ t.test('inTenantRead', async (t) => {
     t.equal((await inTenantRead(ctxFor(''), (db) => db`select * from events`)).length, 0)
   })
 
+  t.test('a tenant id outside [A-Za-z0-9_] is a parameter, never SQL', async (t) => {
+    for (const odd of [
+      `${a}' or true or '`,
+      `${a}'); select set_config('app.tenant_id', '${b}', true); --`,
+      'org-readera',
+    ]) {
+      const [row] = await inTenantRead(
+        ctxFor(odd),
+        (db) => db`select current_setting('app.tenant_id') as tenant, count(*)::int as n from events`,
+      )
+      t.same(row, { tenant: odd, n: 0 }, odd)
+    }
+    t.same(await pooled(), clean)
+  })
+
   t.test('tenant A sees none of B’s rows', async (t) => {
     const seen = await inTenantRead(ctxFor(a), (db) => db`select tenant_id from events`)
     t.same(
