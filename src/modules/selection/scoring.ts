@@ -84,17 +84,18 @@ export function audienceFit(a: AnchorSignals, category: string): number {
 const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u
 /** Per BMP code unit: 0 not looked at yet, 1 a letter or digit, 2 anything else (lone surrogates too). */
 const bmpClass = new Uint8Array(65536)
-const astralLetterOrDigit = new Map<number, boolean>()
 
 const isLetterOrDigit = (cp: number): boolean => {
   if (cp < 65536) {
     let c = bmpClass[cp]!
-    if (c === 0) bmpClass[cp] = c = LETTER_OR_DIGIT.test(String.fromCharCode(cp)) ? 1 : 2
+    if (c === 0) {
+      c = LETTER_OR_DIGIT.test(String.fromCharCode(cp)) ? 1 : 2
+      bmpClass[cp] = c
+    }
     return c === 1
   }
-  let known = astralLetterOrDigit.get(cp)
-  if (known === undefined) astralLetterOrDigit.set(cp, (known = LETTER_OR_DIGIT.test(String.fromCodePoint(cp))))
-  return known
+  // Rare in titles, and not remembered: a table of every astral code point would be 1 MB.
+  return LETTER_OR_DIGIT.test(String.fromCodePoint(cp))
 }
 
 const NO_GRAMS = new Uint32Array(0)
@@ -111,7 +112,8 @@ let scratch = new Uint32Array(64)
  */
 export function bigrams(title: string): Uint32Array {
   const s = title.toLowerCase()
-  const grams = scratch.length < s.length ? (scratch = new Uint32Array(2 * s.length)) : scratch
+  if (scratch.length < s.length) scratch = new Uint32Array(2 * s.length)
+  const grams = scratch
   let units = 0
   let previous = 0
   let n = 0
