@@ -92,3 +92,53 @@ export async function inTenantRead<R extends readonly MaybeRow[]>(
     sql.release()
   }
 }
+
+/**
+ * Several statements read as the tenant, in a read-only transaction on one reserved pooled
+ * connection, in as few round trips as the reads allow: `begin read only` and the role and
+ * tenant (set transaction-locally, exactly as `actAsTenant`) go out in the same socket write
+ * as the statements `read` starts before its first await (postgres.js coalesces what is sent
+ * in one tick), later statements follow as `read` sends them, and `commit` goes out once `read`
+ * has settled. `inTenant` would await `begin` and the role apart, and build with drizzle.
+ *
+ * The wall stays as strong as in `inTenantRead`: every statement of `read` is queued after the
+ * `set_config`, so the server runs it in the transaction, as the app role, for the tenant; the
+ * transaction cannot write; both settings are transaction-local. `read` must settle every
+ * statement it starts before it returns: `commit` is sent only then, so a prepared statement
+ * that postgres.js re-sends after a stale-plan error still runs inside the (then aborted)
+ * transaction, never after it. A result is returned only when `commit` answered COMMIT; when
+ * `read` throws, the transaction is rolled back before the connection goes back to the pool.
+ *
+ * Given a context already in a tenant transaction, `read` runs on that transaction's connection.
+ */
+export async function inTenantReads<T>(ctx: Ctx | TxCtx, read: (sql: Sql) => Promise<T>): Promise<T> {
+  if ('tx' in ctx) return read(transactionClient(ctx.tx))
+  // drizzle keeps its postgres.js client on the database handle.
+  const sql = await (ctx.db as unknown as { $client: Sql }).$client.reserve()
+  try {
+    const acting = Promise.all([
+      sql.unsafe('begin read only').execute(),
+      sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${ctx.tenantId}, true)`.execute(),
+    ])
+    // Observed now, so a failed begin or set_config is never an unhandled rejection while
+    // `read` runs; awaited below before any result is returned.
+    acting.catch(() => {})
+    let result: T
+    try {
+      result = await read(sql)
+      await acting
+    } catch (err) {
+      await sql.unsafe('rollback').catch(() => {})
+      throw err
+    }
+    const committed = await sql.unsafe('commit').catch(async (err: unknown) => {
+      await sql.unsafe('rollback').catch(() => {})
+      throw err
+    })
+    if (committed.command !== 'COMMIT')
+      throw new TenantReadAborted('The tenant read did not commit; its result is discarded.')
+    return result
+  } finally {
+    sql.release()
+  }
+}
