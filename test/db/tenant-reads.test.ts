@@ -120,6 +120,44 @@ t.test('inTenantReads', async (t) => {
     t.same(await pooled(), clean)
   })
 
+  t.test('a last statement goes out with the commit; a re-sent one is refused', async (t) => {
+    const [rows] = await inTenantReads(ctxFor(a), async (db, last) => {
+      const [who] = await db`select current_user as role`
+      return [await last(db`select tenant_id, current_user as role from events`), who]
+    })
+    t.same(rows, [{ tenant_id: a, role: 'showrunner_app' }])
+    t.same(await pooled(), clean)
+
+    // As in inTenantRead: the re-sent statement runs after the commit already sent, outside
+    // the transaction, as the pool's role, which RLS does not bind.
+    await sql`create table last_probe (tenant_id text not null, v int)`
+    await sql`alter table last_probe enable row level security`
+    await sql`create policy last_probe_tenant on last_probe to showrunner_app using (tenant_id = current_setting('app.tenant_id', true))`
+    await sql`grant select on last_probe to showrunner_app`
+    await sql`insert into last_probe values (${a}, 1), (${b}, 2)`
+    const probe = () => inTenantReads(ctxFor(a), async (db, last) => last(db`select * from last_probe`))
+    t.same(
+      (await probe()).map((r) => r.tenant_id),
+      [a],
+    )
+    await sql`alter table last_probe add column w int`
+    await t.rejects(probe(), { name: 'TenantReadAborted' }, 'the rows read as the owner are never returned')
+    t.same(
+      (await probe()).map((r) => r.tenant_id),
+      [a],
+      'the next read is planned afresh',
+    )
+    t.same(await pooled(), clean)
+    await t.rejects(
+      inTenantReads(ctxFor(a), async (db, last) => {
+        await last(db`select 1`)
+        return last(db`select 2`)
+      }),
+      /already been sent/,
+    )
+    t.same(await pooled(), clean)
+  })
+
   t.test('inside a tenant transaction it joins it', async (t) => {
     const rows = await inTenant(ctxFor(b), (ctx) => inTenantReads(ctx, async (db) => db`select tenant_id from events`))
     t.same(

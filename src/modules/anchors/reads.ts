@@ -1,4 +1,4 @@
-import { eq, inArray, sql, type SQL } from 'drizzle-orm'
+import { eq, inArray } from 'drizzle-orm'
 import type { Sql } from 'postgres'
 import type { TxCtx } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'

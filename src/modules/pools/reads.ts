@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm'
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
 import type { Sql } from 'postgres'
 import { inTenant } from '../../db/tenancy.js'
 import type { Ctx, TxCtx } from '../../lib/context.js'

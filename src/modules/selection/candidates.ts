@@ -1,4 +1,5 @@
 import type { Sql } from 'postgres'
+import type { LastStatement } from '../../db/tenancy.js'
 import { textArrayLiteral } from '../../lib/sql.js'
 import {
   type PoolEntry,
@@ -52,7 +53,9 @@ const columns = (sql: Sql, table: string) =>
  * Fixed postgres.js statements on `sql`, a connection in the transaction of `tenantId`, the
  * tenant that owns the pools (the caller, or the owner of pools shared with it). `eligible`
  * and the limits are written into the text, not bound, so the cached generic plan can use the
- * partial indexes.
+ * partial indexes. With `end`, the index statement goes out with the transaction's commit
+ * (`inTenantReads`), and the rare reading of the pools directly after it runs in a new tenant
+ * read transaction (`end.reread`), which sees data at least as new.
  */
 export async function candidates(
   sql: Sql,
@@ -60,6 +63,7 @@ export async function candidates(
   pools: PoolReach[],
   categories: string[],
   onlyCategory?: string,
+  end?: { last: LastStatement; reread: <R>(read: (sql: Sql) => Promise<R>) => Promise<R> },
 ): Promise<Candidate[]> {
   if (!pools.length) return []
   const poolIds = pools.map((p) => p.id)
@@ -71,7 +75,7 @@ export async function candidates(
   if (reach > SMALL_REACH) {
     // One statement: the best overall and per category by walking the partial indexes in
     // pre-score order, then each candidate's entries in the pools in reach.
-    rows = await sql<Row[]>`
+    const statement = sql<Row[]>`
       with cand as (
         (select * from selection_index where selection_index.tenant_id = ${tenantId} and selection_index.eligible ${categoryFilter}
           order by prescore desc nulls last limit ${sql.unsafe(String(OVERALL_CANDIDATES))})
@@ -82,23 +86,13 @@ export async function candidates(
       )
       select ${columns(sql, 'cand')}, e.entries
       from cand cross join lateral (select ${poolEntriesJsonFragment(sql, 'cand.tenant_id', 'cand.id', poolIds)} as entries) e`
+    rows = await (end ? end.last(statement) : statement)
   }
   const inReach = rows.filter((r) => r.entries !== null)
   if (reach <= SMALL_REACH || inReach.length < rows.length * MIN_IN_REACH) {
     // The pools hold few of the index's best: rank what is in them instead.
-    const found = await sql<Row[]>`
-      select ${columns(sql, 'selection_index')} from selection_index
-      where selection_index.tenant_id = ${tenantId} and selection_index.id in ${pooledProductIdsFragment(sql, tenantId, poolIds)}
-        and selection_index.eligible ${categoryFilter}
-      order by prescore desc nulls last limit ${sql.unsafe(String(OVERALL_CANDIDATES + PER_CATEGORY_CANDIDATES * 8))}`
-    const entries = await poolEntriesOn(
-      sql,
-      tenantId,
-      found.map((r) => r.id),
-      poolIds,
-    )
-    for (const r of found) r.entries = entries.get(r.id) ?? []
-    rows = found
+    const fromPools = (sql: Sql) => fromPoolsDirectly(sql, tenantId, poolIds, onlyCategory)
+    rows = reach > SMALL_REACH && end ? await end.reread(fromPools) : await fromPools(sql)
   } else rows = inReach
   return rows.map((r) => ({
     id: r.id,
@@ -117,4 +111,21 @@ export async function candidates(
     stock: r.stock,
     pools: (r.entries ?? []).map((e) => ({ ...e, price: e.price === null ? null : Number(e.price) })),
   }))
+}
+
+/** The best eligible products in the pools by pre-score, with their entries: for pools that hold few of the index's best. */
+async function fromPoolsDirectly(sql: Sql, tenantId: string, poolIds: string[], onlyCategory?: string): Promise<Row[]> {
+  const found = await sql<Row[]>`
+    select ${columns(sql, 'selection_index')} from selection_index
+    where selection_index.tenant_id = ${tenantId} and selection_index.id in ${pooledProductIdsFragment(sql, tenantId, poolIds)}
+      and selection_index.eligible ${onlyCategory ? sql`and selection_index.category = ${onlyCategory}` : sql``}
+    order by prescore desc nulls last limit ${sql.unsafe(String(OVERALL_CANDIDATES + PER_CATEGORY_CANDIDATES * 8))}`
+  const entries = await poolEntriesOn(
+    sql,
+    tenantId,
+    found.map((r) => r.id),
+    poolIds,
+  )
+  for (const r of found) r.entries = entries.get(r.id) ?? []
+  return found
 }

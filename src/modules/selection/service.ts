@@ -1,5 +1,5 @@
 import type { Sql } from 'postgres'
-import { inTenant, inTenantReads, transactionClient } from '../../db/tenancy.js'
+import { inTenant, inTenantReads, type LastStatement, transactionClient } from '../../db/tenancy.js'
 import { audit } from '../../lib/audit.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
@@ -60,8 +60,10 @@ export async function recommendForAnchor(
 
   // A pool_id asks for one of the tenant's own pools: shared pools play no part. Fixed
   // statements in a read-only tenant transaction: begin, the role, the stamp and the ranking
-  // inputs in one round trip, the candidates in a second, commit in a third.
-  const first = await inTenantReads(ctx, async (sql) => {
+  // inputs in one round trip, the candidates with the commit in a second.
+  const reread = <R>(read: (sql: Sql) => Promise<R>) => inTenantReads(ctx, (sql) => read(sql))
+  const first = await inTenantReads(ctx, async (sql, last) => {
+    const end = { last, reread }
     // With no entry for this query the answer is computed whatever the stamp, so the stamp
     // and the tenant's data go out together, in one round trip: the connection runs them in
     // order, so the data is still read after the stamp (see readSelectionStamp).
@@ -74,13 +76,13 @@ export async function recommendForAnchor(
       return {
         version: stamp.version,
         grants: byOwner(stamp.grants),
-        own: pipelined && (await readOwn(sql, ctx.tenantId, anchorId, q, pipelined)),
+        own: pipelined && (await readOwn(sql, ctx.tenantId, anchorId, q, end, pipelined)),
       }
     // Nothing shared with the tenant: the version is the whole stamp, and on a miss the
     // tenant's data is read in this same transaction, after the version.
     const found = cache.lookup(key, String(stamp.version))
     if (found) return { found }
-    return { stamp: String(stamp.version), own: await readOwn(sql, ctx.tenantId, anchorId, q, pipelined) }
+    return { stamp: String(stamp.version), own: await readOwn(sql, ctx.tenantId, anchorId, q, end, pipelined) }
   })
   if (first.found) return first.found
   if (first.stamp) {
@@ -111,7 +113,9 @@ export async function recommendForAnchor(
     stamp,
     async () => {
       // Read with the tenant's version when it was pipelined with it; otherwise now, after it.
-      const own = first.own ?? (await inTenantReads(ctx, (sql) => readOwn(sql, ctx.tenantId, anchorId, q)))
+      const own =
+        first.own ??
+        (await inTenantReads(ctx, (sql, last) => readOwn(sql, ctx.tenantId, anchorId, q, { last, reread })))
       return deepFreeze(await finish(ctx, anchorId, q, own, grants))
     },
     weigh,
@@ -149,6 +153,7 @@ async function readOwn(
   tenantId: string,
   anchorId: string,
   query: RecommendationQuery,
+  end: { last: LastStatement; reread: <R>(read: (sql: Sql) => Promise<R>) => Promise<R> },
   inputs?: Awaited<ReturnType<typeof readInputs>>,
 ) {
   const [anchor, settings, pools, profile] = inputs ?? (await readInputs(sql, tenantId, anchorId, query))
@@ -157,7 +162,12 @@ async function readOwn(
     throw new AppError('not_found', `No supply pool with id ${query.pool_id} is open to this anchor.`)
   const signals = anchorSignals(anchor, profile ?? { categoryUnits: {}, recent: [] })
   const categories = affineCategories(signals)
-  return { settings, signals, categories, found: await candidates(sql, tenantId, pools, categories, query.category) }
+  return {
+    settings,
+    signals,
+    categories,
+    found: await candidates(sql, tenantId, pools, categories, query.category, end),
+  }
 }
 
 /** Adds candidates from shared pools (read in each owner's tenant, one transaction per owner) and ranks. */
