@@ -42,6 +42,24 @@ export function inTenant<T>(ctx: Ctx | TxCtx, fn: (ctx: TxCtx) => Promise<T>): P
 
 const PLAIN_ID = /^[A-Za-z0-9_]{1,100}$/
 
+/**
+ * `begin read only` and the role and tenant set transaction-locally, not yet sent. A tenant id
+ * spelled in [A-Za-z0-9_] (every TypeID is) goes in as a literal, so they are one simple-protocol
+ * message: one statement fewer to send, parse and answer. Any other id stays a bound parameter.
+ */
+function openTenantRead(sql: Sql, tenantId: string) {
+  return PLAIN_ID.test(tenantId)
+    ? [
+        sql.unsafe(
+          `begin read only; select set_config('role', '${APP_ROLE}', true), set_config('app.tenant_id', '${tenantId}', true)`,
+        ),
+      ]
+    : [
+        sql.unsafe('begin read only'),
+        sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${tenantId}, true)`,
+      ]
+}
+
 /** A read that returned rows from outside its tenant transaction is refused, never served. */
 export class TenantReadAborted extends Error {
   override name = 'TenantReadAborted'
@@ -76,18 +94,7 @@ export async function inTenantRead<R extends readonly MaybeRow[]>(
   // drizzle keeps its postgres.js client on the database handle.
   const sql = await (ctx.db as unknown as { $client: Sql }).$client.reserve()
   try {
-    // A tenant id spelled in [A-Za-z0-9_] (every TypeID is) goes in as a literal, so `begin` and
-    // the settings are one simple-protocol message: one statement fewer to send, parse and answer.
-    const opening = PLAIN_ID.test(ctx.tenantId)
-      ? [
-          sql.unsafe(
-            `begin read only; select set_config('role', '${APP_ROLE}', true), set_config('app.tenant_id', '${ctx.tenantId}', true)`,
-          ),
-        ]
-      : [
-          sql.unsafe('begin read only'),
-          sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${ctx.tenantId}, true)`,
-        ]
+    const opening = openTenantRead(sql, ctx.tenantId)
     const statements = [...opening, read(sql), sql.unsafe('commit')]
     // Started in this order, in one tick; allSettled so that no rejection goes unobserved.
     const settled = await Promise.allSettled(statements.map((s) => s.execute()))
@@ -99,6 +106,74 @@ export async function inTenantRead<R extends readonly MaybeRow[]>(
     if (committed.status === 'fulfilled' && committed.value.command === 'COMMIT') return result.value as RowList<R>
     for (const step of settled) if (step.status === 'rejected') throw step.reason
     throw new TenantReadAborted('The tenant read did not commit; its result is discarded.')
+  } finally {
+    sql.release()
+  }
+}
+
+/** Sends `query` with the transaction's `commit` right behind it (see `inTenantReads`). */
+export type LastStatement = <Q extends PromiseLike<unknown> & { execute(): unknown }>(query: Q) => Q
+
+/**
+ * Several statements read as the tenant, in a read-only transaction on one reserved pooled
+ * connection, in as few round trips as the reads allow: `begin read only` and the role and
+ * tenant (set transaction-locally, exactly as `actAsTenant`) go out in the same socket write
+ * as the statements `read` starts before its first await (postgres.js coalesces what is sent
+ * in one tick), later statements follow as `read` sends them, and `commit` goes out with the
+ * statement `read` passes to `last`, or once `read` has settled when it passes none. After
+ * `last`, `read` starts no statement on `sql`. `inTenant` would await `begin` and the role
+ * apart, and build with drizzle.
+ *
+ * The wall stays as strong as in `inTenantRead`: every statement of `read` is queued after the
+ * `set_config`, so the server runs it in the transaction, as the app role, for the tenant; the
+ * transaction cannot write; both settings are transaction-local. A result is returned only
+ * when `commit` answered COMMIT: a prepared statement that postgres.js re-sends after a
+ * stale-plan error runs after whatever was queued, so once the commit has gone out it would
+ * run outside the transaction as the pool's role; its first failure aborted the transaction,
+ * so the commit answers ROLLBACK and the result is refused (`TenantReadAborted`). `read` must
+ * settle every statement it starts; when it throws, the transaction is rolled back before the
+ * connection goes back to the pool.
+ *
+ * Given a context already in a tenant transaction, `read` runs on that transaction's
+ * connection and `last` sends the statement alone (the caller commits).
+ */
+export async function inTenantReads<T>(
+  ctx: Ctx | TxCtx,
+  read: (sql: Sql, last: LastStatement) => Promise<T>,
+): Promise<T> {
+  if ('tx' in ctx) return read(transactionClient(ctx.tx), (query) => query)
+  // drizzle keeps its postgres.js client on the database handle.
+  const sql = await (ctx.db as unknown as { $client: Sql }).$client.reserve()
+  try {
+    const acting = Promise.all(openTenantRead(sql, ctx.tenantId).map((s) => s.execute()))
+    // Observed now, so a failed begin or set_config is never an unhandled rejection while
+    // `read` runs; awaited below before any result is returned.
+    acting.catch(() => {})
+    let commit: Promise<{ command: string }> | undefined
+    const last: LastStatement = (query) => {
+      if (commit) throw new Error('inTenantReads: the commit has already been sent')
+      query.execute()
+      commit = sql.unsafe('commit').execute()
+      commit.catch(() => {})
+      return query
+    }
+    let result: T
+    try {
+      result = await read(sql, last)
+      await acting
+    } catch (err) {
+      // Outside a transaction (the commit went out) the rollback only warns.
+      await commit?.catch(() => {})
+      await sql.unsafe('rollback').catch(() => {})
+      throw err
+    }
+    const committed = await (commit ?? sql.unsafe('commit')).catch(async (err: unknown) => {
+      await sql.unsafe('rollback').catch(() => {})
+      throw err
+    })
+    if (committed.command !== 'COMMIT')
+      throw new TenantReadAborted('The tenant read did not commit; its result is discarded.')
+    return result
   } finally {
     sql.release()
   }

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm'
+import type { Sql } from 'postgres'
 import type { TxCtx } from './context.js'
 import { AppError } from './errors.js'
 import { scoped, tenantRepository } from './repository.js'
@@ -60,6 +61,13 @@ export function settingsDocument<T extends object>(key: string, defaults: () => 
       }
       const row = await repo.update(ctx, key, current.version, { value })
       return { value, version: row.version, updatedAt: row.updatedAt }
+    },
+    /** `values` as one fixed statement on a postgres.js connection in the tenant's transaction. */
+    async valuesOn(sql: Sql, tenantId: string): Promise<T> {
+      const [row] = await sql<
+        { value: unknown }[]
+      >`select value from catalog_settings where tenant_id = ${tenantId} and id = ${key}`
+      return row ? mergeSettings(defaults(), row.value) : defaults()
     },
     /** Locks nothing; for code that only needs the values. */
     async values(ctx: TxCtx): Promise<T> {

@@ -16,6 +16,12 @@ export const anchorsModule = defineModule({
 
 // The public face of the module: what other modules may use.
 export { anchorChanged } from './changes.js'
-export { allAnchorStatuses, anchorExistsSql, existingAnchorIds, findAnchor } from './reads.js'
+export {
+  allAnchorStatuses,
+  anchorAudience,
+  anchorExistsFragment,
+  existingAnchorIds,
+  findAnchor,
+} from './reads.js'
 export { Anchor } from './schemas.js'
 export { getAnchorsByIds, setAnchorSuspended, type AnchorRow } from './service.js'

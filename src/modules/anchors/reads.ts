@@ -1,9 +1,10 @@
-import { eq, inArray, sql, type SQL } from 'drizzle-orm'
+import { eq, inArray } from 'drizzle-orm'
+import type { Sql } from 'postgres'
 import type { TxCtx } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
 import { scoped } from '../../lib/repository.js'
 import { anchorRepo, type AnchorRow } from './service.js'
-import { anchors } from './tables.js'
+import { anchors, type AudienceProfile } from './tables.js'
 
 /** What other modules may read of anchors, inside the caller's tenant transaction. */
 type FindOptions = {
@@ -43,9 +44,20 @@ export async function existingAnchorIds(tx: TxCtx, ids: string[]): Promise<Set<s
   return new Set(rows.map((r) => r.id))
 }
 
-/** A boolean SQL expression: the anchor exists in the tenant; for statements that read several facts at once. */
-export function anchorExistsSql(tx: TxCtx, anchorId: string): SQL {
-  return sql`exists (select 1 from ${anchors} a where a.tenant_id = ${tx.tenantId} and a.id = ${anchorId})`
+/** A boolean postgres.js fragment: the anchor exists in the tenant; for statements that read several facts at once. */
+export function anchorExistsFragment(sql: Sql, tenantId: string, anchorId: string) {
+  return sql`exists (select 1 from anchors a where a.tenant_id = ${tenantId} and a.id = ${anchorId})`
+}
+
+/** What ranking reads of an anchor (its categories and audience), as one fixed statement on `sql`. */
+export async function anchorAudience(
+  sql: Sql,
+  tenantId: string,
+  anchorId: string,
+): Promise<{ categories: string[]; audience: AudienceProfile } | undefined> {
+  const [row] = await sql<{ categories: string[]; audience: AudienceProfile }[]>`
+    select categories, audience from anchors where tenant_id = ${tenantId} and id = ${anchorId}`
+  return row
 }
 
 /** Every anchor of the tenant with its status, oldest first; for reviews that rank them all. */

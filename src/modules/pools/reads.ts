@@ -1,8 +1,9 @@
-import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm'
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
+import type { Sql } from 'postgres'
 import { inTenant } from '../../db/tenancy.js'
 import type { Ctx, TxCtx } from '../../lib/context.js'
 import { scoped } from '../../lib/repository.js'
-import { textArray } from '../../lib/sql.js'
+import { textArray, textArrayLiteral } from '../../lib/sql.js'
 import { type ProductSummary, productSummaries } from '../catalog/index.js'
 import { poolAnchors, poolGrants, poolItems, supplyPools } from './tables.js'
 
@@ -74,6 +75,20 @@ export function accessiblePools(tx: TxCtx, anchorId: string, onlyPool?: string):
     )
 }
 
+/** `accessiblePools` as one fixed statement on a postgres.js connection in the tenant's transaction. */
+export function accessiblePoolsOn(
+  sql: Sql,
+  tenantId: string,
+  anchorId: string,
+  onlyPool?: string,
+): Promise<PoolReach[]> {
+  return sql<PoolReach[]>`
+    select id, item_count as "itemCount" from supply_pools
+    where tenant_id = ${tenantId} and status = 'active' ${onlyPool ? sql`and id = ${onlyPool}` : sql``}
+      and (access = 'all_anchors' or exists (select 1 from pool_anchors pa
+        where pa.tenant_id = supply_pools.tenant_id and pa.pool_id = supply_pools.id and pa.anchor_id = ${anchorId}))`
+}
+
 /** In the owner's tenant: which of the given pools are still active. */
 export function activePools(tx: TxCtx, poolIds: string[]): Promise<PoolReach[]> {
   if (!poolIds.length) return Promise.resolve([])
@@ -119,19 +134,42 @@ export async function poolEntries(
   return out
 }
 
-/**
- * A JSON array (or null) of one product's entries in the given pools, as an SQL expression
- * for statements that read candidates and their entries at once. `tenantId` and `productId`
- * are SQL expressions of the outer query.
- */
-export function poolEntriesJsonSql(tenantId: SQL, productId: SQL, poolIds: string[]): SQL {
-  return sql`(select json_agg(json_build_object('pool_id', pool_id, 'price', price, 'supply_limit', supply_limit))
-    from ${poolItems} where ${poolItems.tenantId} = ${tenantId} and ${poolItems.productId} = ${productId} and ${poolItems.poolId} = any(${textArray(poolIds)}))`
+/** `poolEntries` as one fixed statement on a postgres.js connection in the tenant's transaction. */
+export async function poolEntriesOn(
+  sql: Sql,
+  tenantId: string,
+  productIds: string[],
+  poolIds: string[],
+): Promise<Map<string, PoolEntry[]>> {
+  const out = new Map<string, PoolEntry[]>()
+  if (!productIds.length) return out
+  const rows = await sql<{ productId: string; poolId: string; price: bigint | null; supplyLimit: number | null }[]>`
+    select product_id as "productId", pool_id as "poolId", price, supply_limit as "supplyLimit" from pool_items
+    where tenant_id = ${tenantId} and product_id = any(${textArrayLiteral(productIds)}::text[])
+      and pool_id = any(${textArrayLiteral(poolIds)}::text[])`
+  for (const r of rows) {
+    const entry = { pool_id: r.poolId, price: r.price === null ? null : Number(r.price), supply_limit: r.supplyLimit }
+    const entries = out.get(r.productId)
+    if (entries) entries.push(entry)
+    else out.set(r.productId, [entry])
+  }
+  return out
 }
 
-/** The ids of the products in the given pools, as a subquery. */
-export function pooledProductIdsSql(tx: TxCtx, poolIds: string[]): SQL {
-  return sql`(select ${poolItems.productId} from ${poolItems} where ${scoped(tx, poolItems, inArray(poolItems.poolId, poolIds))})`
+/**
+ * A JSON array (or null) of one product's entries in the given pools, as a postgres.js fragment
+ * for statements that read candidates and their entries at once. `tenantId` and `productId`
+ * name columns of the outer statement (`'cand.id'` for cand.id).
+ */
+export function poolEntriesJsonFragment(sql: Sql, tenantId: string, productId: string, poolIds: string[]) {
+  return sql`(select json_agg(json_build_object('pool_id', pool_id, 'price', price, 'supply_limit', supply_limit))
+    from pool_items where pool_items.tenant_id = ${sql(tenantId)} and pool_items.product_id = ${sql(productId)}
+      and pool_items.pool_id = any(${textArrayLiteral(poolIds)}::text[]))`
+}
+
+/** The ids of the products in the given pools, as a postgres.js subquery fragment. */
+export function pooledProductIdsFragment(sql: Sql, tenantId: string, poolIds: string[]) {
+  return sql`(select product_id from pool_items where tenant_id = ${tenantId} and pool_id = any(${textArrayLiteral(poolIds)}::text[]))`
 }
 
 /** The pool item for a product in a pool, if the pool holds it. */
@@ -143,9 +181,9 @@ export async function poolItemFor(tx: TxCtx, poolId: string, productId: string) 
   return item
 }
 
-/** Live grants to the tenant as a JSON array of [owner tenant, pool id], sorted; an SQL expression. */
-export function liveGrantsJsonSql(tx: TxCtx): SQL {
-  return sql`(select coalesce(json_agg(json_build_array(g.tenant_id, g.pool_id) order by g.tenant_id, g.pool_id), '[]'::json) from ${poolGrants} g where g.grantee_tenant_id = ${tx.tenantId} and g.revoked_at is null)`
+/** Live grants to the tenant as a JSON array of [owner tenant, pool id], sorted; a postgres.js fragment. */
+export function liveGrantsJsonFragment(sql: Sql, tenantId: string) {
+  return sql`(select coalesce(json_agg(json_build_array(g.tenant_id, g.pool_id) order by g.tenant_id, g.pool_id), '[]'::json) from pool_grants g where g.grantee_tenant_id = ${tenantId} and g.revoked_at is null)`
 }
 
 /** Products a tenant's anchors may sell: the tenant's own, or those in pools shared with it. */

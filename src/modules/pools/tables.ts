@@ -48,7 +48,9 @@ export const poolItems = tenantTable(
     foreignKey({ columns: [t.tenantId, t.poolId], foreignColumns: [supplyPools.tenantId, supplyPools.id] }),
     foreignKey({ columns: [t.tenantId, t.productId], foreignColumns: [products.tenantId, products.id] }),
     uniqueIndex('pool_items_pool_product_idx').on(t.tenantId, t.poolId, t.productId),
-    index('pool_items_product_idx').on(t.tenantId, t.productId, t.poolId),
+    // Covers what recommendations read of a product's entries (pool, price, supply limit), so
+    // the per-candidate probe is an index-only scan.
+    index('pool_items_product_idx').on(t.tenantId, t.productId, t.poolId, t.price, t.supplyLimit),
     check('pool_items_price_check', sql`${t.price} is null or ${t.price} >= 0`),
     check('pool_items_supply_check', sql`${t.supplyLimit} is null or ${t.supplyLimit} >= 0`),
     check(

@@ -1,9 +1,13 @@
-import { eq, inArray, sql } from 'drizzle-orm'
-import type { TxCtx } from '../../lib/context.js'
-import { scoped } from '../../lib/repository.js'
-import { textArray } from '../../lib/sql.js'
-import { type PoolEntry, type PoolReach, poolEntries, poolEntriesJsonSql, pooledProductIdsSql } from '../pools/index.js'
-import { selectionIndex } from './tables.js'
+import type { Sql } from 'postgres'
+import type { LastStatement } from '../../db/tenancy.js'
+import { textArrayLiteral } from '../../lib/sql.js'
+import {
+  type PoolEntry,
+  type PoolReach,
+  poolEntriesJsonFragment,
+  poolEntriesOn,
+  pooledProductIdsFragment,
+} from '../pools/index.js'
 import type { Candidate } from './scoring.js'
 
 /** Best products overall by pre-score, whatever their category. */
@@ -15,24 +19,29 @@ const SMALL_REACH = 3000
 /** When fewer than this share of index candidates are in reach, the pools are read directly. */
 const MIN_IN_REACH = 0.5
 
-const columns = {
-  id: selectionIndex.id,
-  tenantId: selectionIndex.tenantId,
-  title: selectionIndex.title,
-  category: selectionIndex.category,
-  brandTier: selectionIndex.brandTier,
-  supplierId: selectionIndex.supplierId,
-  reputation: selectionIndex.reputation,
-  micro: selectionIndex.micro,
-  listPrice: selectionIndex.listPrice,
-  currency: selectionIndex.currency,
-  commissionRate: selectionIndex.commissionRate,
-  repurchaseRate: selectionIndex.repurchaseRate,
-  overExposure: selectionIndex.overExposure,
-  stock: selectionIndex.stock,
+/** A selection_index row as the statements below name its columns, with the product's pool entries. */
+interface Row {
+  id: string
+  title: string
+  category: string
+  brandTier: string
+  supplierId: string
+  reputation: number | null
+  micro: boolean
+  listPrice: bigint
+  currency: string
+  commissionRate: number
+  repurchaseRate: number | null
+  overExposure: number
+  stock: number
+  entries: PoolEntry[] | null
 }
-type Row = Pick<typeof selectionIndex.$inferSelect, keyof typeof columns>
-const byPrescore = sql`${selectionIndex.prescore} desc nulls last`
+
+const columns = (sql: Sql, table: string) =>
+  sql`${sql(`${table}.id`)}, ${sql(`${table}.title`)}, ${sql(`${table}.category`)}, ${sql(`${table}.brand_tier`)} as "brandTier",
+    ${sql(`${table}.supplier_id`)} as "supplierId", ${sql(`${table}.reputation`)}, ${sql(`${table}.micro`)}, ${sql(`${table}.list_price`)} as "listPrice",
+    ${sql(`${table}.currency`)}, ${sql(`${table}.commission_rate`)} as "commissionRate", ${sql(`${table}.repurchase_rate`)} as "repurchaseRate",
+    ${sql(`${table}.over_exposure`)} as "overExposure", ${sql(`${table}.stock`)}`
 
 /**
  * Candidate generation: eligible products (active, in stock, supplier admitted or on
@@ -40,68 +49,83 @@ const byPrescore = sql`${selectionIndex.prescore} desc nulls last`
  * category. Reads walk the partial indexes on selection_index in pre-score order and stop
  * early; pool membership and prices are then read for those few hundred ids. When the
  * pools hold a small part of the catalog, candidates come from the pools directly.
- * Runs in whichever tenant owns the pools.
+ *
+ * Fixed postgres.js statements on `sql`, a connection in the transaction of `tenantId`, the
+ * tenant that owns the pools (the caller, or the owner of pools shared with it). `eligible`
+ * and the limits are written into the text, not bound, so the cached generic plan can use the
+ * partial indexes. With `end`, the index statement goes out with the transaction's commit
+ * (`inTenantReads`), and the rare reading of the pools directly after it runs in a new tenant
+ * read transaction (`end.reread`), which sees data at least as new.
  */
 export async function candidates(
-  tx: TxCtx,
+  sql: Sql,
+  tenantId: string,
   pools: PoolReach[],
   categories: string[],
   onlyCategory?: string,
+  end?: { last: LastStatement; reread: <R>(read: (sql: Sql) => Promise<R>) => Promise<R> },
 ): Promise<Candidate[]> {
   if (!pools.length) return []
   const poolIds = pools.map((p) => p.id)
   const reach = pools.reduce((n, p) => n + p.itemCount, 0)
-  const categoryFilter = onlyCategory ? eq(selectionIndex.category, onlyCategory) : undefined
+  const categoryFilter = onlyCategory ? sql`and selection_index.category = ${onlyCategory}` : sql``
   const cats = onlyCategory ? [onlyCategory] : categories
 
-  let rows: (Row & { entries: PoolEntry[] | null })[] = []
+  let rows: Row[] = []
   if (reach > SMALL_REACH) {
     // One statement: the best overall and per category by walking the partial indexes in
     // pre-score order, then each candidate's entries in the pools in reach.
-    const result = await tx.tx.execute<Record<string, unknown>>(sql`
+    const statement = sql<Row[]>`
       with cand as (
-        (select * from selection_index where ${scoped(tx, selectionIndex, eq(selectionIndex.eligible, true), categoryFilter)} order by ${byPrescore} limit ${OVERALL_CANDIDATES})
+        (select * from selection_index where selection_index.tenant_id = ${tenantId} and selection_index.eligible ${categoryFilter}
+          order by prescore desc nulls last limit ${sql.unsafe(String(OVERALL_CANDIDATES))})
         union
-        (select c.* from unnest(${textArray(cats)}) as cat(name) cross join lateral (
-          select * from selection_index where ${scoped(tx, selectionIndex, eq(selectionIndex.eligible, true), sql`selection_index.category = cat.name`)}
-          order by ${byPrescore} limit ${PER_CATEGORY_CANDIDATES}) c)
+        (select c.* from unnest(${textArrayLiteral(cats)}::text[]) as cat(name) cross join lateral (
+          select * from selection_index where selection_index.tenant_id = ${tenantId} and selection_index.eligible and selection_index.category = cat.name
+          order by prescore desc nulls last limit ${sql.unsafe(String(PER_CATEGORY_CANDIDATES))}) c)
       )
-      select cand.id, cand.tenant_id as "tenantId", cand.title, cand.category, cand.brand_tier as "brandTier", cand.supplier_id as "supplierId", cand.reputation, cand.micro,
-        cand.list_price as "listPrice", cand.currency, cand.commission_rate as "commissionRate", cand.repurchase_rate as "repurchaseRate",
-        cand.over_exposure as "overExposure", cand.stock, e.entries
-      from cand cross join lateral (select ${poolEntriesJsonSql(sql`cand.tenant_id`, sql`cand.id`, poolIds)} as entries) e
-    `)
-    // execute() returns untyped rows; the select list above names every column of Row.
-    rows = result as unknown as typeof rows
+      select ${columns(sql, 'cand')}, e.entries
+      from cand cross join lateral (select ${poolEntriesJsonFragment(sql, 'cand.tenant_id', 'cand.id', poolIds)} as entries) e`
+    rows = await (end ? end.last(statement) : statement)
   }
   const inReach = rows.filter((r) => r.entries !== null)
   if (reach <= SMALL_REACH || inReach.length < rows.length * MIN_IN_REACH) {
     // The pools hold few of the index's best: rank what is in them instead.
-    const found = (await tx.tx
-      .select(columns)
-      .from(selectionIndex)
-      .where(
-        scoped(
-          tx,
-          selectionIndex,
-          inArray(selectionIndex.id, pooledProductIdsSql(tx, poolIds)),
-          eq(selectionIndex.eligible, true),
-          categoryFilter,
-        ),
-      )
-      .orderBy(byPrescore)
-      .limit(OVERALL_CANDIDATES + PER_CATEGORY_CANDIDATES * 8)) as Row[]
-    const entries = await poolEntries(
-      tx,
-      found.map((r) => r.id),
-      poolIds,
-    )
-    rows = found.map((r) => ({ ...r, entries: entries.get(r.id) ?? [] }))
+    const fromPools = (sql: Sql) => fromPoolsDirectly(sql, tenantId, poolIds, onlyCategory)
+    rows = reach > SMALL_REACH && end ? await end.reread(fromPools) : await fromPools(sql)
   } else rows = inReach
-  return rows.map(({ entries, ...r }) => ({
-    ...r,
-    ownerTenantId: r.tenantId,
+  return rows.map((r) => ({
+    id: r.id,
+    ownerTenantId: tenantId,
+    title: r.title,
+    category: r.category,
+    brandTier: r.brandTier,
+    supplierId: r.supplierId,
+    reputation: r.reputation,
+    micro: r.micro,
     listPrice: Number(r.listPrice),
-    pools: (entries ?? []).map((e) => ({ ...e, price: e.price === null ? null : Number(e.price) })),
+    currency: r.currency,
+    commissionRate: r.commissionRate,
+    repurchaseRate: r.repurchaseRate,
+    overExposure: r.overExposure,
+    stock: r.stock,
+    pools: (r.entries ?? []).map((e) => ({ ...e, price: e.price === null ? null : Number(e.price) })),
   }))
+}
+
+/** The best eligible products in the pools by pre-score, with their entries: for pools that hold few of the index's best. */
+async function fromPoolsDirectly(sql: Sql, tenantId: string, poolIds: string[], onlyCategory?: string): Promise<Row[]> {
+  const found = await sql<Row[]>`
+    select ${columns(sql, 'selection_index')} from selection_index
+    where selection_index.tenant_id = ${tenantId} and selection_index.id in ${pooledProductIdsFragment(sql, tenantId, poolIds)}
+      and selection_index.eligible ${onlyCategory ? sql`and selection_index.category = ${onlyCategory}` : sql``}
+    order by prescore desc nulls last limit ${sql.unsafe(String(OVERALL_CANDIDATES + PER_CATEGORY_CANDIDATES * 8))}`
+  const entries = await poolEntriesOn(
+    sql,
+    tenantId,
+    found.map((r) => r.id),
+    poolIds,
+  )
+  for (const r of found) r.entries = entries.get(r.id) ?? []
+  return found
 }

@@ -32,7 +32,7 @@ export interface AnchorSignals {
   /** Units sold per category in the history window, scaled so the best seller is 1. */
   salesShare: Map<string, number>
   /** Products sold in the recent window, by category. */
-  recent: Map<string, { id: string; grams: Set<string> }[]>
+  recent: Map<string, { id: string; grams: Uint32Array }[]>
   recentIds: Set<string>
 }
 
@@ -46,12 +46,15 @@ export function anchorSignals(
   )
   const maxUnits = Math.max(0, ...Object.values(sales.categoryUnits))
   const salesShare = new Map(Object.entries(sales.categoryUnits).map(([c, u]) => [c, maxUnits > 0 ? u / maxUnits : 0]))
-  const recent = new Map<string, { id: string; grams: Set<string> }[]>()
+  const recent = new Map<string, { id: string; grams: Uint32Array }[]>()
   const recentIds = new Set<string>()
   for (const s of sales.recent) {
     if (recentIds.has(s.id)) continue
     recentIds.add(s.id)
-    recent.set(s.category, [...(recent.get(s.category) ?? []), { id: s.id, grams: bigrams(s.title) }])
+    const inCategory = recent.get(s.category)
+    const item = { id: s.id, grams: bigrams(s.title) }
+    if (inCategory) inCategory.push(item)
+    else recent.set(s.category, [item])
   }
   return { interests, covers: new Set(anchor.categories), salesShare, recent, recentIds }
 }
@@ -78,20 +81,94 @@ export function audienceFit(a: AnchorSignals, category: string): number {
   return parts.length ? parts.reduce((s, p) => s + p, 0) / parts.length : 0
 }
 
-/** Character bigrams of a title with spaces and punctuation removed: works for Chinese and Latin titles alike. */
-export function bigrams(title: string): Set<string> {
-  const s = title.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '')
-  const out = new Set<string>()
-  for (let i = 0; i + 1 < s.length; i++) out.add(s.slice(i, i + 2))
-  if (s.length === 1) out.add(s)
-  return out
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u
+/** Per BMP code unit: 0 not looked at yet, 1 a letter or digit, 2 anything else (lone surrogates too). */
+const bmpClass = new Uint8Array(65536)
+
+const isLetterOrDigit = (cp: number): boolean => {
+  if (cp < 65536) {
+    let c = bmpClass[cp]!
+    if (c === 0) {
+      c = LETTER_OR_DIGIT.test(String.fromCharCode(cp)) ? 1 : 2
+      bmpClass[cp] = c
+    }
+    return c === 1
+  }
+  // Rare in titles, and not remembered: a table of every astral code point would be 1 MB.
+  return LETTER_OR_DIGIT.test(String.fromCodePoint(cp))
 }
 
-export function similarity(a: Set<string>, b: Set<string>): number {
-  if (!a.size || !b.size) return 0
+const NO_GRAMS = new Uint32Array(0)
+/** Reused by `bigrams` for the grams before they are made distinct (grows to the longest title seen). */
+let scratch = new Uint32Array(64)
+
+/**
+ * Character bigrams of a title with spaces and punctuation removed: works for Chinese and Latin
+ * titles alike. The title is lowercased and every code point that is not a letter or digit
+ * (\p{L}, \p{N}) dropped; each pair of adjacent UTF-16 code units c1 c2 of what is left is the
+ * integer c1 × 65536 + c2, and when one code unit is left it is the only gram (never a pair's
+ * value, since no letter or digit is U+0000). Sorted and distinct, so similarity is a merge of
+ * two integer arrays, with the same sets (so the same values) as the bigram strings.
+ */
+export function bigrams(title: string): Uint32Array {
+  const s = title.toLowerCase()
+  if (scratch.length < s.length) scratch = new Uint32Array(2 * s.length)
+  const grams = scratch
+  let units = 0
+  let previous = 0
+  let n = 0
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    let width = 1
+    let cp = c
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const low = s.charCodeAt(i + 1)
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        cp = (c - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000
+        width = 2
+      }
+    }
+    if (isLetterOrDigit(cp))
+      for (let k = 0; k < width; k++) {
+        const unit = s.charCodeAt(i + k)
+        if (units++ > 0) {
+          // Insertion sort: titles give a few dozen grams at most.
+          const gram = ((previous << 16) | unit) >>> 0
+          let j = n++
+          while (j > 0 && grams[j - 1]! > gram) {
+            grams[j] = grams[j - 1]!
+            j--
+          }
+          grams[j] = gram
+        }
+        previous = unit
+      }
+    i += width - 1
+  }
+  if (units === 1) return Uint32Array.of(previous)
+  if (n === 0) return NO_GRAMS
+  let distinct = 1
+  for (let i = 1; i < n; i++) if (grams[i] !== grams[distinct - 1]) grams[distinct++] = grams[i]!
+  return grams.slice(0, distinct)
+}
+
+/** Jaccard similarity of two gram sets as `bigrams` returns them. */
+export function similarity(a: Uint32Array, b: Uint32Array): number {
+  if (!a.length || !b.length) return 0
   let common = 0
-  for (const g of a) if (b.has(g)) common++
-  return common / (a.size + b.size - common)
+  let i = 0
+  let j = 0
+  while (i < a.length && j < b.length) {
+    const x = a[i]!
+    const y = b[j]!
+    if (x === y) {
+      common++
+      i++
+      j++
+    } else if (x < y) i++
+    else j++
+  }
+  return common / (a.length + b.length - common)
 }
 
 export interface Scored {
@@ -109,7 +186,9 @@ const round = (n: number) => Math.round(n * 10000) / 10000
 
 interface Prepared {
   candidate: Candidate
-  grams: Set<string>
+  grams: Uint32Array
+  /** Index of the candidate's category among this call's categories. */
+  category: number
   price: number
   poolIds: string[]
   supplyLimit: number | null
@@ -120,12 +199,20 @@ interface Prepared {
   recentDupOf: string | null
   listDup: number
   listDupOf: string | null
+  picked: boolean
 }
 
-function prepare(c: Candidate, a: AnchorSignals, weights: Weights): Prepared {
+function prepare(c: Candidate, category: number, a: AnchorSignals, weights: Weights): Prepared {
   // The cheapest pool the anchor can draw from sets the price.
-  const price = Math.min(...c.pools.map((p) => p.price ?? c.listPrice), c.pools.length ? Infinity : c.listPrice)
-  const limits = c.pools.map((p) => p.supply_limit)
+  let price = c.pools.length ? Infinity : c.listPrice
+  const poolIds: string[] = []
+  // Unlimited when any pool it comes from is unlimited.
+  let supplyLimit: number | null = c.pools.length ? -Infinity : null
+  for (const p of c.pools) {
+    price = Math.min(price, p.price ?? c.listPrice)
+    poolIds.push(p.pool_id)
+    supplyLimit = supplyLimit === null || p.supply_limit === null ? null : Math.max(supplyLimit, p.supply_limit)
+  }
   const grams = bigrams(c.title)
   let recentDup = 0
   let recentDupOf: string | null = null
@@ -149,21 +236,28 @@ function prepare(c: Candidate, a: AnchorSignals, weights: Weights): Prepared {
     micro_supplier_boost: c.micro ? 1 : 0,
     exposure_fairness: -c.overExposure,
   }
+  // Summed in the order of the parts above, from 0, as the score has always been.
   let fixed = 0
-  for (const [k, v] of Object.entries(base)) fixed += weights[k as ScorePart] * v
+  fixed += weights.audience_fit * base.audience_fit
+  fixed += weights.supplier_quality * base.supplier_quality
+  fixed += weights.expected_margin * base.expected_margin
+  fixed += weights.long_term_value * base.long_term_value
+  fixed += weights.micro_supplier_boost * base.micro_supplier_boost
+  fixed += weights.exposure_fairness * base.exposure_fairness
   return {
     candidate: c,
     grams,
+    category,
     price,
-    poolIds: c.pools.map((p) => p.pool_id),
-    // Unlimited when any pool it comes from is unlimited.
-    supplyLimit: limits.length && limits.every((l) => l !== null) ? Math.max(...(limits as number[])) : null,
+    poolIds,
+    supplyLimit,
     base,
     fixed,
     recentDup,
     recentDupOf,
     listDup: 0,
     listDupOf: null,
+    picked: false,
   }
 }
 
@@ -175,7 +269,8 @@ const diversityOf = (p: Prepared, sameCategoryPicked: number) =>
  * each pick the diversity part of the rest is updated, so it grows for products close to
  * what the anchor sold recently or to what is already on the list, and for categories
  * already on the list; no category takes more than `maxCategoryShare` of the list while
- * other categories still have candidates.
+ * other categories still have candidates. Among equal scores the smallest product id wins,
+ * so the result does not depend on the order of `candidates`.
  */
 export function rank(
   candidates: Candidate[],
@@ -184,18 +279,35 @@ export function rank(
   limit: number,
   maxCategoryShare: number,
 ): Scored[] {
-  const remaining = new Set(candidates.map((c) => prepare(c, a, weights)))
+  const categoryIndex = new Map<string, number>()
+  const byCategory: Prepared[][] = []
+  const prepared: Prepared[] = []
+  for (const c of candidates) {
+    let category = categoryIndex.get(c.category)
+    if (category === undefined) {
+      category = byCategory.length
+      categoryIndex.set(c.category, category)
+      byCategory.push([])
+    }
+    const p = prepare(c, category, a, weights)
+    prepared.push(p)
+    byCategory[category]!.push(p)
+  }
+  // Per category: products picked, and candidates not yet picked.
+  const count = new Int32Array(byCategory.length)
+  const left = Int32Array.from(byCategory, (ps) => ps.length)
+  let remaining = prepared.length
   const picked: Scored[] = []
-  const count = new Map<string, number>()
   const cap = Math.max(1, Math.ceil(limit * maxCategoryShare))
 
-  while (picked.length < limit && remaining.size) {
+  while (picked.length < limit && remaining) {
     let anyOpen = false
-    for (const p of remaining) if ((count.get(p.candidate.category) ?? 0) < cap) anyOpen = true
+    for (let k = 0; k < count.length; k++) if (left[k]! > 0 && count[k]! < cap) anyOpen = true
     let best: Prepared | undefined
     let bestScore = -Infinity
-    for (const p of remaining) {
-      const n = count.get(p.candidate.category) ?? 0
+    for (const p of prepared) {
+      if (p.picked) continue
+      const n = count[p.category]!
       // A category at its cap waits while any other category has candidates.
       if (anyOpen && n >= cap) continue
       const score = p.fixed + weights.diversity * diversityOf(p, n)
@@ -205,7 +317,7 @@ export function rank(
       }
     }
     if (!best) break
-    const n = count.get(best.candidate.category) ?? 0
+    const n = count[best.category]!
     const parts = { ...best.base, diversity: diversityOf(best, n) } as Record<ScorePart, number>
     const breakdown = {} as Record<ScorePart, number>
     for (const k of Object.keys(parts) as ScorePart[]) {
@@ -222,10 +334,12 @@ export function rank(
       score: round(bestScore),
       nearDuplicateOf: best.recentDup >= best.listDup ? best.recentDupOf : best.listDupOf,
     })
-    remaining.delete(best)
-    count.set(best.candidate.category, n + 1)
-    for (const p of remaining) {
-      if (p.candidate.category !== best.candidate.category) continue
+    best.picked = true
+    remaining--
+    left[best.category] -= 1
+    count[best.category] = n + 1
+    for (const p of byCategory[best.category]!) {
+      if (p.picked) continue
       const sim = similarity(p.grams, best.grams)
       if (sim >= NEAR_DUPLICATE_SIMILARITY && sim > p.listDup) {
         p.listDup = sim

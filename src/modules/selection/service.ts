@@ -1,12 +1,11 @@
-import { inTenant } from '../../db/tenancy.js'
+import type { Sql } from 'postgres'
+import { inTenant, inTenantReads, type LastStatement, transactionClient } from '../../db/tenancy.js'
 import { audit } from '../../lib/audit.js'
-import type { Ctx, TxCtx } from '../../lib/context.js'
+import type { Ctx } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
-import { tenantRepository } from '../../lib/repository.js'
-import { findAnchor } from '../anchors/index.js'
+import { anchorAudience } from '../anchors/index.js'
 import { findProduct } from '../catalog/index.js'
-import { accessiblePools, activePools, asGrantee, poolItemFor } from '../pools/index.js'
-import { anchorSalesProfiles } from './tables.js'
+import { accessiblePoolsOn, activePools, asGrantee, poolItemFor } from '../pools/index.js'
 import { brandTierPolicy, checkOffer } from './brand-tier.js'
 import { candidates } from './candidates.js'
 import { deepFreeze, recommendationCache } from './cache.js'
@@ -15,8 +14,6 @@ import { affineCategories, anchorSignals, rank, type Candidate } from './scoring
 import { readSelectionStamp, readSelectionVersion } from './state.js'
 import { selectionSettings, type SelectionSettings } from './weights.js'
 import type { CreateBrandTierCheckInput, UpdateSelectionWeightsInput } from './schemas.js'
-
-const profileRepo = tenantRepository(anchorSalesProfiles, 'anchor sales profile')
 
 const presentWeights = (s: { value: SelectionSettings; version: number; updatedAt: Date | null }) => ({
   ...s.value,
@@ -61,26 +58,31 @@ export async function recommendForAnchor(
   const key = JSON.stringify([ctx.tenantId, anchorId, q.limit, q.category ?? null, q.pool_id ?? null])
   const weigh = (r: RecommendationList) => r.data.length + 1
 
-  // A pool_id asks for one of the tenant's own pools: shared pools play no part.
-  const first = await inTenant(ctx, async (tx) => {
+  // A pool_id asks for one of the tenant's own pools: shared pools play no part. Fixed
+  // statements in a read-only tenant transaction: begin, the role, the stamp and the ranking
+  // inputs in one round trip, the candidates with the commit in a second.
+  const reread = <R>(read: (sql: Sql) => Promise<R>) => inTenantReads(ctx, (sql) => read(sql))
+  const first = await inTenantReads(ctx, async (sql, last) => {
+    const end = { last, reread }
     // With no entry for this query the answer is computed whatever the stamp, so the stamp
     // and the tenant's data go out together, in one round trip: the connection runs them in
     // order, so the data is still read after the stamp (see readSelectionStamp).
+    const stamped = readSelectionStamp(sql, ctx.tenantId, anchorId, !q.pool_id)
     const [stamp, pipelined] = cache.holds(key)
-      ? [await readSelectionStamp(tx, anchorId, !q.pool_id), undefined]
-      : await Promise.all([readSelectionStamp(tx, anchorId, !q.pool_id), readInputs(tx, anchorId, q)])
+      ? [await stamped, undefined]
+      : await Promise.all([stamped, readInputs(sql, ctx.tenantId, anchorId, q)])
     if (!stamp.anchorExists) throw new AppError('not_found', `No anchor with id ${anchorId} exists.`)
     if (stamp.grants.length)
       return {
         version: stamp.version,
         grants: byOwner(stamp.grants),
-        own: pipelined && (await readOwn(tx, anchorId, q, pipelined)),
+        own: pipelined && (await readOwn(sql, ctx.tenantId, anchorId, q, end, pipelined)),
       }
     // Nothing shared with the tenant: the version is the whole stamp, and on a miss the
     // tenant's data is read in this same transaction, after the version.
     const found = cache.lookup(key, String(stamp.version))
     if (found) return { found }
-    return { stamp: String(stamp.version), own: await readOwn(tx, anchorId, q, pipelined) }
+    return { stamp: String(stamp.version), own: await readOwn(sql, ctx.tenantId, anchorId, q, end, pipelined) }
   })
   if (first.found) return first.found
   if (first.stamp) {
@@ -111,7 +113,9 @@ export async function recommendForAnchor(
     stamp,
     async () => {
       // Read with the tenant's version when it was pipelined with it; otherwise now, after it.
-      const own = first.own ?? (await inTenant(ctx, (tx) => readOwn(tx, anchorId, q)))
+      const own =
+        first.own ??
+        (await inTenantReads(ctx, (sql, last) => readOwn(sql, ctx.tenantId, anchorId, q, { last, reread })))
       return deepFreeze(await finish(ctx, anchorId, q, own, grants))
     },
     weigh,
@@ -125,29 +129,45 @@ const byOwner = (grants: [string, string][]) => {
 }
 
 /** What ranking needs besides candidates, in the tenant's transaction; the statements are sent together. */
-function readInputs(tx: TxCtx, anchorId: string, query: RecommendationQuery) {
+function readInputs(sql: Sql, tenantId: string, anchorId: string, query: RecommendationQuery) {
   return Promise.all([
-    findAnchor(tx, anchorId),
-    selectionSettings.values(tx),
-    accessiblePools(tx, anchorId, query.pool_id),
-    profileRepo.find(tx, anchorId),
+    anchorAudience(sql, tenantId, anchorId),
+    selectionSettings.valuesOn(sql, tenantId),
+    accessiblePoolsOn(sql, tenantId, anchorId, query.pool_id),
+    readSalesProfile(sql, tenantId, anchorId),
   ])
+}
+
+/** The anchor's sales profile (tables.ts anchorSalesProfiles), what ranking reads of it. */
+async function readSalesProfile(sql: Sql, tenantId: string, anchorId: string) {
+  const [row] = await sql<
+    { categoryUnits: Record<string, number>; recent: { id: string; title: string; category: string }[] }[]
+  >`
+    select category_units as "categoryUnits", recent from anchor_sales_profiles where tenant_id = ${tenantId} and id = ${anchorId}`
+  return row
 }
 
 /** In the tenant's transaction: the anchor's signals, the weights and candidates from the tenant's own pools. */
 async function readOwn(
-  tx: TxCtx,
+  sql: Sql,
+  tenantId: string,
   anchorId: string,
   query: RecommendationQuery,
+  end: { last: LastStatement; reread: <R>(read: (sql: Sql) => Promise<R>) => Promise<R> },
   inputs?: Awaited<ReturnType<typeof readInputs>>,
 ) {
-  const [anchor, settings, pools, profile] = inputs ?? (await readInputs(tx, anchorId, query))
+  const [anchor, settings, pools, profile] = inputs ?? (await readInputs(sql, tenantId, anchorId, query))
   if (!anchor) throw new AppError('not_found', `No anchor with id ${anchorId} exists.`)
   if (query.pool_id && !pools.length)
     throw new AppError('not_found', `No supply pool with id ${query.pool_id} is open to this anchor.`)
   const signals = anchorSignals(anchor, profile ?? { categoryUnits: {}, recent: [] })
   const categories = affineCategories(signals)
-  return { settings, signals, categories, found: await candidates(tx, pools, categories, query.category) }
+  return {
+    settings,
+    signals,
+    categories,
+    found: await candidates(sql, tenantId, pools, categories, query.category, end),
+  }
 }
 
 /** Adds candidates from shared pools (read in each owner's tenant, one transaction per owner) and ranks. */
@@ -162,7 +182,13 @@ async function finish(
   for (const [owner, poolIds] of grants) {
     shared.push(
       ...(await asGrantee(ctx, owner, poolIds, async (tx, granted) => {
-        return candidates(tx, await activePools(tx, granted), own.categories, query.category)
+        return candidates(
+          transactionClient(tx.tx),
+          tx.tenantId,
+          await activePools(tx, granted),
+          own.categories,
+          query.category,
+        )
       })),
     )
   }

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm'
+import type { Sql } from 'postgres'
 import type { TxCtx } from '../../lib/context.js'
-import { anchorExistsSql } from '../anchors/index.js'
-import { liveGrantsJsonSql } from '../pools/index.js'
+import { anchorExistsFragment } from '../anchors/index.js'
+import { liveGrantsJsonFragment } from '../pools/index.js'
 import { selectionChanges, selectionState } from './tables.js'
 
 const STATE_ID = 'selection'
@@ -76,15 +77,20 @@ export interface SelectionStamp {
  * number of committed changes),
  * and (with `withGrants`) the pools other organizations share with it. Read before any data
  * a recommendation is computed from: under READ COMMITTED each later statement sees data at
- * least as new as this version, never older.
+ * least as new as this version, never older. A fixed postgres.js statement on `sql`, a
+ * connection in the tenant's transaction.
  */
-export async function readSelectionStamp(tx: TxCtx, anchorId: string, withGrants: boolean): Promise<SelectionStamp> {
-  const grants = withGrants ? liveGrantsJsonSql(tx) : sql`'[]'::json`
-  const [row] = await tx.tx.execute<{ anchor: boolean; version: number; grants: [string, string][] }>(sql`
-    select ${anchorExistsSql(tx, anchorId)} as anchor,
-      ${committedChangesSql(tx)} as version,
-      ${grants} as grants
-  `)
+export async function readSelectionStamp(
+  sql: Sql,
+  tenantId: string,
+  anchorId: string,
+  withGrants: boolean,
+): Promise<SelectionStamp> {
+  const [row] = await sql<{ anchor: boolean; version: bigint; grants: [string, string][] }[]>`
+    select ${anchorExistsFragment(sql, tenantId, anchorId)} as anchor,
+      (coalesce((select s.version from selection_state s where s.tenant_id = ${tenantId} and s.id = ${STATE_ID}), 0)
+        + (select count(*) from selection_changes c where c.tenant_id = ${tenantId})) as version,
+      ${withGrants ? liveGrantsJsonFragment(sql, tenantId) : sql`'[]'::json`} as grants`
   return { anchorExists: row!.anchor, version: Number(row!.version), grants: row!.grants }
 }
 
