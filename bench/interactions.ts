@@ -35,7 +35,7 @@ const arg = (name: string, fallback: number) => {
 }
 const EVENTS = arg('events', 200_000)
 const BATCH = 1000
-const CONCURRENCY = arg('concurrency', 4)
+const CONCURRENCY = arg('concurrency', 8)
 /** Batches sent before the clock starts, so pools, prepared statements and the JIT are warm. */
 const WARMUP = arg('warmup', 8)
 const TYPES = ['comment', 'like', 'like', 'like', 'join', 'gift', 'share', 'follow'] as const

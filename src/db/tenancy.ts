@@ -40,24 +40,17 @@ export function inTenant<T>(ctx: Ctx | TxCtx, fn: (ctx: TxCtx) => Promise<T>): P
   })
 }
 
-const PLAIN_ID = /^[A-Za-z0-9_]{1,100}$/
-
 /**
- * `begin read only` and the role and tenant set transaction-locally, not yet sent. A tenant id
- * spelled in [A-Za-z0-9_] (every TypeID is) goes in as a literal, so they are one simple-protocol
- * message: one statement fewer to send, parse and answer. Any other id stays a bound parameter.
+ * `begin read only` and the role and tenant set transaction-locally, not yet sent. The tenant is
+ * a bound parameter of a prepared statement: sending both as one simple-protocol message with the
+ * id as a literal was measured slower (PostgreSQL parses and plans the literal select every time:
+ * +8–25 µs of backend CPU per read against one fewer message).
  */
 function openTenantRead(sql: Sql, tenantId: string) {
-  return PLAIN_ID.test(tenantId)
-    ? [
-        sql.unsafe(
-          `begin read only; select set_config('role', '${APP_ROLE}', true), set_config('app.tenant_id', '${tenantId}', true)`,
-        ),
-      ]
-    : [
-        sql.unsafe('begin read only'),
-        sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${tenantId}, true)`,
-      ]
+  return [
+    sql.unsafe('begin read only'),
+    sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${tenantId}, true)`,
+  ]
 }
 
 /** A read that returned rows from outside its tenant transaction is refused, never served. */

@@ -46,7 +46,7 @@ t.test('inTenantRead', async (t) => {
     t.equal((await inTenantRead(ctxFor(''), (db) => db`select * from events`)).length, 0)
   })
 
-  t.test('a tenant id outside [A-Za-z0-9_] is a parameter, never SQL', async (t) => {
+  t.test('a tenant id is a parameter, never SQL', async (t) => {
     for (const odd of [
       `${a}' or true or '`,
       `${a}'); select set_config('app.tenant_id', '${b}', true); --`,
