@@ -1,9 +1,9 @@
-import { eq } from 'drizzle-orm'
 import type { Sql } from 'postgres'
 import type { TxCtx } from './context.js'
 import { AppError } from './errors.js'
-import { scoped, tenantRepository } from './repository.js'
+import { tenantRepository } from './repository.js'
 import { settingsDocuments } from '../db/schema.js'
+import { transactionClient } from '../db/tenancy.js'
 
 const repo = tenantRepository(settingsDocuments, 'settings document')
 
@@ -62,7 +62,7 @@ export function settingsDocument<T extends object>(key: string, defaults: () => 
       const row = await repo.update(ctx, key, current.version, { value })
       return { value, version: row.version, updatedAt: row.updatedAt }
     },
-    /** `values` as one fixed statement on a postgres.js connection in the tenant's transaction. */
+    /** `values` on a postgres.js connection in the tenant's transaction (one fixed statement). */
     async valuesOn(sql: Sql, tenantId: string): Promise<T> {
       const [row] = await sql<
         { value: unknown }[]
@@ -70,12 +70,8 @@ export function settingsDocument<T extends object>(key: string, defaults: () => 
       return row ? mergeSettings(defaults(), row.value) : defaults()
     },
     /** Locks nothing; for code that only needs the values. */
-    async values(ctx: TxCtx): Promise<T> {
-      const [row] = await ctx.tx
-        .select({ value: settingsDocuments.value })
-        .from(settingsDocuments)
-        .where(scoped(ctx, settingsDocuments, eq(settingsDocuments.id, key)))
-      return row ? mergeSettings(defaults(), row.value) : defaults()
+    values(ctx: TxCtx): Promise<T> {
+      return this.valuesOn(transactionClient(ctx.tx), ctx.tenantId)
     },
   }
 }

@@ -1,11 +1,11 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
+import { and, eq, inArray, isNull } from 'drizzle-orm'
 import type { Sql } from 'postgres'
-import { inTenant } from '../../db/tenancy.js'
+import { inTenant, transactionClient } from '../../db/tenancy.js'
 import type { Ctx, TxCtx } from '../../lib/context.js'
 import { scoped } from '../../lib/repository.js'
-import { textArray, textArrayLiteral } from '../../lib/sql.js'
+import { textArrayLiteral } from '../../lib/sql.js'
 import { type ProductSummary, productSummaries } from '../catalog/index.js'
-import { poolAnchors, poolGrants, poolItems, supplyPools } from './tables.js'
+import { poolGrants, poolItems, supplyPools } from './tables.js'
 
 export type GrantRow = typeof poolGrants.$inferSelect
 
@@ -61,21 +61,10 @@ export function byOwner(grants: GrantRow[]): Map<string, string[]> {
 
 /** The tenant's active pools the anchor may draw from (all-anchor pools and those listing it). */
 export function accessiblePools(tx: TxCtx, anchorId: string, onlyPool?: string): Promise<PoolReach[]> {
-  return tx.tx
-    .select({ id: supplyPools.id, itemCount: supplyPools.itemCount })
-    .from(supplyPools)
-    .where(
-      scoped(
-        tx,
-        supplyPools,
-        eq(supplyPools.status, 'active'),
-        onlyPool ? eq(supplyPools.id, onlyPool) : undefined,
-        sql`(${supplyPools.access} = 'all_anchors' or exists (select 1 from ${poolAnchors} where ${and(eq(poolAnchors.tenantId, supplyPools.tenantId), eq(poolAnchors.poolId, supplyPools.id), eq(poolAnchors.anchorId, anchorId))}))`,
-      ),
-    )
+  return accessiblePoolsOn(transactionClient(tx.tx), tx.tenantId, anchorId, onlyPool)
 }
 
-/** `accessiblePools` as one fixed statement on a postgres.js connection in the tenant's transaction. */
+/** `accessiblePools` on a postgres.js connection in the tenant's transaction (one fixed statement). */
 export function accessiblePoolsOn(
   sql: Sql,
   tenantId: string,
@@ -102,39 +91,11 @@ export type PoolReach = { id: string; itemCount: number }
 export type PoolEntry = { pool_id: string; price: number | null; supply_limit: number | null }
 
 /** Each product's entries (pool, price, supply limit) in the given pools. */
-export async function poolEntries(
-  tx: TxCtx,
-  productIds: string[],
-  poolIds: string[],
-): Promise<Map<string, PoolEntry[]>> {
-  const out = new Map<string, PoolEntry[]>()
-  if (!productIds.length) return out
-  const rows = await tx.tx
-    .select({
-      productId: poolItems.productId,
-      poolId: poolItems.poolId,
-      price: poolItems.price,
-      supplyLimit: poolItems.supplyLimit,
-    })
-    .from(poolItems)
-    .where(
-      scoped(
-        tx,
-        poolItems,
-        sql`${poolItems.productId} = any(${textArray(productIds)})`,
-        sql`${poolItems.poolId} = any(${textArray(poolIds)})`,
-      ),
-    )
-  for (const r of rows) {
-    out.set(r.productId, [
-      ...(out.get(r.productId) ?? []),
-      { pool_id: r.poolId, price: r.price === null ? null : Number(r.price), supply_limit: r.supplyLimit },
-    ])
-  }
-  return out
+export function poolEntries(tx: TxCtx, productIds: string[], poolIds: string[]): Promise<Map<string, PoolEntry[]>> {
+  return poolEntriesOn(transactionClient(tx.tx), tx.tenantId, productIds, poolIds)
 }
 
-/** `poolEntries` as one fixed statement on a postgres.js connection in the tenant's transaction. */
+/** `poolEntries` on a postgres.js connection in the tenant's transaction (one fixed statement). */
 export async function poolEntriesOn(
   sql: Sql,
   tenantId: string,

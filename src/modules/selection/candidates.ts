@@ -19,23 +19,11 @@ const SMALL_REACH = 3000
 /** When fewer than this share of index candidates are in reach, the pools are read directly. */
 const MIN_IN_REACH = 0.5
 
-/** A selection_index row as the statements below name its columns, with the product's pool entries. */
-interface Row {
-  id: string
-  title: string
-  category: string
-  brandTier: string
-  supplierId: string
-  reputation: number | null
-  micro: boolean
-  listPrice: bigint
-  currency: string
-  commissionRate: number
-  repurchaseRate: number | null
-  overExposure: number
-  stock: number
-  entries: PoolEntry[] | null
-}
+/**
+ * A selection_index row as the statements below name its columns: a candidate before its owner
+ * is known, with the price as PostgreSQL sends it and the product's pool entries.
+ */
+type Row = Omit<Candidate, 'ownerTenantId' | 'listPrice' | 'pools'> & { listPrice: bigint; entries: PoolEntry[] | null }
 
 const columns = (sql: Sql, table: string) =>
   sql`${sql(`${table}.id`)}, ${sql(`${table}.title`)}, ${sql(`${table}.category`)}, ${sql(`${table}.brand_tier`)} as "brandTier",
