@@ -1,9 +1,6 @@
 import t from 'tap'
-import { connectDatabase } from '../../src/db/client.js'
 import { inTenant, inTenantRead } from '../../src/db/tenancy.js'
-import type { Ctx } from '../../src/lib/context.js'
-import { newId } from '../../src/lib/ids.js'
-import { createTestDatabase } from '../helper.js'
+import { tenantReadFixture } from './tenant-read-fixture.js'
 
 /**
  * The one-round-trip tenant read (`inTenantRead`) keeps the wall of `inTenant`: the
@@ -11,28 +8,9 @@ import { createTestDatabase } from '../helper.js'
  * the pooled connection (one, so every statement below shares it) carries nothing onward.
  */
 t.test('inTenantRead', async (t) => {
-  const url = await createTestDatabase(t)
-  const database = connectDatabase(url, { max: 1 })
-  t.teardown(() => database.close())
-  const { sql } = database
-
   const a = 'org_readera'
   const b = 'org_readerb'
-  for (const tenant of [a, b])
-    await sql`insert into events (tenant_id, id, type, resource_type, resource_id, resource_version, data) values (${tenant}, ${newId('event')}, 'test.happened', 'thing', ${tenant}, 1, '{}')`
-  // inTenantRead needs only the tenant and the pool of a context.
-  const ctxFor = (tenantId: string) => ({ tenantId, db: database.db }) as unknown as Ctx
-  const pooled = async () => {
-    const [row] = await sql<{ tenant: string | null; role: string }[]>`
-      select current_setting('app.tenant_id', true) as tenant, current_user as role`
-    // A savepoint is refused outside a transaction block, so this tells whether one is open.
-    const open = await sql.unsafe('savepoint probe').then(
-      () => true,
-      (err: Error) => !/can only be used in transaction blocks/.test(err.message),
-    )
-    return { ...row, open }
-  }
-  const clean = { tenant: '', role: 'postgres', open: false }
+  const { sql, ctxFor, pooled, clean } = await tenantReadFixture(t, [a, b])
 
   t.test('acts as the app role with the tenant set', async (t) => {
     const [row] = await inTenantRead(
