@@ -39,7 +39,11 @@ const ConfigSchema = Type.Object({
     description:
       'Selection re-learns from real orders at most once per this many seconds per tenant (a paid order, cancel, return or dispute shows in recommendations about this long after it commits)',
   }),
-  RECOMMENDATION_CACHE: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
+  RECOMMENDATION_CACHE: Type.Union([Type.Literal('on'), Type.Literal('candidates'), Type.Literal('off')], {
+    default: 'on',
+    description:
+      'on keeps recommendation results and candidate lists in the process, candidates keeps only the candidate lists (every request ranks), off keeps nothing',
+  }),
   TRANSCODER: Type.Union([Type.Literal('local'), Type.Literal('http')], {
     default: 'local',
     description: 'Who transcodes media: local runs ffmpeg in the worker, http hands jobs to TRANSCODER_URL',

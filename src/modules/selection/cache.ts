@@ -105,8 +105,9 @@ export class RecommendationCache<V> {
   }
 
   /**
-   * Runs `compute` and caches its result under key and stamp; callers that ask for the same
-   * key and stamp meanwhile share this computation instead of starting their own.
+   * Runs `compute` and caches its result, frozen, under key and stamp; callers that ask for
+   * the same key and stamp meanwhile share this computation instead of starting their own.
+   * With the cache off the result is neither kept nor frozen.
    */
   fill(key: string, stamp: string, compute: () => Promise<V>, weigh: (v: V) => number): Promise<V> {
     if (!this.options.enabled) return compute()
@@ -118,7 +119,8 @@ export class RecommendationCache<V> {
     const promise = compute().then(
       (value) => {
         this.inflight.delete(fk)
-        this.set(key, stamp, value, weigh(value), started)
+        // Frozen once it is shared, so no caller can change what later callers get.
+        this.set(key, stamp, deepFreeze(value), weigh(value), started)
         return value
       },
       (err: unknown) => {
@@ -135,6 +137,33 @@ const flightKey = (key: string, stamp: string) => `${key}\u0001${stamp}`
 
 /** One cache per database handle: apps (and test apps) on different databases never share entries. */
 const caches = new WeakMap<Database, RecommendationCache<unknown>>()
+const candidateCaches = new WeakMap<Database, RecommendationCache<unknown>>()
+
+/**
+ * Candidate lists (candidates.ts): for a tenant and the pools in reach, the best products
+ * overall and those of each category, as read from the selection index. Found and validated
+ * exactly like results (the same stamp, read in the request's own transaction), so they never
+ * outlive a committed change either; they are shared by every anchor with the same pools, so
+ * a request that misses the result cache still skips reading them. Bounded by the candidates
+ * held over all lists.
+ */
+export const defaultCandidateCacheOptions: CacheOptions = {
+  enabled: true,
+  maxEntries: 2000,
+  maxItems: 40_000,
+  maxAgeMs: 5 * 60_000,
+}
+
+export function configureCandidateCache(db: Database, options: Partial<CacheOptions>): RecommendationCache<unknown> {
+  const cache = new RecommendationCache<unknown>({ ...defaultCandidateCacheOptions, ...options })
+  candidateCaches.set(db, cache)
+  return cache
+}
+
+export function candidateCache<V>(db: Database): RecommendationCache<V> {
+  const cache = candidateCaches.get(db) ?? configureCandidateCache(db, {})
+  return cache as RecommendationCache<V>
+}
 
 /** Sets the cache options for an app's database handle (the selection routes do, from config). */
 export function configureRecommendationCache(

@@ -8,6 +8,7 @@ import {
   poolEntriesOn,
   pooledProductIdsFragment,
 } from '../pools/index.js'
+import type { RecommendationCache } from './cache.js'
 import type { Candidate } from './scoring.js'
 
 /** Best products overall by pre-score, whatever their category. */
@@ -31,6 +32,23 @@ const columns = (sql: Sql, table: string) =>
     ${sql(`${table}.currency`)}, ${sql(`${table}.commission_rate`)} as "commissionRate", ${sql(`${table}.repurchase_rate`)} as "repurchaseRate",
     ${sql(`${table}.over_exposure`)} as "overExposure", ${sql(`${table}.stock`)}`
 
+/** Candidates as one statement or list read them, each marked with whether a pool in reach holds it. */
+export type CandidateList = readonly { candidate: Candidate; inReach: boolean }[]
+
+/**
+ * How the tenant's own candidates are read inside `inTenantReads`: the index statement goes
+ * out with the transaction's commit (`last`); the rare reading of the pools directly after it
+ * runs in a new tenant read transaction (`reread`), which sees data at least as new. `lists`
+ * holds candidate lists under `stamp`, the selection version the request read before any of
+ * its data (state.ts), so a list is used only while nothing it was read from has changed.
+ */
+export interface CandidateReads {
+  last: LastStatement
+  reread: <R>(read: (sql: Sql) => Promise<R>) => Promise<R>
+  lists?: RecommendationCache<CandidateList>
+  stamp?: string
+}
+
 /**
  * Candidate generation: eligible products (active, in stock, supplier admitted or on
  * probation) in reach of the given pools, the best by pre-score overall and per affine
@@ -38,12 +56,15 @@ const columns = (sql: Sql, table: string) =>
  * early; pool membership and prices are then read for those few hundred ids. When the
  * pools hold a small part of the catalog, candidates come from the pools directly.
  *
+ * Each part (the best overall, the best of one category, the pools read directly) is a
+ * candidate list of its own for the tenant and the pools in reach: with `end.lists`, parts
+ * held under the request's stamp are not read again, and only the missing ones are, in one
+ * statement. A product in two parts counts once, as in the union of one statement.
+ *
  * Fixed postgres.js statements on `sql`, a connection in the transaction of `tenantId`, the
  * tenant that owns the pools (the caller, or the owner of pools shared with it). `eligible`
  * and the limits are written into the text, not bound, so the cached generic plan can use the
- * partial indexes. With `end`, the index statement goes out with the transaction's commit
- * (`inTenantReads`), and the rare reading of the pools directly after it runs in a new tenant
- * read transaction (`end.reread`), which sees data at least as new.
+ * partial indexes.
  */
 export async function candidates(
   sql: Sql,
@@ -51,40 +72,108 @@ export async function candidates(
   pools: PoolReach[],
   categories: string[],
   onlyCategory?: string,
-  end?: { last: LastStatement; reread: <R>(read: (sql: Sql) => Promise<R>) => Promise<R> },
+  end?: CandidateReads,
 ): Promise<Candidate[]> {
   if (!pools.length) return []
   const poolIds = pools.map((p) => p.id)
   const reach = pools.reduce((n, p) => n + p.itemCount, 0)
-  const categoryFilter = onlyCategory ? sql`and selection_index.category = ${onlyCategory}` : sql``
-  const cats = onlyCategory ? [onlyCategory] : categories
+  const cats = onlyCategory ? [onlyCategory] : [...new Set(categories)]
+  const lists = end?.lists && end.stamp !== undefined ? { cache: end.lists, stamp: end.stamp } : undefined
+  const listKey = (part: string) => JSON.stringify([tenantId, [...poolIds].sort(), part])
+  const held = (key: string) => lists?.cache.lookup(key, lists.stamp)
+  const keep = (key: string, read: () => Promise<CandidateList>) =>
+    lists ? lists.cache.fill(key, lists.stamp, read, (l) => l.length + 1) : read()
 
-  let rows: Row[] = []
+  let found: CandidateList = []
   if (reach > SMALL_REACH) {
-    // One statement: the best overall and per category by walking the partial indexes in
-    // pre-score order, then each candidate's entries in the pools in reach.
-    const statement = sql<Row[]>`
-      with cand as (
-        (select * from selection_index where selection_index.tenant_id = ${tenantId} and selection_index.eligible ${categoryFilter}
-          order by prescore desc nulls last limit ${sql.unsafe(String(OVERALL_CANDIDATES))})
-        union
-        (select c.* from unnest(${textArrayLiteral(cats)}::text[]) as cat(name) cross join lateral (
-          select * from selection_index where selection_index.tenant_id = ${tenantId} and selection_index.eligible and selection_index.category = cat.name
-          order by prescore desc nulls last limit ${sql.unsafe(String(PER_CATEGORY_CANDIDATES))}) c)
+    const parts = [
+      { key: listKey(`overall:${onlyCategory ?? ''}`), category: null as string | null },
+      ...cats.map((c) => ({ key: listKey(`category:${c}`), category: c })),
+    ].map((p) => ({ ...p, list: held(p.key) }))
+    const missing = parts.filter((p) => p.list === undefined)
+    if (missing.length) {
+      const overall = missing[0]!.category === null
+      const statement = indexCandidates(
+        sql,
+        tenantId,
+        poolIds,
+        overall ? { onlyCategory } : undefined,
+        missing.filter((p) => p.category !== null).map((p) => p.category!),
       )
-      select ${columns(sql, 'cand')}, e.entries
-      from cand cross join lateral (select ${poolEntriesJsonFragment(sql, 'cand.tenant_id', 'cand.id', poolIds)} as entries) e`
-    rows = await (end ? end.last(statement) : statement)
+      const read = (end ? end.last(statement) : statement).then((rows) => toLists(rows, tenantId))
+      for (const p of missing) p.list = keep(p.key, async () => (await read).get(p.category) ?? [])
+    }
+    found = distinct(await Promise.all(parts.map((p) => p.list!)))
   }
-  const inReach = rows.filter((r) => r.entries !== null)
-  if (reach <= SMALL_REACH || inReach.length < rows.length * MIN_IN_REACH) {
+  const inReach = found.filter((r) => r.inReach)
+  if (reach <= SMALL_REACH || inReach.length < found.length * MIN_IN_REACH) {
     // The pools hold few of the index's best: rank what is in them instead.
+    const key = listKey(`pools:${onlyCategory ?? ''}`)
     const fromPools = (sql: Sql) => fromPoolsDirectly(sql, tenantId, poolIds, onlyCategory)
-    rows = reach > SMALL_REACH && end ? await end.reread(fromPools) : await fromPools(sql)
-  } else rows = inReach
-  return rows.map((r) => ({
+    found = await (held(key) ?? keep(key, () => (reach > SMALL_REACH && end ? end.reread(fromPools) : fromPools(sql))))
+  } else found = inReach
+  return found.map((r) => r.candidate)
+}
+
+/**
+ * The best eligible products by pre-score overall (with `overall`) and in each of
+ * `categories`, from the selection index, each row marked with its part (null for overall)
+ * and carrying its entries in the pools in reach.
+ */
+function indexCandidates(
+  sql: Sql,
+  tenantId: string,
+  poolIds: string[],
+  overall: { onlyCategory?: string } | undefined,
+  categories: string[],
+) {
+  const categoryFilter = overall?.onlyCategory ? sql`and selection_index.category = ${overall.onlyCategory}` : sql``
+  const best = overall
+    ? sql`(select null::text as part, * from selection_index where selection_index.tenant_id = ${tenantId} and selection_index.eligible ${categoryFilter}
+          order by prescore desc nulls last limit ${sql.unsafe(String(OVERALL_CANDIDATES))})
+        union all`
+    : sql``
+  // One statement: the parts by walking the partial indexes in pre-score order, then each
+  // candidate's entries in the pools in reach.
+  return sql<(Row & { part: string | null })[]>`
+    with cand as (
+      ${best}
+      (select cat.name as part, c.* from unnest(${textArrayLiteral(categories)}::text[]) as cat(name) cross join lateral (
+        select * from selection_index where selection_index.tenant_id = ${tenantId} and selection_index.eligible and selection_index.category = cat.name
+        order by prescore desc nulls last limit ${sql.unsafe(String(PER_CATEGORY_CANDIDATES))}) c)
+    )
+    select cand.part, ${columns(sql, 'cand')}, e.entries
+    from cand cross join lateral (select ${poolEntriesJsonFragment(sql, 'cand.tenant_id', 'cand.id', poolIds)} as entries) e`
+}
+
+const toLists = (rows: readonly (Row & { part: string | null })[], ownerTenantId: string) => {
+  const byPart = new Map<string | null, { candidate: Candidate; inReach: boolean }[]>()
+  for (const r of rows) {
+    const list = byPart.get(r.part) ?? []
+    list.push(listed(r, ownerTenantId))
+    byPart.set(r.part, list)
+  }
+  return byPart
+}
+
+/** Each product once, as it first appears. */
+function distinct(lists: CandidateList[]): CandidateList {
+  const seen = new Set<string>()
+  const out: { candidate: Candidate; inReach: boolean }[] = []
+  for (const list of lists)
+    for (const item of list) {
+      if (seen.has(item.candidate.id)) continue
+      seen.add(item.candidate.id)
+      out.push(item)
+    }
+  return out
+}
+
+const listed = (r: Row, ownerTenantId: string): { candidate: Candidate; inReach: boolean } => ({
+  inReach: r.entries !== null,
+  candidate: {
     id: r.id,
-    ownerTenantId: tenantId,
+    ownerTenantId,
     title: r.title,
     category: r.category,
     brandTier: r.brandTier,
@@ -98,11 +187,16 @@ export async function candidates(
     overExposure: r.overExposure,
     stock: r.stock,
     pools: (r.entries ?? []).map((e) => ({ ...e, price: e.price === null ? null : Number(e.price) })),
-  }))
-}
+  },
+})
 
 /** The best eligible products in the pools by pre-score, with their entries: for pools that hold few of the index's best. */
-async function fromPoolsDirectly(sql: Sql, tenantId: string, poolIds: string[], onlyCategory?: string): Promise<Row[]> {
+async function fromPoolsDirectly(
+  sql: Sql,
+  tenantId: string,
+  poolIds: string[],
+  onlyCategory?: string,
+): Promise<CandidateList> {
   const found = await sql<Row[]>`
     select ${columns(sql, 'selection_index')} from selection_index
     where selection_index.tenant_id = ${tenantId} and selection_index.id in ${pooledProductIdsFragment(sql, tenantId, poolIds)}
@@ -115,5 +209,5 @@ async function fromPoolsDirectly(sql: Sql, tenantId: string, poolIds: string[], 
     poolIds,
   )
   for (const r of found) r.entries = entries.get(r.id) ?? []
-  return found
+  return found.map((r) => listed(r, tenantId))
 }

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { expectedVersion, withEtag } from '../../lib/etag.js'
 import { errors, IdParams, ref } from '../../lib/schemas.js'
 import { requireScopes } from '../../lib/scopes.js'
-import { configureRecommendationCache } from './cache.js'
+import { configureCandidateCache, configureRecommendationCache } from './cache.js'
 import * as selection from './service.js'
 import * as S from './schemas.js'
 
@@ -10,7 +10,8 @@ const tags = ['Selection']
 
 const selectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // REST and GraphQL reach the service with this app's database handle, and share its cache.
-  configureRecommendationCache(app.db, { enabled: app.config.RECOMMENDATION_CACHE !== 'off' })
+  configureRecommendationCache(app.db, { enabled: app.config.RECOMMENDATION_CACHE === 'on' })
+  configureCandidateCache(app.db, { enabled: app.config.RECOMMENDATION_CACHE !== 'off' })
 
   app.get(
     '/anchors/:id/recommendations',

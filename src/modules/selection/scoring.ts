@@ -52,7 +52,7 @@ export function anchorSignals(
     if (recentIds.has(s.id)) continue
     recentIds.add(s.id)
     const inCategory = recent.get(s.category)
-    const item = { id: s.id, grams: bigrams(s.title) }
+    const item = { id: s.id, grams: titleGrams(s.title) }
     if (inCategory) inCategory.push(item)
     else recent.set(s.category, [item])
   }
@@ -152,6 +152,28 @@ export function bigrams(title: string): Uint32Array {
   return grams.slice(0, distinct)
 }
 
+/** Titles split into grams lately: the same titles recur in every request (candidate lists, recent sales). */
+const gramsByTitle = new Map<string, Uint32Array>()
+/** Bound on the titles held; past it the oldest half goes. */
+const TITLE_GRAMS_HELD = 50_000
+
+/** `bigrams(title)`, remembered: a pure function of the title, so the answer is the same. */
+export function titleGrams(title: string): Uint32Array {
+  let grams = gramsByTitle.get(title)
+  if (grams === undefined) {
+    grams = bigrams(title)
+    if (gramsByTitle.size >= TITLE_GRAMS_HELD) {
+      let drop = TITLE_GRAMS_HELD / 2
+      for (const key of gramsByTitle.keys()) {
+        gramsByTitle.delete(key)
+        if (--drop === 0) break
+      }
+    }
+    gramsByTitle.set(title, grams)
+  }
+  return grams
+}
+
 /** Jaccard similarity of two gram sets as `bigrams` returns them. */
 export function similarity(a: Uint32Array, b: Uint32Array): number {
   if (!a.length || !b.length) return 0
@@ -169,6 +191,33 @@ export function similarity(a: Uint32Array, b: Uint32Array): number {
     else j++
   }
   return common / (a.length + b.length - common)
+}
+
+/**
+ * `similarity(a, b)` when it is at least NEAR_DUPLICATE_SIMILARITY, else 0: the merge stops as
+ * soon as the grams left cannot bring it there. With c grams in common the similarity is
+ * c / (|a| + |b| − c), at least 1/2 exactly when 3c ≥ |a| + |b| (integers, so no rounding).
+ */
+export function nearDuplicateSimilarity(a: Uint32Array, b: Uint32Array): number {
+  const total = a.length + b.length
+  if (!a.length || !b.length || 3 * Math.min(a.length, b.length) < total) return 0
+  let common = 0
+  let i = 0
+  let j = 0
+  while (i < a.length && j < b.length) {
+    const x = a[i]!
+    const y = b[j]!
+    if (x === y) {
+      common++
+      i++
+      j++
+      continue
+    }
+    if (x < y) i++
+    else j++
+    if (3 * (common + Math.min(a.length - i, b.length - j)) < total) return 0
+  }
+  return 3 * common >= total ? common / (total - common) : 0
 }
 
 export interface Scored {
@@ -213,7 +262,7 @@ function prepare(c: Candidate, category: number, a: AnchorSignals, weights: Weig
     poolIds.push(p.pool_id)
     supplyLimit = supplyLimit === null || p.supply_limit === null ? null : Math.max(supplyLimit, p.supply_limit)
   }
-  const grams = bigrams(c.title)
+  const grams = titleGrams(c.title)
   let recentDup = 0
   let recentDupOf: string | null = null
   if (a.recentIds.has(c.id)) {
@@ -221,7 +270,7 @@ function prepare(c: Candidate, category: number, a: AnchorSignals, weights: Weig
     recentDupOf = c.id
   } else {
     for (const r of a.recent.get(c.category) ?? []) {
-      const sim = similarity(grams, r.grams)
+      const sim = nearDuplicateSimilarity(grams, r.grams)
       if (sim >= NEAR_DUPLICATE_SIMILARITY && sim > recentDup) {
         recentDup = sim
         recentDupOf = r.id
@@ -340,7 +389,7 @@ export function rank(
     count[best.category] = n + 1
     for (const p of byCategory[best.category]!) {
       if (p.picked) continue
-      const sim = similarity(p.grams, best.grams)
+      const sim = nearDuplicateSimilarity(p.grams, best.grams)
       if (sim >= NEAR_DUPLICATE_SIMILARITY && sim > p.listDup) {
         p.listDup = sim
         p.listDupOf = best.candidate.id

@@ -1,5 +1,5 @@
 import type { Sql } from 'postgres'
-import { inTenant, inTenantReads, type LastStatement, transactionClient } from '../../db/tenancy.js'
+import { inTenant, inTenantReads, transactionClient } from '../../db/tenancy.js'
 import { audit } from '../../lib/audit.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
@@ -7,8 +7,8 @@ import { anchorAudience } from '../anchors/index.js'
 import { findProduct } from '../catalog/index.js'
 import { accessiblePoolsOn, activePools, asGrantee, poolItemFor } from '../pools/index.js'
 import { brandTierPolicy, checkOffer } from './brand-tier.js'
-import { candidates } from './candidates.js'
-import { deepFreeze, recommendationCache } from './cache.js'
+import { type CandidateList, type CandidateReads, candidates } from './candidates.js'
+import { candidateCache, recommendationCache } from './cache.js'
 import { refreshSelectionIndex } from './refresh.js'
 import { affineCategories, anchorSignals, rank, type Candidate } from './scoring.js'
 import { readSelectionStamp, readSelectionVersion } from './state.js'
@@ -60,10 +60,12 @@ export async function recommendForAnchor(
 
   // A pool_id asks for one of the tenant's own pools: shared pools play no part. Fixed
   // statements in a read-only tenant transaction: begin, the role, the stamp and the ranking
-  // inputs in one round trip, the candidates with the commit in a second.
+  // inputs in one round trip, the candidates not held in the candidate lists (validated by
+  // the same stamp) with the commit in a second.
   const reread = <R>(read: (sql: Sql) => Promise<R>) => inTenantReads(ctx, (sql) => read(sql))
+  const lists = candidateCache<CandidateList>(ctx.db)
   const first = await inTenantReads(ctx, async (sql, last) => {
-    const end = { last, reread }
+    const end = (version: number): CandidateReads => ({ last, reread, lists, stamp: String(version) })
     // With no entry for this query the answer is computed whatever the stamp, so the stamp
     // and the tenant's data go out together, in one round trip: the connection runs them in
     // order, so the data is still read after the stamp (see readSelectionStamp).
@@ -76,18 +78,21 @@ export async function recommendForAnchor(
       return {
         version: stamp.version,
         grants: byOwner(stamp.grants),
-        own: pipelined && (await readOwn(sql, ctx.tenantId, anchorId, q, end, pipelined)),
+        own: pipelined && (await readOwn(sql, ctx.tenantId, anchorId, q, end(stamp.version), pipelined)),
       }
     // Nothing shared with the tenant: the version is the whole stamp, and on a miss the
     // tenant's data is read in this same transaction, after the version.
     const found = cache.lookup(key, String(stamp.version))
     if (found) return { found }
-    return { stamp: String(stamp.version), own: await readOwn(sql, ctx.tenantId, anchorId, q, end, pipelined) }
+    return {
+      stamp: String(stamp.version),
+      own: await readOwn(sql, ctx.tenantId, anchorId, q, end(stamp.version), pipelined),
+    }
   })
   if (first.found) return first.found
   if (first.stamp) {
     const own = first.own!
-    return cache.fill(key, first.stamp, async () => deepFreeze(await finish(ctx, anchorId, q, own, new Map())), weigh)
+    return cache.fill(key, first.stamp, () => finish(ctx, anchorId, q, own, new Map()), weigh)
   }
 
   // Pools shared with the tenant: each owner's version, read in the owner's tenant, and the
@@ -115,8 +120,11 @@ export async function recommendForAnchor(
       // Read with the tenant's version when it was pipelined with it; otherwise now, after it.
       const own =
         first.own ??
-        (await inTenantReads(ctx, (sql, last) => readOwn(sql, ctx.tenantId, anchorId, q, { last, reread })))
-      return deepFreeze(await finish(ctx, anchorId, q, own, grants))
+        (await inTenantReads(ctx, (sql, last) =>
+          // Read after the tenant's version, so at least as new: the lists may be kept under it.
+          readOwn(sql, ctx.tenantId, anchorId, q, { last, reread, lists, stamp: String(first.version) }),
+        ))
+      return finish(ctx, anchorId, q, own, grants)
     },
     weigh,
   )
@@ -153,7 +161,7 @@ async function readOwn(
   tenantId: string,
   anchorId: string,
   query: RecommendationQuery,
-  end: { last: LastStatement; reread: <R>(read: (sql: Sql) => Promise<R>) => Promise<R> },
+  end: CandidateReads,
   inputs?: Awaited<ReturnType<typeof readInputs>>,
 ) {
   const [anchor, settings, pools, profile] = inputs ?? (await readInputs(sql, tenantId, anchorId, query))
