@@ -64,10 +64,16 @@ export function settingsDocument<T extends object>(key: string, defaults: () => 
     },
     /** `values` on a postgres.js connection in the tenant's transaction (one fixed statement). */
     async valuesOn(sql: Sql, tenantId: string): Promise<T> {
-      const [row] = await sql<
-        { value: unknown }[]
-      >`select value from catalog_settings where tenant_id = ${tenantId} and id = ${key}`
-      return row ? mergeSettings(defaults(), row.value) : defaults()
+      const [row] = await sql<{ value: unknown }[]>`select ${this.valueFragment(sql, tenantId)} as value`
+      return this.fromValue(row!.value)
+    },
+    /** The stored document as a scalar subquery (null when none is stored), for a statement of the caller's. */
+    valueFragment(sql: Sql, tenantId: string) {
+      return sql`(select value from catalog_settings where tenant_id = ${tenantId} and id = ${key})`
+    },
+    /** The values from what `valueFragment` read. */
+    fromValue(stored: unknown): T {
+      return stored === null || stored === undefined ? defaults() : mergeSettings(defaults(), stored as Partial<T>)
     },
     /** Locks nothing; for code that only needs the values. */
     values(ctx: TxCtx): Promise<T> {

@@ -18,7 +18,8 @@ export const anchorsModule = defineModule({
 export { anchorChanged } from './changes.js'
 export {
   allAnchorStatuses,
-  anchorAudience,
+  type AnchorAudience,
+  anchorAudienceJsonFragment,
   anchorExistsFragment,
   existingAnchorIds,
   findAnchor,

@@ -49,15 +49,13 @@ export function anchorExistsFragment(sql: Sql, tenantId: string, anchorId: strin
   return sql`exists (select 1 from anchors a where a.tenant_id = ${tenantId} and a.id = ${anchorId})`
 }
 
-/** What ranking reads of an anchor (its categories and audience), as one fixed statement on `sql`. */
-export async function anchorAudience(
-  sql: Sql,
-  tenantId: string,
-  anchorId: string,
-): Promise<{ categories: string[]; audience: AudienceProfile } | undefined> {
-  const [row] = await sql<{ categories: string[]; audience: AudienceProfile }[]>`
-    select categories, audience from anchors where tenant_id = ${tenantId} and id = ${anchorId}`
-  return row
+/** What ranking reads of an anchor, as `anchorAudienceJsonFragment` returns it (null when there is no such anchor). */
+export type AnchorAudience = { categories: string[]; audience: AudienceProfile }
+
+/** What ranking reads of an anchor (its categories and audience) as a scalar JSON subquery, for a statement of the caller's. */
+export function anchorAudienceJsonFragment(sql: Sql, tenantId: string, anchorId: string) {
+  return sql`(select json_build_object('categories', categories, 'audience', audience) from anchors
+    where tenant_id = ${tenantId} and id = ${anchorId})`
 }
 
 /** Every anchor of the tenant with its status, oldest first; for reviews that rank them all. */

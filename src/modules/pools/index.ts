@@ -14,7 +14,7 @@ export const poolsModule = defineModule({
 export { poolChanged } from './changes.js'
 export {
   accessiblePools,
-  accessiblePoolsOn,
+  accessiblePoolsJsonFragment,
   activePools,
   asGrantee,
   byOwner,

@@ -65,17 +65,24 @@ export function accessiblePools(tx: TxCtx, anchorId: string, onlyPool?: string):
 }
 
 /** `accessiblePools` on a postgres.js connection in the tenant's transaction (one fixed statement). */
-export function accessiblePoolsOn(
+async function accessiblePoolsOn(
   sql: Sql,
   tenantId: string,
   anchorId: string,
   onlyPool?: string,
 ): Promise<PoolReach[]> {
-  return sql<PoolReach[]>`
-    select id, item_count as "itemCount" from supply_pools
+  const [row] = await sql<{ pools: PoolReach[] }[]>`
+    select ${accessiblePoolsJsonFragment(sql, tenantId, anchorId, onlyPool)} as pools`
+  return row!.pools
+}
+
+/** `accessiblePools` as a scalar subquery (a JSON array of PoolReach), for a statement of the caller's. */
+export function accessiblePoolsJsonFragment(sql: Sql, tenantId: string, anchorId: string, onlyPool?: string) {
+  return sql`(select coalesce(json_agg(json_build_object('id', id, 'itemCount', item_count) order by id), '[]'::json)
+    from supply_pools
     where tenant_id = ${tenantId} and status = 'active' ${onlyPool ? sql`and id = ${onlyPool}` : sql``}
       and (access = 'all_anchors' or exists (select 1 from pool_anchors pa
-        where pa.tenant_id = supply_pools.tenant_id and pa.pool_id = supply_pools.id and pa.anchor_id = ${anchorId}))`
+        where pa.tenant_id = supply_pools.tenant_id and pa.pool_id = supply_pools.id and pa.anchor_id = ${anchorId})))`
 }
 
 /** In the owner's tenant: which of the given pools are still active. */

@@ -135,9 +135,25 @@ export class RecommendationCache<V> {
 
 const flightKey = (key: string, stamp: string) => `${key}\u0001${stamp}`
 
-/** One cache per database handle: apps (and test apps) on different databases never share entries. */
-const caches = new WeakMap<Database, RecommendationCache<unknown>>()
-const candidateCaches = new WeakMap<Database, RecommendationCache<unknown>>()
+/**
+ * One cache per database handle: apps (and test apps) on different databases never share
+ * entries. `configure` sets an app's options (the selection routes do, from config); `get`
+ * finds its cache, made with the defaults when none was configured.
+ */
+function perDatabase(defaults: CacheOptions) {
+  const caches = new WeakMap<Database, RecommendationCache<unknown>>()
+  const configure = (db: Database, options: Partial<CacheOptions>): RecommendationCache<unknown> => {
+    const cache = new RecommendationCache<unknown>({ ...defaults, ...options })
+    caches.set(db, cache)
+    return cache
+  }
+  const get = <V>(db: Database) => (caches.get(db) ?? configure(db, {})) as RecommendationCache<V>
+  return { configure, get }
+}
+
+const results = perDatabase(defaultCacheOptions)
+export const configureRecommendationCache = results.configure
+export const recommendationCache = results.get
 
 /**
  * Candidate lists (candidates.ts): for a tenant and the pools in reach, the best products
@@ -154,31 +170,9 @@ export const defaultCandidateCacheOptions: CacheOptions = {
   maxAgeMs: 5 * 60_000,
 }
 
-export function configureCandidateCache(db: Database, options: Partial<CacheOptions>): RecommendationCache<unknown> {
-  const cache = new RecommendationCache<unknown>({ ...defaultCandidateCacheOptions, ...options })
-  candidateCaches.set(db, cache)
-  return cache
-}
-
-export function candidateCache<V>(db: Database): RecommendationCache<V> {
-  const cache = candidateCaches.get(db) ?? configureCandidateCache(db, {})
-  return cache as RecommendationCache<V>
-}
-
-/** Sets the cache options for an app's database handle (the selection routes do, from config). */
-export function configureRecommendationCache(
-  db: Database,
-  options: Partial<CacheOptions>,
-): RecommendationCache<unknown> {
-  const cache = new RecommendationCache<unknown>({ ...defaultCacheOptions, ...options })
-  caches.set(db, cache)
-  return cache
-}
-
-export function recommendationCache<V>(db: Database): RecommendationCache<V> {
-  const cache = caches.get(db) ?? configureRecommendationCache(db, {})
-  return cache as RecommendationCache<V>
-}
+const candidateLists = perDatabase(defaultCandidateCacheOptions)
+export const configureCandidateCache = candidateLists.configure
+export const candidateCache = candidateLists.get
 
 /** Freezes a cached value so no caller can change what later callers get. */
 export function deepFreeze<T>(value: T): T {

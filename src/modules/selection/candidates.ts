@@ -36,17 +36,16 @@ const columns = (sql: Sql, table: string) =>
 export type CandidateList = readonly { candidate: Candidate; inReach: boolean }[]
 
 /**
- * How the tenant's own candidates are read inside `inTenantReads`: the index statement goes
- * out with the transaction's commit (`last`); the rare reading of the pools directly after it
- * runs in a new tenant read transaction (`reread`), which sees data at least as new. `lists`
- * holds candidate lists under `stamp`, the selection version the request read before any of
- * its data (state.ts), so a list is used only while nothing it was read from has changed.
+ * How the tenant's own candidates are read outside any transaction of the caller's: each
+ * statement in a tenant read transaction of its own (`read`, i.e. `inTenantReads`), taken
+ * after the request read its selection stamp, so it sees data at least as new. `lists` holds
+ * candidate lists under `stamp`, that version (state.ts), so a list is used only while nothing
+ * it was read from has changed.
  */
 export interface CandidateReads {
-  last: LastStatement
-  reread: <R>(read: (sql: Sql) => Promise<R>) => Promise<R>
-  lists?: RecommendationCache<CandidateList>
-  stamp?: string
+  read: <R>(read: (sql: Sql, last: LastStatement) => Promise<R>) => Promise<R>
+  lists: RecommendationCache<CandidateList>
+  stamp: string
 }
 
 /**
@@ -57,32 +56,31 @@ export interface CandidateReads {
  * pools hold a small part of the catalog, candidates come from the pools directly.
  *
  * Each part (the best overall, the best of one category, the pools read directly) is a
- * candidate list of its own for the tenant and the pools in reach: with `end.lists`, parts
- * held under the request's stamp are not read again, and only the missing ones are, in one
- * statement. A product in two parts counts once, as in the union of one statement.
+ * candidate list of its own for the tenant and the pools in reach: with `CandidateReads`,
+ * parts held under the request's stamp are not read again, and only the missing ones are, in
+ * one statement. A product in two parts counts once, as in the union of one statement.
  *
- * Fixed postgres.js statements on `sql`, a connection in the transaction of `tenantId`, the
- * tenant that owns the pools (the caller, or the owner of pools shared with it). `eligible`
- * and the limits are written into the text, not bound, so the cached generic plan can use the
- * partial indexes.
+ * `on` is either a connection in the transaction of `tenantId`, the tenant that owns the
+ * pools (the owner of pools shared with the caller), or `CandidateReads` for the caller's own.
+ * Fixed postgres.js statements; `eligible` and the limits are written into the text, not
+ * bound, so the cached generic plan can use the partial indexes.
  */
 export async function candidates(
-  sql: Sql,
+  on: Sql | CandidateReads,
   tenantId: string,
   pools: PoolReach[],
   categories: string[],
   onlyCategory?: string,
-  end?: CandidateReads,
 ): Promise<Candidate[]> {
   if (!pools.length) return []
   const poolIds = pools.map((p) => p.id)
   const reach = pools.reduce((n, p) => n + p.itemCount, 0)
   const cats = onlyCategory ? [onlyCategory] : [...new Set(categories)]
-  const lists = end?.lists && end.stamp !== undefined ? { cache: end.lists, stamp: end.stamp } : undefined
+  const reads = typeof on === 'function' ? undefined : on
   const listKey = (part: string) => JSON.stringify([tenantId, [...poolIds].sort(), part])
-  const held = (key: string) => lists?.cache.lookup(key, lists.stamp)
+  const held = (key: string) => reads?.lists.lookup(key, reads.stamp)
   const keep = (key: string, read: () => Promise<CandidateList>) =>
-    lists ? lists.cache.fill(key, lists.stamp, read, (l) => l.length + 1) : read()
+    reads ? reads.lists.fill(key, reads.stamp, read, (l) => l.length + 1) : read()
 
   let found: CandidateList = []
   if (reach > SMALL_REACH) {
@@ -92,15 +90,16 @@ export async function candidates(
     ].map((p) => ({ ...p, list: held(p.key) }))
     const missing = parts.filter((p) => p.list === undefined)
     if (missing.length) {
-      const overall = missing[0]!.category === null
-      const statement = indexCandidates(
-        sql,
-        tenantId,
-        poolIds,
-        overall ? { onlyCategory } : undefined,
-        missing.filter((p) => p.category !== null).map((p) => p.category!),
-      )
-      const read = (end ? end.last(statement) : statement).then((rows) => toLists(rows, tenantId))
+      const statement = (sql: Sql) =>
+        indexCandidates(
+          sql,
+          tenantId,
+          poolIds,
+          missing[0]!.category === null ? { onlyCategory } : undefined,
+          missing.filter((p) => p.category !== null).map((p) => p.category!),
+        )
+      const rows = reads ? reads.read((sql, last) => last(statement(sql))) : statement(on as Sql)
+      const read = rows.then((rows) => toLists(rows, tenantId))
       for (const p of missing) p.list = keep(p.key, async () => (await read).get(p.category) ?? [])
     }
     found = distinct(await Promise.all(parts.map((p) => p.list!)))
@@ -110,7 +109,7 @@ export async function candidates(
     // The pools hold few of the index's best: rank what is in them instead.
     const key = listKey(`pools:${onlyCategory ?? ''}`)
     const fromPools = (sql: Sql) => fromPoolsDirectly(sql, tenantId, poolIds, onlyCategory)
-    found = await (held(key) ?? keep(key, () => (reach > SMALL_REACH && end ? end.reread(fromPools) : fromPools(sql))))
+    found = await (held(key) ?? keep(key, () => (reads ? reads.read((sql) => fromPools(sql)) : fromPools(on as Sql))))
   } else found = inReach
   return found.map((r) => r.candidate)
 }

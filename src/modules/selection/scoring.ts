@@ -174,28 +174,10 @@ export function titleGrams(title: string): Uint32Array {
   return grams
 }
 
-/** Jaccard similarity of two gram sets as `bigrams` returns them. */
-export function similarity(a: Uint32Array, b: Uint32Array): number {
-  if (!a.length || !b.length) return 0
-  let common = 0
-  let i = 0
-  let j = 0
-  while (i < a.length && j < b.length) {
-    const x = a[i]!
-    const y = b[j]!
-    if (x === y) {
-      common++
-      i++
-      j++
-    } else if (x < y) i++
-    else j++
-  }
-  return common / (a.length + b.length - common)
-}
-
 /**
- * `similarity(a, b)` when it is at least NEAR_DUPLICATE_SIMILARITY, else 0: the merge stops as
- * soon as the grams left cannot bring it there. With c grams in common the similarity is
+ * The Jaccard similarity of two gram sets as `bigrams` returns them when it is at least
+ * NEAR_DUPLICATE_SIMILARITY (1/2), else 0: a merge of the two sorted arrays that stops as soon
+ * as the grams left cannot bring it there. With c grams in common the similarity is
  * c / (|a| + |b| − c), at least 1/2 exactly when 3c ≥ |a| + |b| (integers, so no rounding).
  */
 export function nearDuplicateSimilarity(a: Uint32Array, b: Uint32Array): number {

@@ -1,17 +1,17 @@
 import type { Sql } from 'postgres'
-import { inTenant, inTenantReads, transactionClient } from '../../db/tenancy.js'
+import { inTenant, inTenantRead, inTenantReads, transactionClient } from '../../db/tenancy.js'
 import { audit } from '../../lib/audit.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
-import { anchorAudience } from '../anchors/index.js'
+import { type AnchorAudience, anchorAudienceJsonFragment } from '../anchors/index.js'
 import { findProduct } from '../catalog/index.js'
-import { accessiblePoolsOn, activePools, asGrantee, poolItemFor } from '../pools/index.js'
+import { accessiblePoolsJsonFragment, activePools, asGrantee, type PoolReach, poolItemFor } from '../pools/index.js'
 import { brandTierPolicy, checkOffer } from './brand-tier.js'
 import { type CandidateList, type CandidateReads, candidates } from './candidates.js'
 import { candidateCache, recommendationCache } from './cache.js'
 import { refreshSelectionIndex } from './refresh.js'
 import { affineCategories, anchorSignals, rank, type Candidate } from './scoring.js'
-import { readSelectionStamp, readSelectionVersion } from './state.js'
+import { readSelectionStamp, readSelectionVersion, selectionStampColumns, selectionStampOf } from './state.js'
 import { selectionSettings, type SelectionSettings } from './weights.js'
 import type { CreateBrandTierCheckInput, UpdateSelectionWeightsInput } from './schemas.js'
 
@@ -59,45 +59,34 @@ export async function recommendForAnchor(
   const weigh = (r: RecommendationList) => r.data.length + 1
 
   // A pool_id asks for one of the tenant's own pools: shared pools play no part. Fixed
-  // statements in a read-only tenant transaction: begin, the role, the stamp and the ranking
-  // inputs in one round trip, the candidates not held in the candidate lists (validated by
-  // the same stamp) with the commit in a second.
-  const reread = <R>(read: (sql: Sql) => Promise<R>) => inTenantReads(ctx, (sql) => read(sql))
-  const lists = candidateCache<CandidateList>(ctx.db)
+  // statements in read-only tenant transactions, each on one pooled connection that is given
+  // back before the next is taken. With no entry for this query the answer is computed
+  // whatever the stamp, so begin, the role, one statement reading the stamp and the ranking
+  // inputs (one snapshot: the data is exactly as new as the version) and the commit go out
+  // together. With an entry, the stamp alone, and on a miss the inputs in a read of their own.
+  // Candidates not held in the candidate lists (validated by the same stamp) are read last.
+  // Whatever is read after the stamp is at least as new, so it may be kept under it.
+  const holds = cache.holds(key)
   const first = await inTenantReads(ctx, async (sql, last) => {
-    const end = (version: number): CandidateReads => ({ last, reread, lists, stamp: String(version) })
-    // With no entry for this query the answer is computed whatever the stamp, so the stamp
-    // and the tenant's data go out together, in one round trip: the connection runs them in
-    // order, so the data is still read after the stamp (see readSelectionStamp).
-    const stamped = readSelectionStamp(sql, ctx.tenantId, anchorId, !q.pool_id)
-    const [stamp, pipelined] = cache.holds(key)
-      ? [await stamped, undefined]
-      : await Promise.all([stamped, readInputs(sql, ctx.tenantId, anchorId, q)])
-    if (!stamp.anchorExists) throw new AppError('not_found', `No anchor with id ${anchorId} exists.`)
-    if (stamp.grants.length)
-      return {
-        version: stamp.version,
-        grants: byOwner(stamp.grants),
-        own: pipelined && (await readOwn(sql, ctx.tenantId, anchorId, q, end(stamp.version), pipelined)),
-      }
-    // Nothing shared with the tenant: the version is the whole stamp, and on a miss the
-    // tenant's data is read in this same transaction, after the version.
-    const found = cache.lookup(key, String(stamp.version))
-    if (found) return { found }
-    return {
-      stamp: String(stamp.version),
-      own: await readOwn(sql, ctx.tenantId, anchorId, q, end(stamp.version), pipelined),
-    }
+    if (holds) return { stamp: await readSelectionStamp(sql, ctx.tenantId, anchorId, !q.pool_id) }
+    const [row] = await last(stampAndInputs(sql, ctx.tenantId, anchorId, q))
+    return { stamp: selectionStampOf(row!), inputs: inputsOf(row!) }
   })
-  if (first.found) return first.found
-  if (first.stamp) {
-    const own = first.own!
-    return cache.fill(key, first.stamp, () => finish(ctx, anchorId, q, own, new Map()), weigh)
+  const { stamp } = first
+  if (!stamp.anchorExists) throw new AppError('not_found', `No anchor with id ${anchorId} exists.`)
+  const own = () => readOwn(ctx, anchorId, q, String(stamp.version), first.inputs)
+  if (!stamp.grants.length) {
+    // Nothing shared with the tenant: the version is the whole stamp.
+    const version = String(stamp.version)
+    return (
+      cache.lookup(key, version) ??
+      cache.fill(key, version, async () => finish(ctx, anchorId, q, await own(), new Map()), weigh)
+    )
   }
 
   // Pools shared with the tenant: each owner's version, read in the owner's tenant, and the
   // pools it still grants are part of the stamp.
-  const grants = first.grants!
+  const grants = byOwner(stamp.grants)
   const owners: [string, number, string[]][] = []
   for (const [owner, poolIds] of grants) {
     owners.push(
@@ -110,23 +99,10 @@ export async function recommendForAnchor(
       ),
     )
   }
-  const stamp = JSON.stringify([first.version, [...grants], owners])
-  const found = cache.lookup(key, stamp)
-  if (found) return found
-  return cache.fill(
-    key,
-    stamp,
-    async () => {
-      // Read with the tenant's version when it was pipelined with it; otherwise now, after it.
-      const own =
-        first.own ??
-        (await inTenantReads(ctx, (sql, last) =>
-          // Read after the tenant's version, so at least as new: the lists may be kept under it.
-          readOwn(sql, ctx.tenantId, anchorId, q, { last, reread, lists, stamp: String(first.version) }),
-        ))
-      return finish(ctx, anchorId, q, own, grants)
-    },
-    weigh,
+  const shared = JSON.stringify([stamp.version, [...grants], owners])
+  return (
+    cache.lookup(key, shared) ??
+    cache.fill(key, shared, async () => finish(ctx, anchorId, q, await own(), grants), weigh)
   )
 }
 
@@ -136,45 +112,69 @@ const byOwner = (grants: [string, string][]) => {
   return out
 }
 
-/** What ranking needs besides candidates, in the tenant's transaction; the statements are sent together. */
-function readInputs(sql: Sql, tenantId: string, anchorId: string, query: RecommendationQuery) {
-  return Promise.all([
-    anchorAudience(sql, tenantId, anchorId),
-    selectionSettings.valuesOn(sql, tenantId),
-    accessiblePoolsOn(sql, tenantId, anchorId, query.pool_id),
-    readSalesProfile(sql, tenantId, anchorId),
-  ])
+type SalesProfile = {
+  categoryUnits: Record<string, number>
+  recent: { id: string; title: string; category: string }[]
+}
+/** What ranking needs besides candidates. */
+type Inputs = {
+  anchor: AnchorAudience | null
+  settings: SelectionSettings
+  pools: PoolReach[]
+  profile: SalesProfile | null
+}
+type InputsRow = { anchor: AnchorAudience | null; settings: unknown; pools: PoolReach[]; profile: SalesProfile | null }
+
+/** The inputs as columns of one statement: scalar subqueries of each module that owns them. */
+const inputColumns = (sql: Sql, tenantId: string, anchorId: string, query: RecommendationQuery) =>
+  sql`${anchorAudienceJsonFragment(sql, tenantId, anchorId)} as anchor,
+    ${selectionSettings.valueFragment(sql, tenantId)} as settings,
+    ${accessiblePoolsJsonFragment(sql, tenantId, anchorId, query.pool_id)} as pools,
+    (select json_build_object('categoryUnits', category_units, 'recent', recent) from anchor_sales_profiles
+      where tenant_id = ${tenantId} and id = ${anchorId}) as profile`
+
+const inputsOf = (row: InputsRow): Inputs => ({
+  anchor: row.anchor,
+  settings: selectionSettings.fromValue(row.settings),
+  pools: row.pools,
+  profile: row.profile,
+})
+
+/** The stamp (state.ts) and the inputs, in one fixed statement on a connection in the tenant's transaction. */
+const stampAndInputs = (sql: Sql, tenantId: string, anchorId: string, query: RecommendationQuery) =>
+  sql<(Parameters<typeof selectionStampOf>[0] & InputsRow)[]>`
+    select ${selectionStampColumns(sql, tenantId, anchorId, !query.pool_id)}, ${inputColumns(sql, tenantId, anchorId, query)}`
+
+/** The inputs alone, as the tenant, in one round trip. */
+async function readInputs(ctx: Ctx, anchorId: string, query: RecommendationQuery) {
+  const [row] = await inTenantRead(
+    ctx,
+    (sql) => sql<InputsRow[]>`select ${inputColumns(sql, ctx.tenantId, anchorId, query)}`,
+  )
+  return inputsOf(row!)
 }
 
-/** The anchor's sales profile (tables.ts anchorSalesProfiles), what ranking reads of it. */
-async function readSalesProfile(sql: Sql, tenantId: string, anchorId: string) {
-  const [row] = await sql<
-    { categoryUnits: Record<string, number>; recent: { id: string; title: string; category: string }[] }[]
-  >`
-    select category_units as "categoryUnits", recent from anchor_sales_profiles where tenant_id = ${tenantId} and id = ${anchorId}`
-  return row
-}
-
-/** In the tenant's transaction: the anchor's signals, the weights and candidates from the tenant's own pools. */
-async function readOwn(
-  sql: Sql,
-  tenantId: string,
-  anchorId: string,
-  query: RecommendationQuery,
-  end: CandidateReads,
-  inputs?: Awaited<ReturnType<typeof readInputs>>,
-) {
-  const [anchor, settings, pools, profile] = inputs ?? (await readInputs(sql, tenantId, anchorId, query))
+/**
+ * The anchor's signals, the weights and candidates from the tenant's own pools, each read
+ * after the stamp `version` (or with it, when `inputs` were); candidate lists are held under it.
+ */
+async function readOwn(ctx: Ctx, anchorId: string, query: RecommendationQuery, version: string, inputs?: Inputs) {
+  const { anchor, settings, pools, profile } = inputs ?? (await readInputs(ctx, anchorId, query))
   if (!anchor) throw new AppError('not_found', `No anchor with id ${anchorId} exists.`)
   if (query.pool_id && !pools.length)
     throw new AppError('not_found', `No supply pool with id ${query.pool_id} is open to this anchor.`)
   const signals = anchorSignals(anchor, profile ?? { categoryUnits: {}, recent: [] })
   const categories = affineCategories(signals)
+  const reads: CandidateReads = {
+    read: (read) => inTenantReads(ctx, read),
+    lists: candidateCache<CandidateList>(ctx.db),
+    stamp: version,
+  }
   return {
     settings,
     signals,
     categories,
-    found: await candidates(sql, tenantId, pools, categories, query.category, end),
+    found: await candidates(reads, ctx.tenantId, pools, categories, query.category),
   }
 }
 

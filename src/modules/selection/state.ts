@@ -86,12 +86,27 @@ export async function readSelectionStamp(
   anchorId: string,
   withGrants: boolean,
 ): Promise<SelectionStamp> {
-  const [row] = await sql<{ anchor: boolean; version: bigint; grants: [string, string][] }[]>`
-    select ${anchorExistsFragment(sql, tenantId, anchorId)} as anchor,
+  const [row] = await sql<StampRow[]>`select ${selectionStampColumns(sql, tenantId, anchorId, withGrants)}`
+  return selectionStampOf(row!)
+}
+
+type StampRow = { anchor: boolean; version: bigint | string; grants: [string, string][] }
+
+/**
+ * The stamp's columns (`anchor`, `version`, `grants`), for a statement that reads data along
+ * with them: one statement reads everything in one snapshot, so the data is exactly as new
+ * as the version.
+ */
+export function selectionStampColumns(sql: Sql, tenantId: string, anchorId: string, withGrants: boolean) {
+  return sql`${anchorExistsFragment(sql, tenantId, anchorId)} as anchor,
       (coalesce((select s.version from selection_state s where s.tenant_id = ${tenantId} and s.id = ${STATE_ID}), 0)
         + (select count(*) from selection_changes c where c.tenant_id = ${tenantId})) as version,
       ${withGrants ? liveGrantsJsonFragment(sql, tenantId) : sql`'[]'::json`} as grants`
-  return { anchorExists: row!.anchor, version: Number(row!.version), grants: row!.grants }
+}
+
+/** The stamp from a row holding `selectionStampColumns`. */
+export function selectionStampOf(row: StampRow): SelectionStamp {
+  return { anchorExists: row.anchor, version: Number(row.version), grants: row.grants }
 }
 
 /** The tenant's selection version alone; read in an owner's tenant for the pools it shares. */
