@@ -1,5 +1,7 @@
 import t from 'tap'
+import postgres from 'postgres'
 import { seedCatalog } from '../../../bench/seed-catalog.js'
+import { newId } from '../../../src/lib/ids.js'
 import { configureCandidateCache, configureRecommendationCache } from '../../../src/modules/selection/cache.js'
 import { buildTestApp, callerFor, fetchToken, type Caller } from '../../helper.js'
 
@@ -16,6 +18,29 @@ t.test('candidate lists: every answer equals one computed from nothing cached, b
     (a) => a.id,
   )
   t.equal(anchors.length, 6)
+
+  // One anchor draws only from a pool of the 3,100 products with the lowest pre-score: more
+  // than SMALL_REACH in reach, but few of the index's best, so its candidates come from the
+  // pool directly, after the index statement. Set up as the owner before any request.
+  const owner = postgres(databaseUrl, { max: 1, onnotice: () => {} })
+  t.teardown(() => owner.end())
+  const tail = newId('pool')
+  const tailAnchor = anchors[1]!
+  await owner.begin(async (sql) => {
+    await sql`update supply_pools set access = 'listed_anchors' where tenant_id = ${seed.tenantId}`
+    await sql`insert into pool_anchors (tenant_id, pool_id, anchor_id)
+      select ${seed.tenantId}, p.id, a.id from supply_pools p, anchors a
+      where p.tenant_id = ${seed.tenantId} and a.tenant_id = ${seed.tenantId} and a.id <> ${tailAnchor}`
+    await sql`insert into supply_pools (tenant_id, id, name, built_by_organization_id, built_by_kind, access, item_count)
+      values (${seed.tenantId}, ${tail}, 'Tail pool', ${seed.tenantId}, 'mcn', 'listed_anchors', 3100)`
+    await sql`insert into pool_anchors (tenant_id, pool_id, anchor_id) values (${seed.tenantId}, ${tail}, ${tailAnchor})`
+    const lowest = await sql<{ id: string }[]>`select id from selection_index where tenant_id = ${seed.tenantId}
+      order by prescore asc nulls first, id limit 3100`
+    await sql`insert into pool_items ${sql(lowest.map((p) => ({ tenant_id: seed.tenantId, id: newId('poolItem'), pool_id: tail, product_id: p.id })))}`
+  })
+  const inTail = new Set(
+    (await owner<{ id: string }[]>`select product_id as id from pool_items where pool_id = ${tail}`).map((r) => r.id),
+  )
   const queries = ['', '?limit=5', '?category=beauty', '?limit=40&category=food']
 
   const answers = async () => {
@@ -45,6 +70,11 @@ t.test('candidate lists: every answer equals one computed from nothing cached, b
   t.ok(
     before.every((l) => l.candidates_considered > 20),
     'candidates came from the index (dozens per anchor)',
+  )
+  const tailLists = before.slice(queries.length, 2 * queries.length)
+  t.ok(
+    tailLists.every((l) => l.data.length > 0 && l.data.every((r) => inTail.has(r.product_id))),
+    'the tail pool’s anchor got products of its pool only, read from the pool directly',
   )
 
   // A write through the API changes the tenant's selection version: lists held from before
