@@ -1,4 +1,5 @@
-import type { MaybeRow, PendingQuery, RowList, Sql } from 'postgres'
+import { createHash } from 'node:crypto'
+import type { MaybeRow, PendingQuery, Row, RowList, Sql } from 'postgres'
 import type { Tx } from './client.js'
 import { APP_ROLE } from './tenant-table.js'
 import type { Ctx, TxCtx } from '../lib/context.js'
@@ -99,6 +100,102 @@ export async function inTenantRead<R extends readonly MaybeRow[]>(
     if (committed.status === 'fulfilled' && committed.value.command === 'COMMIT') return result.value as RowList<R>
     for (const step of settled) if (step.status === 'rejected') throw step.reason
     throw new TenantReadAborted('The tenant read did not commit; its result is discarded.')
+  } finally {
+    sql.release()
+  }
+}
+
+/** A fixed one-statement read (`$1`, `$2`, … for its values), named once for `inTenantStatement`. */
+export interface TenantStatement {
+  text: string
+  /** The session's prepared-statement name: the same text always gets the same name. */
+  name: string
+}
+
+export function tenantStatement(text: string): TenantStatement {
+  return { text, name: `showrunner_${createHash('sha256').update(text).digest('hex').slice(0, 24)}` }
+}
+
+/** A value of a tenant statement: what the reads by id and by key pass. */
+export type StatementValue = string | number | boolean | null
+
+/**
+ * A value as a SQL literal. An escape string (`E'…'`) reads the same whatever
+ * `standard_conforming_strings` says, once both the backslash and the quote are doubled; a NUL
+ * (which no PostgreSQL text holds, and which would end the message) is refused.
+ */
+export function sqlLiteral(value: StatementValue): string {
+  if (value === null) return 'null'
+  if (typeof value === 'boolean') return value ? 'true' : 'false'
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError(`sqlLiteral: ${value} has no SQL literal`)
+    return String(value)
+  }
+  if (value.includes('\0')) throw new TypeError('sqlLiteral: a text value holds a NUL')
+  return `E'${value.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`
+}
+
+const ACT_AS_APP_ROLE = `set local role "${APP_ROLE.replaceAll('"', '""')}"`
+/** No such prepared statement on this session (a new connection, or a DISCARD). */
+const UNDEFINED_PREPARED_STATEMENT = '26000'
+/** With "cached plan must not change result type": a migration changed the statement's columns. */
+const CACHED_PLAN_CHANGED = '0A000'
+
+/**
+ * A fixed statement read as the tenant in one message and one answer, the cheapest shape
+ * there is: `begin read only`, the role and tenant set transaction-locally (`set local`, the
+ * same as `actAsTenant`'s `set_config(…, true)`), `execute` of the statement prepared on the
+ * connection, and `commit`, as one simple-protocol query. PostgreSQL answers it with one
+ * ReadyForQuery, so the client parses one response and the server flushes once, where
+ * `inTenantRead` costs four of each; the statement's plan is the session's prepared one, so
+ * nothing is planned per read. Values travel as literals (`sqlLiteral`): a simple query has no
+ * parameters.
+ *
+ * The wall is the same: the statements of one query message run in order, so the `execute`
+ * runs after both settings, in the transaction, as the app role, for the tenant, read-only; an
+ * error skips everything after it and leaves the transaction aborted, so it is rolled back
+ * before the connection goes back to the pool; rows are returned only when the message's last
+ * command was the COMMIT. A plan prepared under another role is rewritten for the current one
+ * before it runs (PostgreSQL's plan cache tracks the role of plans that RLS applies to).
+ *
+ * A connection prepares the statement the first time it runs it (the `execute` fails, the
+ * transaction is rolled back, and the message is sent again with the `prepare`; PostgreSQL
+ * logs that error, once per connection and statement), and again after a migration changed
+ * its columns. Given a context already in a tenant transaction, the
+ * statement runs in that transaction.
+ */
+export async function inTenantStatement<R extends Row = Row>(
+  ctx: Ctx | TxCtx,
+  statement: TenantStatement,
+  values: StatementValue[],
+): Promise<R[]> {
+  if ('tx' in ctx) return transactionClient(ctx.tx).unsafe<R[]>(statement.text, values, { prepare: true })
+  const acting = `begin read only; ${ACT_AS_APP_ROLE}; set local app.tenant_id = ${sqlLiteral(ctx.tenantId)}`
+  const execute = `execute ${statement.name}${values.length ? `(${values.map(sqlLiteral).join(', ')})` : ''}; commit`
+  // drizzle keeps its postgres.js client on the database handle.
+  const sql = await (ctx.db as unknown as { $client: Sql }).$client.reserve()
+  const run = async (text: string): Promise<R[]> => {
+    try {
+      // postgres.js answers a multi-statement query with a result per statement that returned
+      // rows, the commands before it folded into the first: [begin … set (or prepare), rows].
+      const results = (await sql.unsafe(text)) as unknown as RowList<R[]>[]
+      const rows = results[results.length - 1]
+      if (results.length !== 2 || rows?.command !== 'COMMIT')
+        throw new TenantReadAborted('The tenant read did not commit; its result is discarded.')
+      return rows
+    } catch (err) {
+      await sql.unsafe('rollback').catch(() => {})
+      throw err
+    }
+  }
+  try {
+    return await run(`${acting}; ${execute}`)
+  } catch (err) {
+    const { code, message } = err as { code?: string; message?: string }
+    const changed = code === CACHED_PLAN_CHANGED && /cached plan must not change result type/.test(message ?? '')
+    if (code !== UNDEFINED_PREPARED_STATEMENT && !changed) throw err
+    if (changed) await sql.unsafe(`deallocate ${statement.name}`)
+    return await run(`${acting}; prepare ${statement.name} as ${statement.text}; ${execute}`)
   } finally {
     sql.release()
   }

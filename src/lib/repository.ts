@@ -2,7 +2,7 @@ import { and, desc, eq, getTableColumns, getTableName, lt, sql, type SQL } from 
 import type { PgColumn, PgTable, PgUpdateSetSource } from 'drizzle-orm/pg-core'
 import type { Ctx, TxCtx } from './context.js'
 import type { Executor } from '../db/client.js'
-import { inTenantRead } from '../db/tenancy.js'
+import { inTenantStatement, tenantStatement } from '../db/tenancy.js'
 import { AppError } from './errors.js'
 
 /** A tenant-owned table as built by db/tenant-table.ts. */
@@ -98,7 +98,7 @@ function byIdStatement(table: TenantTable) {
     }
     return row
   }
-  return { text, decode }
+  return { statement: tenantStatement(text), decode }
 }
 
 /** The 412 of an update whose If-Match names a version that is no longer current. */
@@ -152,11 +152,11 @@ export function tenantRepository<T extends TenantTable>(table: T, resourceName: 
     },
 
     /**
-     * `get` as a service's whole read: its own tenant transaction in one round trip
-     * (`inTenantRead`), or the caller's when `ctx` is already in one.
+     * `get` as a service's whole read: its own tenant transaction in one message
+     * (`inTenantStatement`), or the caller's when `ctx` is already in one.
      */
     async read(ctx: Ctx | TxCtx, id: string): Promise<Row> {
-      const [raw] = await inTenantRead(ctx, (db) => db.unsafe(byId.text, [ctx.tenantId, id], { prepare: true }))
+      const [raw] = await inTenantStatement(ctx, byId.statement, [ctx.tenantId, id])
       if (!raw) throw notFound(id)
       return byId.decode(raw) as Row
     },
