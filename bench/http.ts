@@ -9,15 +9,17 @@
  *                      TOKEN_CONNECTIONS connections, beside
  *   e. healthz         GET /healthz on the same process and connections: the framework's floor
  *
- * Each server runs as a child process, one at a time; autocannon runs here. Run with
- * `npm run bench` (flags: --duration --warmup --connections --pipelining --events
- * --retries --save-baseline; or BENCH_* environment variables).
+ * Each server runs as a child process; autocannon runs here. a, b and c run in turns, --rounds
+ * rounds of duration/rounds seconds each (see `measureInterleaved`), so that their ratios hold
+ * on a machine whose speed drifts; d and e run after, one at a time. Run with `npm run bench`
+ * (flags: --duration --warmup --connections --pipelining --events --rounds --retries
+ * --save-baseline; or BENCH_* environment variables).
  */
 import path from 'node:path'
 import type { BaselineInput } from './baseline-server.js'
 import type { EventsDirectOptions } from './plugins/events-direct.js'
 import { connectOwner, createBenchDatabase, serverVersion, type BenchDatabase } from './lib/database.js'
-import { contended, measure, type Figures } from './lib/load.js'
+import { contended, measure, measureInterleaved, type Figures } from './lib/load.js'
 import { benchOptions, type LoadOptions } from './lib/options.js'
 import { BASELINES_DIR, RESULTS_DIR } from './lib/paths.js'
 import { figuresTable, formatTable, machineInfo, readJson, writeJson } from './lib/report.js'
@@ -28,7 +30,7 @@ interface HttpResults {
   bench: 'http'
   date: string
   machine: ReturnType<typeof machineInfo> & { postgres: string }
-  options: LoadOptions & { events: number; dbPoolMax: number; retries: number }
+  options: LoadOptions & { events: number; dbPoolMax: number; rounds: number; retries: number }
   results: { baseline: Figures; showrunner: Figures; showrunnerNoAuth: Figures; token?: Figures; healthz?: Figures }
   ratios: {
     showrunnerOverBaseline: number
@@ -56,10 +58,17 @@ interface HttpResults {
 
 const opts = benchOptions(
   { duration: 10, warmup: 2, connections: 20 },
-  { events: { default: '5000' }, retries: { default: '1' }, 'save-baseline': { boolean: true } },
+  {
+    events: { default: '5000' },
+    rounds: { default: '5' },
+    retries: { default: '1' },
+    'save-baseline': { boolean: true },
+  },
 )
 const eventCount = Number(opts.flags.events)
 if (!Number.isInteger(eventCount) || eventCount < 1) throw new Error('--events must be a positive integer')
+const rounds = Number(opts.flags.rounds)
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a positive integer')
 const retries = Number(opts.flags.retries)
 if (!Number.isInteger(retries) || retries < 0) throw new Error('--retries must be a non-negative integer')
 const load: LoadOptions = {
@@ -75,9 +84,11 @@ const TOKEN_CONNECTIONS = 10
 let database: BenchDatabase | undefined
 let owner: ReturnType<typeof connectOwner> | undefined
 let server: ChildServer | undefined
+let stopBaseline: (() => Promise<void>) | undefined
 
 async function cleanup() {
   await server?.stop().catch(() => {})
+  await stopBaseline?.().catch(() => {})
   await stopAllChildren().catch(() => {})
   await owner?.close().catch(() => {})
   if (process.env.BENCH_KEEP_DB !== '1')
@@ -101,7 +112,7 @@ async function main() {
   const started = Date.now()
   const total = (opts.warmup + opts.duration) * 5
   log(
-    `http bench: ${opts.connections} connections, ${opts.warmup} s warm-up + ${opts.duration} s per target (~${Math.round(total + 15)} s${retries ? `, up to ${retries} more per target on a busy machine` : ''})`,
+    `http bench: ${opts.connections} connections, ${opts.warmup} s warm-up + ${opts.duration} s per target, a–c in ${rounds} rounds (~${Math.round(total + 15)} s${retries ? `, up to ${retries} more for d and e on a busy machine` : ''})`,
   )
 
   database = await createBenchDatabase('showrunner_bench')
@@ -116,23 +127,16 @@ async function main() {
   const paths = (prefix: string) => ids.map((id) => `${prefix}/${id}`)
   const dbPoolMax = 10
 
-  // a. baseline
-  server = await startChildWith('baseline-server.ts', {
+  // a, b and c run in turns (`rounds` of duration/rounds seconds each), so a machine whose speed
+  // drifts slows all three alike and their ratios hold; the baseline server stays up meanwhile.
+  const baselineServer = await startChildWith('baseline-server.ts', {
     databaseUrl: database.url,
     tenantId: tenant.organizationId,
     poolMax: dbPoolMax,
   } satisfies BaselineInput)
-  const sample = await check(`${server.url}/events/${ids[0]}`)
-  log(`a. baseline (pid ${server.pid}) …`)
-  const baseline = await measure(
-    { name: 'a. baseline (fastify+postgres.js)', url: server.url, paths: paths('/events') },
-    load,
-    { serverPid: server.pid, database: database.name, retries, onRetry },
-  )
-  await server.stop()
-  server = undefined
+  stopBaseline = () => baselineServer.stop()
+  const sample = await check(`${baselineServer.url}/events/${ids[0]}`)
 
-  // b. and c. on one app process
   const direct: EventsDirectOptions = {
     tenantId: tenant.organizationId,
     actor: {
@@ -158,18 +162,33 @@ async function main() {
     if (JSON.stringify(body) !== JSON.stringify(sample))
       throw new Error(`${name} and the baseline disagree:\n${JSON.stringify(body)}\n${JSON.stringify(sample)}`)
   }
-  log(`b. showrunner GET /v1/events/{id} (pid ${server.pid}) …`)
-  const showrunner = await measure(
-    { name: 'b. showrunner /v1/events/{id}', url: server.url, paths: paths('/v1/events'), headers: auth },
-    load,
-    { serverPid: server.pid, database: database.name, retries, onRetry },
+  log(
+    `a. baseline (pid ${baselineServer.pid}), b. showrunner GET /v1/events/{id} and c. without auth (pid ${server.pid}), in ${rounds} rounds …`,
   )
-  log(`c. showrunner without auth …`)
-  const showrunnerNoAuth = await measure(
-    { name: 'c. showrunner, no auth', url: server.url, paths: paths('/bench/events') },
+  const [baseline, showrunner, showrunnerNoAuth] = (await measureInterleaved(
+    [
+      {
+        name: 'a. baseline (fastify+postgres.js)',
+        url: baselineServer.url,
+        paths: paths('/events'),
+        serverPid: baselineServer.pid,
+      },
+      {
+        name: 'b. showrunner /v1/events/{id}',
+        url: server.url,
+        paths: paths('/v1/events'),
+        headers: auth,
+        serverPid: server.pid,
+      },
+      { name: 'c. showrunner, no auth', url: server.url, paths: paths('/bench/events'), serverPid: server.pid },
+    ],
     load,
-    { serverPid: server.pid, database: database.name, retries, onRetry },
-  )
+    rounds,
+    database.name,
+  )) as [Figures, Figures, Figures]
+  await baselineServer.stop()
+  stopBaseline = undefined
+
   const tokenLoad = { ...load, connections: TOKEN_CONNECTIONS }
   const tokenBody = JSON.stringify({
     grant_type: 'client_credentials',
@@ -205,7 +224,7 @@ async function main() {
     bench: 'http',
     date: new Date().toISOString(),
     machine: { ...machineInfo(), postgres: await serverVersion(database.url) },
-    options: { ...load, events: ids.length, dbPoolMax, retries },
+    options: { ...load, events: ids.length, dbPoolMax, rounds, retries },
     results: { baseline, showrunner, showrunnerNoAuth, token, healthz },
     ratios: {
       tokenOverHealthz: ratio(token.rps, healthz.rps),
@@ -235,7 +254,7 @@ async function main() {
   const m = results.machine
   console.log(`\nHTTP bench — ${results.date}, node ${m.node}, ${m.cpus} × ${m.cpuModel}, PostgreSQL ${m.postgres}`)
   console.log(
-    `${load.connections} connections, pipelining ${load.pipelining}, ${load.warmup} s warm-up + ${load.duration} s each, ${ids.length} events, DB pool ${dbPoolMax}\n`,
+    `${load.connections} connections, pipelining ${load.pipelining}, ${load.warmup} s warm-up + ${load.duration} s each (a–c in ${rounds} rounds), ${ids.length} events, DB pool ${dbPoolMax}\n`,
   )
   console.log(figuresTable(figures))
   console.log()

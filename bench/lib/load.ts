@@ -101,16 +101,30 @@ export async function measure(target: Target, load: LoadOptions, opts: MeasureOp
   return best
 }
 
-async function measureOnce(target: Target, load: LoadOptions, opts: MeasureOptions): Promise<Figures> {
+function loopbackOnly(target: Target) {
   const u = new URL(target.url)
   if (u.hostname !== '127.0.0.1' && u.hostname !== 'localhost' && u.hostname !== '::1')
     throw new Error(`benches only send traffic to loopback, not ${u.hostname}`)
+}
+
+async function measureOnce(target: Target, load: LoadOptions, opts: MeasureOptions): Promise<Figures> {
+  loopbackOnly(target)
   if (load.warmup > 0) await runOnce(target, load, load.warmup)
   // Pool connections exist after the warm-up, so the backends can be listed now.
   const backends = opts.database ? await backendPids(opts.database) : []
-  const before = await cpuSnapshot(opts.serverPid, backends)
-  const r = await runOnce(target, load, load.duration)
-  const after = await cpuSnapshot(opts.serverPid, backends)
+  return measuredRun(target, load, load.duration, opts.serverPid, backends)
+}
+
+async function measuredRun(
+  target: Target,
+  load: LoadOptions,
+  seconds: number,
+  serverPid: number | undefined,
+  backends: number[],
+): Promise<Figures> {
+  const before = await cpuSnapshot(serverPid, backends)
+  const r = await runOnce(target, load, seconds)
+  const after = await cpuSnapshot(serverPid, backends)
   const round = (n: number) => Math.round(n * 100) / 100
   return {
     name: target.name,
@@ -132,6 +146,96 @@ async function measureOnce(target: Target, load: LoadOptions, opts: MeasureOptio
     connections: r.connections,
     pipelining: r.pipelining,
     ...(before && after ? { cpu: cpuShares(before, after, r.requests.total) } : {}),
+  }
+}
+
+export interface InterleavedTarget extends Target {
+  /** The server under test, for CPU accounting. */
+  serverPid?: number
+}
+
+/**
+ * Several targets measured in turns: each warmed up once, then `rounds` rounds in which every
+ * target runs for `load.duration / rounds` seconds, one after the other. A machine whose speed
+ * drifts (these do, by up to 1.6 × within minutes) then slows every target alike, so ratios
+ * between targets hold where back-to-back runs of 10 s each do not. Each target's figures are
+ * its rounds together: requests, req/s and CPU per request over all of them, the mean latency
+ * weighted by requests, p50 the median round's, and p97.5, p99 and max the worst round's.
+ * Every server must be running; `database` names the one whose backends count as theirs.
+ */
+export async function measureInterleaved(
+  targets: InterleavedTarget[],
+  load: LoadOptions,
+  rounds: number,
+  database?: string,
+): Promise<Figures[]> {
+  targets.forEach(loopbackOnly)
+  if (load.warmup > 0) for (const target of targets) await runOnce(target, load, load.warmup)
+  const backends = database ? await backendPids(database) : []
+  const seconds = load.duration / rounds
+  const measured: Figures[][] = targets.map(() => [])
+  for (let round = 0; round < rounds; round++)
+    for (const [i, target] of targets.entries())
+      measured[i]!.push(await measuredRun(target, load, seconds, target.serverPid, backends))
+  // Each round's req/s and CPU per request, so the spread behind the merged figures is seen.
+  for (const runs of measured)
+    process.stderr.write(
+      `   ${runs[0]!.name}: ${runs.map((r) => `${Math.round(r.rps)}${r.cpu ? ` (${r.cpu.perRequestUs.server + r.cpu.perRequestUs.database} µs)` : ''}`).join(', ')}\n`,
+    )
+  return measured.map(mergeRounds)
+}
+
+function mergeRounds(runs: Figures[]): Figures {
+  const first = runs[0]!
+  const sum = (f: (r: Figures) => number) => runs.reduce((a, r) => a + f(r), 0)
+  const requests = sum((r) => r.requests)
+  const durationS = sum((r) => r.durationS)
+  const worst = (f: (r: Figures) => number) => Math.max(...runs.map(f))
+  const median = (f: (r: Figures) => number) => runs.map(f).sort((x, y) => x - y)[Math.floor(runs.length / 2)]!
+  const round = (n: number) => Math.round(n * 100) / 100
+  const cpus = runs.map((r) => r.cpu)
+  let cpu: CpuShares | undefined
+  if (cpus.every((c): c is CpuShares => c !== undefined)) {
+    // Shares of a CPU weigh each round by its length; CPU per request by its requests.
+    const share = (f: (c: CpuShares) => number) =>
+      Math.round(runs.reduce((a, r, i) => a + f(cpus[i]!) * r.durationS, 0) / durationS)
+    const perRequest = (f: (c: CpuShares) => number) =>
+      requests > 0 ? Math.round(runs.reduce((a, r, i) => a + f(cpus[i]!) * r.requests, 0) / requests) : 0
+    const busiest = cpus.reduce((a, c) => (c.other > a.other ? c : a))
+    cpu = {
+      server: share((c) => c.server),
+      database: share((c) => c.database),
+      autocannon: share((c) => c.autocannon),
+      kernel: share((c) => c.kernel),
+      other: share((c) => c.other),
+      otherTop: busiest.otherTop,
+      total: share((c) => c.total),
+      perRequestUs: {
+        server: perRequest((c) => c.perRequestUs.server),
+        database: perRequest((c) => c.perRequestUs.database),
+      },
+    }
+  }
+  return {
+    name: first.name,
+    url: first.url,
+    rps: round(requests / durationS),
+    requests,
+    latencyMs: {
+      mean: round(requests > 0 ? sum((r) => r.latencyMs.mean * r.requests) / requests : 0),
+      p50: median((r) => r.latencyMs.p50),
+      p90: worst((r) => r.latencyMs.p90),
+      p97_5: worst((r) => r.latencyMs.p97_5),
+      p99: worst((r) => r.latencyMs.p99),
+      max: worst((r) => r.latencyMs.max),
+    },
+    errors: sum((r) => r.errors),
+    timeouts: sum((r) => r.timeouts),
+    non2xx: sum((r) => r.non2xx),
+    durationS,
+    connections: first.connections,
+    pipelining: first.pipelining,
+    ...(cpu ? { cpu } : {}),
   }
 }
 
