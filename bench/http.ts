@@ -19,7 +19,7 @@ import path from 'node:path'
 import type { BaselineInput } from './baseline-server.js'
 import type { EventsDirectOptions } from './plugins/events-direct.js'
 import { connectOwner, createBenchDatabase, serverVersion, type BenchDatabase } from './lib/database.js'
-import { contended, measure, measureInterleaved, type Figures } from './lib/load.js'
+import { contended, measure, measureInterleaved, medianOfRounds, type Figures } from './lib/load.js'
 import { benchOptions, type LoadOptions } from './lib/options.js'
 import { BASELINES_DIR, RESULTS_DIR } from './lib/paths.js'
 import { figuresTable, formatTable, machineInfo, readJson, writeJson } from './lib/report.js'
@@ -37,6 +37,15 @@ interface HttpResults {
     showrunnerOverNoAuth: number
     noAuthOverBaseline: number
     tokenOverHealthz?: number
+  }
+  /**
+   * b / a taken in each round (a and b a few seconds apart) and its median over the rounds: less
+   * moved by a round the machine ran slow than the ratio of the totals. CPU: b's over a's per request.
+   */
+  roundRatios: {
+    showrunnerOverBaseline: number[]
+    medianShowrunnerOverBaseline: number
+    medianCpuShowrunnerOverBaseline?: number
   }
   /** Server time per request (1/rps) attributable to each layer, in microseconds. */
   costPerRequestUs: {
@@ -165,7 +174,7 @@ async function main() {
   log(
     `a. baseline (pid ${baselineServer.pid}), b. showrunner GET /v1/events/{id} and c. without auth (pid ${server.pid}), in ${rounds} rounds …`,
   )
-  const [baseline, showrunner, showrunnerNoAuth] = (await measureInterleaved(
+  const interleaved = await measureInterleaved(
     [
       {
         name: 'a. baseline (fastify+postgres.js)',
@@ -185,7 +194,8 @@ async function main() {
     load,
     rounds,
     database.name,
-  )) as [Figures, Figures, Figures]
+  )
+  const [baseline, showrunner, showrunnerNoAuth] = interleaved.merged as [Figures, Figures, Figures]
   await baselineServer.stop()
   stopBaseline = undefined
 
@@ -220,6 +230,7 @@ async function main() {
   const figures = [baseline, showrunner, showrunnerNoAuth, token, healthz]
   const ratio = (x: number, y: number) => Math.round((x / y) * 1000) / 1000
   const us = (rps: number) => Math.round(1e6 / rps)
+  const cpuUs = (f: Figures) => (f.cpu ? f.cpu.perRequestUs.server + f.cpu.perRequestUs.database : Number.NaN)
   const results: HttpResults = {
     bench: 'http',
     date: new Date().toISOString(),
@@ -231,6 +242,21 @@ async function main() {
       showrunnerOverBaseline: ratio(showrunner.rps, baseline.rps),
       showrunnerOverNoAuth: ratio(showrunner.rps, showrunnerNoAuth.rps),
       noAuthOverBaseline: ratio(showrunnerNoAuth.rps, baseline.rps),
+    },
+    roundRatios: {
+      showrunnerOverBaseline: interleaved.rounds[0]!.map((a, i) => ratio(interleaved.rounds[1]![i]!.rps, a.rps)),
+      medianShowrunnerOverBaseline: ratio(
+        medianOfRounds(interleaved.rounds, ([a, b]) => b!.rps / a!.rps),
+        1,
+      ),
+      ...(baseline.cpu
+        ? {
+            medianCpuShowrunnerOverBaseline: ratio(
+              medianOfRounds(interleaved.rounds, ([a, b]) => cpuUs(b!) / cpuUs(a!)),
+              1,
+            ),
+          }
+        : {}),
     },
     costPerRequestUs: {
       baseline: us(baseline.rps),
@@ -266,6 +292,18 @@ async function main() {
         ['b / c  with vs without auth', results.ratios.showrunnerOverNoAuth.toFixed(3)],
         ['c / a  stack without auth vs bare', results.ratios.noAuthOverBaseline.toFixed(3)],
         ['d / e  token endpoint vs /healthz', results.ratios.tokenOverHealthz!.toFixed(3)],
+        [
+          `b / a  median of the ${rounds} rounds' (${results.roundRatios.showrunnerOverBaseline.map((r) => r.toFixed(2)).join(', ')})`,
+          results.roundRatios.medianShowrunnerOverBaseline.toFixed(3),
+        ],
+        ...(results.roundRatios.medianCpuShowrunnerOverBaseline === undefined
+          ? []
+          : [
+              [
+                'CPU per request b / a, median of the rounds',
+                results.roundRatios.medianCpuShowrunnerOverBaseline.toFixed(2),
+              ] as [string, string],
+            ]),
       ],
     ),
   )
@@ -276,7 +314,7 @@ async function main() {
   const k = results.cpuPerRequestUs
   if (k)
     console.log(
-      `per request, CPU time (server + PostgreSQL/Redis): a ${k.baseline} µs, c ${k.showrunnerNoAuth} µs, b ${k.showrunner} µs → auth ≈ ${k.auth} µs, rest of the stack ≈ ${k.stackWithoutAuth} µs`,
+      `per request, CPU time (server + PostgreSQL/Redis): a ${k.baseline} µs, c ${k.showrunnerNoAuth} µs, b ${k.showrunner} µs (b / a ${(k.showrunner / k.baseline).toFixed(2)} ×) → auth ≈ ${k.auth} µs, rest of the stack ≈ ${k.stackWithoutAuth} µs`,
     )
 
   const committed = await readJson<HttpResults>(path.join(BASELINES_DIR, 'http.json'))

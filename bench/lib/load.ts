@@ -160,7 +160,8 @@ export interface InterleavedTarget extends Target {
  * drifts (these do, by up to 1.6 × within minutes) then slows every target alike, so ratios
  * between targets hold where back-to-back runs of 10 s each do not. Each target's figures are
  * its rounds together: requests, req/s and CPU per request over all of them, the mean latency
- * weighted by requests, p50 the median round's, and p97.5, p99 and max the worst round's.
+ * weighted by requests, p50 the median round's, and p97.5, p99 and max the worst round's; the
+ * rounds' own figures come back too, for ratios taken round by round (`medianOfRounds`).
  * Every server must be running; `database` names the one whose backends count as theirs.
  */
 export async function measureInterleaved(
@@ -168,7 +169,7 @@ export async function measureInterleaved(
   load: LoadOptions,
   rounds: number,
   database?: string,
-): Promise<Figures[]> {
+): Promise<{ merged: Figures[]; rounds: Figures[][] }> {
   targets.forEach(loopbackOnly)
   if (load.warmup > 0) for (const target of targets) await runOnce(target, load, load.warmup)
   const backends = database ? await backendPids(database) : []
@@ -182,7 +183,14 @@ export async function measureInterleaved(
     process.stderr.write(
       `   ${runs[0]!.name}: ${runs.map((r) => `${Math.round(r.rps)}${r.cpu ? ` (${r.cpu.perRequestUs.server + r.cpu.perRequestUs.database} µs)` : ''}`).join(', ')}\n`,
     )
-  return measured.map(mergeRounds)
+  return { merged: measured.map(mergeRounds), rounds: measured }
+}
+
+/** The median over rounds of `f` of the targets' figures in each round (see `measureInterleaved`). */
+export function medianOfRounds(rounds: Figures[][], f: (inRound: Figures[]) => number): number {
+  const values = rounds[0]!.map((_, round) => f(rounds.map((runs) => runs[round]!))).sort((x, y) => x - y)
+  const mid = Math.floor(values.length / 2)
+  return values.length % 2 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2
 }
 
 function mergeRounds(runs: Figures[]): Figures {

@@ -143,26 +143,28 @@ const CACHED_PLAN_CHANGED = '0A000'
 
 /**
  * A fixed statement read as the tenant in one message and one answer, the cheapest shape
- * there is: `begin read only`, the role and tenant set transaction-locally (`set local`, the
- * same as `actAsTenant`'s `set_config(…, true)`), `execute` of the statement prepared on the
- * connection, and `commit`, as one simple-protocol query. PostgreSQL answers it with one
- * ReadyForQuery, so the client parses one response and the server flushes once, where
- * `inTenantRead` costs four of each; the statement's plan is the session's prepared one, so
- * nothing is planned per read. Values travel as literals (`sqlLiteral`): a simple query has no
- * parameters.
+ * there is: the transaction made read-only, the role and tenant set transaction-locally (`set
+ * local`, the same as `actAsTenant`'s `set_config(…, true)`) and `execute` of the statement
+ * prepared on the connection, as one simple-protocol query. PostgreSQL runs the statements of
+ * such a message as one implicit transaction and answers with one ReadyForQuery, so the client
+ * parses one response and the server flushes once, where `inTenantRead` costs four of each
+ * (and `begin`/`commit` in the message, measured, cost both sides more than they say); the
+ * plan is the session's prepared one, so nothing is planned per read. Values travel as
+ * literals (`sqlLiteral`): a simple query has no parameters.
  *
- * The wall is the same: the statements of one query message run in order, so the `execute`
- * runs after both settings, in the transaction, as the app role, for the tenant, read-only; an
- * error skips everything after it and leaves the transaction aborted, so it is rolled back
- * before the connection goes back to the pool; rows are returned only when the message's last
- * command was the COMMIT. A plan prepared under another role is rewritten for the current one
- * before it runs (PostgreSQL's plan cache tracks the role of plans that RLS applies to).
+ * The wall is the same: the statements of one query message run in order in one transaction,
+ * so the `execute` runs after the settings, read-only, as the app role, for the tenant; at the
+ * end of the message the transaction ends and both settings with it, so the connection goes
+ * back to the pool carrying neither. An error rolls the whole message back and skips what is
+ * after it; rows are returned only from a message that ran to its end (PostgreSQL commits
+ * before it answers ReadyForQuery, and a failed commit is an error). A plan prepared under
+ * another role is rewritten for the current one before it runs (PostgreSQL's plan cache tracks
+ * the role of plans that RLS applies to).
  *
  * A connection prepares the statement the first time it runs it (the `execute` fails, the
- * transaction is rolled back, and the message is sent again with the `prepare`; PostgreSQL
- * logs that error, once per connection and statement), and again after a migration changed
- * its columns. Given a context already in a tenant transaction, the
- * statement runs in that transaction.
+ * message is rolled back, and it is sent again with the `prepare`; PostgreSQL logs that error,
+ * once per connection and statement), and again after a migration changed its columns. Given
+ * a context already in a tenant transaction, the statement runs in that transaction.
  */
 export async function inTenantStatement<R extends Row = Row>(
   ctx: Ctx | TxCtx,
@@ -170,23 +172,16 @@ export async function inTenantStatement<R extends Row = Row>(
   values: StatementValue[],
 ): Promise<R[]> {
   if ('tx' in ctx) return transactionClient(ctx.tx).unsafe<R[]>(statement.text, values, { prepare: true })
-  const acting = `begin read only; ${ACT_AS_APP_ROLE}; set local app.tenant_id = ${sqlLiteral(ctx.tenantId)}`
-  const execute = `execute ${statement.name}${values.length ? `(${values.map(sqlLiteral).join(', ')})` : ''}; commit`
+  const acting = `set local transaction_read_only = on; ${ACT_AS_APP_ROLE}; set local app.tenant_id = ${sqlLiteral(ctx.tenantId)}`
+  const execute = `execute ${statement.name}${values.length ? `(${values.map(sqlLiteral).join(', ')})` : ''}`
   // drizzle keeps its postgres.js client on the database handle.
   const sql = await (ctx.db as unknown as { $client: Sql }).$client.reserve()
   const run = async (text: string): Promise<R[]> => {
-    try {
-      // postgres.js answers a multi-statement query with a result per statement that returned
-      // rows, the commands before it folded into the first: [begin … set (or prepare), rows].
-      const results = (await sql.unsafe(text)) as unknown as RowList<R[]>[]
-      const rows = results[results.length - 1]
-      if (results.length !== 2 || rows?.command !== 'COMMIT')
-        throw new TenantReadAborted('The tenant read did not commit; its result is discarded.')
-      return rows
-    } catch (err) {
-      await sql.unsafe('rollback').catch(() => {})
-      throw err
-    }
+    // postgres.js answers a multi-statement query with a result per statement that returned
+    // rows, the commands before it folded into the first: [set … set (or prepare), rows].
+    const results = (await sql.unsafe(text)) as unknown as RowList<R[]>[]
+    if (results.length !== 2) throw new TenantReadAborted('The tenant read answered no rows result; it is discarded.')
+    return results[1]!
   }
   try {
     return await run(`${acting}; ${execute}`)

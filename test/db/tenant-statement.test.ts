@@ -62,6 +62,12 @@ t.test('inTenantStatement', async (t) => {
   })
 
   t.test('the read cannot write', async (t) => {
+    const [flags] = await inTenantStatement(
+      ctxFor(a),
+      tenantStatement(`select current_setting('transaction_read_only') as read_only`),
+      [],
+    )
+    t.equal(flags?.read_only, 'on')
     const write = tenantStatement(`update events set type = 'changed' where tenant_id = $1 returning id`)
     await t.rejects(inTenantStatement(ctxFor(a), write, [a]), /read-only transaction/)
     const [row] = await sql`select type from events where tenant_id = ${a}`
