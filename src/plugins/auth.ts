@@ -1,8 +1,8 @@
 import fp from 'fastify-plugin'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError } from '../lib/errors.js'
 import type { Actor, Ctx } from '../lib/context.js'
-import { KeyStore, RevocationCache } from '../modules/identity/index.js'
+import { KeyStore, RevocationCache, type CurrentGrant } from '../modules/identity/index.js'
 import { hasScope } from '../lib/scopes.js'
 import { addRouteHook } from '../lib/http.js'
 
@@ -44,27 +44,25 @@ export default fp(
     grants.start()
     app.addHook('onClose', async () => grants.stop())
 
-    /** Tokens are checked against the current client and installation, not only their signature. */
-    async function actorFor(token: string): Promise<{ actor: Actor; tenantId: string }> {
-      let claims: Awaited<ReturnType<KeyStore['verify']>>
-      try {
-        claims = await keys.verify(token)
-      } catch {
-        throw new AppError('unauthenticated', 'The access token is invalid or expired.', {
-          headers: challenge('invalid_token'),
-        })
-      }
-      // An installation token also carries no more than the installation holds now: scopes the
-      // MCN took back stop within the cache's bound (granted is null for a client acting in its own tenant).
-      const row = await grants.current({
-        clientId: claims.client_id,
-        tenantId: claims.tenant,
-        installationId: claims.ins,
+    const invalidToken = () =>
+      new AppError('unauthenticated', 'The access token is invalid or expired.', {
+        headers: challenge('invalid_token'),
       })
+    type Claims = NonNullable<ReturnType<KeyStore['verifiedClaims']>>
+    const grantKey = (claims: Claims) => ({
+      clientId: claims.client_id,
+      tenantId: claims.tenant,
+      installationId: claims.ins,
+    })
+
+    /** Tokens are checked against the current client and installation, not only their signature. */
+    function actorOf(claims: Claims, row: CurrentGrant | undefined): { actor: Actor; tenantId: string } {
       if (!row || row.revoked)
         throw new AppError('unauthenticated', 'The access token has been revoked.', {
           headers: challenge('invalid_token'),
         })
+      // An installation token also carries no more than the installation holds now: scopes the
+      // MCN took back stop within the cache's bound (granted is null for a client acting in its own tenant).
       const claimed = claims.scope ? claims.scope.split(' ') : []
       return {
         tenantId: claims.tenant,
@@ -78,16 +76,32 @@ export default fp(
       }
     }
 
-    app.decorate('authenticate', async (request: FastifyRequest, required: string[]) => {
-      const header = request.headers.authorization
-      const match = header?.match(/^Bearer\s+([A-Za-z0-9\-_.]+)$/i)
+    async function actorFor(token: string): Promise<{ actor: Actor; tenantId: string }> {
+      let claims: Claims
+      try {
+        claims = await keys.verify(token)
+      } catch {
+        throw invalidToken()
+      }
+      return actorOf(claims, await grants.current(grantKey(claims)))
+    }
+
+    const bearerToken = (request: FastifyRequest) => {
+      const match = request.headers.authorization?.match(/^Bearer\s+([A-Za-z0-9\-_.]+)$/i)
       if (!match)
         throw new AppError(
           'unauthenticated',
           'Send an access token from POST /oauth/token as `Authorization: Bearer <token>`.',
           { headers: challenge() },
         )
-      const { actor, tenantId } = await actorFor(match[1]!)
+      return match[1]!
+    }
+
+    const admit = (
+      request: FastifyRequest,
+      { actor, tenantId }: { actor: Actor; tenantId: string },
+      required: string[],
+    ) => {
       for (const scope of required) {
         if (!hasScope(actor, scope))
           throw new AppError('insufficient_scope', `This operation needs the scope ${scope}.`, {
@@ -96,14 +110,44 @@ export default fp(
           })
       }
       request.ctx = { tenantId, actor, requestId: String(request.id), log: request.log, db: app.db, queues: app.queues }
+    }
+
+    app.decorate('authenticate', async (request: FastifyRequest, required: string[]) => {
+      admit(request, await actorFor(bearerToken(request)), required)
     })
+
+    /**
+     * `authenticate` without a promise when both this process's caches answer (a token it
+     * verified, a grant it holds within the revocation bound): true when it did, false when the
+     * caller must await `authenticate`. The same checks and refusals either way.
+     */
+    const authenticateFromCache = (request: FastifyRequest, required: string[]): boolean => {
+      const claims = keys.verifiedClaims(bearerToken(request))
+      const row = claims && grants.cached(grantKey(claims))
+      if (!row) return false
+      admit(request, actorOf(claims, row), required)
+      return true
+    }
 
     // Only routes that declare security carry the hook (every /v1 route must, see app.ts),
     // with their scopes read once; the others answer without entering it.
     app.addHook('onRoute', (route) => {
       const required = requiredScopes(route)
       if (required !== undefined)
-        addRouteHook(route, 'onRequest', (request: FastifyRequest) => app.authenticate(request, required))
+        addRouteHook(
+          route,
+          'onRequest',
+          (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
+            let answered: boolean
+            try {
+              answered = authenticateFromCache(request, required)
+            } catch (err) {
+              return done(err as Error)
+            }
+            if (answered) return done()
+            app.authenticate(request, required).then(() => done(), done)
+          },
+        )
     })
   },
   { name: 'auth', dependencies: ['infrastructure', 'errors'] },

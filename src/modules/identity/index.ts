@@ -26,6 +26,6 @@ export const identityModule = defineModule({
 export { installationRevoked } from './changes.js'
 export { activeInstallationScopes } from './reads.js'
 export { KeyStore } from './keys.js'
-export { RevocationCache } from './revocations.js'
+export { RevocationCache, type CurrentGrant } from './revocations.js'
 // Also used by `showrunner admin`, which acts as the operator with no token.
 export { createClient, createOrganization, organizationKind } from './service.js'

@@ -22,6 +22,12 @@ const base64url = (text: string) => Buffer.from(text).toString('base64url')
 /** Verified tokens remembered until they expire; clients reuse one token for many calls. */
 const VERIFIED_MAX = 10_000
 
+/**
+ * The key of the verified-token cache: the signature (86 characters) rather than the whole token
+ * (hundreds), as the key is hashed on every request; a hit still needs the whole token to match.
+ */
+const signatureOf = (token: string) => token.slice(token.lastIndexOf('.') + 1)
+
 export interface AccessTokenClaims {
   sub: string
   client_id: string
@@ -39,7 +45,7 @@ export interface AccessTokenClaims {
  */
 export class KeyStore {
   private cache?: { at: number; signing?: SigningKey; verify: Map<string, CryptoKey>; jwks: JWK[] }
-  private readonly verified = new Map<string, JWTPayload & AccessTokenClaims>()
+  private readonly verified = new Map<string, { token: string; claims: JWTPayload & AccessTokenClaims }>()
 
   constructor(
     private readonly db: Database,
@@ -153,13 +159,22 @@ export class KeyStore {
    * change, and revocation is checked on every request by the caller, not here.
    */
   async verify(token: string): Promise<JWTPayload & AccessTokenClaims> {
-    const known = this.verified.get(token)
-    if (known && known.exp! * 1000 > Date.now()) return known
-    if (known) this.verified.delete(token)
+    const known = this.verifiedClaims(token)
+    if (known) return known
     const claims = await this.verifySignature(token)
     if (this.verified.size >= VERIFIED_MAX) this.verified.delete(this.verified.keys().next().value!)
-    this.verified.set(token, claims)
+    this.verified.set(signatureOf(token), { token, claims })
     return claims
+  }
+
+  /** The claims of a token this process verified already and that has not expired, without a promise. */
+  verifiedClaims(token: string): (JWTPayload & AccessTokenClaims) | undefined {
+    const key = signatureOf(token)
+    const known = this.verified.get(key)
+    if (!known) return undefined
+    if (known.token === token && known.claims.exp! * 1000 > Date.now()) return known.claims
+    if (known.token === token) this.verified.delete(key)
+    return undefined
   }
 
   private async verifySignature(token: string): Promise<JWTPayload & AccessTokenClaims> {

@@ -34,6 +34,8 @@ export interface GrantKey {
 // Per app (keyed by its drizzle handle): the services forget at once what their own process changed.
 const byDatabase = new WeakMap<Database, RevocationCache>()
 
+const entryId = (key: GrantKey) => `${key.clientId} ${key.tenantId} ${key.installationId ?? ''}`
+
 /**
  * Called by the identity services after a commit that revokes or narrows access, so the
  * process that made the change refuses at once rather than when its notification returns.
@@ -137,11 +139,9 @@ export class RevocationCache {
 
   /** The grant as of at most TRUST_MS ago; undefined when the client does not exist. */
   async current(key: GrantKey): Promise<CurrentGrant | undefined> {
-    const id = `${key.clientId} ${key.tenantId} ${key.installationId ?? ''}`
-    if (this.usable()) {
-      const hit = this.entries.get(id)
-      if (hit) return hit
-    }
+    const hit = this.cached(key)
+    if (hit) return hit
+    const id = entryId(key)
     const generation = this.generation
     const grant = await this.statement(key)
     if (grant && generation === this.generation && this.usable()) {
@@ -149,6 +149,11 @@ export class RevocationCache {
       this.entries.set(id, grant)
     }
     return grant
+  }
+
+  /** `current` when the cache can answer it, without a promise; undefined when it would read. */
+  cached(key: GrantKey): CurrentGrant | undefined {
+    return this.usable() ? this.entries.get(entryId(key)) : undefined
   }
 
   /** Drops every entry; lookups in flight are not stored. */
