@@ -7,7 +7,8 @@ import { createTestDatabase } from '../helper.js'
 /**
  * A scratch database with one event for each of `tenants`, reached through a pool of one
  * connection, so every statement of a test shares it and `pooled()` shows what that connection
- * carries after a tenant read: its tenant setting, its role, and whether a transaction is open.
+ * carries after a tenant read: its tenant setting, its role, and whether a transaction is open;
+ * `probeTable` makes a table the tests can change under a prepared statement.
  */
 export async function tenantReadFixture(t: Test, tenants: string[]) {
   const url = await createTestDatabase(t)
@@ -29,5 +30,13 @@ export async function tenantReadFixture(t: Test, tenants: string[]) {
     return { ...row, open }
   }
   const clean = { tenant: '', role: 'postgres', open: false }
-  return { database, sql, ctxFor, pooled, clean }
+  /** A new table under the tenant tables' RLS policy, holding one row per tenant (`v` = 1, 2, …). */
+  const probeTable = async (name: string) => {
+    await sql`create table ${sql(name)} (tenant_id text not null, v int)`
+    await sql`alter table ${sql(name)} enable row level security`
+    await sql`create policy ${sql(`${name}_tenant`)} on ${sql(name)} to showrunner_app using (tenant_id = current_setting('app.tenant_id', true))`
+    await sql`grant select on ${sql(name)} to showrunner_app`
+    for (const [i, tenant] of tenants.entries()) await sql`insert into ${sql(name)} values (${tenant}, ${i + 1})`
+  }
+  return { database, sql, ctxFor, pooled, clean, probeTable }
 }

@@ -10,7 +10,7 @@ import { tenantReadFixture } from './tenant-read-fixture.js'
 t.test('inTenantRead', async (t) => {
   const a = 'org_readera'
   const b = 'org_readerb'
-  const { sql, ctxFor, pooled, clean } = await tenantReadFixture(t, [a, b])
+  const { sql, ctxFor, pooled, clean, probeTable } = await tenantReadFixture(t, [a, b])
 
   t.test('acts as the app role with the tenant set', async (t) => {
     const [row] = await inTenantRead(
@@ -81,11 +81,7 @@ t.test('inTenantRead', async (t) => {
     // A plan that goes stale (the table changed under a prepared statement) makes
     // postgres.js re-send the statement, which then runs after the commit already sent:
     // outside the transaction, as the pool's role, which RLS does not bind.
-    await sql`create table read_probe (tenant_id text not null, v int)`
-    await sql`alter table read_probe enable row level security`
-    await sql`create policy read_probe_tenant on read_probe to showrunner_app using (tenant_id = current_setting('app.tenant_id', true))`
-    await sql`grant select on read_probe to showrunner_app`
-    await sql`insert into read_probe values (${a}, 1), (${b}, 2)`
+    await probeTable('read_probe')
     const probe = () => inTenantRead(ctxFor(a), (db) => db`select * from read_probe`)
     t.same(
       (await probe()).map((r) => r.tenant_id),

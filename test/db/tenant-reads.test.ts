@@ -12,7 +12,7 @@ import { tenantReadFixture } from './tenant-read-fixture.js'
 t.test('inTenantReads', async (t) => {
   const a = 'org_readsa'
   const b = 'org_readsb'
-  const { sql, ctxFor, pooled, clean } = await tenantReadFixture(t, [a, b])
+  const { sql, ctxFor, pooled, clean, probeTable } = await tenantReadFixture(t, [a, b])
 
   t.test('statements sent with the begin and after it act as the app role for the tenant', async (t) => {
     const [first, second, later] = await inTenantReads(ctxFor(a), async (db) => {
@@ -69,11 +69,7 @@ t.test('inTenantReads', async (t) => {
   })
 
   t.test('a statement re-sent after a stale plan never returns rows read outside the tenant', async (t) => {
-    await sql`create table reads_probe (tenant_id text not null, v int)`
-    await sql`alter table reads_probe enable row level security`
-    await sql`create policy reads_probe_tenant on reads_probe to showrunner_app using (tenant_id = current_setting('app.tenant_id', true))`
-    await sql`grant select on reads_probe to showrunner_app`
-    await sql`insert into reads_probe values (${a}, 1), (${b}, 2)`
+    await probeTable('reads_probe')
     const probe = () =>
       inTenantReads(ctxFor(a), async (db) => {
         const [rows] = await Promise.all([db`select * from reads_probe`, db`select 1`])

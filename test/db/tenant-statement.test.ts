@@ -11,7 +11,7 @@ import { tenantReadFixture } from './tenant-read-fixture.js'
 t.test('inTenantStatement', async (t) => {
   const a = 'org_statementa'
   const b = 'org_statementb'
-  const { sql, ctxFor, pooled, clean } = await tenantReadFixture(t, [a, b])
+  const { sql, ctxFor, pooled, clean, probeTable } = await tenantReadFixture(t, [a, b])
   const who = tenantStatement(
     `select current_user as role, current_setting('app.tenant_id') as tenant, $1::text as value`,
   )
@@ -88,11 +88,7 @@ t.test('inTenantStatement', async (t) => {
   })
 
   t.test('a statement the session lost, or whose columns changed, is prepared again', async (t) => {
-    await sql`create table statement_probe (tenant_id text not null, v int)`
-    await sql`alter table statement_probe enable row level security`
-    await sql`create policy statement_probe_tenant on statement_probe to showrunner_app using (tenant_id = current_setting('app.tenant_id', true))`
-    await sql`grant select on statement_probe to showrunner_app`
-    await sql`insert into statement_probe values (${a}, 1), (${b}, 2)`
+    await probeTable('statement_probe')
     const probe = tenantStatement('select * from statement_probe')
     t.same(await inTenantStatement(ctxFor(a), probe, []), [{ tenant_id: a, v: 1 }])
     await sql`alter table statement_probe add column w int`
