@@ -44,10 +44,6 @@ export default fp(
     grants.start()
     app.addHook('onClose', async () => grants.stop())
 
-    const invalidToken = () =>
-      new AppError('unauthenticated', 'The access token is invalid or expired.', {
-        headers: challenge('invalid_token'),
-      })
     type Claims = NonNullable<ReturnType<KeyStore['verifiedClaims']>>
     const grantKey = (claims: Claims) => ({
       clientId: claims.client_id,
@@ -76,12 +72,15 @@ export default fp(
       }
     }
 
-    async function actorFor(token: string): Promise<{ actor: Actor; tenantId: string }> {
+    /** `verified` when this process verified the token already (its grant was not cached). */
+    async function actorFor(token: string, verified?: Claims): Promise<{ actor: Actor; tenantId: string }> {
       let claims: Claims
       try {
-        claims = await keys.verify(token)
+        claims = verified ?? (await keys.verify(token))
       } catch {
-        throw invalidToken()
+        throw new AppError('unauthenticated', 'The access token is invalid or expired.', {
+          headers: challenge('invalid_token'),
+        })
       }
       return actorOf(claims, await grants.current(grantKey(claims)))
     }
@@ -112,22 +111,22 @@ export default fp(
       request.ctx = { tenantId, actor, requestId: String(request.id), log: request.log, db: app.db, queues: app.queues }
     }
 
-    app.decorate('authenticate', async (request: FastifyRequest, required: string[]) => {
-      admit(request, await actorFor(bearerToken(request)), required)
-    })
-
     /**
-     * `authenticate` without a promise when both this process's caches answer (a token it
-     * verified, a grant it holds within the revocation bound): true when it did, false when the
-     * caller must await `authenticate`. The same checks and refusals either way.
+     * Authenticates without a promise when both this process's caches answer (a token it
+     * verified, a grant it holds within the revocation bound), returning undefined; otherwise
+     * returns the promise of the same checks and refusals, the token parsed and looked up once.
      */
-    const authenticateFromCache = (request: FastifyRequest, required: string[]): boolean => {
-      const claims = keys.verifiedClaims(bearerToken(request))
+    const authenticateNow = (request: FastifyRequest, required: string[]): Promise<void> | undefined => {
+      const token = bearerToken(request)
+      const claims = keys.verifiedClaims(token)
       const row = claims && grants.cached(grantKey(claims))
-      if (!row) return false
-      admit(request, actorOf(claims, row), required)
-      return true
+      if (row) return void admit(request, actorOf(claims, row), required)
+      return actorFor(token, claims).then((found) => admit(request, found, required))
     }
+
+    app.decorate('authenticate', async (request: FastifyRequest, required: string[]) =>
+      authenticateNow(request, required),
+    )
 
     // Only routes that declare security carry the hook (every /v1 route must, see app.ts),
     // with their scopes read once; the others answer without entering it.
@@ -138,14 +137,14 @@ export default fp(
           route,
           'onRequest',
           (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
-            let answered: boolean
+            let pending: Promise<void> | undefined
             try {
-              answered = authenticateFromCache(request, required)
+              pending = authenticateNow(request, required)
             } catch (err) {
               return done(err as Error)
             }
-            if (answered) return done()
-            app.authenticate(request, required).then(() => done(), done)
+            if (!pending) return done()
+            pending.then(() => done(), done)
           },
         )
     })
