@@ -93,11 +93,11 @@ const TOKEN_CONNECTIONS = 10
 let database: BenchDatabase | undefined
 let owner: ReturnType<typeof connectOwner> | undefined
 let server: ChildServer | undefined
-let stopBaseline: (() => Promise<void>) | undefined
+let baselineServer: ChildServer | undefined
 
 async function cleanup() {
   await server?.stop().catch(() => {})
-  await stopBaseline?.().catch(() => {})
+  await baselineServer?.stop().catch(() => {})
   await stopAllChildren().catch(() => {})
   await owner?.close().catch(() => {})
   if (process.env.BENCH_KEEP_DB !== '1')
@@ -138,12 +138,11 @@ async function main() {
 
   // a, b and c run in turns (`rounds` of duration/rounds seconds each), so a machine whose speed
   // drifts slows all three alike and their ratios hold; the baseline server stays up meanwhile.
-  const baselineServer = await startChildWith('baseline-server.ts', {
+  baselineServer = await startChildWith('baseline-server.ts', {
     databaseUrl: database.url,
     tenantId: tenant.organizationId,
     poolMax: dbPoolMax,
   } satisfies BaselineInput)
-  stopBaseline = () => baselineServer.stop()
   const sample = await check(`${baselineServer.url}/events/${ids[0]}`)
 
   const direct: EventsDirectOptions = {
@@ -197,7 +196,7 @@ async function main() {
   )
   const [baseline, showrunner, showrunnerNoAuth] = interleaved.merged as [Figures, Figures, Figures]
   await baselineServer.stop()
-  stopBaseline = undefined
+  baselineServer = undefined
 
   const tokenLoad = { ...load, connections: TOKEN_CONNECTIONS }
   const tokenBody = JSON.stringify({

@@ -16,6 +16,7 @@ import { connectDatabase } from '../src/db/client.js'
 import type { Ctx } from '../src/lib/context.js'
 import { configureCandidateCache, configureRecommendationCache } from '../src/modules/selection/cache.js'
 import { recommendForAnchor } from '../src/modules/selection/service.js'
+import { cpuMsOf } from './lib/cpu.js'
 import { benchDatabaseUrl } from './lib/database.js'
 import type { SeedResult } from './seed-catalog.js'
 
@@ -43,11 +44,8 @@ const [{ pid }] = (await handle.sql`select pg_backend_pid() as pid`) as unknown 
 const anchors = (await handle.sql`select id from anchors where tenant_id = ${seed.tenantId} order by id`).map(
   (r) => r.id as string,
 )
-/** The backend's user + system CPU in ms (/proc ticks are 10 ms). */
-const backendCpu = () => {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-  return (Number(fields[11]) + Number(fields[12])) * 10
-}
+/** The backend's user + system CPU in ms. */
+const backendCpu = () => cpuMsOf([pid])
 
 if (process.argv[2] === '--dump') {
   const out: unknown[] = []

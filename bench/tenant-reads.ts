@@ -10,13 +10,13 @@
  * The shapes run in turns, `rounds` times, and each figure is the median of its rounds: this
  * process's CPU (user + system) and the pool's PostgreSQL backends' (from /proc) per read.
  */
-import fs from 'node:fs'
-import postgres from 'postgres'
 import '../src/modules/index.js'
 import { connectDatabase } from '../src/db/client.js'
 import { inTenantRead, inTenantStatement, tenantStatement } from '../src/db/tenancy.js'
 import type { Ctx } from '../src/lib/context.js'
-import { BENCH_ADMIN_URL, connectOwner, createBenchDatabase } from './lib/database.js'
+import { cpuMsOf } from './lib/cpu.js'
+import { backendPids, connectOwner, createBenchDatabase } from './lib/database.js'
+import { median } from './lib/load.js'
 import { benchOptions } from './lib/options.js'
 import { seedEvents, seedTenant } from './lib/tenants.js'
 
@@ -32,7 +32,6 @@ for (const [name, n] of Object.entries({ reads, rounds, 'in-flight': inFlight, p
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`)
 
 const database = await createBenchDatabase('showrunner_tenant_reads')
-const admin = postgres(BENCH_ADMIN_URL, { max: 1, onnotice: () => {} })
 const pool = connectDatabase(database.url, { max: poolMax })
 try {
   const owner = connectOwner(database.url)
@@ -50,17 +49,7 @@ try {
     inTenantStatement: (id) => inTenantStatement(ctx, statement, [ctx.tenantId, id]),
   }
 
-  const backendMs = async () => {
-    const rows = await admin<{ pid: number }[]>`
-      select pid from pg_stat_activity where datname = ${database.name} and pid <> pg_backend_pid()`
-    let ticks = 0
-    for (const { pid } of rows) {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      ticks += Number(f[11]) + Number(f[12])
-    }
-    return ticks * 10
-  }
+  const backendMs = async () => cpuMsOf(await backendPids(database.name))
   const run = async (read: (id: string) => Promise<unknown>, n: number) => {
     let next = 0
     const cpu = process.cpuUsage()
@@ -85,7 +74,6 @@ try {
       seen.pg.push(f.pg)
       figures.set(name, seen)
     }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
   const [floor] = [...figures.values()].map((f) => median(f.node) + median(f.pg))
   console.log(
     `\ntenant reads by id — ${new Date().toISOString()}, node ${process.version}: ${reads} reads × ${rounds} rounds, ${inFlight} in flight, pool ${poolMax}\n`,
@@ -100,6 +88,5 @@ try {
   }
 } finally {
   await pool.close()
-  await admin.end({ timeout: 5 })
   await database.drop()
 }

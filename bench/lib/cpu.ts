@@ -1,4 +1,5 @@
 /** CPU accounting from Linux /proc; elsewhere figures simply have no `cpu`. */
+import { readFileSync } from 'node:fs'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 
@@ -39,6 +40,28 @@ export interface CpuShares {
 const HZ = 100
 const PF_KTHREAD = 0x00200000
 
+/** A /proc/<pid>/stat line's command and the fields after it (field 3 on: `f[11]` utime, `f[12]` stime). */
+function statFields(stat: string): { comm: string; f: string[] } {
+  const end = stat.lastIndexOf(')')
+  return { comm: stat.slice(stat.indexOf('(') + 1, end), f: stat.slice(end + 2).split(' ') }
+}
+
+/** User + system CPU of `pids` in ms, from /proc (ticks are 10 ms); a process that is gone counts 0. */
+export function cpuMsOf(pids: number[]): number {
+  let ticks = 0
+  for (const pid of pids) {
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    } catch {
+      continue
+    }
+    const { f } = statFields(stat)
+    ticks += Number(f[11]) + Number(f[12])
+  }
+  return (ticks * 1000) / HZ
+}
+
 export async function cpuSnapshot(serverPid: number | undefined, backends: number[]): Promise<CpuSnapshot | undefined> {
   if (os.platform() !== 'linux') return undefined
   try {
@@ -59,8 +82,7 @@ export async function cpuSnapshot(serverPid: number | undefined, backends: numbe
       if (!/^\d+$/.test(d)) continue
       const stat = await fs.readFile(`/proc/${d}/stat`, 'utf8').catch(() => '')
       if (!stat) continue
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      const { comm, f } = statFields(stat)
       const ticks = Number(f[11]) + Number(f[12])
       const pid = Number(d)
       if (pid === serverPid) snap.server += ticks

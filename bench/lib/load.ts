@@ -160,7 +160,7 @@ export interface InterleavedTarget extends Target {
  * drifts (these do, by up to 1.6 × within minutes) then slows every target alike, so ratios
  * between targets hold where back-to-back runs of 10 s each do not. Each target's figures are
  * its rounds together: requests, req/s and CPU per request over all of them, the mean latency
- * weighted by requests, p50 the median round's, and p97.5, p99 and max the worst round's; the
+ * weighted by requests, p50 the rounds' median, and p97.5, p99 and max the worst round's; the
  * rounds' own figures come back too, for ratios taken round by round (`medianOfRounds`).
  * Every server must be running; `database` names the one whose backends count as theirs.
  */
@@ -188,9 +188,14 @@ export async function measureInterleaved(
 
 /** The median over rounds of `f` of the targets' figures in each round (see `measureInterleaved`). */
 export function medianOfRounds(rounds: Figures[][], f: (inRound: Figures[]) => number): number {
-  const values = rounds[0]!.map((_, round) => f(rounds.map((runs) => runs[round]!))).sort((x, y) => x - y)
-  const mid = Math.floor(values.length / 2)
-  return values.length % 2 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2
+  return median(rounds[0]!.map((_, round) => f(rounds.map((runs) => runs[round]!))))
+}
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
 function mergeRounds(runs: Figures[]): Figures {
@@ -199,7 +204,6 @@ function mergeRounds(runs: Figures[]): Figures {
   const requests = sum((r) => r.requests)
   const durationS = sum((r) => r.durationS)
   const worst = (f: (r: Figures) => number) => Math.max(...runs.map(f))
-  const median = (f: (r: Figures) => number) => runs.map(f).sort((x, y) => x - y)[Math.floor(runs.length / 2)]!
   const round = (n: number) => Math.round(n * 100) / 100
   const cpus = runs.map((r) => r.cpu)
   let cpu: CpuShares | undefined
@@ -231,7 +235,7 @@ function mergeRounds(runs: Figures[]): Figures {
     requests,
     latencyMs: {
       mean: round(requests > 0 ? sum((r) => r.latencyMs.mean * r.requests) / requests : 0),
-      p50: median((r) => r.latencyMs.p50),
+      p50: median(runs.map((r) => r.latencyMs.p50)),
       p90: worst((r) => r.latencyMs.p90),
       p97_5: worst((r) => r.latencyMs.p97_5),
       p99: worst((r) => r.latencyMs.p99),

@@ -116,7 +116,7 @@ export function tenantStatement(text: string): TenantStatement {
   return { text, name: `showrunner_${createHash('sha256').update(text).digest('hex').slice(0, 24)}` }
 }
 
-/** A value of a tenant statement: what the reads by id and by key pass. */
+/** A value of a tenant statement: the reads by id pass ids. */
 export type StatementValue = string | number | boolean | null
 
 /**

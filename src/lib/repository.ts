@@ -78,7 +78,7 @@ export function scoped<T extends PgTable & { tenantId: PgColumn }>(
 
 /**
  * A fixed `select <every column> from <table> where tenant_id = $1 and id = $2`, its text
- * built once (postgres.js prepares it once per connection), and the row decoding drizzle
+ * built once (`inTenantStatement` prepares it once per connection), and the row decoding drizzle
  * would do (its columns' own decoders, keyed by their property names), for reads by id
  * that skip drizzle's per-call query building.
  */
