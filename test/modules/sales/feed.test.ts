@@ -11,13 +11,18 @@ import { ok, orderBody, world, type World } from '../orders/builders.js'
 
 /** A rate as supplier reputation reports it (a percentage to two places, as a fraction). */
 const rate = (n: number, of: number) => Math.round((n / of) * 10_000 * 100) / 100 / 10_000
-const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000).toISOString()
+/**
+ * The UTC day the file runs on, taken once. An order's sale falls on its payment's UTC day, so the
+ * orders below are paid early on this day: "an hour ago" lands on yesterday in the first hour
+ * after midnight, and a run that crosses midnight would compare two different days.
+ */
+const today = daysAgo(0)
 
-/** A platform order paid an hour ago: `quantity` units of the world's product at `unitPrice`. */
+/** A platform order paid this (UTC) morning: `quantity` units of the world's product at `unitPrice`. */
 const paidBody = (w: World, quantity: number, unitPrice: number, extra: Record<string, unknown> = {}) =>
   orderBody(
     w,
-    { placed_at: minutesAgo(120), status: 'paid', paid_at: minutesAgo(60), ...extra },
+    { placed_at: `${today}T00:00:00.000Z`, status: 'paid', paid_at: `${today}T00:00:01.000Z`, ...extra },
     { quantity, unit_price: unitPrice },
   )
 
@@ -81,13 +86,13 @@ t.test('the sales read from real orders, refunds and disputes', async (t) => {
         anchor_id: w.anchor,
         product_id: w.product,
         quantity: 100,
-        sold_on: daysAgo(0),
+        sold_on: today,
         amount: 900_000,
         returned_quantity: 50,
         disputes: 9,
       },
       // An anchor with no order keeps all of its imported history.
-      { anchor_id: importedOnly.id, product_id: w.product, quantity: 1, sold_on: daysAgo(0), amount: 8_000 },
+      { anchor_id: importedOnly.id, product_id: w.product, quantity: 1, sold_on: today, amount: 8_000 },
     ])
     const before = await tierReview(mcn)
     t.equal(before.state, 'succeeded')
@@ -104,12 +109,12 @@ t.test('the sales read from real orders, refunds and disputes', async (t) => {
 
     // Imported after the first order, for a day the orders have: recorded, superseded, not counted.
     await importSales(mcn, [
-      { anchor_id: w.anchor, product_id: w.product, quantity: 5, sold_on: daysAgo(0), amount: 40_000 },
+      { anchor_id: w.anchor, product_id: w.product, quantity: 5, sold_on: today, amount: 40_000 },
     ])
     const listed = (await mcn.get(`/v1/anchors/${w.anchor}/sales?limit=100`)).json().data
     t.same(
       listed
-        .map((s: any) => [s.sold_on === daysAgo(0), s.amount.amount, s.order_item_id !== null, s.superseded])
+        .map((s: any) => [s.sold_on === today, s.amount.amount, s.order_item_id !== null, s.superseded])
         .sort(),
       [
         [false, 50_000, false, false],
