@@ -38,5 +38,5 @@ export async function tenantReadFixture(t: Test, tenants: string[]) {
     await sql`grant select on ${sql(name)} to showrunner_app`
     for (const [i, tenant] of tenants.entries()) await sql`insert into ${sql(name)} values (${tenant}, ${i + 1})`
   }
-  return { database, sql, ctxFor, pooled, clean, probeTable }
+  return { url, database, sql, ctxFor, pooled, clean, probeTable }
 }

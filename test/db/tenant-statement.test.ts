@@ -1,4 +1,6 @@
 import t from 'tap'
+import { connectDatabase } from '../../src/db/client.js'
+import type { Ctx } from '../../src/lib/context.js'
 import { inTenant, inTenantStatement, sqlLiteral, tenantStatement } from '../../src/db/tenancy.js'
 import { tenantReadFixture } from './tenant-read-fixture.js'
 
@@ -11,7 +13,7 @@ import { tenantReadFixture } from './tenant-read-fixture.js'
 t.test('inTenantStatement', async (t) => {
   const a = 'org_statementa'
   const b = 'org_statementb'
-  const { sql, ctxFor, pooled, clean, probeTable } = await tenantReadFixture(t, [a, b])
+  const { url, sql, ctxFor, pooled, clean, probeTable } = await tenantReadFixture(t, [a, b])
   const who = tenantStatement(
     `select current_user as role, current_setting('app.tenant_id') as tenant, $1::text as value`,
   )
@@ -110,6 +112,33 @@ t.test('inTenantStatement', async (t) => {
         [tenant],
         tenant,
       )
+  })
+
+  t.test('reads that share connections (pipelined on a busy pool) each answer for their own tenant', async (t) => {
+    const shared = connectDatabase(url, { max: 3 })
+    t.teardown(() => shared.close())
+    const on = (tenantId: string) => ({ tenantId, db: shared.db }) as unknown as Ctx
+    // Plain statements of the pool's own role go between the reads, on the same connections.
+    const tenants = Array.from({ length: 300 }, (_, i) => (i % 3 === 2 ? null : i % 3 === 0 ? a : b))
+    const answers = await Promise.all(
+      tenants.map(async (tenant) => {
+        if (tenant === null) {
+          const [row] = await shared.sql`select current_setting('app.tenant_id', true) as tenant, current_user as role`
+          // Never set on this connection (null) or back to nothing after a read (empty).
+          return `${row?.role}:${row?.tenant ?? ''}`
+        }
+        const rows = await inTenantStatement(on(tenant), every, [])
+        return rows.map((r) => r.tenant_id).join(',')
+      }),
+    )
+    t.same(
+      answers,
+      tenants.map((tenant) => tenant ?? 'postgres:'),
+      'every read saw its tenant’s row only, and nothing it set outlived its message',
+    )
+    const [prepared] =
+      await shared.sql`select count(*)::int as n from pg_prepared_statements where name = ${every.name}`
+    t.ok(prepared!.n <= 1, 'a connection prepares the statement at most once')
   })
 
   t.test('inside a tenant transaction it joins it', async (t) => {

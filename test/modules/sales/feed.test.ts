@@ -113,9 +113,7 @@ t.test('the sales read from real orders, refunds and disputes', async (t) => {
     ])
     const listed = (await mcn.get(`/v1/anchors/${w.anchor}/sales?limit=100`)).json().data
     t.same(
-      listed
-        .map((s: any) => [s.sold_on === today, s.amount.amount, s.order_item_id !== null, s.superseded])
-        .sort(),
+      listed.map((s: any) => [s.sold_on === today, s.amount.amount, s.order_item_id !== null, s.superseded]).sort(),
       [
         [false, 50_000, false, false],
         [true, 20_000, true, false],
