@@ -184,14 +184,15 @@ export async function inTenantStatement<R extends Row = Row>(
   const execute = `execute ${statement.name}${values.length ? `(${values.map(sqlLiteral).join(', ')})` : ''}`
   // drizzle keeps its postgres.js client on the database handle.
   const pool = (ctx.db as unknown as { $client: Sql }).$client
+  const message = `${acting}; ${execute}`
   try {
-    return await rowsOf<R>(pool, `${acting}; ${execute}`)
+    return await rowsOf<R>(pool, message)
   } catch (err) {
     if (!unprepared(err)) throw err
   }
   const sql = await pool.reserve()
   try {
-    return await rowsOf<R>(sql, `${acting}; ${execute}`)
+    return await rowsOf<R>(sql, message)
   } catch (err) {
     if (!unprepared(err)) throw err
     if ((err as { code?: string }).code === CACHED_PLAN_CHANGED) await sql.unsafe(`deallocate ${statement.name}`)
